@@ -1,2 +1,3 @@
 export * from "./errors.js";
 export * from "./matrix/matrix.js";
+export * from "./random/index.js";
