@@ -1,3 +1,4 @@
 export * from "./errors.js";
 export * from "./matrix/matrix.js";
 export * from "./random/index.js";
+export * from "./ingest/index.js";
