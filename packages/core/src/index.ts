@@ -2,3 +2,4 @@ export * from "./errors.js";
 export * from "./matrix/matrix.js";
 export * from "./random/index.js";
 export * from "./ingest/index.js";
+export * from "./preprocess/index.js";
