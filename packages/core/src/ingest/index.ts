@@ -1,2 +1,3 @@
 export * from "./csv.js";
 export * from "./errors.js";
+export * from "./xlsx.js";

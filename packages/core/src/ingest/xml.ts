@@ -1,0 +1,143 @@
+/**
+ * A minimal pull scanner for the well-formed, namespace-light XML inside OOXML packages.
+ * It finds tags with indexOf (no regular expression per character), hands out local names
+ * (prefix stripped: some writers emit `<x:c>`), raw attribute text and raw text between tags.
+ * No DTDs, no entities beyond the five predefined ones and character references — which is
+ * all a spreadsheet part may contain.
+ */
+export const XML_OPEN = 1;
+export const XML_CLOSE = 2;
+export const XML_TEXT = 3;
+export const XML_END = 0;
+
+export class XmlScanner {
+  /** Local name of the current open or close tag. */
+  name = "";
+  /** True when the current open tag ends with `/>`. */
+  isSelfClosing = false;
+  private attrStart = 0;
+  private attrEnd = 0;
+  private textStart = 0;
+  private textEnd = 0;
+  private isCdata = false;
+  private pos = 0;
+
+  constructor(private readonly xml: string) {}
+
+  /** Advances to the next token: XML_OPEN, XML_CLOSE, XML_TEXT or XML_END. */
+  next(): number {
+    const xml = this.xml;
+    const n = xml.length;
+    while (this.pos < n) {
+      const lt = xml.indexOf("<", this.pos);
+      if (lt !== this.pos) {
+        const end = lt < 0 ? n : lt;
+        this.textStart = this.pos;
+        this.textEnd = end;
+        this.isCdata = false;
+        this.pos = end;
+        return XML_TEXT;
+      }
+      const c = xml.charCodeAt(lt + 1);
+      if (c === 63 /* ? */) {
+        this.pos = this.skipPast("?>", lt);
+        continue;
+      }
+      if (c === 33 /* ! */) {
+        if (xml.startsWith("<![CDATA[", lt)) {
+          const close = xml.indexOf("]]>", lt + 9);
+          if (close < 0) throw new Error("unterminated CDATA section");
+          this.textStart = lt + 9;
+          this.textEnd = close;
+          this.isCdata = true;
+          this.pos = close + 3;
+          return XML_TEXT;
+        }
+        this.pos = xml.startsWith("<!--", lt) ? this.skipPast("-->", lt) : this.skipPast(">", lt);
+        continue;
+      }
+      const gt = xml.indexOf(">", lt);
+      if (gt < 0) throw new Error(`unterminated tag at character ${lt}`);
+      this.pos = gt + 1;
+      if (c === 47 /* / */) {
+        this.name = localName(xml, lt + 2, gt);
+        return XML_CLOSE;
+      }
+      let nameEnd = lt + 1;
+      while (nameEnd < gt) {
+        const k = xml.charCodeAt(nameEnd);
+        if (k === 32 || k === 9 || k === 10 || k === 13 || k === 47) break;
+        nameEnd++;
+      }
+      this.name = localName(xml, lt + 1, nameEnd);
+      this.isSelfClosing = xml.charCodeAt(gt - 1) === 47;
+      this.attrStart = nameEnd;
+      this.attrEnd = this.isSelfClosing ? gt - 1 : gt;
+      return XML_OPEN;
+    }
+    return XML_END;
+  }
+
+  /** Decoded text of the current XML_TEXT token. */
+  text(): string {
+    const raw = this.xml.slice(this.textStart, this.textEnd);
+    return this.isCdata ? raw : decodeXmlText(raw);
+  }
+
+  /** Decoded value of an attribute of the current open tag, matched by local name. */
+  attr(name: string): string | undefined {
+    const xml = this.xml;
+    let i = this.attrStart;
+    const end = this.attrEnd;
+    while (i < end) {
+      const eq = xml.indexOf("=", i);
+      if (eq < 0 || eq >= end) return undefined;
+      const key = xml.slice(i, eq).trim();
+      let q = eq + 1;
+      while (q < end && xml.charCodeAt(q) !== 34 && xml.charCodeAt(q) !== 39) q++;
+      const quote = xml[q];
+      if (quote === undefined) return undefined;
+      const close = xml.indexOf(quote, q + 1);
+      if (close < 0) return undefined;
+      const colon = key.lastIndexOf(":");
+      const local = colon < 0 ? key : key.slice(colon + 1);
+      // xmlns declarations are not attributes a caller asks for.
+      if (local === name && !key.startsWith("xmlns")) return decodeXmlText(xml.slice(q + 1, close));
+      i = close + 1;
+    }
+    return undefined;
+  }
+
+  private skipPast(marker: string, from: number): number {
+    const at = this.xml.indexOf(marker, from);
+    if (at < 0) throw new Error(`unterminated markup at character ${from}`);
+    return at + marker.length;
+  }
+}
+
+function localName(xml: string, start: number, end: number): string {
+  const raw = xml.slice(start, end).trim();
+  const colon = raw.indexOf(":");
+  return colon < 0 ? raw : raw.slice(colon + 1);
+}
+
+const NAMED_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+
+/** Decodes entities and OOXML's `_xHHHH_` escapes (used for control characters). */
+export function decodeXmlText(raw: string): string {
+  let s = raw;
+  if (s.indexOf("&") >= 0) {
+    s = s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);/g, (whole, body: string) => {
+      if (body[0] === "#") {
+        const code =
+          body[1] === "x" ? Number.parseInt(body.slice(2), 16) : Number.parseInt(body.slice(1), 10);
+        return Number.isFinite(code) && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+      }
+      return NAMED_ENTITIES[body] ?? whole;
+    });
+  }
+  if (s.indexOf("_x") >= 0) {
+    s = s.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  }
+  return s;
+}
