@@ -3,3 +3,4 @@ export * from "./matrix/matrix.js";
 export * from "./random/index.js";
 export * from "./ingest/index.js";
 export * from "./preprocess/index.js";
+export * from "./features/index.js";

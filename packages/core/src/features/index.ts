@@ -1,0 +1,3 @@
+export * from "./customer-features.js";
+export * from "./order-lines.js";
+export * from "./rfm.js";
