@@ -1,0 +1,125 @@
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import pg from "pg";
+import { readDbEnv } from "./env.js";
+import * as schema from "./schema/index.js";
+import type { Database, DrizzleDb } from "./types.js";
+
+export interface CreateDatabaseOptions {
+  /** A postgres:// URL: use node-postgres. Default: DATABASE_URL, unless `dataDir` is given. */
+  url?: string;
+  /** Folder for the embedded database (files go to `<dataDir>/pglite`). Default: STRATA_DATA_DIR. */
+  dataDir?: string;
+}
+
+// PGlite is single-process and single-connection: two instances on one folder corrupt it. Within a
+// process every open of the same folder shares one instance, closed when its last user closes.
+interface OpenPglite {
+  client: PGlite;
+  users: number;
+}
+const registryHolder = globalThis as { __strataPglite?: Map<string, Promise<OpenPglite>> };
+registryHolder.__strataPglite ??= new Map();
+const pgliteRegistry = registryHolder.__strataPglite;
+
+async function acquirePglite(folder: string): Promise<OpenPglite> {
+  let entry = pgliteRegistry.get(folder);
+  if (!entry) {
+    entry = (async () => {
+      mkdirSync(folder, { recursive: true });
+      const client = new PGlite(folder);
+      await client.waitReady;
+      return { client, users: 0 };
+    })();
+    pgliteRegistry.set(folder, entry);
+    entry.catch(() => pgliteRegistry.delete(folder));
+  }
+  const open = await entry;
+  open.users += 1;
+  return open;
+}
+
+/** Wraps a PGlite client (on disk or in memory) as a Database. */
+export function pgliteDatabase(client: PGlite, onClose: () => Promise<void>): Database {
+  const db = drizzlePglite({ client, schema, casing: "snake_case" }) as unknown as DrizzleDb;
+  return {
+    db,
+    driver: "pglite",
+    async query<T>(text: string, params?: unknown[]) {
+      const result = await client.query<T>(text, params);
+      return { rows: result.rows };
+    },
+    close: onClose,
+  };
+}
+
+/** Wraps a node-postgres pool as a Database. */
+export function postgresDatabase(url: string): Database {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle client losing its connection must not crash the process; the next query reconnects.
+  pool.on("error", (error) => console.error("[db] idle PostgreSQL client error:", error.message));
+  const db = drizzlePg({ client: pool, schema, casing: "snake_case" }) as unknown as DrizzleDb;
+  let closed = false;
+  const database: Database = {
+    db,
+    driver: "postgres",
+    async query<T>(text: string, params?: unknown[]) {
+      const result = await pool.query(text, params);
+      return { rows: result.rows as T[] };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+  pools.set(database, pool);
+  return database;
+}
+
+const pools = new WeakMap<Database, pg.Pool>();
+
+/** The node-postgres pool behind a postgres Database (for work that needs one session, e.g. locks). */
+export function poolOf(database: Database): pg.Pool | undefined {
+  return pools.get(database);
+}
+
+/** Opens PostgreSQL when a URL is given (or DATABASE_URL is set), else the embedded PGlite folder. */
+export async function createDatabase(options: CreateDatabaseOptions = {}): Promise<Database> {
+  const env = readDbEnv();
+  const url = options.url ?? (options.dataDir === undefined ? env.DATABASE_URL : undefined);
+  if (url) return postgresDatabase(url);
+
+  const folder = resolve(join(options.dataDir ?? env.STRATA_DATA_DIR, "pglite"));
+  const open = await acquirePglite(folder);
+  let closed = false;
+  return pgliteDatabase(open.client, async () => {
+    if (closed) return;
+    closed = true;
+    open.users -= 1;
+    if (open.users === 0) {
+      pgliteRegistry.delete(folder);
+      await open.client.close();
+    }
+  });
+}
+
+const shared = globalThis as { __strataDatabase?: Promise<Database> };
+
+/**
+ * The process-wide database (kept on globalThis so Next's route bundles and instrumentation share
+ * it). Configured from the environment on first use.
+ */
+export function getDatabase(): Promise<Database> {
+  if (!shared.__strataDatabase) {
+    const opening = createDatabase();
+    shared.__strataDatabase = opening;
+    opening.catch(() => {
+      if (shared.__strataDatabase === opening) shared.__strataDatabase = undefined;
+    });
+  }
+  return shared.__strataDatabase;
+}

@@ -1,0 +1,28 @@
+import { sql } from "drizzle-orm";
+import { type AnyPgColumn, pgPolicy, pgRole } from "drizzle-orm/pg-core";
+
+/**
+ * The role every tenant transaction switches to (`SET LOCAL ROLE strata_app`). It is created by the
+ * custom migration `create_app_role` (roles are cluster-wide, so creation must be idempotent across
+ * databases), which is why drizzle-kit is told it already exists.
+ */
+export const appRole = pgRole("strata_app").existing();
+
+/** `current_setting` returns '' (not NULL) once a transaction-local value has been reset on a pooled session. */
+export const currentTenantId = sql`nullif(current_setting('app.tenant_id', true), '')::uuid`;
+export const currentUserId = sql`nullif(current_setting('app.user_id', true), '')::uuid`;
+
+/**
+ * The one policy every tenant-owned table declares beside itself: rows are visible and writable only
+ * inside `withTenant(db, tenantId, ...)`. A tenant table also needs `FORCE ROW LEVEL SECURITY`, which
+ * drizzle cannot express: add it in a `drizzle-kit generate --custom` migration (see migrations/).
+ */
+export function tenantIsolationPolicy(table: string, tenantId: AnyPgColumn) {
+  return pgPolicy(`${table}_tenant_isolation`, {
+    as: "permissive",
+    for: "all",
+    to: appRole,
+    using: sql`${tenantId} = ${currentTenantId}`,
+    withCheck: sql`${tenantId} = ${currentTenantId}`,
+  });
+}

@@ -1,0 +1,78 @@
+import {
+  bigint,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { tenantIsolationPolicy } from "./app-role.js";
+import { datasetKind, datasets } from "./datasets.js";
+import { tenants } from "./tenants.js";
+import { users } from "./users.js";
+
+/**
+ * pending: uploaded, waiting for a mapping; queued/running: importing; succeeded: rows are in;
+ * rejected: the file had invalid rows and the user chose to reject the whole file (nothing changed);
+ * failed: the file could not be read or the import broke (nothing changed).
+ */
+export const importStatus = pgEnum("import_status", [
+  "pending",
+  "queued",
+  "running",
+  "succeeded",
+  "rejected",
+  "failed",
+]);
+
+export interface RejectedRow {
+  line: number;
+  column: string;
+  value: string;
+  reason: string;
+}
+
+/** One upload of a file into a dataset, with its mapping, progress and outcome. */
+export const imports = pgTable(
+  "imports",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    tenantId: uuid()
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    datasetId: uuid().references(() => datasets.id, { onDelete: "set null" }),
+    kind: datasetKind().notNull(),
+    fileName: text().notNull(),
+    fileSize: bigint({ mode: "number" }).notNull(),
+    format: text().$type<"csv" | "xlsx">().notNull(),
+    /** Where the uploaded bytes are kept until the import ran (inside the data folder). */
+    uploadPath: text(),
+    status: importStatus().notNull().default("pending"),
+    /** The mapping the user confirmed (see services/import/mapping.ts). */
+    mapping: jsonb().$type<Record<string, unknown>>(),
+    stage: text(),
+    progress: doublePrecision().notNull().default(0),
+    rowsRead: integer().notNull().default(0),
+    rowsImported: integer().notNull().default(0),
+    rowsUpdated: integer().notNull().default(0),
+    rowsRejected: integer().notNull().default(0),
+    /** The first rejected rows, for the page; the full list is in the report file. */
+    rejectedSample: jsonb().$type<RejectedRow[]>().notNull().default([]),
+    rejectedReportPath: text(),
+    error: text(),
+    createdBy: uuid().references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp({ withTimezone: true }),
+    finishedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    index("imports_tenant_created_idx").on(t.tenantId, t.createdAt.desc()),
+    tenantIsolationPolicy("imports", t.tenantId),
+  ],
+);
+
+export type Import = typeof imports.$inferSelect;

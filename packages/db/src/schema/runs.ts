@@ -1,0 +1,118 @@
+import {
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { tenantIsolationPolicy } from "./app-role.js";
+import { customers } from "./customers.js";
+import { tenants } from "./tenants.js";
+import { users } from "./users.js";
+
+/**
+ * queued: waiting for a worker (a job is on the queue); running: a worker holds it and reports
+ * progress; succeeded / failed / cancelled are final (retry makes a new attempt of the same run).
+ */
+export const runStatus = pgEnum("run_status", ["queued", "running", "succeeded", "failed", "cancelled"]);
+
+export const RUN_STATUSES = runStatus.enumValues;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** Where a run is and how far along, as the browser shows it. */
+export interface RunProgress {
+  stage: string;
+  /** 0..100 */
+  percent: number;
+}
+
+/** Wall-clock milliseconds per phase of the last attempt (queue to result). */
+export interface RunTimings {
+  queuedMs?: number;
+  readMs?: number;
+  prepareMs?: number;
+  clusterMs?: number;
+  writeMs?: number;
+  totalMs?: number;
+}
+
+/**
+ * A segmentation run: a durable record of what was asked (`config`, validated by the api), who asked,
+ * and what came out. The heavy work happens in a worker that picks the run's job off the queue;
+ * `job_id` is the job that currently owns the run, so a stale job (from a crashed worker, retried by
+ * the queue after the run had been recovered) recognises itself and does nothing.
+ */
+export const runs = pgTable(
+  "runs",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    tenantId: uuid()
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    name: text(),
+    config: jsonb().$type<Record<string, unknown>>().notNull(),
+    status: runStatus().notNull().default("queued"),
+    progress: jsonb().$type<RunProgress>().notNull().default({ stage: "Queued", percent: 0 }),
+    /** Summary numbers of the result (k, silhouette, inertia, rows used, ...). */
+    metrics: jsonb().$type<Record<string, unknown>>(),
+    /** The model and everything the result page draws (sizes, centroids, model selection, map sample). */
+    result: jsonb().$type<Record<string, unknown>>(),
+    /** A sentence for the user when the run failed or was cancelled. */
+    error: text(),
+    timings: jsonb().$type<RunTimings>().notNull().default({}),
+    /** Attempts started so far (a worker crash or a retry starts another). */
+    attempt: integer().notNull().default(0),
+    maxAttempts: integer().notNull().default(3),
+    jobId: uuid(),
+    /** `host:pid` of the worker process holding a running run. */
+    workerId: text(),
+    /** Touched by the worker at least every few seconds while running; a stale value means it died. */
+    heartbeatAt: timestamp({ withTimezone: true }),
+    createdBy: uuid().references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    queuedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp({ withTimezone: true }),
+    finishedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [
+    index("runs_tenant_created_idx").on(t.tenantId, t.createdAt.desc()),
+    index("runs_status_heartbeat_idx").on(t.status, t.heartbeatAt),
+    tenantIsolationPolicy("runs", t.tenantId),
+  ],
+);
+
+export type Run = typeof runs.$inferSelect;
+
+/**
+ * The segment each customer landed in, written in the same transaction as the run's result, so a
+ * run is either complete with all its memberships or has none. `segment` is the 0-based cluster
+ * index (-1 for DBSCAN noise); `distance` is to the segment's centroid in prepared feature space.
+ */
+export const runAssignments = pgTable(
+  "run_assignments",
+  {
+    runId: uuid()
+      .notNull()
+      .references(() => runs.id, { onDelete: "cascade" }),
+    tenantId: uuid()
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    customerId: uuid()
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    segment: integer().notNull(),
+    distance: doublePrecision(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.runId, t.customerId] }),
+    index("run_assignments_run_segment_idx").on(t.runId, t.segment),
+    tenantIsolationPolicy("run_assignments", t.tenantId),
+  ],
+);
+
+export type RunAssignment = typeof runAssignments.$inferSelect;
