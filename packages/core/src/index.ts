@@ -4,3 +4,4 @@ export * from "./random/index.js";
 export * from "./ingest/index.js";
 export * from "./preprocess/index.js";
 export * from "./features/index.js";
+export * from "./metrics/index.js";

@@ -1,0 +1,285 @@
+import { CoreInputError } from "../errors.js";
+import type { Matrix } from "../matrix/matrix.js";
+import { createRandom } from "../random/index.js";
+import { sumDistancesKernel } from "./distance-kernels.js";
+import { denseLabels } from "./labels.js";
+
+/** Above this many rows `silhouette` scores a seeded random sample unless told otherwise. */
+export const SILHOUETTE_DEFAULT_SAMPLE_SIZE = 10_000;
+
+export interface SilhouetteOptions {
+  /**
+   * Score a random sample of this many rows when the data has more (scikit-learn's
+   * `sample_size`: both the scored rows and the rows they are compared with come from the
+   * sample). Default 10,000; `Infinity` always computes the exact score.
+   */
+  sampleSize?: number;
+  /** Seed of the sample. Default 0. */
+  seed?: number;
+}
+
+/**
+ * Labels and rows prepared for the silhouette kernel: noise rows (label < 0) removed, labels
+ * renumbered 0..k-1. `rows[i]` is the caller's row index of compacted row i.
+ */
+interface Prepared {
+  readonly data: Float64Array;
+  readonly n: number;
+  readonly d: number;
+  readonly labels: Int32Array;
+  readonly k: number;
+  readonly sizes: Int32Array;
+  readonly rows: Int32Array | undefined;
+}
+
+function prepare(x: Matrix, labels: ArrayLike<number>): Prepared {
+  const dense = denseLabels(labels, x.n);
+  if (dense.clustered === x.n) {
+    return {
+      data: x.data,
+      n: x.n,
+      d: x.d,
+      labels: dense.labels,
+      k: dense.k,
+      sizes: dense.sizes,
+      rows: undefined,
+    };
+  }
+  // Noise rows are left out entirely (neither scored nor compared with), as if they were absent.
+  const m = dense.clustered;
+  const d = x.d;
+  const data = new Float64Array(m * d);
+  const compact = new Int32Array(m);
+  const rows = new Int32Array(m);
+  for (let i = 0, c = 0; i < x.n; i++) {
+    const label = dense.labels[i]!;
+    if (label < 0) continue;
+    data.set(x.data.subarray(i * d, i * d + d), c * d);
+    compact[c] = label;
+    rows[c] = i;
+    c++;
+  }
+  return { data, n: m, d, labels: compact, k: dense.k, sizes: dense.sizes, rows };
+}
+
+function checkClusterCount(k: number, n: number): void {
+  if (k < 2 || k > n - 1) {
+    throw new CoreInputError(
+      `silhouette needs between 2 and n - 1 clusters (excluding noise), got ${k} clusters for ${n} rows`,
+      { field: "labels" },
+    );
+  }
+}
+
+/**
+ * The silhouette kernel: for rows [start, end) of the prepared data, the mean distance to
+ * every cluster, then s = (b - a) / max(a, b). Distances are computed directly as
+ * sqrt(sum (x_i - x_j)^2), which is both exact for near-duplicate rows (the norm expansion
+ * loses digits there) and as cheap as the expansion for the small d customer data has.
+ */
+function kernel(p: Prepared, start: number, end: number, out: Float64Array, outOffset: number): void {
+  const { data, n, d, labels, k, sizes } = p;
+  const sumDistances = sumDistancesKernel(d);
+  const sums = new Float64Array(k);
+  for (let i = start; i < end; i++) {
+    sums.fill(0);
+    sumDistances(data, labels, 1, n, i * d, sums);
+    out[outOffset + i - start] = score(sums, 0, sizes, labels[i]!, k);
+  }
+}
+
+function score(sums: Float64Array, offset: number, sizes: Int32Array, own: number, k: number): number {
+  const ownSize = sizes[own]!;
+  // scikit-learn: a row alone in its cluster scores 0.
+  if (ownSize <= 1) return 0;
+  const a = sums[offset + own]! / (ownSize - 1);
+  let b = Number.POSITIVE_INFINITY;
+  for (let c = 0; c < k; c++) {
+    if (c === own || sizes[c]! === 0) continue;
+    const mean = sums[offset + c]! / sizes[c]!;
+    if (mean < b) b = mean;
+  }
+  const denominator = Math.max(a, b);
+  return denominator > 0 ? (b - a) / denominator : 0;
+}
+
+/**
+ * Silhouette value of each row in [start, end) (NaN for noise rows, label < 0), compared with
+ * every non-noise row. Chunks of rows can run on different threads; the mean of the non-NaN
+ * values of all chunks is `silhouette(x, labels, { sampleSize: Infinity })`.
+ */
+export function silhouetteRange(
+  x: Matrix,
+  labels: ArrayLike<number>,
+  start: number,
+  end: number,
+): Float64Array {
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > x.n || start > end) {
+    throw new CoreInputError(`row range [${start}, ${end}) is not inside 0..${x.n}`, { field: "range" });
+  }
+  const p = prepare(x, labels);
+  checkClusterCount(p.k, p.n);
+  const out = new Float64Array(end - start);
+  if (p.rows === undefined) {
+    kernel(p, start, end, out, 0);
+    return out;
+  }
+  out.fill(Number.NaN);
+  const one = new Float64Array(1);
+  // Compacted rows are in the caller's order, so the ones inside [start, end) are contiguous.
+  let c = lowerBound(p.rows, start);
+  for (; c < p.n && p.rows[c]! < end; c++) {
+    kernel(p, c, c + 1, one, 0);
+    out[p.rows[c]! - start] = one[0]!;
+  }
+  return out;
+}
+
+function lowerBound(sorted: Int32Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Silhouette value of every row (scikit-learn's `silhouette_samples`); NaN for noise rows. */
+export function silhouetteSamples(x: Matrix, labels: ArrayLike<number>): Float64Array {
+  return silhouetteRange(x, labels, 0, x.n);
+}
+
+/**
+ * Picks the rows a sampled silhouette scores: `sampleSize` distinct rows drawn with the seed
+ * (all rows, in order, when there are not more than that). The parallel layer samples with
+ * this, then hands chunks of the sample to `silhouetteRange`.
+ */
+export function silhouetteSubsample(
+  x: Matrix,
+  labels: ArrayLike<number>,
+  sampleSize: number,
+  seed = 0,
+): { x: Matrix; labels: Int32Array; rows: Int32Array } {
+  if (!(sampleSize >= 2)) {
+    throw new CoreInputError(`sampleSize must be at least 2, got ${sampleSize}`, { field: "sampleSize" });
+  }
+  const n = x.n;
+  const d = x.d;
+  if (labels.length !== n) {
+    throw new CoreInputError(`labels has ${labels.length} entries, expected one per row (${n})`, {
+      field: "labels",
+    });
+  }
+  if (n <= sampleSize) {
+    const rows = new Int32Array(n);
+    for (let i = 0; i < n; i++) rows[i] = i;
+    return { x, labels: Int32Array.from(labels), rows };
+  }
+  const m = Math.floor(sampleSize);
+  // Partial Fisher-Yates over a virtual identity permutation (a Map keeps it O(m) memory).
+  const random = createRandom(seed);
+  const swapped = new Map<number, number>();
+  const rows = new Int32Array(m);
+  for (let i = 0; i < m; i++) {
+    const j = i + random.int(n - i);
+    const atJ = swapped.get(j) ?? j;
+    const atI = swapped.get(i) ?? i;
+    swapped.set(j, atI);
+    rows[i] = atJ;
+  }
+  rows.sort();
+  const data = new Float64Array(m * d);
+  const sampleLabels = new Int32Array(m);
+  for (let i = 0; i < m; i++) {
+    const r = rows[i]!;
+    data.set(x.data.subarray(r * d, r * d + d), i * d);
+    sampleLabels[i] = labels[r]!;
+  }
+  return { x: { data, n: m, d }, labels: sampleLabels, rows };
+}
+
+/**
+ * Mean silhouette coefficient (scikit-learn's `silhouette_score`, euclidean). Rows labelled
+ * negative (noise) are left out. Exact up to `sampleSize` rows (default 10,000); above that the
+ * score of a seeded random sample of that many rows.
+ */
+export function silhouette(x: Matrix, labels: ArrayLike<number>, options: SilhouetteOptions = {}): number {
+  const sampleSize = options.sampleSize ?? SILHOUETTE_DEFAULT_SAMPLE_SIZE;
+  const target =
+    x.n > sampleSize ? silhouetteSubsample(x, labels, sampleSize, options.seed ?? 0) : { x, labels };
+  return meanIgnoringNaN(silhouetteSamples(target.x, target.labels));
+}
+
+/** Mean of the values that are not NaN (noise rows in silhouette output). */
+export function meanIgnoringNaN(values: Float64Array): number {
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isNaN(v)) {
+      sum += v;
+      count++;
+    }
+  }
+  return count === 0 ? Number.NaN : sum / count;
+}
+
+/**
+ * Silhouette scores of several labellings of the same rows at once (the k sweep): each pair
+ * distance is computed once and added to every labelling's per-cluster sums, so m labellings
+ * cost little more than one. Labels must be non-negative. Sampling as in `silhouette`.
+ */
+export function silhouetteScores(
+  x: Matrix,
+  labelings: ReadonlyArray<ArrayLike<number>>,
+  options: SilhouetteOptions = {},
+): number[] {
+  const m = labelings.length;
+  if (m === 0) return [];
+  const sampleSize = options.sampleSize ?? SILHOUETTE_DEFAULT_SAMPLE_SIZE;
+  const seed = options.seed ?? 0;
+  let rows: Int32Array | undefined;
+  let target = x;
+  if (x.n > sampleSize) {
+    const sub = silhouetteSubsample(x, labelings[0]!, sampleSize, seed);
+    rows = sub.rows;
+    target = sub.x;
+  }
+  const n = target.n;
+  const d = target.d;
+  const data = target.data;
+  // Interleaved labels: all[j * m + l] = offset of labelling l + dense label of row j.
+  const all = new Int32Array(n * m);
+  const offsets = new Int32Array(m + 1);
+  const ks = new Int32Array(m);
+  const sizesAll: Int32Array[] = [];
+  for (let l = 0; l < m; l++) {
+    const source = labelings[l]!;
+    const picked = rows === undefined ? source : Int32Array.from(rows, (r) => source[r]!);
+    const dense = denseLabels(picked, n);
+    if (dense.clustered !== n) {
+      throw new CoreInputError(`labelling ${l} has noise rows; silhouetteScores takes full labellings`, {
+        field: "labels",
+      });
+    }
+    checkClusterCount(dense.k, n);
+    ks[l] = dense.k;
+    offsets[l + 1] = offsets[l]! + dense.k;
+    sizesAll.push(dense.sizes);
+    for (let j = 0; j < n; j++) all[j * m + l] = offsets[l]! + dense.labels[j]!;
+  }
+  const sums = new Float64Array(offsets[m]!);
+  const totals = new Float64Array(m);
+  const sumDistances = sumDistancesKernel(d);
+  for (let i = 0; i < n; i++) {
+    sums.fill(0);
+    sumDistances(data, all, m, n, i * d, sums);
+    for (let l = 0; l < m; l++) {
+      const offset = offsets[l]!;
+      totals[l]! += score(sums, offset, sizesAll[l]!, all[i * m + l]! - offset, ks[l]!);
+    }
+  }
+  return Array.from(totals, (t) => t / n);
+}
