@@ -1,4 +1,4 @@
-import { jsonb, pgTable, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, jsonb, pgTable, timestamp, uuid } from "drizzle-orm/pg-core";
 import { tenantIsolationPolicy } from "./app-role.js";
 import { customers } from "./customers.js";
 import { tenants } from "./tenants.js";
@@ -19,7 +19,10 @@ export const customerFeatures = pgTable(
     features: jsonb().$type<Record<string, number | string | null>>().notNull(),
     computedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [tenantIsolationPolicy("customer_features", t.tenantId)],
+  (t) => [
+    index("customer_features_tenant_customer_idx").on(t.tenantId, t.customerId),
+    tenantIsolationPolicy("customer_features", t.tenantId),
+  ],
 );
 
 export type CustomerFeatures = typeof customerFeatures.$inferSelect;

@@ -5,3 +5,8 @@ export * from "./login-attempts.js";
 export * from "./memberships.js";
 export * from "./tenants.js";
 export * from "./users.js";
+export * from "./customer-features.js";
+export * from "./customers.js";
+export * from "./datasets.js";
+export * from "./imports.js";
+export * from "./order-lines.js";
