@@ -10,3 +10,4 @@ export * from "./customers.js";
 export * from "./datasets.js";
 export * from "./imports.js";
 export * from "./order-lines.js";
+export * from "./runs.js";
