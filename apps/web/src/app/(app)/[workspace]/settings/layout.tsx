@@ -1,0 +1,22 @@
+import { hasRole, type Role } from "@strata/auth";
+import type { ReactNode } from "react";
+import { SettingsTabs } from "@/components/settings/settings-tabs";
+import { PageHeader } from "@/components/ui/page-header";
+import { requireWorkspace } from "@/server/workspace";
+
+export default async function SettingsLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<{ workspace: string }>;
+}) {
+  const { workspace } = await requireWorkspace((await params).workspace);
+  return (
+    <>
+      <PageHeader title="Settings" description={`Workspace settings for ${workspace.name}.`} />
+      <SettingsTabs workspace={workspace.slug} isAdmin={hasRole(workspace.role as Role, "admin")} />
+      <div className="mt-6">{children}</div>
+    </>
+  );
+}

@@ -1,0 +1,48 @@
+import type { Metadata } from "next";
+import { LeaveWorkspace } from "@/components/settings/leave-workspace";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { roleLabel } from "@/lib/format";
+import { requireWorkspace } from "@/server/workspace";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function GeneralSettingsPage({ params }: { params: Promise<{ workspace: string }> }) {
+  const { user, workspace } = await requireWorkspace((await params).workspace);
+  return (
+    <div className="space-y-6">
+      <Card>
+        <CardHeader>
+          <CardTitle>Workspace</CardTitle>
+          <CardDescription>The workspace you are in and your place in it.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <dl className="grid gap-x-8 gap-y-3 text-sm sm:grid-cols-[10rem_1fr]">
+            <dt className="text-slate-500">Name</dt>
+            <dd className="font-medium">{workspace.name}</dd>
+            <dt className="text-slate-500">Address</dt>
+            <dd className="font-mono text-slate-700">/{workspace.slug}</dd>
+            <dt className="text-slate-500">Your role</dt>
+            <dd>
+              <Badge tone="brand">{roleLabel(workspace.role)}</Badge>
+            </dd>
+            <dt className="text-slate-500">Signed in as</dt>
+            <dd>{user.email}</dd>
+          </dl>
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Leave workspace</CardTitle>
+          <CardDescription>
+            You lose access to {workspace.name} at once; an admin can invite you again. The last owner cannot
+            leave.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <LeaveWorkspace workspace={workspace.slug} workspaceName={workspace.name} userId={user.id} />
+        </CardContent>
+      </Card>
+    </div>
+  );
+}
