@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import { guessMapping, normalizeHeader } from "./mapping.js";
+
+describe("guessMapping", () => {
+  it("maps the UCI Online Retail header", () => {
+    const header = [
+      "InvoiceNo",
+      "StockCode",
+      "Description",
+      "Quantity",
+      "InvoiceDate",
+      "UnitPrice",
+      "CustomerID",
+      "Country",
+    ];
+    const g = guessMapping(header, "orders");
+    expect(g.mapping.fields).toEqual({
+      invoiceId: 0,
+      product: 1,
+      quantity: 3,
+      orderedAt: 4,
+      unitPrice: 5,
+      customerId: 6,
+      country: 7,
+    });
+    expect(g.missing).toEqual([]);
+    expect(g.columns[2]).toMatchObject({ header: "Description", field: null });
+    expect(g.columns[6]!.confidence).toBe(1);
+  });
+
+  it("understands spaced, snake-case and vendor names", () => {
+    const g = guessMapping(
+      [
+        "customer_id",
+        "Order Date",
+        "Qty",
+        "Price",
+        "Sales Channel",
+        "Product Category",
+        "Ship-to Region",
+        "Weight (kg)",
+      ],
+      "orders",
+    );
+    expect(g.mapping.fields).toEqual({
+      customerId: 0,
+      orderedAt: 1,
+      quantity: 2,
+      unitPrice: 3,
+      channel: 4,
+      category: 5,
+      region: 6,
+      weight: 7,
+    });
+  });
+
+  it("lists the required order fields it could not find", () => {
+    const g = guessMapping(["Customer ID", "Amount"], "orders");
+    expect(g.missing).toEqual(["orderedAt", "quantity", "unitPrice"]);
+  });
+
+  it("takes ID as the external id of a customer file and keeps the other columns as attributes", () => {
+    const g = guessMapping(["ID", "Year_Birth", "Income", "Dt_Customer"], "customers");
+    expect(g.mapping.fields).toEqual({ externalId: 0 });
+    expect(g.mapping.attributes).toEqual([1, 2, 3]);
+    expect(g.columns.map((c) => c.field)).toEqual(["externalId", "attribute", "attribute", "attribute"]);
+    expect(guessMapping(["CustomerID", "Genre", "Age"], "customers").mapping.fields.externalId).toBe(0);
+  });
+
+  it("reports a customer file without an id column", () => {
+    const g = guessMapping(["Channel", "Region", "Fresh"], "customers");
+    expect(g.missing).toEqual(["externalId"]);
+    expect(g.mapping.attributes).toEqual([0, 1, 2]);
+  });
+
+  it("normalises headers to letters and digits", () => {
+    expect(normalizeHeader(" Customer ID ")).toBe("customerid");
+    expect(normalizeHeader("Prix_unitaire (€)")).toBe("prixunitaire");
+  });
+});

@@ -1,0 +1,291 @@
+/** The two kinds of dataset a workspace imports. */
+export type DatasetKind = "customers" | "orders";
+
+/** Strata's fields for an order line (the first four are required). */
+export const ORDER_FIELDS = [
+  "customerId",
+  "orderedAt",
+  "quantity",
+  "unitPrice",
+  "invoiceId",
+  "product",
+  "category",
+  "channel",
+  "country",
+  "region",
+  "weight",
+] as const;
+export type OrderField = (typeof ORDER_FIELDS)[number];
+
+export const REQUIRED_ORDER_FIELDS: readonly OrderField[] = [
+  "customerId",
+  "orderedAt",
+  "quantity",
+  "unitPrice",
+];
+
+/** A customer file has one required field; every other column can be kept as an attribute. */
+export const CUSTOMER_FIELDS = ["externalId"] as const;
+export type CustomerField = (typeof CUSTOMER_FIELDS)[number];
+
+export type MappedField = OrderField | CustomerField;
+
+/**
+ * Which file column feeds which Strata field. `fields` maps a field to a 0-based column
+ * index; `attributes` (customer files) lists the columns kept as customer attributes.
+ */
+export interface FieldMapping {
+  header: string[];
+  fields: Partial<Record<MappedField, number>>;
+  attributes: number[];
+}
+
+export interface ColumnGuess {
+  index: number;
+  header: string;
+  /** The field this column is guessed to feed, "attribute" (customers), or null (ignored). */
+  field: MappedField | "attribute" | null;
+  /** 0..1: 1 for an exact well-known name, lower for partial matches. */
+  confidence: number;
+}
+
+export interface MappingGuess {
+  kind: DatasetKind;
+  columns: ColumnGuess[];
+  mapping: FieldMapping;
+  /** Required fields no column was found for. */
+  missing: MappedField[];
+}
+
+/** Lower-case letters and digits only: "Customer ID", "customer_id", "CustomerID" -> "customerid". */
+export function normalizeHeader(name: string): string {
+  return name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "");
+}
+
+type Rule = { exact: string[]; contains?: Array<string[]>; weak?: string[] };
+
+// Names seen in public retail data sets (UCI Online Retail, Kaggle marketing campaign and
+// mall customers, Shopify/WooCommerce exports) and ERP exports.
+const ORDER_RULES: Record<OrderField, Rule> = {
+  customerId: {
+    exact: [
+      "customerid",
+      "custid",
+      "customerno",
+      "customernumber",
+      "customercode",
+      "customerref",
+      "clientid",
+      "clientno",
+      "clientnumber",
+      "accountid",
+      "accountno",
+      "accountnumber",
+      "buyerid",
+      "userid",
+      "memberid",
+      "shopperid",
+      "debtorno",
+      "kundennummer",
+    ],
+    contains: [
+      ["customer", "id"],
+      ["customer", "no"],
+      ["customer", "code"],
+      ["client", "id"],
+      ["account", "id"],
+    ],
+    weak: ["customer", "client", "account", "buyer", "user", "member", "id"],
+  },
+  orderedAt: {
+    exact: [
+      "invoicedate",
+      "orderdate",
+      "orderedat",
+      "orderdatetime",
+      "purchasedate",
+      "purchasedat",
+      "transactiondate",
+      "transactiontime",
+      "saledate",
+      "salesdate",
+      "createdat",
+      "datetime",
+      "timestamp",
+      "date",
+      "orderdt",
+      "invoicedt",
+      "deliverydate",
+      "shipdate",
+    ],
+    contains: [["date"], ["timestamp"]],
+    weak: ["day", "time", "when", "created"],
+  },
+  quantity: {
+    exact: ["quantity", "qty", "units", "unitssold", "quantityordered", "orderedquantity", "pieces", "pcs"],
+    contains: [["quantity"], ["qty"]],
+    weak: ["count", "items", "amountunits", "volume"],
+  },
+  unitPrice: {
+    exact: [
+      "unitprice",
+      "price",
+      "priceperunit",
+      "itemprice",
+      "unitsellingprice",
+      "saleprice",
+      "sellingprice",
+    ],
+    contains: [["price"]],
+    weak: ["rate", "unitcost", "cost"],
+  },
+  invoiceId: {
+    exact: [
+      "invoiceno",
+      "invoice",
+      "invoiceid",
+      "invoicenumber",
+      "orderid",
+      "orderno",
+      "ordernumber",
+      "order",
+      "transactionid",
+      "receiptid",
+      "receiptno",
+      "basketid",
+      "documentno",
+    ],
+    contains: [["invoice"], ["order", "id"], ["order", "no"], ["transaction", "id"], ["receipt"]],
+    weak: ["transaction", "basket", "ticket"],
+  },
+  product: {
+    exact: [
+      "stockcode",
+      "productid",
+      "productcode",
+      "product",
+      "sku",
+      "itemid",
+      "itemcode",
+      "itemno",
+      "articleno",
+      "articleid",
+      "article",
+      "ean",
+      "gtin",
+      "productname",
+    ],
+    contains: [["product"], ["sku"], ["stock", "code"], ["article"]],
+    weak: ["item", "description", "itemname", "name"],
+  },
+  category: {
+    exact: [
+      "category",
+      "productcategory",
+      "categoryname",
+      "department",
+      "productgroup",
+      "productfamily",
+      "family",
+    ],
+    contains: [["category"], ["department"]],
+    weak: ["type", "class", "segment"],
+  },
+  channel: {
+    exact: [
+      "channel",
+      "saleschannel",
+      "orderchannel",
+      "fulfilmentchannel",
+      "fulfillmentchannel",
+      "deliverymethod",
+    ],
+    contains: [["channel"]],
+    weak: ["source", "fulfilment", "fulfillment", "shipmode", "shippingmethod", "delivery"],
+  },
+  country: {
+    exact: ["country", "countrycode", "countryname", "shiptocountry", "nation"],
+    contains: [["country"]],
+    weak: ["market"],
+  },
+  region: {
+    exact: ["region", "shiptoregion", "state", "province", "territory", "shiptostate", "zone", "area"],
+    contains: [["region"], ["state"], ["province"]],
+    weak: ["city", "district"],
+  },
+  weight: {
+    exact: ["weight", "weightkg", "kg", "grossweight", "netweight", "shippingweight"],
+    contains: [["weight"]],
+    weak: ["mass", "kilos"],
+  },
+};
+
+const CUSTOMER_ID_RULE: Rule = {
+  exact: [...ORDER_RULES.customerId.exact, "id", "externalid", "customer", "client", "key"],
+  contains: ORDER_RULES.customerId.contains ?? [],
+  weak: ["account", "code", "number", "no", "ref"],
+};
+
+function score(norm: string, rule: Rule): number {
+  if (norm === "") return 0;
+  if (rule.exact.includes(norm)) return 1;
+  for (const parts of rule.contains ?? []) if (parts.every((p) => norm.includes(p))) return 0.8;
+  if (rule.weak?.includes(norm)) return 0.5;
+  return 0;
+}
+
+/**
+ * Guesses which column feeds which Strata field from the header alone. Each field goes to at
+ * most one column and each column to at most one field, best matches first ("StockCode" wins
+ * product over "Description"). Customer files keep every other column as an attribute.
+ */
+export function guessMapping(header: readonly string[], kind: DatasetKind): MappingGuess {
+  const normalized = header.map(normalizeHeader);
+  const candidates: Array<{ index: number; field: MappedField; confidence: number }> = [];
+  if (kind === "orders") {
+    for (const field of ORDER_FIELDS) {
+      normalized.forEach((norm, index) => {
+        const s = score(norm, ORDER_RULES[field]);
+        // A bare "ID" in an order file is usually the customer; say so with less certainty.
+        const confidence = field === "customerId" && norm === "id" ? 0.4 : s;
+        if (confidence > 0) candidates.push({ index, field, confidence });
+      });
+    }
+  } else {
+    normalized.forEach((norm, index) => {
+      const s = score(norm, CUSTOMER_ID_RULE);
+      if (s > 0) candidates.push({ index, field: "externalId", confidence: s });
+    });
+  }
+  // Best first; on a tie, required fields before optional, then the leftmost column.
+  const rank = (f: MappedField) => (kind === "orders" ? ORDER_FIELDS.indexOf(f as OrderField) : 0);
+  candidates.sort(
+    (a, b) => b.confidence - a.confidence || rank(a.field) - rank(b.field) || a.index - b.index,
+  );
+  const columns: ColumnGuess[] = header.map((h, index) => ({ index, header: h, field: null, confidence: 0 }));
+  const fields: Partial<Record<MappedField, number>> = {};
+  for (const c of candidates) {
+    const col = columns[c.index]!;
+    if (col.field !== null || fields[c.field] !== undefined) continue;
+    col.field = c.field;
+    col.confidence = c.confidence;
+    fields[c.field] = c.index;
+  }
+  const attributes: number[] = [];
+  if (kind === "customers") {
+    for (const col of columns) {
+      if (col.field === null && col.header.trim() !== "") {
+        col.field = "attribute";
+        col.confidence = 1;
+        attributes.push(col.index);
+      }
+    }
+  }
+  const required: readonly MappedField[] = kind === "orders" ? REQUIRED_ORDER_FIELDS : ["externalId"];
+  const missing = required.filter((f) => fields[f] === undefined);
+  return { kind, columns, mapping: { header: [...header], fields, attributes }, missing };
+}

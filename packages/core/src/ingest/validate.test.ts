@@ -1,0 +1,152 @@
+import { describe, expect, it } from "vitest";
+import { CoreInputError } from "../errors.js";
+import { parseCsv } from "./csv.js";
+import { guessMapping } from "./mapping.js";
+import {
+  createRowValidator,
+  type OrderRow,
+  parseDecimal,
+  type Rejection,
+  rejectionsToCsv,
+} from "./validate.js";
+
+function validateAll<T>(text: string, kind: "orders" | "customers", options = {}) {
+  const { header, records } = parseCsv(text);
+  const guess = guessMapping(header, kind);
+  const validator = createRowValidator(guess.mapping, kind, options);
+  const rows: T[] = [];
+  const rejections: Rejection[] = [];
+  for (const r of records) {
+    const result = validator.validate(r);
+    if (result.ok) rows.push(result.row as T);
+    else rejections.push(...result.rejections);
+  }
+  return { rows, rejections, validator };
+}
+
+const ORDERS = [
+  "InvoiceNo;CustomerID;InvoiceDate;Quantity;UnitPrice;Country",
+  "536365;17850.0;01/12/2010 08:26;6;2,55;United Kingdom",
+  "C536379;17850;01/12/2010 09:41;-1;27,50;United Kingdom",
+  "536380;;01/12/2010 09:45;3;1,00;France",
+  "536381;12583;31/02/2010 10:00;many;-3,00;France",
+  "536382;12583;02/12/2010 10:00;2",
+  "536383;12583;02/12/2010 11:00;0;1,5;",
+].join("\n");
+
+describe("createRowValidator for orders", () => {
+  it("turns valid lines into typed rows and rejects the rest with line, column, value and reason", () => {
+    const { rows, rejections, validator } = validateAll<OrderRow>(ORDERS, "orders", {
+      dateFormat: "dmy-slash",
+      decimalSeparator: ",",
+    });
+    expect(rows).toEqual([
+      {
+        line: 2,
+        customerId: "17850",
+        orderedAt: Date.UTC(2010, 11, 1, 8, 26),
+        quantity: 6,
+        unitPrice: 2.55,
+        isReturn: false,
+        invoiceId: "536365",
+        product: null,
+        category: null,
+        channel: null,
+        country: "United Kingdom",
+        region: null,
+        weight: null,
+      },
+      expect.objectContaining({
+        line: 3,
+        quantity: -1,
+        isReturn: true,
+        unitPrice: 27.5,
+        invoiceId: "C536379",
+      }),
+    ]);
+    expect(rejections).toEqual([
+      { line: 4, column: "CustomerID", value: "", reason: "missing customer id" },
+      {
+        line: 5,
+        column: "InvoiceDate",
+        value: "31/02/2010 10:00",
+        reason: "not a valid date in the format 31/01/2024",
+      },
+      { line: 5, column: "Quantity", value: "many", reason: "quantity is not a number" },
+      { line: 5, column: "UnitPrice", value: "-3,00", reason: "unit price is negative" },
+      {
+        line: 6,
+        column: "",
+        value: "536382,12583,02/12/2010 10:00,2",
+        reason: "the row has 4 fields but the header has 6",
+      },
+      { line: 7, column: "Quantity", value: "0", reason: "quantity is zero" },
+    ]);
+    expect(validator.seen).toBe(6);
+    expect(validator.rejected).toBe(4);
+  });
+
+  it("rejects returns when asked and explains a decimal comma under the default separator", () => {
+    const text = 'CustomerID,InvoiceDate,Quantity,UnitPrice\n1,2024-01-01,-2,"2,5"\n';
+    const { rejections } = validateAll(text, "orders", { dateFormat: "iso", negativeQuantity: "reject" });
+    expect(rejections.map((r) => r.reason)).toEqual([
+      "quantity is negative (returns are not accepted)",
+      "unit price is not a number (it has a decimal comma: choose ',' as the decimal separator if the file uses one)",
+    ]);
+  });
+
+  it("accepts empty trailing fields beyond the header", () => {
+    const text = "CustomerID,InvoiceDate,Quantity,UnitPrice\n1,2024-01-01,2,3.5,,\n";
+    expect(validateAll(text, "orders", { dateFormat: "iso" }).rows).toHaveLength(1);
+  });
+
+  it("refuses a mapping without the required fields or without a date format", () => {
+    const g = guessMapping(["CustomerID", "Quantity"], "orders");
+    expect(() => createRowValidator(g.mapping, "orders", { dateFormat: "iso" })).toThrow(
+      /map a column to orderedAt, unitPrice/,
+    );
+    const ok = guessMapping(["CustomerID", "InvoiceDate", "Quantity", "UnitPrice"], "orders");
+    expect(() => createRowValidator(ok.mapping, "orders")).toThrow(CoreInputError);
+    const twice = { ...ok.mapping, fields: { ...ok.mapping.fields, product: 0 } };
+    expect(() => createRowValidator(twice, "orders", { dateFormat: "iso" })).toThrow(/mapped to both/);
+  });
+});
+
+describe("createRowValidator for customers", () => {
+  it("keeps attributes, reads empty as null and rejects duplicate ids naming the first line", () => {
+    const text = "CustomerID,Genre,Age,Age\n0001,Male,19,x\n0002,,21,y\n0001,Female,30,z\n,Male,40,w\n";
+    const { rows, rejections } = validateAll(text, "customers");
+    expect(rows).toEqual([
+      { line: 2, externalId: "0001", attributes: { Genre: "Male", Age: "19", "Age (2)": "x" } },
+      { line: 3, externalId: "0002", attributes: { Genre: null, Age: "21", "Age (2)": "y" } },
+    ]);
+    expect(rejections).toEqual([
+      { line: 4, column: "CustomerID", value: "0001", reason: "duplicate customer id (also on line 2)" },
+      { line: 5, column: "CustomerID", value: "", reason: "missing customer id" },
+    ]);
+  });
+});
+
+describe("parseDecimal", () => {
+  it("reads plain numbers only", () => {
+    expect(parseDecimal("2.55")).toBe(2.55);
+    expect(parseDecimal(" -3 ")).toBe(-3);
+    expect(parseDecimal("1e3")).toBe(1000);
+    expect(parseDecimal("2,55", ",")).toBe(2.55);
+    for (const bad of ["", "1,234.5", "$3", "0x10", "Infinity", "3 kg", "."])
+      expect(parseDecimal(bad)).toBeUndefined();
+  });
+});
+
+describe("rejectionsToCsv", () => {
+  it("writes the report header and quotes values that need it", () => {
+    const csv = rejectionsToCsv([
+      { line: 5, column: "Quantity", value: "many", reason: "quantity is not a number" },
+      { line: 6, column: "", value: 'a,"b"', reason: "the row has 2 fields but the header has 6" },
+    ]);
+    expect(csv).toBe(
+      'line,column,value,reason\n5,Quantity,many,quantity is not a number\n6,,"a,""b""",the row has 2 fields but the header has 6\n',
+    );
+    expect(parseCsv(csv).records[1]!.fields[2]).toBe('a,"b"');
+  });
+});

@@ -1,0 +1,420 @@
+import { CoreInputError } from "../errors.js";
+import type { CsvRecord } from "./csv.js";
+import { DATE_FORMAT_EXAMPLES, type DateFormat, parseDateInFormat } from "./dates.js";
+import {
+  type DatasetKind,
+  type FieldMapping,
+  type MappedField,
+  ORDER_FIELDS,
+  REQUIRED_ORDER_FIELDS,
+} from "./mapping.js";
+
+/** One problem with one value of one row; the rejected-rows report has one line per rejection. */
+export interface Rejection {
+  /** The physical line (CSV) or row number (XLSX) of the record. */
+  line: number;
+  /** The header name of the column ("" for problems with the whole row). */
+  column: string;
+  value: string;
+  reason: string;
+}
+
+/** A valid order line. Text fields that were not mapped or were empty are null. */
+export interface OrderRow {
+  line: number;
+  customerId: string;
+  /** Milliseconds since the epoch; times without a zone are kept as written (read as UTC). */
+  orderedAt: number;
+  /** Negative for returned goods (see `isReturn`). */
+  quantity: number;
+  unitPrice: number;
+  isReturn: boolean;
+  invoiceId: string | null;
+  product: string | null;
+  category: string | null;
+  channel: string | null;
+  country: string | null;
+  region: string | null;
+  weight: number | null;
+}
+
+/** A valid customer: the external id plus every attribute column, "" read as null. */
+export interface CustomerRow {
+  line: number;
+  externalId: string;
+  attributes: Record<string, string | null>;
+}
+
+export interface RowValidatorOptions {
+  /** How orderedAt is written (required for order files; see detectDateFormat). */
+  dateFormat?: DateFormat;
+  /** Decimal separator of quantities, prices and weights (default "."). No thousands separators. */
+  decimalSeparator?: "." | ",";
+  /** Negative quantities are returns (default) or rejected. */
+  negativeQuantity?: "return" | "reject";
+  /**
+   * Ids written as whole floats by spreadsheets and pandas ("17850.0") are read as "17850"
+   * (default true), so that an order file and a customer file agree on the same customer.
+   */
+  normalizeNumericIds?: boolean;
+}
+
+export type ValidationResult<T> = { ok: true; row: T } | { ok: false; rejections: Rejection[] };
+
+/** Stateful (it remembers customer ids to find duplicates): use one per file. */
+export interface RowValidator<T> {
+  validate(record: CsvRecord): ValidationResult<T>;
+  /** Records validated so far, and how many of them were rejected. */
+  readonly seen: number;
+  readonly rejected: number;
+}
+
+const NUMBER_DOT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const NUMBER_COMMA = /^[+-]?(?:\d+(?:,\d*)?|,\d+)(?:[eE][+-]?\d+)?$/;
+const WHOLE_FLOAT_ID = /^\d+\.0+$/;
+
+/** Reads a number strictly (no thousands separators, units or currency signs); undefined if not one. */
+export function parseDecimal(text: string, decimalSeparator: "." | "," = "."): number | undefined {
+  if (decimalSeparator === "." && isPlainDecimal(text)) return Number(text);
+  const s = text.trim();
+  if (decimalSeparator === ",") return NUMBER_COMMA.test(s) ? Number(s.replace(",", ".")) : undefined;
+  return NUMBER_DOT.test(s) ? Number(s) : undefined;
+}
+
+/** Digits with an optional sign and one inner point: the shape nearly every value has. */
+function isPlainDecimal(s: string): boolean {
+  const n = s.length;
+  let i = s.charCodeAt(0) === 45 ? 1 : 0;
+  if (i >= n) return false;
+  let digitsSeen = 0;
+  let isPointSeen = false;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) digitsSeen++;
+    else if (c === 46 && !isPointSeen) isPointSeen = true;
+    else return false;
+  }
+  return digitsSeen > 0;
+}
+
+function numberReason(value: string, decimalSeparator: "." | ","): string {
+  const s = value.trim();
+  if (s === "") return "is empty";
+  if (decimalSeparator === "." && NUMBER_COMMA.test(s)) {
+    return "is not a number (it has a decimal comma: choose ',' as the decimal separator if the file uses one)";
+  }
+  if (decimalSeparator === "," && NUMBER_DOT.test(s)) {
+    return "is not a number (it has a decimal point, but ',' was chosen as the decimal separator)";
+  }
+  return "is not a number";
+}
+
+/**
+ * Turns records into typed rows or into rejections naming the line, column, value and
+ * reason. Every problem of a row is reported, not just the first; a row with the wrong number
+ * of fields is reported once as a whole (its columns cannot be trusted). Nothing is coerced:
+ * a value is either read exactly or rejected.
+ */
+export function createRowValidator(
+  mapping: FieldMapping,
+  kind: "orders",
+  options?: RowValidatorOptions,
+): RowValidator<OrderRow>;
+export function createRowValidator(
+  mapping: FieldMapping,
+  kind: "customers",
+  options?: RowValidatorOptions,
+): RowValidator<CustomerRow>;
+export function createRowValidator(
+  mapping: FieldMapping,
+  kind: DatasetKind,
+  options?: RowValidatorOptions,
+): RowValidator<OrderRow> | RowValidator<CustomerRow>;
+export function createRowValidator(
+  mapping: FieldMapping,
+  kind: DatasetKind,
+  options: RowValidatorOptions = {},
+): RowValidator<OrderRow> | RowValidator<CustomerRow> {
+  checkMapping(mapping, kind);
+  if (kind === "orders" && options.dateFormat === undefined) {
+    throw new CoreInputError("choose the date format of the order dates (detectDateFormat suggests one)", {
+      field: "dateFormat",
+    });
+  }
+  return kind === "orders" ? new OrderValidator(mapping, options) : new CustomerValidator(mapping, options);
+}
+
+function checkMapping(mapping: FieldMapping, kind: DatasetKind): void {
+  const width = mapping.header.length;
+  const required: readonly MappedField[] = kind === "orders" ? REQUIRED_ORDER_FIELDS : ["externalId"];
+  const missing = required.filter((f) => mapping.fields[f] === undefined);
+  if (missing.length > 0) {
+    throw new CoreInputError(`map a column to ${missing.join(", ")} (required for ${kind})`, {
+      field: missing[0],
+    });
+  }
+  const used = new Map<number, string>();
+  const check = (name: string, index: number) => {
+    if (!Number.isInteger(index) || index < 0 || index >= width) {
+      throw new CoreInputError(`${name} is mapped to column ${index}, but the file has ${width} columns`, {
+        field: name,
+      });
+    }
+    const other = used.get(index);
+    if (other !== undefined) {
+      throw new CoreInputError(
+        `column ${JSON.stringify(mapping.header[index])} is mapped to both ${other} and ${name}`,
+        { field: name },
+      );
+    }
+    used.set(index, name);
+  };
+  for (const [field, index] of Object.entries(mapping.fields)) {
+    if (index === undefined) continue;
+    if (kind === "orders" ? !(ORDER_FIELDS as readonly string[]).includes(field) : field !== "externalId") {
+      throw new CoreInputError(`${field} is not a field of ${kind}`, { field });
+    }
+    check(field, index);
+  }
+  if (kind === "customers") for (const index of mapping.attributes) check("an attribute", index);
+}
+
+abstract class BaseValidator<T> implements RowValidator<T> {
+  seen = 0;
+  rejected = 0;
+  protected readonly header: string[];
+  protected readonly decimal: "." | ",";
+  protected readonly normalizeIds: boolean;
+
+  constructor(mapping: FieldMapping, options: RowValidatorOptions) {
+    this.header = mapping.header;
+    this.decimal = options.decimalSeparator ?? ".";
+    this.normalizeIds = options.normalizeNumericIds ?? true;
+  }
+
+  validate(record: CsvRecord): ValidationResult<T> {
+    this.seen++;
+    const ragged = this.checkWidth(record);
+    const rejections: Rejection[] = ragged ? [ragged] : [];
+    const row = ragged ? undefined : this.read(record, rejections);
+    if (row === undefined || rejections.length > 0) {
+      this.rejected++;
+      return { ok: false, rejections };
+    }
+    return { ok: true, row };
+  }
+
+  protected abstract read(record: CsvRecord, rejections: Rejection[]): T | undefined;
+
+  /** Fewer fields than the header, or more with something in the extra ones. */
+  private checkWidth(record: CsvRecord): Rejection | undefined {
+    const n = record.fields.length;
+    const width = this.header.length;
+    if (n === width) return undefined;
+    if (n > width && record.fields.slice(width).every((f) => f.trim() === "")) return undefined;
+    const shown = record.fields.join(",");
+    return {
+      line: record.line,
+      column: "",
+      value: shown.length > 200 ? `${shown.slice(0, 197)}...` : shown,
+      reason: `the row has ${n} fields but the header has ${width}`,
+    };
+  }
+
+  protected reject(
+    rejections: Rejection[],
+    line: number,
+    index: number,
+    value: string,
+    reason: string,
+  ): void {
+    rejections.push({ line, column: this.header[index] ?? `column ${index + 1}`, value, reason });
+  }
+
+  protected readId(
+    record: CsvRecord,
+    index: number,
+    rejections: Rejection[],
+    what: string,
+  ): string | undefined {
+    const raw = record.fields[index]!;
+    const id = raw.trim();
+    if (id === "") {
+      this.reject(rejections, record.line, index, raw, `missing ${what}`);
+      return undefined;
+    }
+    return this.normalizeIds && WHOLE_FLOAT_ID.test(id) ? id.slice(0, id.indexOf(".")) : id;
+  }
+
+  protected readNumber(
+    record: CsvRecord,
+    index: number,
+    rejections: Rejection[],
+    what: string,
+  ): number | undefined {
+    const raw = record.fields[index]!;
+    const value = parseDecimal(raw, this.decimal);
+    if (value === undefined || !Number.isFinite(value)) {
+      this.reject(rejections, record.line, index, raw, `${what} ${numberReason(raw, this.decimal)}`);
+      return undefined;
+    }
+    return value;
+  }
+}
+
+class OrderValidator extends BaseValidator<OrderRow> {
+  private readonly f: Partial<Record<MappedField, number>>;
+  private readonly dateFormat: DateFormat;
+  private readonly rejectNegative: boolean;
+  private lastDateText: string | undefined;
+  private lastDate: number | undefined;
+
+  constructor(mapping: FieldMapping, options: RowValidatorOptions) {
+    super(mapping, options);
+    this.f = mapping.fields;
+    this.dateFormat = options.dateFormat!;
+    this.rejectNegative = options.negativeQuantity === "reject";
+  }
+
+  protected read(record: CsvRecord, rejections: Rejection[]): OrderRow | undefined {
+    const f = this.f;
+    const line = record.line;
+    const customerId = this.readId(record, f.customerId!, rejections, "customer id");
+
+    const dateIndex = f.orderedAt!;
+    const dateRaw = record.fields[dateIndex]!;
+    // Lines of one order share its timestamp: remember the last one read.
+    if (dateRaw !== this.lastDateText) {
+      this.lastDateText = dateRaw;
+      this.lastDate = parseDateInFormat(dateRaw, this.dateFormat);
+    }
+    const orderedAt = this.lastDate;
+    if (orderedAt === undefined) {
+      const reason =
+        dateRaw.trim() === ""
+          ? "missing order date"
+          : `not a valid date in the format ${DATE_FORMAT_EXAMPLES[this.dateFormat]}`;
+      this.reject(rejections, line, dateIndex, dateRaw, reason);
+    }
+
+    const quantity = this.readNumber(record, f.quantity!, rejections, "quantity");
+    if (quantity !== undefined) {
+      const raw = record.fields[f.quantity!]!;
+      if (quantity === 0) this.reject(rejections, line, f.quantity!, raw, "quantity is zero");
+      else if (quantity < 0 && this.rejectNegative) {
+        this.reject(rejections, line, f.quantity!, raw, "quantity is negative (returns are not accepted)");
+      }
+    }
+
+    const unitPrice = this.readNumber(record, f.unitPrice!, rejections, "unit price");
+    if (unitPrice !== undefined && unitPrice < 0) {
+      this.reject(rejections, line, f.unitPrice!, record.fields[f.unitPrice!]!, "unit price is negative");
+    }
+
+    let weight: number | null = null;
+    if (f.weight !== undefined && record.fields[f.weight]!.trim() !== "") {
+      const w = this.readNumber(record, f.weight, rejections, "weight");
+      if (w !== undefined && w < 0) {
+        this.reject(rejections, line, f.weight, record.fields[f.weight]!, "weight is negative");
+      }
+      weight = w ?? null;
+    }
+
+    if (
+      rejections.length > 0 ||
+      customerId === undefined ||
+      orderedAt === undefined ||
+      quantity === undefined ||
+      unitPrice === undefined
+    ) {
+      return undefined;
+    }
+    return {
+      line,
+      customerId,
+      orderedAt,
+      quantity,
+      unitPrice,
+      isReturn: quantity < 0,
+      invoiceId: this.text(record, f.invoiceId),
+      product: this.text(record, f.product),
+      category: this.text(record, f.category),
+      channel: this.text(record, f.channel),
+      country: this.text(record, f.country),
+      region: this.text(record, f.region),
+      weight,
+    };
+  }
+
+  private text(record: CsvRecord, index: number | undefined): string | null {
+    if (index === undefined) return null;
+    const v = record.fields[index]!.trim();
+    return v === "" ? null : v;
+  }
+}
+
+class CustomerValidator extends BaseValidator<CustomerRow> {
+  private readonly idIndex: number;
+  private readonly attributes: Array<{ index: number; name: string }>;
+  private readonly firstLine = new Map<string, number>();
+
+  constructor(mapping: FieldMapping, options: RowValidatorOptions) {
+    super(mapping, options);
+    this.idIndex = mapping.fields.externalId!;
+    this.attributes = uniqueNames(mapping.header, mapping.attributes);
+  }
+
+  protected read(record: CsvRecord, rejections: Rejection[]): CustomerRow | undefined {
+    const externalId = this.readId(record, this.idIndex, rejections, "customer id");
+    if (externalId === undefined) return undefined;
+    const first = this.firstLine.get(externalId);
+    if (first !== undefined) {
+      this.reject(
+        rejections,
+        record.line,
+        this.idIndex,
+        record.fields[this.idIndex]!,
+        `duplicate customer id (also on line ${first})`,
+      );
+      return undefined;
+    }
+    this.firstLine.set(externalId, record.line);
+    const attributes: Record<string, string | null> = {};
+    for (const a of this.attributes) {
+      const v = record.fields[a.index]!.trim();
+      attributes[a.name] = v === "" ? null : v;
+    }
+    return { line: record.line, externalId, attributes };
+  }
+}
+
+/** Attribute names from the header, trimmed, with repeats made unique ("Age", "Age (2)"). */
+function uniqueNames(header: string[], indexes: number[]): Array<{ index: number; name: string }> {
+  const taken = new Set<string>();
+  return indexes.map((index) => {
+    const base = header[index]!.trim() || `column ${index + 1}`;
+    let name = base;
+    for (let k = 2; taken.has(name); k++) name = `${base} (${k})`;
+    taken.add(name);
+    return { index, name };
+  });
+}
+
+/** Header of the rejected-rows report (CONTRACT.md). */
+export const REJECTIONS_CSV_HEADER = "line,column,value,reason";
+
+function csvField(text: string): string {
+  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** One report line (without the line break), for writing the report as a stream. */
+export function rejectionToCsvLine(r: Rejection): string {
+  return `${r.line},${csvField(r.column)},${csvField(r.value)},${csvField(r.reason)}`;
+}
+
+/** The rejected-rows report as CSV text: header `line,column,value,reason`, one line per rejection. */
+export function rejectionsToCsv(rejections: readonly Rejection[]): string {
+  let out = REJECTIONS_CSV_HEADER + "\n";
+  for (const r of rejections) out += rejectionToCsvLine(r) + "\n";
+  return out;
+}
