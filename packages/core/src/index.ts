@@ -5,3 +5,4 @@ export * from "./ingest/index.js";
 export * from "./preprocess/index.js";
 export * from "./features/index.js";
 export * from "./metrics/index.js";
+export * from "./embed/index.js";

@@ -1,0 +1,3 @@
+export * from "./eigen.js";
+export * from "./pca.js";
+export * from "./tsne.js";
