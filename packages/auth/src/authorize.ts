@@ -1,0 +1,47 @@
+import { type Database, users } from "@strata/db";
+import { eq } from "drizzle-orm";
+import { hashPassword, verifyPassword } from "./password.js";
+import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from "./rate-limit.js";
+
+export interface CredentialsInput {
+  email: string;
+  password: string;
+  ip?: string | undefined;
+}
+
+export interface AuthorizedUser {
+  id: string;
+  email: string;
+  name: string;
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+// Verifying against a real hash for unknown emails keeps their timing like a wrong password's.
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Checks an email and password. Wrong password and unknown email both give null (same message in
+ * the UI, same timing); too many recent failures for the email or the IP throw TooManyAttemptsError.
+ */
+export async function authorizeCredentials(
+  database: Database,
+  input: CredentialsInput,
+  options: { now?: Date } = {},
+): Promise<AuthorizedUser | null> {
+  const now = options.now ?? new Date();
+  const who = { email: normalizeEmail(input.email), ip: input.ip };
+  await assertLoginAllowed(database, who, now);
+
+  const [user] = await database.db.select().from(users).where(eq(users.email, who.email)).limit(1);
+  dummyHash ??= hashPassword("not-a-real-password-0");
+  const valid = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash));
+  if (!user || !valid) {
+    await recordLoginFailure(database, who, now);
+    return null;
+  }
+  await clearLoginFailures(database, who);
+  return { id: user.id, email: user.email, name: user.name };
+}
