@@ -1,0 +1,10 @@
+export { halfGaps } from "./engine.js";
+export { kmeansPlusPlus, randomInit } from "./init.js";
+export {
+  assignToNearest,
+  type KMeansAlgorithm,
+  type KMeansOptions,
+  type KMeansResult,
+  kmeans,
+  meanVariance,
+} from "./kmeans.js";
