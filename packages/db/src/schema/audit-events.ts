@@ -17,7 +17,8 @@ export const auditEvents = pgTable(
     targetType: text().notNull(),
     targetId: text(),
     details: jsonb().$type<Record<string, unknown>>().notNull().default({}),
-    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    // Millisecond precision, like JavaScript dates, so a keyset cursor round-trips exactly.
+    createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [
     index("audit_events_tenant_created_idx").on(t.tenantId, t.createdAt.desc(), t.id.desc()),
