@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { fromRows, matrix } from "../matrix/matrix.js";
 import { symmetricEigen } from "./eigen.js";
+import fixture from "./fixtures/pca-wine.json" with { type: "json" };
 import { pca, pcaTransform } from "./pca.js";
 
 interface Fixture {
@@ -13,9 +13,7 @@ interface Fixture {
   components: number[];
   scoresHead: number[];
 }
-const wine = JSON.parse(
-  readFileSync(new URL("./fixtures/pca-wine.json", import.meta.url), "utf8"),
-) as Fixture;
+const wine = fixture as Fixture;
 
 describe("pca", () => {
   it("matches scikit-learn's PCA on standardised Wine: variance ratios, axes and signs", () => {
