@@ -1,0 +1,464 @@
+import {
+  CancelledError,
+  CoreInputError,
+  calinskiHarabasz,
+  daviesBouldin,
+  findKnee,
+  fitScaler,
+  kmeans,
+  type Matrix,
+  silhouette,
+  silhouetteScores,
+  transformScaler,
+} from "@strata/core";
+import type { RunConfig } from "../services/run/run-config.js";
+
+/**
+ * The computing half of a run, pure and synchronous: raw feature matrix in (NaN = missing), the
+ * whole result out. It runs inside a Piscina worker thread (cluster-task.ts), so a crash or an
+ * out-of-memory there takes down one thread and fails one run, never the process.
+ */
+
+export interface ClusterInput {
+  /** n x d row-major raw feature values (NaN where a customer has no value); may be shared memory. */
+  data: Float64Array;
+  n: number;
+  d: number;
+  features: string[];
+  config: RunConfig;
+}
+
+export interface ModelSelectionPoint {
+  k: number;
+  inertia: number;
+  silhouette: number | null;
+  calinskiHarabasz: number | null;
+  daviesBouldin: number | null;
+}
+
+export interface ClusterOutput {
+  /** Input row index of every row that was clustered (rows dropped for missing values are absent). */
+  rows: Int32Array;
+  /** Segment per clustered row (-1: DBSCAN noise). */
+  labels: Int32Array;
+  /** Distance to the own segment's centroid in scaled units (NaN for noise). */
+  distances: Float64Array;
+  k: number;
+  sizes: number[];
+  /** Features actually used (constant ones are left out) and the ones left out, with why. */
+  features: string[];
+  droppedFeatures: Array<{ feature: string; reason: string }>;
+  scaler: { kind: string; center: number[]; scale: number[] };
+  /** Segment centres in scaled units and in the features' own units (k x features). */
+  centroids: number[][];
+  centroidsOriginal: number[][];
+  modelSelection: ModelSelectionPoint[];
+  chosenK: { k: number; reason: string };
+  metrics: {
+    inertia: number | null;
+    silhouette: number | null;
+    calinskiHarabasz: number | null;
+    daviesBouldin: number | null;
+    noiseShare: number | null;
+  };
+  preparation: { rowsIn: number; rowsUsed: number; rowsDropped: number; valuesImputed: number };
+  /** 2-D PCA coordinates of a seeded sample of the clustered rows (index into `rows`). */
+  map: { method: "pca"; explainedVarianceRatio: number[]; points: Array<[number, number, number, number]> };
+}
+
+/** A problem with the run's input that the user can fix; its message is shown as is. */
+export class RunInputError extends Error {
+  override readonly name = "RunInputError";
+}
+
+export type Progress = (stage: string, percent: number) => void;
+
+const round = (v: number, digits = 6) => (Number.isFinite(v) ? Number(v.toPrecision(digits)) : null);
+
+interface Prepared {
+  x: Matrix;
+  rows: Int32Array;
+  features: string[];
+  dropped: Array<{ feature: string; reason: string }>;
+  scaler: { kind: string; center: Float64Array; scale: Float64Array };
+  valuesImputed: number;
+}
+
+function median(values: Float64Array): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = Float64Array.from(values).sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Missing values, constant features, scaling; every refusal is a sentence for the user. */
+export function prepareMatrix(input: ClusterInput): Prepared {
+  const { data, n, d, features, config } = input;
+  if (n === 0) {
+    throw new RunInputError(
+      "There are no customers with features in this workspace yet: import customers or order lines first.",
+    );
+  }
+  const dropped: Array<{ feature: string; reason: string }> = [];
+  const keptColumns: number[] = [];
+  const medians = new Float64Array(d);
+  for (let j = 0; j < d; j++) {
+    const present: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const v = data[i * d + j]!;
+      if (Number.isFinite(v)) present.push(v);
+    }
+    if (present.length === 0) {
+      dropped.push({ feature: features[j]!, reason: "no customer has a value" });
+      continue;
+    }
+    const first = present[0]!;
+    if (present.every((v) => v === first)) {
+      dropped.push({ feature: features[j]!, reason: `every customer has the same value (${first})` });
+      continue;
+    }
+    medians[j] = median(Float64Array.from(present));
+    keptColumns.push(j);
+  }
+  if (keptColumns.length === 0) {
+    const names = features.join(", ");
+    throw new RunInputError(
+      `Every selected feature (${names}) has the same value for all customers or no value at all, so there is nothing to tell customers apart by. Choose other features.`,
+    );
+  }
+  const dk = keptColumns.length;
+  const keepRow = new Uint8Array(n).fill(1);
+  let valuesImputed = 0;
+  if (config.missing === "drop") {
+    for (let i = 0; i < n; i++) {
+      for (const j of keptColumns) if (!Number.isFinite(data[i * d + j]!)) keepRow[i] = 0;
+    }
+  }
+  let m = 0;
+  for (let i = 0; i < n; i++) m += keepRow[i]!;
+  const rows = new Int32Array(m);
+  const raw = new Float64Array(m * dk);
+  let r = 0;
+  for (let i = 0; i < n; i++) {
+    if (!keepRow[i]) continue;
+    rows[r] = i;
+    for (let c = 0; c < dk; c++) {
+      const j = keptColumns[c]!;
+      let v = data[i * d + j]!;
+      if (!Number.isFinite(v)) {
+        v = medians[j]!;
+        valuesImputed++;
+      }
+      raw[r * dk + c] = v;
+    }
+    r++;
+  }
+  const x: Matrix = { data: raw, n: m, d: dk };
+  const scaler = fitScaler(x, config.scaler);
+  return {
+    x: transformScaler(x, scaler),
+    rows,
+    features: keptColumns.map((j) => features[j]!),
+    dropped,
+    scaler,
+    valuesImputed,
+  };
+}
+
+function requireRows(n: number, needed: number, what: string): void {
+  if (n < needed) {
+    throw new RunInputError(
+      `Only ${n} customer${n === 1 ? " has" : "s have"} usable features, but ${what} needs at least ${needed}. Import more customers or ask for fewer segments.`,
+    );
+  }
+}
+
+function segmentSizes(labels: Int32Array, k: number): number[] {
+  const sizes = new Array<number>(k).fill(0);
+  for (const l of labels) if (l >= 0) sizes[l]!++;
+  return sizes;
+}
+
+function centroidsOf(x: Matrix, labels: Int32Array, k: number): Float64Array {
+  const { n, d, data } = x;
+  const sums = new Float64Array(k * d);
+  const counts = new Float64Array(k);
+  for (let i = 0; i < n; i++) {
+    const l = labels[i]!;
+    if (l < 0) continue;
+    counts[l]!++;
+    for (let j = 0; j < d; j++) sums[l * d + j]! += data[i * d + j]!;
+  }
+  for (let l = 0; l < k; l++) for (let j = 0; j < d; j++) sums[l * d + j]! /= Math.max(1, counts[l]!);
+  return sums;
+}
+
+function distancesTo(x: Matrix, labels: Int32Array, centroids: Float64Array): Float64Array {
+  const { n, d, data } = x;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const l = labels[i]!;
+    if (l < 0) {
+      out[i] = Number.NaN;
+      continue;
+    }
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const diff = data[i * d + j]! - centroids[l * d + j]!;
+      s += diff * diff;
+    }
+    out[i] = Math.sqrt(s);
+  }
+  return out;
+}
+
+/** Scaled centroids back in the features' own units (every scaler is affine per column). */
+function toOriginal(centroids: Float64Array, k: number, scaler: Prepared["scaler"]): number[][] {
+  const d = scaler.center.length;
+  return Array.from({ length: k }, (_, l) =>
+    Array.from(
+      { length: d },
+      (_, j) => round(centroids[l * d + j]! * scaler.scale[j]! + scaler.center[j]!) ?? 0,
+    ),
+  );
+}
+
+function toRows(centroids: Float64Array, k: number, d: number): number[][] {
+  return Array.from({ length: k }, (_, l) =>
+    Array.from(centroids.subarray(l * d, l * d + d), (v) => round(v) ?? 0),
+  );
+}
+
+/**
+ * Picks k from a sweep: the elbow of the inertia curve (Kneedle) when there is one and its
+ * silhouette is close to the best; otherwise the k with the best silhouette. Says why in words.
+ */
+export function chooseKFromSweep(sweep: ModelSelectionPoint[]): { k: number; reason: string } {
+  const scored = sweep.filter((p) => p.silhouette !== null);
+  const best = scored.reduce<ModelSelectionPoint | undefined>(
+    (acc, p) => (acc === undefined || p.silhouette! > acc.silhouette! ? p : acc),
+    undefined,
+  );
+  const knee =
+    sweep.length >= 3
+      ? findKnee(
+          sweep.map((p) => p.k),
+          sweep.map((p) => p.inertia),
+        )
+      : undefined;
+  const kneePoint = knee ? sweep[knee.index] : undefined;
+  if (kneePoint && best && kneePoint.silhouette !== null && kneePoint.silhouette >= best.silhouette! - 0.05) {
+    return {
+      k: kneePoint.k,
+      reason: `k = ${kneePoint.k} is the elbow of the inertia curve: adding segments beyond it reduces within-segment spread much less, and its silhouette (${kneePoint.silhouette.toFixed(2)}) is close to the best (${best.silhouette!.toFixed(2)} at k = ${best.k}).`,
+    };
+  }
+  if (best) {
+    return {
+      k: best.k,
+      reason: `k = ${best.k} has the highest silhouette (${best.silhouette!.toFixed(2)}) of k = ${sweep[0]!.k}..${sweep.at(-1)!.k}: its segments are the most clearly separated${kneePoint ? ` (the inertia curve bends at k = ${kneePoint.k}, but with a lower silhouette)` : ""}.`,
+    };
+  }
+  const first = sweep[0]!;
+  return { k: first.k, reason: `k = ${first.k}: no other k could be scored.` };
+}
+
+const metricOrNull = (fn: () => number) => {
+  try {
+    return round(fn());
+  } catch (error) {
+    if (error instanceof CoreInputError) return null;
+    throw error;
+  }
+};
+
+/** Runs one segmentation end to end. `progress` is called often; it may throw to stop the work. */
+export function clusterRun(input: ClusterInput, progress: Progress = () => {}): ClusterOutput {
+  const { config } = input;
+  progress("Preparing features", 2);
+  const prepared = prepareMatrix(input);
+  const { x } = prepared;
+  const seed = config.seed;
+  const kMin = config.k === "auto" ? config.kMin : config.k;
+  const kMax = config.k === "auto" ? config.kMax : config.k;
+
+  let labels: Int32Array;
+  let k: number;
+  let centroids: Float64Array;
+  let inertia: number | null = null;
+  const modelSelection: ModelSelectionPoint[] = [];
+  let chosenK: { k: number; reason: string };
+
+  const coreProgress = (from: number, to: number, stage: string) => (_s: string, fraction: number) => {
+    progress(stage, from + (to - from) * Math.min(1, Math.max(0, fraction)));
+    return undefined;
+  };
+
+  switch (config.algorithm) {
+    case "kmeans":
+    case "minibatch": {
+      requireRows(x.n, kMax + 1, kMin === kMax ? `k = ${kMax} segments` : `trying up to ${kMax} segments`);
+      if (kMin === kMax) {
+        const result = kmeans(x, kMin, { seed, onProgress: coreProgress(5, 80, `Clustering (k = ${kMin})`) });
+        labels = result.labels;
+        k = kMin;
+        centroids = result.centroids;
+        inertia = result.inertia;
+        chosenK = { k, reason: `k = ${k} was chosen in the run's settings.` };
+      } else {
+        const results = [];
+        const span = kMax - kMin + 1;
+        for (let kk = kMin; kk <= kMax; kk++) {
+          const i = kk - kMin;
+          const from = 5 + (65 * i) / span;
+          const result = kmeans(x, kk, {
+            seed,
+            nInit: 3,
+            onProgress: coreProgress(from, from + 65 / span, `Trying k = ${kk} of ${kMin}..${kMax}`),
+          });
+          results.push(result);
+        }
+        progress("Scoring each k (silhouette)", 72);
+        const sil = silhouetteScores(
+          x,
+          results.map((r) => r.labels),
+          { seed },
+        );
+        for (let i = 0; i < results.length; i++) {
+          const r = results[i]!;
+          modelSelection.push({
+            k: r.k,
+            inertia: round(r.inertia) ?? 0,
+            silhouette: round(sil[i]!),
+            calinskiHarabasz: metricOrNull(() => calinskiHarabasz(x, r.labels)),
+            daviesBouldin: metricOrNull(() => daviesBouldin(x, r.labels)),
+          });
+        }
+        chosenK = chooseKFromSweep(modelSelection);
+        const chosen = results[chosenK.k - kMin]!;
+        labels = chosen.labels;
+        k = chosen.k;
+        centroids = chosen.centroids;
+        inertia = chosen.inertia;
+      }
+      break;
+    }
+    default:
+      throw new RunInputError(`The ${config.algorithm} algorithm is not available in this version yet.`);
+  }
+
+  progress("Measuring the segments", 85);
+  const distances = distancesTo(x, labels, centroids);
+  const sizes = segmentSizes(labels, k);
+  let noise = 0;
+  for (const l of labels) if (l < 0) noise++;
+  const metrics = {
+    inertia: inertia === null ? null : round(inertia),
+    silhouette:
+      modelSelection.find((p) => p.k === k)?.silhouette ??
+      metricOrNull(() => silhouette(x, labels, { seed })),
+    calinskiHarabasz:
+      modelSelection.find((p) => p.k === k)?.calinskiHarabasz ??
+      metricOrNull(() => calinskiHarabasz(x, labels)),
+    daviesBouldin:
+      modelSelection.find((p) => p.k === k)?.daviesBouldin ?? metricOrNull(() => daviesBouldin(x, labels)),
+    noiseShare: noise > 0 ? round(noise / x.n) : null,
+  };
+
+  progress("Drawing the map", 92);
+  const map = mapSample(x, labels, config.mapSampleSize);
+
+  return {
+    rows: prepared.rows,
+    labels,
+    distances,
+    k,
+    sizes,
+    features: prepared.features,
+    droppedFeatures: prepared.dropped,
+    scaler: {
+      kind: prepared.scaler.kind,
+      center: Array.from(prepared.scaler.center),
+      scale: Array.from(prepared.scaler.scale),
+    },
+    centroids: toRows(centroids, k, x.d),
+    centroidsOriginal: toOriginal(centroids, k, prepared.scaler),
+    modelSelection,
+    chosenK,
+    metrics,
+    preparation: {
+      rowsIn: input.n,
+      rowsUsed: x.n,
+      rowsDropped: input.n - x.n,
+      valuesImputed: prepared.valuesImputed,
+    },
+    map,
+  };
+}
+
+/**
+ * Leading principal axes of a (small) sample by power iteration with deflation on the d x d
+ * covariance: enough for a 2-D map of a few thousand rows.
+ */
+function principalAxes(data: Float64Array, m: number, d: number, count: number) {
+  const mean = new Float64Array(d);
+  for (let i = 0; i < m; i++) for (let j = 0; j < d; j++) mean[j]! += data[i * d + j]! / m;
+  const cov = new Float64Array(d * d);
+  for (let i = 0; i < m; i++) {
+    for (let a = 0; a < d; a++) {
+      const va = data[i * d + a]! - mean[a]!;
+      for (let b = 0; b < d; b++)
+        cov[a * d + b]! += (va * (data[i * d + b]! - mean[b]!)) / Math.max(1, m - 1);
+    }
+  }
+  let total = 0;
+  for (let j = 0; j < d; j++) total += cov[j * d + j]!;
+  const axes: Float64Array[] = [];
+  const ratios: number[] = [];
+  for (let c = 0; c < count; c++) {
+    let v = new Float64Array(d).map((_, j) => 1 / Math.sqrt(d) + j * 1e-3);
+    let lambda = 0;
+    for (let it = 0; it < 200; it++) {
+      const w = new Float64Array(d);
+      for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) w[a]! += cov[a * d + b]! * v[b]!;
+      const norm = Math.hypot(...w);
+      if (norm === 0) break;
+      for (let a = 0; a < d; a++) w[a]! /= norm;
+      const delta = w.reduce((acc, x, a) => acc + Math.abs(x - v[a]!), 0);
+      v = w;
+      lambda = norm;
+      if (delta < 1e-10) break;
+    }
+    axes.push(v);
+    ratios.push(total > 0 ? lambda / total : 0);
+    for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) cov[a * d + b]! -= lambda * v[a]! * v[b]!;
+  }
+  return { mean, axes, ratios };
+}
+
+/** PCA of an evenly spread sample of rows: [row index into `rows`, x, y, segment] per point. */
+function mapSample(x: Matrix, labels: Int32Array, size: number): ClusterOutput["map"] {
+  const m = Math.min(size, x.n);
+  if (m < 2 || x.d < 1) return { method: "pca", explainedVarianceRatio: [], points: [] };
+  const step = x.n / m;
+  const picked = new Int32Array(m);
+  const data = new Float64Array(m * x.d);
+  for (let i = 0; i < m; i++) {
+    const r = Math.floor(i * step);
+    picked[i] = r;
+    data.set(x.data.subarray(r * x.d, (r + 1) * x.d), i * x.d);
+  }
+  const { mean, axes, ratios } = principalAxes(data, m, x.d, Math.min(2, x.d));
+  const points: Array<[number, number, number, number]> = [];
+  for (let i = 0; i < m; i++) {
+    const coords = axes.map((axis) => {
+      let s = 0;
+      for (let j = 0; j < x.d; j++) s += (data[i * x.d + j]! - mean[j]!) * axis[j]!;
+      return round(s, 4) ?? 0;
+    });
+    points.push([picked[i]!, coords[0] ?? 0, coords[1] ?? 0, labels[picked[i]!]!]);
+  }
+  return { method: "pca", explainedVarianceRatio: ratios.map((r) => round(r) ?? 0), points };
+}
+
+export { CancelledError };

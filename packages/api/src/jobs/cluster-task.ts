@@ -1,0 +1,53 @@
+import type { MessagePort } from "node:worker_threads";
+import { CoreInputError } from "@strata/core";
+import type { RunConfig } from "../services/run/run-config.js";
+import { type ClusterOutput, clusterRun, RunInputError } from "./cluster-run.js";
+
+/**
+ * Piscina task file (built to dist/jobs/cluster-task.js): one run's clustering inside a worker
+ * thread. Progress goes back over `port`; cancellation is Piscina's: aborting the task terminates
+ * this thread, which stops the computation at once wherever it is.
+ */
+export interface ClusterTaskInput {
+  data: Float64Array;
+  n: number;
+  d: number;
+  features: string[];
+  config: RunConfig;
+  port: MessagePort;
+}
+
+export type ClusterTaskResult =
+  | { ok: true; output: ClusterOutput }
+  /** Input the user can fix: `message` is a sentence for them (class identity does not cross threads). */
+  | { ok: false; message: string };
+
+export interface ProgressMessage {
+  stage: string;
+  percent: number;
+}
+
+export default function clusterTask(input: ClusterTaskInput): ClusterTaskResult {
+  const { port } = input;
+  let last = 0;
+  let lastStage = "";
+  const progress = (stage: string, percent: number) => {
+    const now = Date.now();
+    // Throttled: the consumer writes at most once a second anyway.
+    if (stage === lastStage && now - last < 200) return;
+    last = now;
+    lastStage = stage;
+    port.postMessage({ stage, percent } satisfies ProgressMessage);
+  };
+  try {
+    const output = clusterRun(input, progress);
+    return { ok: true, output };
+  } catch (error) {
+    if (error instanceof RunInputError) return { ok: false, message: error.message };
+    if (error instanceof CoreInputError)
+      return { ok: false, message: `The features cannot be clustered: ${error.message}.` };
+    throw error;
+  } finally {
+    port.close();
+  }
+}

@@ -1,0 +1,193 @@
+import type { Database } from "@strata/db";
+import PgBoss from "pg-boss";
+
+/** pg-boss keeps its tables in their own schema of the application database. */
+export const QUEUE_SCHEMA = "pgboss";
+/** One job per attempt of a segmentation run; its data is {@link RunJobData}. */
+export const RUN_QUEUE = "segmentation-run";
+/** Where run jobs land after their retries are spent (the run is then marked failed). */
+export const RUN_DEAD_LETTER_QUEUE = "segmentation-run-dead";
+
+export interface RunJobData {
+  runId: string;
+  tenantId: string;
+}
+
+export interface JobQueueOptions {
+  /** Connections of pg-boss's own pool on PostgreSQL (kept apart from the app's pool). */
+  poolSize?: number;
+  /** Run cron schedules in this process (the consumer does; a web process that only sends does not). */
+  schedule?: boolean;
+  /** Archive/expire maintenance in this process. */
+  supervise?: boolean;
+}
+
+type PgBossDb = NonNullable<PgBoss.ConstructorOptions["db"]>;
+
+/** The two PGlite methods the adapter needs (kept structural: the api does not depend on PGlite). */
+export interface PgliteLike {
+  query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+  exec(text: string): Promise<Array<{ rows: unknown[] }>>;
+}
+
+/**
+ * pg-boss's `db` adapter for PGlite. `query` takes parameters but only one statement; pg-boss sends
+ * its schema install and migrations as one parameterless multi-statement script, which only `exec`
+ * runs. PGlite is one connection, so pg-boss queries simply queue behind the app's own.
+ */
+export function pgliteBossDb(client: PgliteLike): PgBossDb {
+  return {
+    async executeSql(text: string, values?: unknown[]) {
+      if (values && values.length > 0) {
+        const result = await client.query(text, values);
+        return { rows: result.rows as unknown[] };
+      }
+      const results = await client.exec(text);
+      return { rows: (results.at(-1)?.rows ?? []) as unknown[] };
+    },
+  } as PgBossDb;
+}
+
+interface PgPoolLike {
+  options: { connectionString?: string; host?: string; port?: number; user?: string; database?: string };
+}
+
+/** The client drizzle was given: a PGlite instance or a node-postgres Pool. */
+function clientOf(database: Database): unknown {
+  return (database.db as unknown as { $client: unknown }).$client;
+}
+
+function bossOptions(database: Database, options: JobQueueOptions): PgBoss.ConstructorOptions {
+  const common: PgBoss.ConstructorOptions = {
+    schema: QUEUE_SCHEMA,
+    migrate: true,
+    supervise: options.supervise ?? true,
+    schedule: options.schedule ?? true,
+    // Completed jobs only matter for diagnostics: the run row is the durable record.
+    archiveCompletedAfterSeconds: 60 * 60,
+    deleteAfterDays: 7,
+    maintenanceIntervalSeconds: 60,
+  };
+  if (database.driver === "pglite") {
+    return { ...common, db: pgliteBossDb(clientOf(database) as PgliteLike) };
+  }
+  // On PostgreSQL pg-boss gets a small pool of its own: its polling must not wait behind (or starve)
+  // the app's queries, and a long clustering transaction must not hold up job fetches.
+  const pool = clientOf(database) as PgPoolLike;
+  const { connectionString, host, port, user, database: name } = pool.options;
+  return {
+    ...common,
+    ...(connectionString ? { connectionString } : { host, port, user, database: name }),
+    max: options.poolSize ?? 3,
+    application_name: "strata-queue",
+  };
+}
+
+/**
+ * The job queue of one database. Starting it installs or migrates pg-boss's schema (guarded by an
+ * advisory lock, so concurrent processes are safe) and makes sure the run queues exist.
+ */
+export class JobQueue {
+  readonly boss: PgBoss;
+  readonly #database: Database;
+  #started: Promise<void> | undefined;
+
+  constructor(database: Database, options: JobQueueOptions = {}) {
+    this.#database = database;
+    this.boss = new PgBoss(bossOptions(database, options));
+    this.boss.on("error", (error: Error) => console.error("[queue]", error.message));
+  }
+
+  get driver() {
+    return this.#database.driver;
+  }
+
+  start(): Promise<void> {
+    this.#started ??= (async () => {
+      await this.boss.start();
+      await this.ensureQueue(RUN_DEAD_LETTER_QUEUE, { retentionDays: 14 });
+      await this.ensureQueue(RUN_QUEUE, {
+        // Infrastructure failures (database gone, worker lost) retry with backoff: 5 s, 10 s, 20 s.
+        // A run that fails on its own terms (bad input, a crashed thread) completes its job instead.
+        retryLimit: 3,
+        retryDelay: 5,
+        retryBackoff: true,
+        // The queue's backstop; the consumer enforces each run's own time limit before this.
+        expireInSeconds: 4 * 60 * 60,
+        deadLetter: RUN_DEAD_LETTER_QUEUE,
+      });
+    })();
+    return this.#started;
+  }
+
+  async ensureQueue(name: string, options: Omit<PgBoss.Queue, "name"> = {}): Promise<void> {
+    const existing = await this.boss.getQueue(name);
+    if (existing) return;
+    try {
+      await this.boss.createQueue(name, { name, ...options });
+    } catch (error) {
+      // Another process created it between our check and our create.
+      if (!(await this.boss.getQueue(name))) throw error;
+    }
+  }
+
+  /** Queues the job of one attempt of a run; the job id is chosen by the caller (stored on the run). */
+  async sendRun(data: RunJobData, jobId: string, options: { expireInSeconds?: number } = {}): Promise<void> {
+    await this.start();
+    await this.boss.send(RUN_QUEUE, data, { id: jobId, ...options });
+  }
+
+  async cancelRunJob(jobId: string): Promise<void> {
+    await this.start();
+    await this.boss.cancel(RUN_QUEUE, jobId);
+  }
+
+  async getRunJob(jobId: string) {
+    await this.start();
+    return this.boss.getJobById(RUN_QUEUE, jobId);
+  }
+
+  /**
+   * A cron schedule (UTC by default) that sends `data` to `queue` at each tick; one per queue name,
+   * re-scheduling replaces it. Used for periodic re-segmentation.
+   */
+  async schedule(queue: string, cron: string, data: object, options: PgBoss.ScheduleOptions = {}) {
+    await this.start();
+    await this.ensureQueue(queue);
+    await this.boss.schedule(queue, cron, data, options);
+  }
+
+  async unschedule(queue: string): Promise<void> {
+    await this.start();
+    await this.boss.unschedule(queue);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#started) return;
+    await this.#started.catch(() => undefined);
+    // graceful:false — the consumer has already drained its own work; close:true ends our pool.
+    await this.boss.stop({ graceful: false, wait: true, close: true, timeout: 5_000 });
+  }
+}
+
+const queues = new WeakMap<Database, JobQueue>();
+
+/**
+ * The process's queue for a database (created on first use and started lazily). The web process uses
+ * it to send jobs; the consumer uses the same instance to work them, so one process holds one pg-boss.
+ */
+export function getJobQueue(database: Database, options?: JobQueueOptions): JobQueue {
+  let queue = queues.get(database);
+  if (!queue) {
+    queue = new JobQueue(database, options);
+    queues.set(database, queue);
+  }
+  return queue;
+}
+
+/** Forgets (and stops) the queue of a database that is being closed. */
+export async function closeJobQueue(database: Database): Promise<void> {
+  const queue = queues.get(database);
+  queues.delete(database);
+  await queue?.stop();
+}

@@ -1,0 +1,137 @@
+import { type Database, type Tx, withTenant } from "@strata/db";
+import { type SQL, sql } from "drizzle-orm";
+
+/** Rows read per round trip: big enough to amortise latency, small enough to keep PGlite responsive. */
+export const READ_CHUNK_ROWS = 10_000;
+/** Rows per INSERT of assignments (unnest of arrays: one statement, three parameters). */
+export const WRITE_CHUNK_ROWS = 20_000;
+
+/** Rows of a raw query: both drivers answer `{ rows }` (drizzle types it per driver, hence the cast). */
+export async function queryRows<T>(tx: Pick<Tx, "execute">, query: SQL): Promise<T[]> {
+  const result = (await tx.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+/** Numeric features present in the workspace's customer features, alphabetically. */
+export async function listNumericFeatures(tx: Tx, tenantId: string): Promise<string[]> {
+  const rows = await queryRows<{ key: string }>(
+    tx,
+    sql`
+    select distinct f.key as key
+    from customer_features cf, jsonb_each(cf.features) f
+    where cf.tenant_id = ${tenantId} and jsonb_typeof(f.value) = 'number'
+    order by 1`,
+  );
+  return rows.map((r) => r.key);
+}
+
+export interface FeatureMatrix {
+  /** n x d, NaN where the customer has no numeric value; backed by a SharedArrayBuffer. */
+  data: Float64Array;
+  n: number;
+  d: number;
+  customerIds: string[];
+}
+
+/**
+ * Streams the feature matrix of a tenant's customers out of Postgres in keyset-paginated chunks,
+ * one short transaction per chunk (on PGlite, the only connection, web requests run in between).
+ * Values that are not JSON numbers count as missing.
+ */
+export async function readFeatureMatrix(
+  database: Database,
+  tenantId: string,
+  features: string[],
+  options: { signal?: AbortSignal; onChunk?: (read: number, total: number) => void } = {},
+): Promise<FeatureMatrix> {
+  const d = features.length;
+  const total = await withTenant(database.db, tenantId, async (tx) => {
+    const r = await queryRows<{ n: number | string }>(
+      tx,
+      sql`select count(*)::int as n from customer_features where tenant_id = ${tenantId}`,
+    );
+    return Number(r[0]?.n ?? 0);
+  });
+  const values = sql.join(
+    features.map(
+      (f) => sql`case when jsonb_typeof(features -> ${f}) = 'number' then (features ->> ${f})::float8 end`,
+    ),
+    sql`, `,
+  );
+  let capacity = Math.max(total, 1);
+  let data = new Float64Array(new SharedArrayBuffer(capacity * d * 8));
+  const customerIds: string[] = [];
+  let after: string | null = null;
+  for (;;) {
+    options.signal?.throwIfAborted();
+    const chunk = await withTenant(database.db, tenantId, (tx) =>
+      queryRows<{ id: string; v: Array<number | null> | string }>(
+        tx,
+        sql`
+        select customer_id as id, array[${values}]::float8[] as v
+        from customer_features
+        where tenant_id = ${tenantId} ${after === null ? sql`` : sql`and customer_id > ${after}`}
+        order by customer_id
+        limit ${READ_CHUNK_ROWS}`,
+      ),
+    );
+    if (chunk.length === 0) break;
+    if (customerIds.length + chunk.length > capacity) {
+      // Customers were added while reading: grow (rare; the count is only a sizing hint).
+      capacity = Math.max(capacity * 2, customerIds.length + chunk.length);
+      const grown = new Float64Array(new SharedArrayBuffer(capacity * d * 8));
+      grown.set(data);
+      data = grown;
+    }
+    for (const row of chunk) {
+      const o = customerIds.length * d;
+      const v = parseVector(row.v);
+      for (let j = 0; j < d; j++) {
+        const x = v[j];
+        data[o + j] = x === null || x === undefined ? Number.NaN : Number(x);
+      }
+      customerIds.push(row.id);
+    }
+    after = chunk.at(-1)!.id;
+    options.onChunk?.(customerIds.length, Math.max(total, customerIds.length));
+    if (chunk.length < READ_CHUNK_ROWS) break;
+  }
+  const n = customerIds.length;
+  return { data: n * d === data.length ? data : data.subarray(0, n * d), n, d, customerIds };
+}
+
+/** node-postgres and PGlite both parse float8[]; a text literal is handled in case a driver does not. */
+function parseVector(v: Array<number | null> | string): Array<number | null> {
+  if (typeof v !== "string") return v;
+  return v
+    .replace(/^\{|\}$/g, "")
+    .split(",")
+    .map((s) => (s === "NULL" ? null : Number(s)));
+}
+
+/** Inserts one run's assignments (inside the caller's result transaction). */
+export async function insertAssignments(
+  tx: Tx,
+  runId: string,
+  tenantId: string,
+  customerIds: string[],
+  segments: Int32Array,
+  distances: Float64Array,
+): Promise<void> {
+  for (let start = 0; start < customerIds.length; start += WRITE_CHUNK_ROWS) {
+    const end = Math.min(customerIds.length, start + WRITE_CHUNK_ROWS);
+    const ids = customerIds.slice(start, end);
+    const segs = Array.from(segments.subarray(start, end));
+    const dists = Array.from(distances.subarray(start, end), (v) => (Number.isFinite(v) ? v : null));
+    await tx.execute(sql`
+      insert into run_assignments (run_id, tenant_id, customer_id, segment, distance)
+      select ${runId}, ${tenantId}, u.customer_id, u.segment, u.distance
+      from unnest(${pgArray(ids)}::uuid[], ${pgArray(segs)}::int[], ${pgArray(dists)}::float8[])
+        as u(customer_id, segment, distance)`);
+  }
+}
+
+/** An array parameter as a Postgres array literal (drivers differ in how they bind JS arrays). */
+function pgArray(values: Array<string | number | null>): string {
+  return `{${values.map((v) => (v === null ? "NULL" : String(v))).join(",")}}`;
+}

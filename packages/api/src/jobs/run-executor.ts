@@ -1,0 +1,327 @@
+import { MessageChannel } from "node:worker_threads";
+import { type Database, type RunProgress, type RunTimings, runs, withTenant } from "@strata/db";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Piscina } from "piscina";
+import { parseRunConfig, type RunConfig } from "../services/run/run-config.js";
+import type { ClusterTaskInput, ClusterTaskResult, ProgressMessage } from "./cluster-task.js";
+import type { RunJobData } from "./queue.js";
+import { insertAssignments, listNumericFeatures, readFeatureMatrix } from "./run-data.js";
+
+/** How often a running run's row gets its progress and heartbeat written (and cancellation read). */
+export const HEARTBEAT_MS = 1_000;
+
+/** The job's run is not visible yet (its transaction has not committed): retry the job shortly. */
+export class RunNotVisibleError extends Error {
+  override readonly name = "RunNotVisibleError";
+}
+
+/** The process is shutting down: give the run back to the queue. */
+export class WorkerShutdownError extends Error {
+  override readonly name = "WorkerShutdownError";
+}
+
+export interface RunExecutorContext {
+  database: Database;
+  pool: Piscina;
+  workerId: string;
+  /** Aborted when the process is draining and the run must be handed back. */
+  shutdown: AbortSignal;
+  heartbeatMs?: number;
+}
+
+type StopReason = { kind: "cancelled" } | { kind: "timeout"; seconds: number } | { kind: "shutdown" };
+
+const clamp = (v: number) => Math.max(0, Math.min(100, Math.round(v * 10) / 10));
+
+/** Readable reason for a worker thread that died rather than returned. */
+export function describeThreadFailure(error: unknown): string {
+  const e = error as { code?: string; message?: string };
+  if (e?.code === "ERR_WORKER_OUT_OF_MEMORY" || /out of memory/i.test(e?.message ?? "")) {
+    return "The computation ran out of memory. Use fewer features, mini-batch k-means or a smaller k range.";
+  }
+  const message = e?.message ?? String(error);
+  return `The computation stopped unexpectedly (${message}). The run can be retried.`;
+}
+
+/**
+ * Executes one job: claim the run, stream its features, cluster on the pool, write the result in
+ * one transaction. A failure of the run itself (bad input, a crashed thread, cancellation, timeout)
+ * is recorded on the run and the job completes; only infrastructure errors (the database went away)
+ * and shutdown throw, so the queue retries the job with backoff.
+ */
+export async function executeRun(context: RunExecutorContext, jobId: string, job: RunJobData): Promise<void> {
+  const { database, pool, workerId, shutdown } = context;
+  const { runId, tenantId } = job;
+  const startedAt = Date.now();
+
+  const claimed = await withTenant(database.db, tenantId, async (tx) => {
+    const [row] = await tx
+      .update(runs)
+      .set({
+        status: "running",
+        attempt: sql`${runs.attempt} + 1`,
+        startedAt: new Date(),
+        heartbeatAt: new Date(),
+        workerId,
+        error: null,
+        progress: { stage: "Starting", percent: 0 },
+      })
+      .where(
+        and(
+          eq(runs.id, runId),
+          eq(runs.tenantId, tenantId),
+          eq(runs.jobId, jobId),
+          inArray(runs.status, ["queued", "running"]),
+        ),
+      )
+      .returning();
+    if (row) return row;
+    const [existing] = await tx.select({ id: runs.id }).from(runs).where(eq(runs.id, runId));
+    if (!existing) throw new RunNotVisibleError(`run ${runId} is not visible yet`);
+    return undefined;
+  });
+  // Another job owns the run now, or it finished or was cancelled: nothing to do.
+  if (!claimed) return;
+
+  const queuedMs =
+    claimed.startedAt && claimed.queuedAt ? Date.now() - claimed.queuedAt.getTime() : undefined;
+  if (claimed.attempt > claimed.maxAttempts) {
+    await finishRun(database, job, jobId, {
+      status: "failed",
+      error: `The run was started ${claimed.maxAttempts} times and its worker stopped each time, so it was given up. Try fewer customers or features.`,
+    });
+    return;
+  }
+
+  let config: RunConfig;
+  try {
+    config = parseRunConfig(claimed.config);
+  } catch {
+    await finishRun(database, job, jobId, { status: "failed", error: "The run's settings are not valid." });
+    return;
+  }
+
+  // Progress and the stop signal. The heartbeat writes the latest progress once a second and reads
+  // back the status: a run cancelled through the api (or taken over after a stall) stops here.
+  let progress: RunProgress = { stage: "Starting", percent: 0 };
+  let stopReason: StopReason | undefined;
+  const controller = new AbortController();
+  const stop = (reason: StopReason) => {
+    if (stopReason) return;
+    stopReason = reason;
+    controller.abort(reason);
+  };
+  const onShutdown = () => stop({ kind: "shutdown" });
+  if (shutdown.aborted) onShutdown();
+  shutdown.addEventListener("abort", onShutdown, { once: true });
+  const timeout = setTimeout(
+    () => stop({ kind: "timeout", seconds: config.timeoutSeconds }),
+    config.timeoutSeconds * 1000,
+  );
+
+  let beating: Promise<void> | undefined;
+  const beat = async () => {
+    const snapshot = progress;
+    const still = await withTenant(database.db, tenantId, (tx) =>
+      tx
+        .update(runs)
+        .set({ progress: snapshot, heartbeatAt: new Date() })
+        .where(and(eq(runs.id, runId), eq(runs.jobId, jobId), eq(runs.status, "running")))
+        .returning({ id: runs.id }),
+    );
+    if (still.length === 0) stop({ kind: "cancelled" });
+  };
+  const heartbeat = setInterval(() => {
+    if (beating) return;
+    beating = beat()
+      .catch((error: Error) => console.error(`[worker] heartbeat of run ${runId} failed: ${error.message}`))
+      .finally(() => {
+        beating = undefined;
+      });
+  }, context.heartbeatMs ?? HEARTBEAT_MS);
+
+  const timings: RunTimings = { queuedMs };
+  try {
+    // 1. Features out of Postgres (0-20 %).
+    progress = { stage: "Reading customer features", percent: 1 };
+    let t = Date.now();
+    const features =
+      config.features.length > 0
+        ? config.features
+        : await withTenant(database.db, tenantId, (tx) => listNumericFeatures(tx, tenantId));
+    if (features.length === 0) {
+      await finishRun(database, job, jobId, {
+        status: "failed",
+        error: "This workspace has no numeric customer features yet: import customers or order lines first.",
+      });
+      return;
+    }
+    const matrix = await readFeatureMatrix(database, tenantId, features, {
+      signal: controller.signal,
+      onChunk: (read, total) => {
+        progress = {
+          stage: `Reading customer features (${read.toLocaleString("en")} of ${total.toLocaleString("en")})`,
+          percent: clamp(1 + (19 * read) / total),
+        };
+      },
+    });
+    timings.readMs = Date.now() - t;
+
+    // 2. Clustering on the pool (20-90 %).
+    t = Date.now();
+    const channel = new MessageChannel();
+    channel.port2.on("message", (m: ProgressMessage) => {
+      progress = { stage: m.stage, percent: clamp(20 + 0.7 * m.percent) };
+    });
+    channel.port2.unref();
+    const input: ClusterTaskInput = {
+      data: matrix.data,
+      n: matrix.n,
+      d: matrix.d,
+      features,
+      config,
+      port: channel.port1,
+    };
+    let result: ClusterTaskResult;
+    try {
+      result = await pool.run(input, { transferList: [channel.port1], signal: controller.signal });
+    } catch (error) {
+      if (stopReason) throw error;
+      await finishRun(database, job, jobId, { status: "failed", error: describeThreadFailure(error) });
+      return;
+    } finally {
+      channel.port2.close();
+    }
+    timings.clusterMs = Date.now() - t;
+    if (!result.ok) {
+      await finishRun(database, job, jobId, { status: "failed", error: result.message });
+      return;
+    }
+    controller.signal.throwIfAborted();
+
+    // 3. Result and memberships in one transaction (90-100 %).
+    progress = { stage: "Saving the segments", percent: 92 };
+    clearInterval(heartbeat);
+    await beating;
+    t = Date.now();
+    const { output } = result;
+    const customerIds = Array.from(output.rows, (r) => matrix.customerIds[r]!);
+    const resultDoc = {
+      k: output.k,
+      sizes: output.sizes,
+      features: output.features,
+      droppedFeatures: output.droppedFeatures,
+      scaler: output.scaler,
+      centroids: output.centroids,
+      centroidsOriginal: output.centroidsOriginal,
+      modelSelection: output.modelSelection,
+      chosenK: output.chosenK,
+      preparation: output.preparation,
+      map: {
+        method: output.map.method,
+        explainedVarianceRatio: output.map.explainedVarianceRatio,
+        points: output.map.points.map(([row, x, y, segment]) => ({
+          customerId: customerIds[row]!,
+          x,
+          y,
+          segment,
+        })),
+      },
+    };
+    const metrics = {
+      ...output.metrics,
+      k: output.k,
+      rows: output.preparation.rowsUsed,
+      features: output.features.length,
+    };
+    const written = await withTenant(database.db, tenantId, async (tx) => {
+      await tx.execute(sql`delete from run_assignments where run_id = ${runId}`);
+      await insertAssignments(tx, runId, tenantId, customerIds, output.labels, output.distances);
+      timings.writeMs = Date.now() - t;
+      timings.totalMs = Date.now() - startedAt;
+      const rows = await tx
+        .update(runs)
+        .set({
+          status: "succeeded",
+          result: resultDoc,
+          metrics,
+          timings,
+          progress: { stage: "Done", percent: 100 },
+          finishedAt: new Date(),
+          heartbeatAt: null,
+        })
+        .where(and(eq(runs.id, runId), eq(runs.jobId, jobId), eq(runs.status, "running")))
+        .returning({ id: runs.id });
+      // Cancelled (or taken over) while the result was being computed: keep nothing of it.
+      if (rows.length === 0) tx.rollback();
+      return rows.length > 0;
+    }).catch((error: unknown) => {
+      if ((error as Error)?.name === "TransactionRollbackError") return false;
+      throw error;
+    });
+    if (!written) return;
+  } catch (error) {
+    const reason = stopReason;
+    if (reason?.kind === "cancelled") return; // the api already marked it cancelled
+    if (reason?.kind === "timeout") {
+      await finishRun(database, job, jobId, {
+        status: "failed",
+        error: `The run took longer than its limit of ${formatSeconds(reason.seconds)} and was stopped.`,
+      });
+      return;
+    }
+    if (reason?.kind === "shutdown") {
+      await requeueAfterShutdown(database, job, jobId);
+      throw new WorkerShutdownError("worker shut down during the run; the queue retries it");
+    }
+    throw error;
+  } finally {
+    clearInterval(heartbeat);
+    clearTimeout(timeout);
+    shutdown.removeEventListener("abort", onShutdown);
+    await beating;
+  }
+}
+
+function formatSeconds(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600} hour${seconds === 3600 ? "" : "s"}`;
+  if (seconds % 60 === 0) return `${seconds / 60} minute${seconds === 60 ? "" : "s"}`;
+  return `${seconds} seconds`;
+}
+
+/** Records the end of a run this job owns (no effect if the run moved on, e.g. was cancelled). */
+export async function finishRun(
+  database: Database,
+  job: RunJobData,
+  jobId: string,
+  outcome: { status: "failed" | "succeeded"; error?: string },
+): Promise<void> {
+  await withTenant(database.db, job.tenantId, (tx) =>
+    tx
+      .update(runs)
+      .set({
+        status: outcome.status,
+        error: outcome.error ?? null,
+        finishedAt: new Date(),
+        heartbeatAt: null,
+      })
+      .where(and(eq(runs.id, job.runId), eq(runs.jobId, jobId), inArray(runs.status, ["queued", "running"]))),
+  );
+}
+
+/** Shutdown mid-run: the run waits for the job's retry (same job id, so it is still the owner). */
+async function requeueAfterShutdown(database: Database, job: RunJobData, jobId: string): Promise<void> {
+  await withTenant(database.db, job.tenantId, (tx) =>
+    tx
+      .update(runs)
+      .set({
+        status: "queued",
+        // Being shut down is not the run's fault: that attempt does not count.
+        attempt: sql`greatest(${runs.attempt} - 1, 0)`,
+        heartbeatAt: null,
+        workerId: null,
+        progress: { stage: "Waiting for a worker (the previous one shut down)", percent: 0 },
+      })
+      .where(and(eq(runs.id, job.runId), eq(runs.jobId, jobId), eq(runs.status, "running"))),
+  ).catch((error: Error) => console.error(`[worker] could not hand run ${job.runId} back: ${error.message}`));
+}

@@ -1,0 +1,43 @@
+import { randomUUID } from "node:crypto";
+import { runAssignments, runs, type Tx } from "@strata/db";
+import { and, eq, inArray } from "drizzle-orm";
+import { AppError } from "../../errors.js";
+import { getRun } from "./get-run.js";
+
+/** Queues a failed or cancelled run again with the same settings (a fresh job and attempt count). */
+export async function retryRun(tx: Tx, params: { tenantId: string; id: string }) {
+  await tx
+    .delete(runAssignments)
+    .where(and(eq(runAssignments.tenantId, params.tenantId), eq(runAssignments.runId, params.id)));
+  const [run] = await tx
+    .update(runs)
+    .set({
+      status: "queued",
+      jobId: randomUUID(),
+      attempt: 0,
+      error: null,
+      result: null,
+      metrics: null,
+      timings: {},
+      progress: { stage: "Queued", percent: 0 },
+      queuedAt: new Date(),
+      startedAt: null,
+      finishedAt: null,
+      heartbeatAt: null,
+      workerId: null,
+    })
+    .where(
+      and(
+        eq(runs.tenantId, params.tenantId),
+        eq(runs.id, params.id),
+        inArray(runs.status, ["failed", "cancelled"]),
+      ),
+    )
+    .returning();
+  if (run) return run;
+  const existing = await getRun(tx, params);
+  throw new AppError(
+    "CONFLICT",
+    `Only failed or cancelled runs can be retried; this one is ${existing.status}.`,
+  );
+}
