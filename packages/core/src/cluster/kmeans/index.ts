@@ -8,3 +8,9 @@ export {
   kmeans,
   meanVariance,
 } from "./kmeans.js";
+export {
+  createMiniBatchKMeans,
+  type MiniBatchKMeans,
+  type MiniBatchKMeansOptions,
+  miniBatchKMeans,
+} from "./mini-batch.js";

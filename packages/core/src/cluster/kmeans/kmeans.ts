@@ -49,7 +49,7 @@ export interface KMeansResult {
   /** Runs made. */
   nInit: number;
   /** Algorithm actually run. */
-  algorithm: "lloyd" | "hamerly";
+  algorithm: "lloyd" | "hamerly" | "minibatch";
   /** Inertia at each Lloyd assignment step of the winning run (Lloyd only): never rises. */
   inertiaHistory?: number[];
 }
