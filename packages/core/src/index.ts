@@ -7,3 +7,4 @@ export * from "./preprocess/index.js";
 export * from "./features/index.js";
 export * from "./metrics/index.js";
 export * from "./embed/index.js";
+export * from "./explain/index.js";

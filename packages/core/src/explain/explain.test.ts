@@ -1,0 +1,168 @@
+import { describe, expect, it } from "vitest";
+import { fromRows } from "../matrix/matrix.js";
+import { averageRanks, pearsonMatrix, spearmanMatrix } from "./correlation.js";
+import { suggestSegmentName, suggestSegmentNames } from "./naming.js";
+import { profileSegments, type SegmentProfile } from "./profile.js";
+import { formatThreshold, predictTree, surrogateRules } from "./tree.js";
+
+describe("profileSegments", () => {
+  const x = fromRows([
+    [1, 100],
+    [3, 100],
+    [10, 300],
+    [12, 500],
+    [99, 0],
+  ]);
+  const labels = Int32Array.from([0, 0, 1, 1, -1]);
+  const out = profileSegments(x, labels, ["visits", "spend"]);
+
+  it("gives means, medians and deviations in overall standard deviations, noise left out", () => {
+    expect(out.noise).toBe(1);
+    expect(Array.from(out.overall.mean)).toEqual([6.5, 250]);
+    // visits: deviations -5.5,-3.5,3.5,5.5 -> sd sqrt(21.25)
+    expect(out.overall.sd[0]).toBeCloseTo(Math.sqrt(21.25), 12);
+    const [a, b] = out.segments;
+    expect(a!.size).toBe(2);
+    expect(a!.share).toBe(0.5);
+    expect(Array.from(a!.mean)).toEqual([2, 100]);
+    expect(Array.from(b!.median)).toEqual([11, 400]);
+    expect(a!.deviation[0]).toBeCloseTo(-4.5 / Math.sqrt(21.25), 12);
+    expect(a!.top.map((t) => t.feature)).toEqual(["visits", "spend"]);
+  });
+});
+
+describe("surrogate rules", () => {
+  it("splits one feature at the midpoint between the groups with full fidelity", () => {
+    const x = fromRows([[1], [2], [3], [10], [11], [12]]);
+    const labels = Int32Array.from([0, 0, 0, 1, 1, 1]);
+    const out = surrogateRules(x, labels, ["recency"], { minLeaf: 1 });
+    expect(out.fidelity).toBe(100);
+    expect(out.rules[0]!.map((r) => r.text)).toEqual(["recency <= 6.5"]);
+    expect(out.rules[1]!.map((r) => r.text)).toEqual(["recency > 6.5"]);
+    expect(out.rules[1]![0]).toMatchObject({ support: 3, precision: 1, recall: 1 });
+  });
+
+  it("reads nested splits as rules joined by and", () => {
+    const rows: number[][] = [];
+    const labels: number[] = [];
+    for (let a = 0; a < 10; a++) {
+      for (let b = 0; b < 10; b++) {
+        rows.push([a, b]);
+        labels.push(a > 5 ? 1 : b > 5 ? 2 : 0);
+      }
+    }
+    const x = fromRows(rows);
+    const out = surrogateRules(x, Int32Array.from(labels), ["recency", "frequency"], { minLeaf: 1 });
+    expect(out.fidelity).toBe(100);
+    expect(out.rules[1]![0]!.text).toBe("recency > 5.5");
+    expect(out.rules[2]![0]!.text).toBe("recency <= 5.5 and frequency > 5.5");
+    expect(out.rules[0]![0]!.text).toBe("recency <= 5.5 and frequency <= 5.5");
+    expect(
+      Array.from(
+        predictTree(
+          out.tree,
+          fromRows([
+            [7, 0],
+            [1, 9],
+            [1, 1],
+          ]),
+        ),
+      ),
+    ).toEqual([1, 2, 0]);
+  });
+
+  it("reports fidelity below 100% when the depth cannot separate the segments", () => {
+    // XOR-like labels cannot be split by a depth-1 tree.
+    const x = fromRows([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+      [0, 0],
+      [1, 1],
+    ]);
+    const labels = Int32Array.from([0, 1, 1, 0, 0, 0]);
+    const out = surrogateRules(x, labels, ["a", "b"], { maxDepth: 1, minLeaf: 1 });
+    expect(out.fidelity).toBeLessThan(100);
+    expect(out.fidelity).toBeCloseTo((100 * 4) / 6, 9);
+  });
+
+  it("writes thresholds with few digits", () => {
+    expect(formatThreshold(31.5)).toBe("31.5");
+    expect(formatThreshold(1234.567)).toBe("1235");
+    expect(formatThreshold(0.123456)).toBe("0.123");
+    expect(formatThreshold(6)).toBe("6");
+  });
+});
+
+describe("correlation", () => {
+  it("computes Pearson and Spearman matrices", () => {
+    const x = fromRows([
+      [1, 2, 1],
+      [2, 1, 4],
+      [3, 4, 9],
+      [4, 3, 16],
+      [5, 5, 1000],
+    ]);
+    const p = pearsonMatrix(x);
+    expect(p[0]).toBe(1);
+    expect(p[1]).toBeCloseTo(0.8, 12);
+    expect(p[3]).toBeCloseTo(0.8, 12);
+    const s = spearmanMatrix(x);
+    expect(s[2]).toBeCloseTo(1, 12);
+    expect(p[2]).toBeLessThan(0.8);
+  });
+
+  it("ranks ties by their average position and marks constant columns NaN", () => {
+    expect(Array.from(averageRanks([10, 20, 20, 30]))).toEqual([1, 2.5, 2.5, 4]);
+    const p = pearsonMatrix(
+      fromRows([
+        [1, 7],
+        [2, 7],
+        [3, 7],
+      ]),
+    );
+    expect(p[1]).toBeNaN();
+    expect(p[3]).toBe(1);
+  });
+});
+
+describe("segment names", () => {
+  const profile = (deviation: number[], features: string[]): SegmentProfile => ({
+    segment: 0,
+    size: 10,
+    share: 0.1,
+    mean: new Float64Array(deviation.length),
+    median: new Float64Array(deviation.length),
+    deviation: Float64Array.from(deviation),
+    top: deviation
+      .map((dev, index) => ({ feature: features[index]!, index, deviation: dev }))
+      .sort((a, b) => Math.abs(b.deviation) - Math.abs(a.deviation)),
+  });
+  const rfm = ["recency_days", "frequency", "monetary"];
+
+  it("names RFM-like profiles from recency, frequency and spend", () => {
+    expect(suggestSegmentName(profile([-0.8, 1.5, 2.1], rfm), rfm)).toBe("High value, frequent");
+    expect(suggestSegmentName(profile([1.2, -0.6, -0.7], rfm), rfm)).toBe("Lapsed bargain hunters");
+    expect(suggestSegmentName(profile([1.2, 0.9, 1.1], rfm), rfm)).toBe("Lapsed high spenders");
+    expect(suggestSegmentName(profile([-1, -0.7, -0.9], rfm), rfm)).toBe("New customers");
+    expect(suggestSegmentName(profile([0.1, 0.1, 0.1], rfm), rfm)).toBe("Steady mid-value");
+  });
+
+  it("falls back to the two most distinctive features", () => {
+    const f = ["Age", "Annual Income (k$)", "Spending Score (1-100)"];
+    expect(suggestSegmentName(profile([0.2, 1.1, -1.3], f), f)).toBe(
+      "Low spending score, high annual income",
+    );
+    expect(suggestSegmentName(profile([0.2, 0.1, -0.3], f), f)).toBe("Close to average");
+  });
+
+  it("makes duplicate names unique", () => {
+    const a = profile([-0.8, 1.5, 2.1], rfm);
+    const b = profile([-0.9, 1.6, 0.9], rfm);
+    expect(suggestSegmentNames([a, b], rfm)).toEqual([
+      "High value, frequent (high monetary)",
+      "High value, frequent (high frequency)",
+    ]);
+  });
+});

@@ -1,0 +1,4 @@
+export * from "./correlation.js";
+export * from "./naming.js";
+export * from "./profile.js";
+export * from "./tree.js";
