@@ -1,0 +1,23 @@
+export { AppError, type AppErrorCode, isUniqueViolation } from "./errors.js";
+export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from "./root.js";
+export {
+  DEFAULT_DEMO_PASSWORD,
+  DEMO_EMAIL,
+  DEMO_NAME,
+  DEMO_WORKSPACE_NAME,
+  DEMO_WORKSPACE_SLUG,
+  seedDemoWorkspace,
+} from "./seed.js";
+export { recordAuditEvent } from "./services/audit/record-audit-event.js";
+export {
+  type Context,
+  createCallerFactory,
+  createContext,
+  type ErrorData,
+  protectedProcedure,
+  publicProcedure,
+  router,
+  tenantProcedure,
+  WORKSPACE_NOT_FOUND,
+  workspaceInput,
+} from "./trpc.js";

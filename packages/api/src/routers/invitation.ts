@@ -1,0 +1,56 @@
+import { withInvitationToken, withTenant } from "@strata/db";
+import { AppError } from "../errors.js";
+import { acceptInvitation, INVITATION_NOT_FOUND } from "../services/invitation/accept-invitation.js";
+import { createInvitation } from "../services/invitation/create-invitation.js";
+import { findInvitationByTokenHash } from "../services/invitation/find-invitation.js";
+import { listPendingInvitations } from "../services/invitation/list-invitations.js";
+import { revokeInvitation } from "../services/invitation/revoke-invitation.js";
+import { hashInvitationToken } from "../services/invitation/token.js";
+import { protectedProcedure, publicProcedure, router, tenantProcedure } from "../trpc.js";
+import { createInvitationInput, invitationTokenInput, revokeInvitationInput } from "./invitation.schema.js";
+
+export const invitationRouter = router({
+  list: tenantProcedure("admin").query(({ ctx }) =>
+    listPendingInvitations(ctx.tx, { tenantId: ctx.tenant.id }),
+  ),
+  create: tenantProcedure("admin")
+    .input(createInvitationInput)
+    .mutation(({ ctx, input }) =>
+      createInvitation(ctx.tx, {
+        tenantId: ctx.tenant.id,
+        actorUserId: ctx.user.id,
+        actorRole: ctx.role,
+        role: input.role,
+        expiresInHours: input.expiresInHours,
+      }),
+    ),
+  revoke: tenantProcedure("admin")
+    .input(revokeInvitationInput)
+    .mutation(({ ctx, input }) =>
+      revokeInvitation(ctx.tx, { tenantId: ctx.tenant.id, actorUserId: ctx.user.id, id: input.id }),
+    ),
+  /** Public: what the link offers, shown before sign-in. */
+  get: publicProcedure.input(invitationTokenInput).query(async ({ ctx, input }) => {
+    const tokenHash = hashInvitationToken(input.token);
+    const found = await withInvitationToken(ctx.database.db, tokenHash, (tx) =>
+      findInvitationByTokenHash(tx, { tokenHash }),
+    );
+    if (!found) throw new AppError("NOT_FOUND", INVITATION_NOT_FOUND);
+    return {
+      workspaceName: found.workspaceName,
+      role: found.role,
+      expiresAt: found.expiresAt,
+      status: found.status,
+    };
+  }),
+  accept: protectedProcedure.input(invitationTokenInput).mutation(async ({ ctx, input }) => {
+    const tokenHash = hashInvitationToken(input.token);
+    const found = await withInvitationToken(ctx.database.db, tokenHash, (tx) =>
+      findInvitationByTokenHash(tx, { tokenHash }),
+    );
+    if (!found) throw new AppError("NOT_FOUND", INVITATION_NOT_FOUND);
+    return withTenant(ctx.database.db, found.tenantId, (tx) =>
+      acceptInvitation(tx, { tenantId: found.tenantId, tokenHash, userId: ctx.user.id }),
+    );
+  }),
+});

@@ -1,0 +1,31 @@
+import { randomUUID } from "node:crypto";
+import { withTenant, withUser } from "@strata/db";
+import { AppError, isUniqueViolation } from "../errors.js";
+import { createTenant, SLUG_TAKEN } from "../services/tenant/create-tenant.js";
+import { listTenants } from "../services/tenant/list-tenants.js";
+import { protectedProcedure, router, tenantProcedure } from "../trpc.js";
+import { createTenantInput } from "./tenant.schema.js";
+
+export const tenantRouter = router({
+  list: protectedProcedure.query(({ ctx }) =>
+    withUser(ctx.database.db, ctx.user.id, (tx) => listTenants(tx, { userId: ctx.user.id })),
+  ),
+  create: protectedProcedure.input(createTenantInput).mutation(async ({ ctx, input }) => {
+    const tenantId = randomUUID();
+    try {
+      return await withTenant(ctx.database.db, tenantId, (tx) =>
+        createTenant(tx, {
+          tenantId,
+          name: input.name,
+          slug: input.slug || undefined,
+          ownerUserId: ctx.user.id,
+        }),
+      );
+    } catch (error) {
+      // Another workspace took the same slug between the check and the insert.
+      if (isUniqueViolation(error)) throw new AppError("CONFLICT", SLUG_TAKEN, "slug");
+      throw error;
+    }
+  }),
+  get: tenantProcedure("viewer").query(({ ctx }) => ({ ...ctx.tenant, role: ctx.role })),
+});

@@ -1,0 +1,136 @@
+import { hasRole, type Role } from "@strata/auth";
+import { type Database, type DrizzleDb, type Tx, tenants, users, withTenant } from "@strata/db";
+import { initTRPC, TRPCError } from "@trpc/server";
+import { eq } from "drizzle-orm";
+import superjson from "superjson";
+import { z } from "zod";
+import { AppError, fieldErrorsFromIssues, type IssueLike } from "./errors.js";
+import { getMembership } from "./services/member/get-membership.js";
+
+export interface Context {
+  database: Database;
+  /** The signed-in user's id from the session, or null. */
+  userId: string | null;
+  ip?: string | undefined;
+}
+
+export function createContext(input: {
+  database: Database;
+  userId: string | null;
+  ip?: string | undefined;
+}): Context {
+  return { database: input.database, userId: input.userId, ip: input.ip };
+}
+
+export interface ErrorData {
+  code: TRPCError["code"];
+  httpStatus: number;
+  path?: string | undefined;
+  /** Field name -> messages; "" holds messages about the input as a whole. */
+  fieldErrors: Record<string, string[]>;
+}
+
+function validationIssues(cause: unknown): IssueLike[] | undefined {
+  const issues = (cause as { issues?: unknown } | undefined)?.issues;
+  return Array.isArray(issues) ? (issues as IssueLike[]) : undefined;
+}
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  // What a client sees of an error: a readable message, the code and field errors. Never a stack,
+  // and never the text of an unexpected error (it could hold SQL or data): that goes to the log.
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    let message = error.message;
+    let fieldErrors: Record<string, string[]> = {};
+    const issues = validationIssues(cause);
+    if (issues && error.code === "BAD_REQUEST") {
+      fieldErrors = fieldErrorsFromIssues(issues);
+      const [field, messages] = Object.entries(fieldErrors)[0] ?? ["", ["Invalid input"]];
+      message = field ? `${field}: ${messages[0]}` : (messages[0] ?? "Invalid input");
+    } else if (cause instanceof AppError) {
+      if (cause.field) fieldErrors = { [cause.field]: [cause.message] };
+    } else if (error.code === "INTERNAL_SERVER_ERROR") {
+      message = "Something went wrong on our side. Please try again.";
+    }
+    const data: ErrorData = {
+      code: shape.data.code,
+      httpStatus: shape.data.httpStatus,
+      path: shape.data.path,
+      fieldErrors,
+    };
+    return { code: shape.code, message, data };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const mergeRouters = t.mergeRouters;
+
+// Services throw AppError; here it becomes a TRPCError with the same code (and HTTP status), once.
+const mapAppErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR") {
+    console.error("[api] unexpected error:", result.error.cause ?? result.error);
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(mapAppErrors);
+
+/** Signed in: `ctx.user` is the current user (a session for a deleted user counts as signed out). */
+export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  if (!ctx.userId) throw new AppError("UNAUTHORIZED", "Sign in to continue.");
+  const [user] = await ctx.database.db
+    .select({ id: users.id, email: users.email, name: users.name })
+    .from(users)
+    .where(eq(users.id, ctx.userId))
+    .limit(1);
+  if (!user) throw new AppError("UNAUTHORIZED", "Your session has ended. Sign in again.");
+  return next({ ctx: { user } });
+});
+
+/** Every tenant procedure's input includes the workspace slug; each procedure adds its own fields. */
+export const workspaceInput = z.object({ workspace: z.string().trim().min(1, "Choose a workspace").max(64) });
+
+export const WORKSPACE_NOT_FOUND = "Workspace not found";
+
+async function findTenantBySlug(db: DrizzleDb, slug: string) {
+  const [tenant] = await db
+    .select({ id: tenants.id, slug: tenants.slug, name: tenants.name })
+    .from(tenants)
+    .where(eq(tenants.slug, slug.toLowerCase()))
+    .limit(1);
+  return tenant;
+}
+
+/**
+ * A procedure inside one workspace, for members with at least `minRole`. Resolves the tenant and the
+ * caller's membership once, then runs the handler in `withTenant` (row-level security on) with
+ * `ctx.tx`, `ctx.tenant` and `ctx.role`. Not a member, or no such workspace: NOT_FOUND, the same
+ * answer either way, so other tenants' workspaces cannot be discovered. Any error rolls back.
+ */
+export function tenantProcedure(minRole: Role) {
+  return protectedProcedure.input(workspaceInput).use(async ({ ctx, input, next }) => {
+    const tenant = await findTenantBySlug(ctx.database.db, input.workspace);
+    if (!tenant) throw new AppError("NOT_FOUND", WORKSPACE_NOT_FOUND);
+    return withTenant(ctx.database.db, tenant.id, async (tx: Tx) => {
+      const membership = await getMembership(tx, { tenantId: tenant.id, userId: ctx.user.id });
+      if (!membership) throw new AppError("NOT_FOUND", WORKSPACE_NOT_FOUND);
+      if (!hasRole(membership.role, minRole)) {
+        throw new AppError(
+          "FORBIDDEN",
+          `This needs the ${minRole} role or higher; you are ${membership.role}.`,
+        );
+      }
+      const result = await next({ ctx: { tx, tenant, role: membership.role } });
+      // tRPC reports a failed handler as a result, not a throw; throw it so the transaction rolls back.
+      if (!result.ok) throw result.error;
+      return result;
+    });
+  });
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["src/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // Cheaper password hashes in tests (the format and checks are the same; only N differs).
+    env: { STRATA_SCRYPT_LOG_N: "11" },
+  },
+});
