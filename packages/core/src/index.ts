@@ -8,3 +8,4 @@ export * from "./features/index.js";
 export * from "./metrics/index.js";
 export * from "./embed/index.js";
 export * from "./explain/index.js";
+export * from "./model/index.js";
