@@ -9,3 +9,4 @@ export * from "./metrics/index.js";
 export * from "./embed/index.js";
 export * from "./explain/index.js";
 export * from "./model/index.js";
+export * from "./parallel/index.js";
