@@ -23,6 +23,8 @@ export interface RunConsumerOptions {
   /** How often an idle consumer asks the queue for work. Default 1 s. */
   pollingIntervalSeconds?: number;
   workerId?: string;
+  /** Another Piscina task file with the same contract as cluster-task.js (tests use one that crashes). */
+  clusterTaskFile?: string;
   log?: (message: string) => void;
 }
 
@@ -63,7 +65,7 @@ export async function startRunConsumer(
   await queue.start();
 
   const pool = new Piscina({
-    filename: clusterTaskFile(),
+    filename: options.clusterTaskFile ?? clusterTaskFile(),
     maxThreads: options.threads ?? availableParallelism(),
     minThreads: 0,
     idleTimeout: 30_000,

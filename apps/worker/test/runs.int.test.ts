@@ -1,0 +1,192 @@
+import { fileURLToPath } from "node:url";
+import { closeJobQueue, type RunConsumer, startRunConsumer } from "@strata/api/jobs";
+import { createTestDb, type TestDatabase, testDrivers } from "@strata/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { callerFor, createWorkspace, FINAL, seedCustomers, type Workspace, waitFor } from "./helpers.js";
+
+const crashingTask = fileURLToPath(new URL("./fixtures/crashing-task.mjs", import.meta.url));
+
+describe.each(testDrivers())("segmentation runs on %s", (driver) => {
+  let database: TestDatabase;
+  let consumer: RunConsumer;
+  let ws: Workspace;
+
+  beforeAll(async () => {
+    database = await createTestDb(driver);
+    ws = await createWorkspace(database);
+    await seedCustomers(database, ws.tenantId, 6000);
+    // In-process consumer, as in embedded mode. Small heartbeat/sweep settings keep the suite quick.
+    consumer = await startRunConsumer(database, {
+      threads: 2,
+      pollingIntervalSeconds: 0.5,
+      clusterTaskFile: crashingTask,
+      log: () => {},
+    });
+  });
+
+  afterAll(async () => {
+    await consumer?.stop({ drainTimeoutMs: 1000 });
+    if (database) await closeJobQueue(database);
+    await database?.cleanup();
+  });
+
+  const finalRun = (id: string, caller = callerFor(database, ws.viewerId)) =>
+    waitFor(`run ${id} to finish`, async () => {
+      const run = await caller.run.get({ workspace: ws.slug, id });
+      return FINAL.has(run.status) ? run : undefined;
+    });
+
+  it("goes from queued through running with rising progress to succeeded, with results through the api", async () => {
+    const editor = callerFor(database, ws.editorId);
+    const viewer = callerFor(database, ws.viewerId);
+    const created = await editor.run.create({ workspace: ws.slug, config: { k: "auto", kMin: 2, kMax: 6 } });
+    expect(created.status).toBe("queued");
+    expect(created.createdBy).toBe(ws.editorId);
+
+    const seen: Array<{ status: string; percent: number }> = [];
+    const done = await waitFor(
+      "the run to finish",
+      async () => {
+        const run = await viewer.run.get({ workspace: ws.slug, id: created.id });
+        const last = seen.at(-1);
+        if (!last || last.status !== run.status || last.percent !== run.progress.percent) {
+          seen.push({ status: run.status, percent: run.progress.percent });
+        }
+        return FINAL.has(run.status) ? run : undefined;
+      },
+      { intervalMs: 50 },
+    );
+
+    expect(done.status).toBe("succeeded");
+    expect(done.error).toBeNull();
+    expect(seen[0]!.status).toBe("queued");
+    expect(seen.some((s) => s.status === "running")).toBe(true);
+    const percents = seen.map((s) => s.percent);
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
+    expect(percents.at(-1)).toBe(100);
+
+    const result = done.result as {
+      k: number;
+      sizes: number[];
+      chosenK: { k: number; reason: string };
+      modelSelection: Array<{ k: number; silhouette: number }>;
+      centroidsOriginal: number[][];
+      features: string[];
+      map: { points: Array<{ customerId: string; segment: number }> };
+    };
+    expect(result.k).toBe(3);
+    expect(result.chosenK.reason).toMatch(/k = 3/);
+    expect(result.modelSelection.map((p) => p.k)).toEqual([2, 3, 4, 5, 6]);
+    expect(result.sizes).toEqual([2000, 2000, 2000]);
+    // Each blob is one segment, whatever its index: its centre in original units is the blob's centre.
+    expect(result.features).toEqual(["frequency", "monetary", "recency"]);
+    const monetary = result.centroidsOriginal.map((c) => Math.round(c[1]!)).sort((a, b) => a - b);
+    expect(monetary[0]).toBeCloseTo(50, -1);
+    expect(monetary[1]).toBeCloseTo(400, -1);
+    expect(monetary[2]).toBeCloseTo(1500, -1);
+    expect(result.map.points.length).toBe(2000);
+    expect(done.metrics).toMatchObject({ k: 3, rows: 6000 });
+    expect(done.attempt).toBe(1);
+
+    const assignments = await database.query<{ segment: number; n: number }>(
+      "select segment, count(*)::int as n from run_assignments where run_id = $1 group by segment order by segment",
+      [created.id],
+    );
+    expect(assignments.rows.map((r) => r.n)).toEqual([2000, 2000, 2000]);
+
+    const list = await viewer.run.list({ workspace: ws.slug });
+    expect(list.items.map((r) => r.id)).toContain(created.id);
+  });
+
+  it("refuses a run from a viewer and a config that does not validate", async () => {
+    const viewer = callerFor(database, ws.viewerId);
+    const editor = callerFor(database, ws.editorId);
+    await expect(viewer.run.create({ workspace: ws.slug, config: {} })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+    });
+    await expect(
+      editor.run.create({ workspace: ws.slug, config: { kMin: 8, kMax: 3 } as never }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(editor.run.create({ workspace: ws.slug, config: { features: ["nope"] } })).rejects.toThrow(
+      /Unknown or non-numeric feature: nope/,
+    );
+  });
+
+  it("stops a running run when it is cancelled and keeps none of its result", async () => {
+    const editor = callerFor(database, ws.editorId);
+    // Many k and restarts: long enough to be cancelled mid-computation.
+    const created = await editor.run.create({
+      workspace: ws.slug,
+      config: { algorithm: "kmeans", k: "auto", kMin: 2, kMax: 40, seed: 3 },
+    });
+    await waitFor("the run to be clustering", async () => {
+      const run = await editor.run.get({ workspace: ws.slug, id: created.id });
+      if (FINAL.has(run.status)) throw new Error(`run ended before it could be cancelled: ${run.status}`);
+      return run.status === "running" && run.progress.percent >= 20 ? run : undefined;
+    });
+    const cancelled = await editor.run.cancel({ workspace: ws.slug, id: created.id });
+    expect(cancelled.status).toBe("cancelled");
+    // The worker notices on its next heartbeat and the thread is terminated.
+    await waitFor("the worker to let go of the run", async () => (consumer.active === 0 ? true : undefined), {
+      timeoutMs: 15_000,
+    });
+    const after = await finalRun(created.id);
+    expect(after.status).toBe("cancelled");
+    expect(after.result).toBeNull();
+    const rows = await database.query("select 1 from run_assignments where run_id = $1", [created.id]);
+    expect(rows.rows).toHaveLength(0);
+    await expect(editor.run.cancel({ workspace: ws.slug, id: created.id })).rejects.toMatchObject({
+      code: "CONFLICT",
+    });
+  });
+
+  it("fails fast with a readable reason when there are too few customers for k, and retry runs it again", async () => {
+    const small = await createWorkspace(database);
+    await seedCustomers(database, small.tenantId, 5);
+    const editor = callerFor(database, small.editorId);
+    const created = await editor.run.create({ workspace: small.slug, config: { k: 8 } });
+    const failed = await waitFor("the run to fail", async () => {
+      const run = await editor.run.get({ workspace: small.slug, id: created.id });
+      return FINAL.has(run.status) ? run : undefined;
+    });
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toMatch(
+      /Only 5 customers have usable features, but k = 8 segments needs at least 9/,
+    );
+
+    await seedCustomers(database, small.tenantId, 60);
+    const retried = await editor.run.retry({ workspace: small.slug, id: created.id });
+    expect(retried.status).toBe("queued");
+    const done = await waitFor("the retried run", async () => {
+      const run = await editor.run.get({ workspace: small.slug, id: created.id });
+      return FINAL.has(run.status) ? run : undefined;
+    });
+    expect(done.status).toBe("succeeded");
+    expect((done.result as { k: number }).k).toBe(8);
+  });
+
+  it("fails a run whose features are all constant with a sentence saying so", async () => {
+    const flat = await createWorkspace(database);
+    await seedCustomers(database, flat.tenantId, 50, { constant: true });
+    const editor = callerFor(database, flat.editorId);
+    const created = await editor.run.create({ workspace: flat.slug, config: {} });
+    const failed = await waitFor("the run to fail", async () => {
+      const run = await editor.run.get({ workspace: flat.slug, id: created.id });
+      return FINAL.has(run.status) ? run : undefined;
+    });
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toMatch(/has the same value for all customers/);
+  });
+
+  it("fails only the run whose worker thread dies, and the pool goes on", async () => {
+    const editor = callerFor(database, ws.editorId);
+    const doomed = await editor.run.create({ workspace: ws.slug, config: { k: 3, seed: 666 } });
+    const failed = await finalRun(doomed.id);
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toMatch(/stopped unexpectedly/);
+
+    const next = await editor.run.create({ workspace: ws.slug, config: { k: 3, seed: 1 } });
+    const done = await finalRun(next.id);
+    expect(done.status).toBe("succeeded");
+  });
+});

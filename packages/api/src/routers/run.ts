@@ -1,0 +1,69 @@
+import type { Run } from "@strata/db";
+import { cancelRunJob, dispatchRunJob } from "../jobs/dispatch.js";
+import { cancelRun } from "../services/run/cancel-run.js";
+import { createRun } from "../services/run/create-run.js";
+import { getRun } from "../services/run/get-run.js";
+import { listRuns } from "../services/run/list-runs.js";
+import { retryRun } from "../services/run/retry-run.js";
+import { router, tenantProcedure } from "../trpc.js";
+import { cancelRunInput, createRunInput, getRunInput, listRunsInput, retryRunInput } from "./run.schema.js";
+
+/** What the browser sees of a run (the queue's bookkeeping stays inside). */
+function toRunView(run: Run) {
+  const { jobId: _jobId, workerId: _workerId, heartbeatAt: _heartbeatAt, tenantId: _tenantId, ...view } = run;
+  return view;
+}
+
+/**
+ * Segmentation runs. The work happens in a worker (apps/worker, or the web process in embedded mode);
+ * these procedures only record, read and steer runs.
+ *
+ * Progress reaches the browser by polling `run.get` about once a second while a run is active,
+ * rather than a subscription: the worker writes progress to the run row anyway (so it survives
+ * restarts and is shared by every process), a poll works through any proxy and in both deployment
+ * modes (embedded or separate worker processes) without sticky sessions or long-lived connections,
+ * and a second's delay is invisible next to runs that take seconds to minutes.
+ */
+export const runRouter = router({
+  create: tenantProcedure("editor")
+    .input(createRunInput)
+    .mutation(async ({ ctx, input }) => {
+      const run = await createRun(ctx.tx, {
+        tenantId: ctx.tenant.id,
+        userId: ctx.user.id,
+        name: input.name,
+        config: input.config,
+      });
+      // Sent once this request's transaction has committed (see dispatchRunJob).
+      dispatchRunJob(ctx.database, run);
+      return toRunView(run);
+    }),
+
+  list: tenantProcedure("viewer")
+    .input(listRunsInput)
+    .query(({ ctx, input }) =>
+      listRuns(ctx.tx, { tenantId: ctx.tenant.id, limit: input.limit, cursor: input.cursor }),
+    ),
+
+  get: tenantProcedure("viewer")
+    .input(getRunInput)
+    .query(async ({ ctx, input }) =>
+      toRunView(await getRun(ctx.tx, { tenantId: ctx.tenant.id, id: input.id })),
+    ),
+
+  cancel: tenantProcedure("editor")
+    .input(cancelRunInput)
+    .mutation(async ({ ctx, input }) => {
+      const run = await cancelRun(ctx.tx, { tenantId: ctx.tenant.id, id: input.id });
+      cancelRunJob(ctx.database, run.jobId);
+      return toRunView(run);
+    }),
+
+  retry: tenantProcedure("editor")
+    .input(retryRunInput)
+    .mutation(async ({ ctx, input }) => {
+      const run = await retryRun(ctx.tx, { tenantId: ctx.tenant.id, id: input.id });
+      dispatchRunJob(ctx.database, run);
+      return toRunView(run);
+    }),
+});
