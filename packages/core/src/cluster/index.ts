@@ -1,1 +1,2 @@
 export * from "./kmeans/index.js";
+export * from "./dbscan/index.js";

@@ -7,6 +7,12 @@ export interface KneeOptions {
   direction?: "decreasing" | "increasing";
   /** Kneedle's S: how far the difference curve must drop after a candidate. Default 1. */
   sensitivity?: number;
+  /**
+   * "kneedle": the first local maximum of the difference curve confirmed by the S rule (the
+   * paper's offline rule). "furthest": the point furthest from the chord, which is steadier on
+   * long noisy curves such as a k-distance curve. Default "kneedle".
+   */
+  rule?: "kneedle" | "furthest";
 }
 
 export interface Knee {
@@ -60,6 +66,11 @@ export function findKnee(
     // Each shape is mirrored into "concave increasing", where the knee lies furthest above y = x.
     if (curve === "convex") diff[i] = direction === "decreasing" ? 1 - yn - xn : xn - yn;
     else diff[i] = direction === "decreasing" ? yn + xn - 1 : yn - xn;
+  }
+  if (options.rule === "furthest") {
+    let best = -1;
+    for (let i = 1; i < n - 1; i++) if (diff[i]! > 0 && (best < 0 || diff[i]! > diff[best]!)) best = i;
+    return best < 0 ? undefined : { index: best, x: xs[best]!, y: ys[best]! };
   }
   const drop = sensitivity / (n - 1);
   let candidate = -1;

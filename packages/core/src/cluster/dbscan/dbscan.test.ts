@@ -1,0 +1,169 @@
+import { describe, expect, it } from "vitest";
+import { CancelledError, CoreInputError } from "../../errors.js";
+import { fromRows, type Matrix } from "../../matrix/matrix.js";
+import { createRandom } from "../../random/index.js";
+import { dbscan } from "./dbscan.js";
+import { KdTree } from "./kd-tree.js";
+import { kDistanceCurve, suggestEps } from "./suggest-eps.js";
+
+const algorithms = ["grid", "kd-tree"] as const;
+
+/** Brute-force DBSCAN written the way scikit-learn's dbscan_inner walks, as a reference. */
+function bruteForce(x: Matrix, eps: number, minSamples: number): { labels: number[]; isCore: number[] } {
+  const { data, n, d } = x;
+  const neighbours: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const list: number[] = [];
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let t = 0; t < d; t++) s += (data[i * d + t]! - data[j * d + t]!) ** 2;
+      if (s <= eps * eps) list.push(j);
+    }
+    neighbours.push(list);
+  }
+  const isCore = neighbours.map((l) => (l.length >= minSamples ? 1 : 0));
+  const labels = new Array<number>(n).fill(-1);
+  let next = 0;
+  for (let i = 0; i < n; i++) {
+    if (labels[i] !== -1 || isCore[i] === 0) continue;
+    const stack = [i];
+    labels[i] = next;
+    while (stack.length > 0) {
+      const p = stack.pop()!;
+      if (isCore[p] === 0) continue;
+      for (const q of neighbours[p]!) {
+        if (labels[q] === -1) {
+          labels[q] = next;
+          stack.push(q);
+        }
+      }
+    }
+    next++;
+  }
+  return { labels, isCore };
+}
+
+function randomMatrix(n: number, d: number, seed: number, spread: number): Matrix {
+  const random = createRandom(seed);
+  const data = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const centre = random.int(4) * spread;
+    for (let t = 0; t < d; t++) data[i * d + t] = centre + random.normal();
+  }
+  return { data, n, d };
+}
+
+describe("dbscan", () => {
+  for (const algorithm of algorithms) {
+    it(`finds two chains and noise on a line (${algorithm})`, () => {
+      const x = fromRows([[0], [1], [2], [3], [10], [11], [12], [30]]);
+      const result = dbscan(x, { eps: 1, minSamples: 3, algorithm });
+      expect(Array.from(result.labels)).toEqual([0, 0, 0, 0, 1, 1, 1, -1]);
+      // Ends of a chain have only two neighbours within eps (themselves and the next row).
+      expect(Array.from(result.isCore)).toEqual([0, 1, 1, 0, 0, 1, 0, 0]);
+      expect(result.nClusters).toBe(2);
+      expect(result.noise).toBe(1);
+    });
+
+    it(`counts a row at exactly eps as a neighbour (${algorithm})`, () => {
+      const x = fromRows([
+        [0, 0],
+        [0.5, 0],
+        [1, 0],
+      ]);
+      expect(Array.from(dbscan(x, { eps: 0.5, minSamples: 3, algorithm }).isCore)).toEqual([0, 1, 0]);
+    });
+
+    it(`gives a border row shared by two clusters to the lower-numbered one, like scikit-learn (${algorithm})`, () => {
+      // Row 6 at 5 is within eps 1.5 of the core rows 4 (cluster 0) and 6 (cluster 1).
+      const x = fromRows([[2], [3], [4], [8], [7], [6], [5]]);
+      const result = dbscan(x, { eps: 1.01, minSamples: 3, algorithm });
+      expect(Array.from(result.labels)).toEqual(bruteForce(x, 1.01, 3).labels);
+      expect(result.labels[6]).toBe(0);
+    });
+
+    it(`matches a brute-force scikit-learn-style walk on random data in 1 to 5 dimensions (${algorithm})`, () => {
+      for (let d = 1; d <= (algorithm === "grid" ? 3 : 5); d++) {
+        for (const [eps, minSamples] of [
+          [0.3, 4],
+          [0.6, 8],
+          [0.15, 2],
+        ] as const) {
+          const x = randomMatrix(400, d, 10 * d + minSamples, 3);
+          // Also squash the last column so that it spans only a few grid cells.
+          const thin = { ...x, data: x.data.map((v, i) => (i % d === d - 1 && d > 1 ? v * 0.05 : v)) };
+          for (const m of [x, thin]) {
+            const expected = bruteForce(m, eps, minSamples);
+            const result = dbscan(m, { eps, minSamples, algorithm });
+            expect(Array.from(result.isCore)).toEqual(expected.isCore);
+            expect(Array.from(result.labels)).toEqual(expected.labels);
+          }
+        }
+      }
+    });
+  }
+
+  it("labels identical rows as one cluster and handles minSamples above n", () => {
+    const x = fromRows([
+      [1, 1],
+      [1, 1],
+      [1, 1],
+    ]);
+    expect(Array.from(dbscan(x, { eps: 0.1, minSamples: 3 }).labels)).toEqual([0, 0, 0]);
+    expect(Array.from(dbscan(x, { eps: 0.1, minSamples: 4 }).labels)).toEqual([-1, -1, -1]);
+  });
+
+  it("rejects bad options and non-finite values", () => {
+    const x = fromRows([[0], [1]]);
+    expect(() => dbscan(x, { eps: 0 })).toThrow(CoreInputError);
+    expect(() => dbscan(x, { eps: 1, minSamples: 0 })).toThrow(CoreInputError);
+    expect(() => dbscan(fromRows([[0], [Number.NaN]]), { eps: 1 })).toThrow(CoreInputError);
+    expect(() => dbscan(fromRows([[0, 0, 0, 0]]), { eps: 1, algorithm: "grid" })).toThrow(CoreInputError);
+  });
+
+  it("stops with CancelledError when onProgress returns false", () => {
+    const x = randomMatrix(100, 2, 1, 3);
+    expect(() => dbscan(x, { eps: 0.5, onProgress: () => false })).toThrow(CancelledError);
+  });
+});
+
+describe("KdTree", () => {
+  it("finds the same k-th nearest distance and radius neighbours as a brute-force scan", () => {
+    const x = randomMatrix(300, 4, 3, 2);
+    const tree = new KdTree(x);
+    const heap = new Float64Array(7);
+    for (let i = 0; i < 300; i += 17) {
+      const all: number[] = [];
+      for (let j = 0; j < 300; j++) {
+        let s = 0;
+        for (let t = 0; t < 4; t++) s += (x.data[i * 4 + t]! - x.data[j * 4 + t]!) ** 2;
+        all.push(s);
+      }
+      all.sort((a, b) => a - b);
+      expect(tree.kthNearest2(x.data, i * 4, 7, heap)).toBe(all[6]);
+      expect(tree.countWithin(x.data, i * 4, 1, 1e9)).toBe(all.filter((s) => s <= 1).length);
+    }
+  });
+});
+
+describe("suggestEps", () => {
+  it("returns the sorted distance to the minSamples-th nearest row, self included", () => {
+    const x = fromRows([[0], [1], [3], [6]]);
+    expect(Array.from(kDistanceCurve(x, 2))).toEqual([1, 1, 2, 3]);
+  });
+
+  it("suggests an eps between the within-cluster and the noise k-distances", () => {
+    const random = createRandom(2);
+    const rows: number[][] = [];
+    for (let i = 0; i < 600; i++)
+      rows.push([random.int(3) * 20 + random.normal() * 0.5, random.normal() * 0.5]);
+    for (let i = 0; i < 30; i++) rows.push([random.next() * 60 - 5, random.next() * 40 - 20]);
+    const x = fromRows(rows);
+    const eps = suggestEps(x, 5);
+    expect(eps).toBeGreaterThan(0.1);
+    expect(eps).toBeLessThan(3);
+    const result = dbscan(x, { eps, minSamples: 5 });
+    expect(result.nClusters).toBeGreaterThanOrEqual(3);
+    expect(result.noise).toBeLessThan(60);
+  });
+});
