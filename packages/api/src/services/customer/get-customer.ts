@@ -1,0 +1,85 @@
+import type { Tx } from "@strata/db";
+import { AppError } from "../../errors.js";
+import { rawClientOf } from "../import/raw-client.js";
+
+const ORDER_LIMIT = 200;
+
+/** A customer page: attributes, features, order summary and latest order lines. */
+export async function getCustomer(tx: Tx, params: { tenantId: string; id?: string; externalId?: string }) {
+  const client = rawClientOf(tx);
+  const byId = params.id !== undefined;
+  const found = await client.query<{
+    id: string;
+    external_id: string;
+    attributes: Record<string, string | number | null>;
+    created_at: Date;
+    updated_at: Date;
+    dataset_name: string | null;
+    features: Record<string, number | string | null> | null;
+    computed_at: Date | null;
+  }>(
+    `select c.id, c.external_id, c.attributes, c.created_at, c.updated_at, d.name as dataset_name,
+            f.features, f.computed_at
+     from customers c
+     left join datasets d on d.id = c.dataset_id
+     left join customer_features f on f.customer_id = c.id and f.tenant_id = c.tenant_id
+     where c.tenant_id = $1 and ${byId ? "c.id = $2::uuid" : "c.external_id = $2"}`,
+    [params.tenantId, byId ? params.id : params.externalId],
+  );
+  const c = found.rows[0];
+  if (!c) throw new AppError("NOT_FOUND", "Customer not found");
+  const summary = await client.query<Record<string, string | number | Date | null>>(
+    `select count(*) as lines, count(distinct coalesce(order_id, ordered_at::date::text)) as orders,
+            coalesce(sum(quantity * unit_price), 0) as revenue, min(ordered_at) as first_order,
+            max(ordered_at) as last_order
+     from order_lines where tenant_id = $1 and customer_id = $2`,
+    [params.tenantId, c.id],
+  );
+  const lines = await client.query<{
+    id: string | number;
+    order_id: string | null;
+    ordered_at: Date;
+    quantity: number;
+    unit_price: number;
+    product: string | null;
+    category: string | null;
+    channel: string | null;
+    country: string | null;
+    region: string | null;
+  }>(
+    `select id, order_id, ordered_at, quantity, unit_price, product, category, channel, country, region
+     from order_lines where tenant_id = $1 and customer_id = $2 order by ordered_at desc, id desc limit ${ORDER_LIMIT}`,
+    [params.tenantId, c.id],
+  );
+  const s = summary.rows[0] ?? {};
+  return {
+    id: c.id,
+    externalId: c.external_id,
+    attributes: c.attributes,
+    datasetName: c.dataset_name,
+    createdAt: new Date(c.created_at),
+    updatedAt: new Date(c.updated_at),
+    features: c.features,
+    featuresComputedAt: c.computed_at ? new Date(c.computed_at) : null,
+    orderSummary: {
+      lines: Number(s.lines ?? 0),
+      orders: Number(s.orders ?? 0),
+      revenue: Number(s.revenue ?? 0),
+      firstOrder: s.first_order ? new Date(s.first_order as string) : null,
+      lastOrder: s.last_order ? new Date(s.last_order as string) : null,
+    },
+    orderLines: lines.rows.map((l) => ({
+      id: String(l.id),
+      orderId: l.order_id,
+      orderedAt: new Date(l.ordered_at),
+      quantity: l.quantity,
+      unitPrice: l.unit_price,
+      product: l.product,
+      category: l.category,
+      channel: l.channel,
+      country: l.country,
+      region: l.region,
+    })),
+    orderLinesShown: lines.rows.length,
+  };
+}

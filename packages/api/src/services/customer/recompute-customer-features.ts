@@ -1,0 +1,151 @@
+import { customerFeatures, OrderLinesBuilder, rfmScores } from "@strata/core";
+import type { Tx } from "@strata/db";
+import type { DatasetColumn } from "@strata/db/schema";
+import { rawClientOf } from "../import/raw-client.js";
+
+/** Order lines are read in pages of this many rows (keyset on id), so memory holds typed arrays only. */
+const PAGE = 50_000;
+/** Features are written in batches of this many customers. */
+const WRITE_BATCH = 5_000;
+
+export interface FeatureSummary {
+  customers: number;
+  withOrders: number;
+  features: string[];
+}
+
+type FeatureValue = number | string | null;
+
+/**
+ * Recomputes every customer's features for a tenant: the core's behavioural and RFM features from all
+ * order lines, plus the numeric customer attributes, replacing the previous set in one transaction.
+ */
+export async function recomputeCustomerFeatures(
+  tx: Tx,
+  params: { tenantId: string },
+): Promise<FeatureSummary> {
+  const { tenantId } = params;
+  {
+    const client = rawClientOf(tx);
+    const present = await client.query<Record<string, string | number>>(
+      `select count(order_id) as invoice, count(product) as product, count(category) as category,
+              count(channel) as channel, count(country) as country
+       from order_lines where tenant_id = $1`,
+      [tenantId],
+    );
+    const has = Object.fromEntries(Object.entries(present.rows[0] ?? {}).map(([k, v]) => [k, Number(v) > 0]));
+    const builder = new OrderLinesBuilder(has);
+    let lastId = 0;
+    for (;;) {
+      const page = await client.query<{
+        id: string | number;
+        customer_id: string;
+        t: number | string;
+        quantity: number;
+        unit_price: number;
+        order_id: string | null;
+        product: string | null;
+        category: string | null;
+        channel: string | null;
+        country: string | null;
+      }>(
+        `select id, customer_id, (extract(epoch from ordered_at) * 1000)::float8 as t, quantity, unit_price,
+                order_id, product, category, channel, country
+         from order_lines where tenant_id = $1 and id > $2 order by id limit ${PAGE}`,
+        [tenantId, lastId],
+      );
+      for (const r of page.rows) {
+        builder.push({
+          customerId: r.customer_id,
+          time: Number(r.t),
+          quantity: r.quantity,
+          unitPrice: r.unit_price,
+          invoice: r.order_id,
+          product: r.product,
+          category: r.category,
+          channel: r.channel,
+          country: r.country,
+        });
+      }
+      if (page.rows.length < PAGE) break;
+      lastId = Number(page.rows[page.rows.length - 1]!.id);
+    }
+
+    const byCustomer = new Map<string, Record<string, FeatureValue>>();
+    const names = new Set<string>();
+    if (builder.length > 0) {
+      const result = customerFeatures(builder.finish());
+      const { n, d, data } = result.x;
+      const at = (name: string) => result.features.indexOf(name);
+      const column = (j: number) => Float64Array.from({ length: n }, (_, i) => data[i * d + j]!);
+      const rfm = rfmScores(column(at("recency_days")), column(at("frequency")), column(at("monetary")));
+      for (const f of result.features) names.add(f);
+      for (const extra of ["rfm_r", "rfm_f", "rfm_m", "rfm_segment"]) names.add(extra);
+      for (let i = 0; i < n; i++) {
+        const values: Record<string, FeatureValue> = {};
+        for (let j = 0; j < d; j++) {
+          const v = data[i * d + j]!;
+          values[result.features[j]!] = Number.isFinite(v) ? round(v) : null;
+        }
+        values.rfm_r = rfm.r[i]!;
+        values.rfm_f = rfm.f[i]!;
+        values.rfm_m = rfm.m[i]!;
+        values.rfm_segment = rfm.segment[i]!;
+        if (result.country) values.country = result.country[i] || null;
+        byCustomer.set(result.customerIds[i]!, values);
+      }
+    }
+
+    // Numeric attributes of the customers datasets join the behavioural features under their own key.
+    const attributeKeys = await client.query<{ columns: DatasetColumn[] }>(
+      `select columns from datasets where tenant_id = $1 and kind = 'customers'`,
+      [tenantId],
+    );
+    const numericKeys = [
+      ...new Set(
+        attributeKeys.rows.flatMap((r) =>
+          r.columns
+            .filter((c) => c.field === "attribute" && c.type === "numeric")
+            .map((c) => c.key ?? c.source),
+        ),
+      ),
+    ];
+    for (const key of numericKeys) names.add(key);
+
+    await client.query("delete from customer_features where tenant_id = $1", [tenantId]);
+    let customers = 0;
+    let lastCustomer = "00000000-0000-0000-0000-000000000000";
+    for (;;) {
+      const page = await client.query<{ id: string; attributes: Record<string, unknown> }>(
+        `select id, attributes from customers where tenant_id = $1 and id > $2 order by id limit ${WRITE_BATCH}`,
+        [tenantId, lastCustomer],
+      );
+      const rows: Array<{ customer_id: string; features: Record<string, FeatureValue> }> = [];
+      for (const c of page.rows) {
+        const values: Record<string, FeatureValue> = { ...(byCustomer.get(c.id) ?? {}) };
+        for (const key of numericKeys) {
+          const v = c.attributes[key];
+          if (!(key in values)) values[key] = typeof v === "number" && Number.isFinite(v) ? v : null;
+        }
+        if (Object.keys(values).length > 0) rows.push({ customer_id: c.id, features: values });
+      }
+      if (rows.length > 0) {
+        await client.query(
+          `insert into customer_features (customer_id, tenant_id, features, computed_at)
+           select x.customer_id, $1::uuid, x.features, now()
+           from jsonb_to_recordset($2::jsonb) as x(customer_id uuid, features jsonb)`,
+          [tenantId, JSON.stringify(rows)],
+        );
+        customers += rows.length;
+      }
+      if (page.rows.length < WRITE_BATCH) break;
+      lastCustomer = page.rows[page.rows.length - 1]!.id;
+    }
+    return { customers, withOrders: byCustomer.size, features: [...names] };
+  }
+}
+
+/** Six significant decimals are plenty for features and keep the JSON small. */
+function round(v: number): number {
+  return Math.abs(v) >= 1e6 || Number.isInteger(v) ? v : Number(v.toPrecision(8));
+}

@@ -1,0 +1,72 @@
+import { datasets, imports, type Tx } from "@strata/db";
+import { and, desc, eq } from "drizzle-orm";
+import { AppError } from "../../errors.js";
+
+const importColumns = {
+  id: imports.id,
+  kind: imports.kind,
+  fileName: imports.fileName,
+  fileSize: imports.fileSize,
+  format: imports.format,
+  status: imports.status,
+  stage: imports.stage,
+  progress: imports.progress,
+  rowsRead: imports.rowsRead,
+  rowsImported: imports.rowsImported,
+  rowsUpdated: imports.rowsUpdated,
+  rowsRejected: imports.rowsRejected,
+  error: imports.error,
+  datasetId: imports.datasetId,
+  datasetName: datasets.name,
+  hasRejectedReport: imports.rejectedReportPath,
+  createdAt: imports.createdAt,
+  startedAt: imports.startedAt,
+  finishedAt: imports.finishedAt,
+};
+
+type ImportRow = Awaited<ReturnType<typeof selectImports>>[number];
+
+function selectImports(tx: Tx, tenantId: string) {
+  return tx
+    .select(importColumns)
+    .from(imports)
+    .leftJoin(datasets, eq(datasets.id, imports.datasetId))
+    .where(eq(imports.tenantId, tenantId));
+}
+
+function present(row: ImportRow) {
+  return { ...row, hasRejectedReport: row.hasRejectedReport !== null };
+}
+
+/** One import with its progress, counts and the first rejected rows. */
+export async function getImport(tx: Tx, params: { tenantId: string; id: string }) {
+  const [row] = await tx
+    .select({ ...importColumns, rejectedSample: imports.rejectedSample, mapping: imports.mapping })
+    .from(imports)
+    .leftJoin(datasets, eq(datasets.id, imports.datasetId))
+    .where(and(eq(imports.tenantId, params.tenantId), eq(imports.id, params.id)));
+  if (!row) throw new AppError("NOT_FOUND", "Import not found");
+  return { ...row, hasRejectedReport: row.hasRejectedReport !== null };
+}
+
+/** The workspace's latest imports, newest first. */
+export async function listImports(tx: Tx, params: { tenantId: string; limit?: number }) {
+  const rows = await selectImports(tx, params.tenantId)
+    .orderBy(desc(imports.createdAt))
+    .limit(params.limit ?? 20);
+  return rows.map(present);
+}
+
+/** Where the rejected-rows report of an import is (for the download route and the CLI). */
+export async function getRejectedReportPath(
+  tx: Tx,
+  params: { tenantId: string; id: string },
+): Promise<string> {
+  const [row] = await tx
+    .select({ path: imports.rejectedReportPath, fileName: imports.fileName })
+    .from(imports)
+    .where(and(eq(imports.tenantId, params.tenantId), eq(imports.id, params.id)));
+  if (!row) throw new AppError("NOT_FOUND", "Import not found");
+  if (!row.path) throw new AppError("NOT_FOUND", "This import has no rejected rows.");
+  return row.path;
+}

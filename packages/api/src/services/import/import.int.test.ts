@@ -1,0 +1,328 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createTestDb, type TestDatabase, testDrivers, withTenant } from "@strata/db";
+import { strToU8, zipSync } from "fflate";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getCustomer } from "../customer/get-customer.js";
+import { getDataset } from "../dataset/get-dataset.js";
+import type { ImportMapping, OnInvalid } from "./mapping.js";
+import { receiveUpload } from "./receive-upload.js";
+import { startImport, waitForImport } from "./start-import.js";
+
+async function* bytes(content: string | Uint8Array, chunk = 7): AsyncGenerator<Uint8Array> {
+  // Small chunks on purpose: records, quotes and multi-byte characters straddle chunk boundaries.
+  const all = typeof content === "string" ? Buffer.from(content, "utf8") : Buffer.from(content);
+  for (let i = 0; i < all.length; i += chunk * 97) yield all.subarray(i, i + chunk * 97);
+}
+
+/** A minimal .xlsx with inline strings and plain numbers, the way spreadsheet exports store them. */
+function xlsx(rows: Array<Array<string | number>>): Uint8Array {
+  const cell = (v: string | number) =>
+    typeof v === "number"
+      ? `<c><v>${v}</v></c>`
+      : `<c t="inlineStr"><is><t>${v.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</t></is></c>`;
+  const ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
+  return zipSync({
+    "[Content_Types].xml": strToU8(
+      '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+    ),
+    "xl/workbook.xml": strToU8(
+      `<workbook ${ns} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Customers" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+    ),
+    "xl/_rels/workbook.xml.rels": strToU8(
+      '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+    ),
+    "xl/worksheets/sheet1.xml": strToU8(
+      `<worksheet ${ns}><sheetData>${rows.map((r, i) => `<row r="${i + 1}">${r.map(cell).join("")}</row>`).join("")}</sheetData></worksheet>`,
+    ),
+  });
+}
+
+const ORDERS_CSV =
+  "\uFEFFInvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\r\n" +
+  '536365,85123A,"WHITE HANGING HEART T-LIGHT HOLDER",6,2010-12-01 08:26:00,2.55,17850,United Kingdom\r\n' +
+  '536365,71053,"WHITE METAL LANTERN, LARGE",6,2010-12-01 08:26:00,3.39,17850,United Kingdom\r\n' +
+  '536366,22633,"HAND WARMER ""UNION JACK""",6,2010-12-01 08:28:00,1.85,17850,United Kingdom\r\n' +
+  "536367,84879,ASSORTED COLOUR BIRD ORNAMENT,32,2010-12-01 08:34:00,1.69,13047,United Kingdom\r\n" +
+  "536368,22960,JAM MAKING SET WITH JARS,6,2011-01-05 08:34:00,4.25,13047,United Kingdom\r\n" +
+  "536369,21756,BATH BUILDING BLOCK WORD,3,2011-02-11 08:35:00,5.95,12583,France\r\n" +
+  // An exact repeat of a line: both are kept (two occurrences), and re-importing adds neither.
+  "536369,21756,BATH BUILDING BLOCK WORD,3,2011-02-11 08:35:00,5.95,12583,France\r\n";
+
+describe.each(testDrivers())("imports on %s", (driver) => {
+  let database: TestDatabase;
+  let dataDir: string;
+  let tenantId: string;
+  let otherTenantId: string;
+
+  beforeAll(async () => {
+    database = await createTestDb(driver);
+    dataDir = mkdtempSync(join(tmpdir(), "strata-import-"));
+    const rows = await database.query<{ id: string }>(
+      "insert into tenants (slug, name) values ('acme', 'Acme'), ('other', 'Other') returning id",
+    );
+    tenantId = rows.rows[0]!.id;
+    otherTenantId = rows.rows[1]!.id;
+  }, 60_000);
+
+  afterAll(async () => {
+    await database?.cleanup();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function upload(
+    kind: "customers" | "orders",
+    content: string | Uint8Array,
+    fileName = "file.csv",
+    maxBytes?: number,
+  ) {
+    return receiveUpload(database, {
+      tenantId,
+      userId: null,
+      kind,
+      fileName,
+      body: bytes(content),
+      dataDir,
+      ...(maxBytes ? { maxBytes } : {}),
+    });
+  }
+
+  async function run(
+    importId: string,
+    mapping: ImportMapping,
+    onInvalid: OnInvalid = "reject_file",
+    datasetName?: string,
+  ) {
+    await startImport(database, {
+      tenantId,
+      importId,
+      mapping,
+      onInvalid,
+      dataDir,
+      ...(datasetName ? { datasetName } : {}),
+    });
+    const outcome = await waitForImport(importId);
+    if (!outcome) throw new Error("the import did not run");
+    return outcome;
+  }
+
+  const count = async (table: string, tenant = tenantId) =>
+    Number(
+      (
+        await database.query<{ n: string }>(`select count(*) as n from ${table} where tenant_id = $1`, [
+          tenant,
+        ])
+      ).rows[0]!.n,
+    );
+
+  it("imports an order file with a BOM, CRLF and quoted fields, guessing the mapping", async () => {
+    const received = await upload("orders", ORDERS_CSV, "online-retail.csv");
+    const { preview } = received;
+    expect(preview.format).toBe("csv");
+    expect(preview.delimiter).toBe(",");
+    expect(preview.header[0]).toBe("InvoiceNo");
+    expect(preview.mapping.fields).toMatchObject({
+      customerId: "CustomerID",
+      orderedAt: "InvoiceDate",
+      quantity: "Quantity",
+      unitPrice: "UnitPrice",
+      invoiceId: "InvoiceNo",
+    });
+    expect(preview.mapping.dateFormat).toBe("iso");
+    expect(preview.rows[2]!.fields[2]).toBe('HAND WARMER "UNION JACK"');
+
+    const outcome = await run(received.importId, preview.mapping);
+    expect(outcome).toMatchObject({ status: "succeeded", imported: 7, updated: 0, rejected: 0 });
+    expect(await count("order_lines")).toBe(7);
+    expect(await count("customers")).toBe(3);
+    expect(await count("customer_features")).toBe(3);
+
+    const customer = await withTenant(database.db, tenantId, (tx) =>
+      getCustomer(tx, { tenantId, externalId: "17850" }),
+    );
+    expect(customer.orderSummary.lines).toBe(3);
+    expect(customer.orderSummary.orders).toBe(2);
+    expect(customer.orderSummary.revenue).toBeCloseTo(6 * 2.55 + 6 * 3.39 + 6 * 1.85, 6);
+    expect(customer.features?.frequency).toBe(2);
+    expect(customer.orderLines.map((l) => l.product)).toContain("71053");
+  });
+
+  it("re-importing the same order file adds nothing (idempotent by content)", async () => {
+    const received = await upload("orders", ORDERS_CSV, "online-retail.csv");
+    const outcome = await run(received.importId, received.preview.mapping);
+    expect(outcome).toMatchObject({ status: "succeeded", imported: 0, updated: 7, rejected: 0 });
+    expect(await count("order_lines")).toBe(7);
+  });
+
+  it("reads semicolons, decimal commas and day-first dates, and profiles the dataset", async () => {
+    const csv =
+      "Kunde;Datum;Menge;Preis;Kanal\n" +
+      "A-1;31.01.2024;2;3,50;parcel\n" +
+      "A-1;01.02.2024;1;10,00;pickup\n" +
+      "B-2;15.03.2024;4;2,25;parcel\n";
+    const received = await upload("orders", csv, "bestellungen.csv");
+    expect(received.preview.delimiter).toBe(";");
+    expect(received.preview.mapping.decimalSeparator).toBe(",");
+    // German headers are not guessed: the user maps them, and the date column's format is known.
+    const dateFormat = received.preview.dateFormats.Datum?.format;
+    expect(dateFormat).toBe("dmy-dot");
+    const mapping: ImportMapping = {
+      ...received.preview.mapping,
+      ...(dateFormat ? { dateFormat } : {}),
+      fields: {
+        customerId: "Kunde",
+        orderedAt: "Datum",
+        quantity: "Menge",
+        unitPrice: "Preis",
+        channel: "Kanal",
+      },
+    };
+    const outcome = await run(received.importId, mapping, "reject_file", "Bestellungen");
+    expect(outcome).toMatchObject({ status: "succeeded", imported: 3, rejected: 0 });
+    const dataset = await withTenant(database.db, tenantId, (tx) =>
+      getDataset(tx, { tenantId, id: outcome.datasetId! }),
+    );
+    const price = dataset.profile.columns.find((c) => c.field === "unitPrice")!;
+    expect(price).toMatchObject({
+      type: "numeric",
+      min: 2.25,
+      max: 10,
+      median: 3.5,
+      missing: 0,
+      distinct: 3,
+    });
+    expect(price.histogram!.reduce((s, b) => s + b.count, 0)).toBe(3);
+    const channel = dataset.profile.columns.find((c) => c.field === "channel")!;
+    expect(channel.topValues).toEqual([
+      { value: "parcel", count: 2 },
+      { value: "pickup", count: 1 },
+    ]);
+    expect(dataset.profile.correlation.features).toContain("monetary");
+  });
+
+  it("imports customers from XLSX with typed attributes, and a re-import updates them by external id", async () => {
+    const file = xlsx([
+      ["Customer ID", "Income", "Segment", "Joined"],
+      ["17850", 58000, "Retail", "2010-05-01"],
+      ["C-900", 72000.5, "B2B", "2011-07-15"],
+    ]);
+    const received = await upload("customers", file, "customers.xlsx");
+    expect(received.preview.format).toBe("xlsx");
+    expect(received.preview.mapping.fields).toEqual({ externalId: "Customer ID" });
+    expect(received.preview.mapping.attributes).toContainEqual({ source: "Income", type: "numeric" });
+    const first = await run(received.importId, received.preview.mapping);
+    // 17850 already exists (created by the order file): it is updated, C-900 is new.
+    expect(first).toMatchObject({ status: "succeeded", imported: 1, updated: 1, rejected: 0 });
+    const c = await withTenant(database.db, tenantId, (tx) =>
+      getCustomer(tx, { tenantId, externalId: "17850" }),
+    );
+    expect(c.attributes).toMatchObject({ Income: 58000, Segment: "Retail" });
+    expect(c.features).toMatchObject({ Income: 58000, frequency: 2 });
+
+    const again = await upload(
+      "customers",
+      xlsx([
+        ["Customer ID", "Income", "Segment", "Joined"],
+        ["17850", 61000, "Retail", "2010-05-01"],
+      ]),
+      "customers.xlsx",
+    );
+    const second = await run(again.importId, again.preview.mapping);
+    expect(second).toMatchObject({ status: "succeeded", imported: 0, updated: 1 });
+    const updated = await withTenant(database.db, tenantId, (tx) =>
+      getCustomer(tx, { tenantId, externalId: "17850" }),
+    );
+    expect(updated.attributes.Income).toBe(61000);
+    expect(await count("customers")).toBe(6);
+  });
+
+  it("rejects the whole file with a report of every bad row, leaving the database unchanged", async () => {
+    const csv =
+      "customer_id,order_date,qty,unit_price\n" +
+      "X1,2024-01-05,2,9.99\n" +
+      "X2,2024-01-06,-3,9.99\n" + // negative quantity
+      "X3,05/01/2024,1,4.00\n" + // a second date format in the same column
+      "X4,2024-01-07,two,4.00\n" + // not a number
+      "X5,2024-01-08,1\n" + // ragged
+      ",2024-01-09,1,1.00\n"; // no customer
+    const before = await count("order_lines");
+    const received = await upload("orders", csv, "bad.csv");
+    const outcome = await run(received.importId, received.preview.mapping, "reject_file");
+    expect(outcome.status).toBe("rejected");
+    expect(outcome.rejected).toBe(5);
+    expect(outcome.message).toMatch(/5 of 6 rows are invalid/);
+    expect(await count("order_lines")).toBe(before);
+    expect(await count("customers")).toBe(6);
+
+    const report = readFileSync(outcome.rejectedReportPath!, "utf8").trim().split("\n");
+    expect(report[0]).toBe("line,column,value,reason");
+    expect(report.slice(1)).toEqual([
+      "3,qty,-3,quantity is negative (returns are not accepted)",
+      expect.stringMatching(/^4,order_date,05\/01\/2024,not a valid date in the format/),
+      "5,qty,two,quantity is not a number",
+      '6,,"X5,2024-01-08,1",the row has 3 fields but the header has 4',
+      "7,customer_id,,missing customer id",
+    ]);
+
+    // The same upload, now importing the valid rows only.
+    const retry = await run(received.importId, received.preview.mapping, "import_valid");
+    expect(retry).toMatchObject({ status: "succeeded", imported: 1, rejected: 5 });
+    expect(await count("order_lines")).toBe(before + 1);
+  });
+
+  it("rejects duplicate customer ids within a file", async () => {
+    const customers = await count("customers");
+    const received = await upload("customers", "id,city\nD1,Oslo\nD2,Lima\nD1,Rome\n", "dups.csv");
+    const outcome = await run(received.importId, received.preview.mapping);
+    expect(outcome.status).toBe("rejected");
+    const report = readFileSync(outcome.rejectedReportPath!, "utf8");
+    expect(report).toContain("4,id,D1,duplicate customer id (also on line 2)");
+    expect(await count("customers")).toBe(customers);
+  });
+
+  it("refuses empty, header-only, binary and oversized files with a clear message and records nothing", async () => {
+    const imports = await count("imports");
+    await expect(upload("orders", "")).rejects.toThrow(/empty/i);
+    await expect(upload("orders", "customer_id,date,qty,price\n")).rejects.toThrow(/header row but no data/);
+    await expect(upload("orders", new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 1, 2]))).rejects.toThrow(
+      /PNG image/,
+    );
+    await expect(upload("orders", "a,b\n".repeat(100), "big.csv", 64)).rejects.toMatchObject({
+      code: "PAYLOAD_TOO_LARGE",
+    });
+    expect(await count("imports")).toBe(imports);
+  });
+
+  it("names the line of a byte that is not UTF-8 and changes nothing", async () => {
+    const latin1 = Buffer.concat([
+      Buffer.from("customer_id,order_date,qty,unit_price,product\nE1,2024-01-05,1,2.00,tea\n"),
+      Buffer.from([0x45, 0x32, 0x2c]),
+      Buffer.from("2024-01-05,1,2.00,caf"),
+      Buffer.from([0xe9, 0x0a]),
+    ]);
+    const received = await upload("orders", latin1, "latin1.csv");
+    // The preview saw invalid UTF-8 and proposes Windows-1252; forcing UTF-8 must fail cleanly.
+    expect(received.preview.mapping.encoding).toBe("windows-1252");
+    const before = await count("order_lines");
+    const outcome = await run(received.importId, { ...received.preview.mapping, encoding: "utf-8" });
+    expect(outcome.status).toBe("failed");
+    expect(outcome.message).toMatch(/not valid UTF-8: line 3/);
+    expect(await count("order_lines")).toBe(before);
+    const ok = await run(received.importId, received.preview.mapping);
+    expect(ok).toMatchObject({ status: "succeeded", imported: 2 });
+    const e2 = await withTenant(database.db, tenantId, (tx) =>
+      getCustomer(tx, { tenantId, externalId: "E2" }),
+    );
+    expect(e2.orderLines[0]!.product).toBe("café");
+  });
+
+  it("keeps each workspace's customers to itself", async () => {
+    expect(await count("customers", otherTenantId)).toBe(0);
+    const seen = await withTenant(database.db, otherTenantId, async (tx) => {
+      const { rawClientOf } = await import("./raw-client.js");
+      return (await rawClientOf(tx).query<{ n: string }>("select count(*) as n from customers")).rows[0]!.n;
+    });
+    expect(Number(seen)).toBe(0);
+  });
+});

@@ -1,0 +1,34 @@
+import { DATE_FORMATS, type DateFormat } from "@strata/core";
+import { z } from "zod";
+
+export const ATTRIBUTE_TYPES = ["numeric", "categorical", "date", "id", "text"] as const;
+
+/** A customer attribute column to keep: its header in the file and its type. */
+export const attributeMappingSchema = z.object({
+  source: z.string().min(1),
+  type: z.enum(ATTRIBUTE_TYPES),
+});
+
+/**
+ * What the user confirmed in the mapping step (also the `--mapping map.json` of the CLI).
+ * `fields` maps each Strata field (customers: externalId; orders: customerId, orderedAt, quantity,
+ * unitPrice, invoiceId, product, category, channel, country, region, weight) to a column header.
+ */
+export const importMappingSchema = z.object({
+  fields: z.record(z.string(), z.string()),
+  /** Customers only: the other columns to keep as attributes; default: every unmapped column, as text. */
+  attributes: z.array(attributeMappingSchema).optional(),
+  dateFormat: z.enum(DATE_FORMATS as unknown as [DateFormat, ...DateFormat[]]).optional(),
+  decimalSeparator: z.enum([".", ","]).optional(),
+  /** Negative quantities are rejected (default) or imported as returns. */
+  negativeQuantity: z.enum(["reject", "return"]).optional(),
+  delimiter: z.string().max(2).optional(),
+  encoding: z.enum(["utf-8", "utf-16le", "utf-16be", "windows-1252"]).optional(),
+  sheet: z.string().optional(),
+});
+
+export type ImportMapping = z.infer<typeof importMappingSchema>;
+export type AttributeMapping = z.infer<typeof attributeMappingSchema>;
+
+export const onInvalidSchema = z.enum(["reject_file", "import_valid"]);
+export type OnInvalid = z.infer<typeof onInvalidSchema>;

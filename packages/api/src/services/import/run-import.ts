@@ -1,0 +1,396 @@
+import { createReadStream } from "node:fs";
+import { rm, stat } from "node:fs/promises";
+import { type Database, datasets, imports, withTenant } from "@strata/db";
+import type { DatasetColumn } from "@strata/db/schema";
+import { and, eq } from "drizzle-orm";
+import { AppError } from "../../errors.js";
+import { recomputeCustomerFeatures } from "../customer/recompute-customer-features.js";
+import { profileDataset } from "../profile/profile-dataset.js";
+import { type DatasetKind, fieldsFor } from "./fields.js";
+import { loadStage } from "./load-stage.js";
+import type { ImportMapping, OnInvalid } from "./mapping.js";
+import { importFolder, rejectedReportPathFor, stagePathFor } from "./paths.js";
+import { rawClientOf } from "./raw-client.js";
+import { cleanHeader, readRecords } from "./read-file.js";
+import { RejectedReport } from "./rejected-report.js";
+import { StageFile } from "./stage-file.js";
+import { attributeColumns, createImportValidator } from "./validate-row.js";
+
+export interface RunImportParams {
+  tenantId: string;
+  importId: string;
+  mapping: ImportMapping;
+  onInvalid: OnInvalid;
+  /** Dataset to import into (created when new); default "Customers" / "Orders". */
+  datasetName?: string;
+  dataDir?: string;
+}
+
+export interface ImportOutcome {
+  status: "succeeded" | "rejected" | "failed";
+  imported: number;
+  updated: number;
+  rejected: number;
+  rejectedReportPath: string | null;
+  datasetId: string | null;
+  message: string | null;
+  ms: number;
+}
+
+const PROGRESS_INTERVAL_MS = 400;
+
+/**
+ * Runs one import end to end: reads and validates the uploaded file (streamed, outside any
+ * transaction, with progress on the import record), then loads every valid row in ONE transaction
+ * (all or nothing), then recomputes customer features and the dataset's profile.
+ *
+ * Takes the database rather than a transaction because it spans several: progress must be visible
+ * while the file is read, and the data change must be one atomic step.
+ */
+export async function runImport(database: Database, params: RunImportParams): Promise<ImportOutcome> {
+  const started = Date.now();
+  const { tenantId, importId, mapping, onInvalid } = params;
+  const record = await withTenant(database.db, tenantId, async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(imports)
+      .where(and(eq(imports.tenantId, tenantId), eq(imports.id, importId)));
+    if (!row) throw new AppError("NOT_FOUND", "Import not found");
+    if (row.status === "running" || row.status === "succeeded") {
+      throw new AppError(
+        "CONFLICT",
+        `This import has already ${row.status === "running" ? "started" : "finished"}.`,
+      );
+    }
+    if (!row.uploadPath)
+      throw new AppError("BAD_REQUEST", "The uploaded file is no longer available; upload it again.");
+    await tx
+      .update(imports)
+      .set({
+        status: "running",
+        stage: "reading",
+        progress: 0,
+        mapping: mapping as Record<string, unknown>,
+        startedAt: new Date(),
+        finishedAt: null,
+        error: null,
+        rowsRead: 0,
+        rowsImported: 0,
+        rowsUpdated: 0,
+        rowsRejected: 0,
+        rejectedSample: [],
+      })
+      .where(and(eq(imports.tenantId, tenantId), eq(imports.id, importId)));
+    return row;
+  });
+
+  const kind = record.kind as DatasetKind;
+  const reportPath = rejectedReportPathFor(tenantId, importId, params.dataDir);
+  const stagePath = stagePathFor(tenantId, importId, params.dataDir);
+  const report = new RejectedReport(reportPath);
+  const stage = new StageFile(stagePath);
+  let lastProgress = 0;
+  const progress = async (fields: Partial<typeof imports.$inferInsert>, force = false) => {
+    const now = Date.now();
+    if (!force && now - lastProgress < PROGRESS_INTERVAL_MS) return;
+    lastProgress = now;
+    await withTenant(database.db, tenantId, (tx) =>
+      tx
+        .update(imports)
+        .set(fields)
+        .where(and(eq(imports.tenantId, tenantId), eq(imports.id, importId))),
+    );
+  };
+  const finish = async (
+    outcome: Omit<ImportOutcome, "ms" | "rejectedReportPath">,
+  ): Promise<ImportOutcome> => {
+    const hasReport = report.count > 0;
+    if (!hasReport) await rm(reportPath, { force: true });
+    await withTenant(database.db, tenantId, (tx) =>
+      tx
+        .update(imports)
+        .set({
+          status: outcome.status,
+          stage: "done",
+          progress: 1,
+          error: outcome.message,
+          rowsImported: outcome.imported,
+          rowsUpdated: outcome.updated,
+          rowsRejected: outcome.rejected,
+          rejectedSample: report.sample,
+          rejectedReportPath: hasReport ? reportPath : null,
+          datasetId: outcome.datasetId,
+          finishedAt: new Date(),
+        })
+        .where(and(eq(imports.tenantId, tenantId), eq(imports.id, importId))),
+    );
+    return { ...outcome, rejectedReportPath: hasReport ? reportPath : null, ms: Date.now() - started };
+  };
+
+  let header: string[] = [];
+  let rowsRead = 0;
+  try {
+    const { size } = await stat(record.uploadPath!);
+    let validate: ReturnType<typeof createImportValidator> | undefined;
+    const source = createReadStream(record.uploadPath!, { highWaterMark: 1024 * 1024 });
+    const readOptions = {
+      format: record.format,
+      ...(mapping.delimiter ? { delimiter: mapping.delimiter } : {}),
+      ...(mapping.encoding ? { encoding: mapping.encoding } : {}),
+      ...(mapping.sheet ? { sheet: mapping.sheet } : {}),
+    };
+    for await (const batch of readRecords(source, readOptions)) {
+      for (const rec of batch.records) {
+        if (!validate) {
+          header = cleanHeader(rec.fields);
+          validate = createImportValidator(kind, header, mapping);
+          continue;
+        }
+        rowsRead++;
+        const result = validate(rec);
+        if (!result.ok) report.add(result.rejections);
+        else if (result.customer) {
+          const row = result.customer;
+          stage.add([row.line, row.externalId, JSON.stringify(row.typed)]);
+        } else if (result.order) {
+          const row = result.order;
+          stage.add([
+            row.line,
+            row.customerId,
+            new Date(row.orderedAt).toISOString(),
+            row.quantity,
+            row.unitPrice,
+            row.invoiceId,
+            row.product,
+            row.category,
+            row.channel,
+            row.country,
+            row.region,
+            row.weight,
+          ]);
+        }
+      }
+      await stage.flush();
+      await report.flush();
+      await progress({ stage: "reading", progress: 0.6 * (batch.bytesRead / Math.max(1, size)), rowsRead });
+    }
+    await stage.close();
+    if (!validate)
+      throw new AppError("BAD_REQUEST", "The file is empty: it has no header row and no data.", "file");
+    if (rowsRead === 0)
+      throw new AppError("BAD_REQUEST", "The file has a header row but no data rows.", "file");
+
+    if (report.rows > 0 && onInvalid === "reject_file") {
+      await report.close();
+      return await finish({
+        status: "rejected",
+        imported: 0,
+        updated: 0,
+        rejected: report.rows,
+        datasetId: null,
+        message: `${report.rows} of ${rowsRead} rows are invalid, so the whole file was rejected and nothing was imported. Fix the rows listed in the report, or import only the valid rows.`,
+      });
+    }
+    if (stage.rows === 0) {
+      await report.close();
+      return await finish({
+        status: "rejected",
+        imported: 0,
+        updated: 0,
+        rejected: report.rows,
+        datasetId: null,
+        message: `None of the ${rowsRead} rows is valid, so nothing was imported.`,
+      });
+    }
+
+    await progress({ stage: "writing", progress: 0.6, rowsRead }, true);
+    const datasetName = params.datasetName?.trim() || (kind === "customers" ? "Customers" : "Orders");
+    const columns = describeColumns(kind, header, mapping);
+    const merged = await withTenant(database.db, tenantId, async (tx) => {
+      const client = rawClientOf(tx);
+      const [dataset] = await tx
+        .insert(datasets)
+        .values({ tenantId, kind, name: datasetName, columns })
+        .onConflictDoUpdate({
+          target: [datasets.tenantId, datasets.kind, datasets.name],
+          set: { updatedAt: new Date() },
+        })
+        .returning({ id: datasets.id, columns: datasets.columns });
+      const datasetId = dataset!.id;
+      await loadStage(client, database.driver, kind, stagePath);
+      let counts: { imported: number; updated: number };
+      if (kind === "customers") {
+        counts = await mergeCustomers(client, tenantId, datasetId);
+      } else {
+        counts = await mergeOrderLines(client, tenantId, datasetId, importId);
+      }
+      const table = kind === "customers" ? "customers" : "order_lines";
+      await client.query(
+        `update datasets set row_count = (select count(*) from ${table} where tenant_id = $1 and dataset_id = $2),
+           columns = $3::jsonb, updated_at = now() where tenant_id = $1 and id = $2`,
+        [tenantId, datasetId, JSON.stringify(mergeColumns(dataset!.columns, columns))],
+      );
+      await tx
+        .update(imports)
+        .set({
+          datasetId,
+          stage: "features",
+          progress: 0.85,
+          rowsRead,
+          rowsImported: counts.imported,
+          rowsUpdated: counts.updated,
+          rowsRejected: report.rows,
+        })
+        .where(and(eq(imports.tenantId, tenantId), eq(imports.id, importId)));
+      return { datasetId, ...counts };
+    });
+    await report.close();
+
+    let message: string | null = null;
+    try {
+      await withTenant(database.db, tenantId, (tx) => recomputeCustomerFeatures(tx, { tenantId }));
+      await progress({ stage: "profiling", progress: 0.95 }, true);
+      await withTenant(database.db, tenantId, (tx) =>
+        profileDataset(tx, { tenantId, datasetId: merged.datasetId }),
+      );
+    } catch (error) {
+      // The rows are in (committed); derived data can be recomputed later, so report it and go on.
+      message = `Imported, but the features or profile could not be computed: ${(error as Error).message}`;
+    }
+    // Uploads are kept until they are imported; a CLI import reads the user's own file, left alone.
+    if (record.uploadPath!.startsWith(importFolder(tenantId, params.dataDir))) {
+      await rm(record.uploadPath!, { force: true }).catch(() => undefined);
+    }
+    await withTenant(database.db, tenantId, (tx) =>
+      tx
+        .update(imports)
+        .set({ uploadPath: null })
+        .where(and(eq(imports.tenantId, tenantId), eq(imports.id, importId))),
+    );
+    return await finish({
+      status: "succeeded",
+      imported: merged.imported,
+      updated: merged.updated,
+      rejected: report.rows,
+      datasetId: merged.datasetId,
+      message,
+    });
+  } catch (error) {
+    await stage.close().catch(() => undefined);
+    await report.close().catch(() => undefined);
+    const message = error instanceof AppError ? error.message : readableError(error);
+    return await finish({
+      status: "failed",
+      imported: 0,
+      updated: 0,
+      rejected: report.rows,
+      datasetId: null,
+      message,
+    });
+  } finally {
+    await rm(stagePath, { force: true }).catch(() => undefined);
+  }
+}
+
+function readableError(error: unknown): string {
+  const e = error as { message?: string; line?: number };
+  if (e && typeof e.message === "string") {
+    // Core ingest errors already name the line; database errors are summarised without SQL.
+    if ((error as Error).name === "CoreInputError") return `The file could not be read: ${e.message}`;
+    return `The import failed: ${e.message}`;
+  }
+  return "The import failed.";
+}
+
+async function mergeCustomers(
+  client: ReturnType<typeof rawClientOf>,
+  tenantId: string,
+  datasetId: string,
+): Promise<{ imported: number; updated: number }> {
+  const result = await client.query<{ imported: string | number; updated: string | number }>(
+    `with up as (
+       insert into customers (tenant_id, external_id, dataset_id, attributes, updated_at)
+       select $1::uuid, external_id, $2::uuid, attributes, now() from import_stage
+       on conflict (tenant_id, external_id) do update
+         set attributes = customers.attributes || excluded.attributes,
+             dataset_id = excluded.dataset_id,
+             updated_at = now()
+       returning (xmax = 0) as inserted
+     )
+     select count(*) filter (where inserted) as imported, count(*) filter (where not inserted) as updated from up`,
+    [tenantId, datasetId],
+  );
+  const row = result.rows[0]!;
+  return { imported: Number(row.imported), updated: Number(row.updated) };
+}
+
+/**
+ * Order lines are keyed by a hash of their content and their occurrence number among identical lines
+ * of the file: re-importing a file inserts nothing new ("updated" counts the lines already there).
+ */
+async function mergeOrderLines(
+  client: ReturnType<typeof rawClientOf>,
+  tenantId: string,
+  datasetId: string,
+  importId: string,
+): Promise<{ imported: number; updated: number }> {
+  await client.query(
+    `insert into customers (tenant_id, external_id)
+     select distinct $1::uuid, external_id from import_stage
+     on conflict (tenant_id, external_id) do nothing`,
+    [tenantId],
+  );
+  const inserted = await client.query<{ n: string | number; staged: string | number }>(
+    `with keyed as (
+       select s.*, md5(concat_ws('|', external_id, order_id, extract(epoch from ordered_at)::text, quantity::text,
+         unit_price::text, product, category, channel, country, region, weight::text))::uuid as k
+       from import_stage s
+     ), numbered as (
+       select keyed.*, row_number() over (partition by k order by line) as n from keyed
+     ), ins as (
+       insert into order_lines (tenant_id, dataset_id, customer_id, line_key, order_id, ordered_at, quantity,
+         unit_price, product, category, channel, country, region, weight, import_id)
+       select $1::uuid, $2::uuid, c.id, case when s.n = 1 then s.k else md5(s.k::text || ':' || s.n)::uuid end,
+         s.order_id, s.ordered_at, s.quantity, s.unit_price, s.product, s.category, s.channel, s.country, s.region,
+         s.weight, $3::uuid
+       from numbered s join customers c on c.tenant_id = $1::uuid and c.external_id = s.external_id
+       on conflict (tenant_id, dataset_id, line_key) do nothing
+       returning 1
+     )
+     select (select count(*) from ins) as n, (select count(*) from import_stage) as staged`,
+    [tenantId, datasetId, importId],
+  );
+  const row = inserted.rows[0]!;
+  const imported = Number(row.n);
+  return { imported, updated: Number(row.staged) - imported };
+}
+
+/** The dataset's column list: each mapped field and (customers) each kept attribute. */
+export function describeColumns(
+  kind: DatasetKind,
+  header: readonly string[],
+  mapping: ImportMapping,
+): DatasetColumn[] {
+  const columns: DatasetColumn[] = [];
+  for (const field of fieldsFor(kind)) {
+    const source = mapping.fields[field.name];
+    if (source === undefined) continue;
+    columns.push({
+      source,
+      field: field.name,
+      type: field.type,
+    });
+  }
+  if (kind === "customers") {
+    for (const a of attributeColumns(header, mapping)) {
+      columns.push({ source: a.source, field: "attribute", key: a.source, type: a.type });
+    }
+  }
+  return columns;
+}
+
+/** Re-imports into a dataset keep earlier attribute columns the new file does not have. */
+function mergeColumns(previous: DatasetColumn[], next: DatasetColumn[]): DatasetColumn[] {
+  const seen = new Set(next.map((c) => `${c.field}:${c.key ?? ""}`));
+  return [...next, ...previous.filter((c) => !seen.has(`${c.field}:${c.key ?? ""}`))];
+}

@@ -1,0 +1,269 @@
+import type { Tx } from "@strata/db";
+import type { DatasetColumn } from "@strata/db/schema";
+import { AppError } from "../../errors.js";
+import { type RawClient, rawClientOf } from "../import/raw-client.js";
+
+export interface HistogramBin {
+  from: number;
+  to: number;
+  count: number;
+}
+
+export interface ColumnProfile {
+  name: string;
+  field: string;
+  type: DatasetColumn["type"];
+  count: number;
+  missing: number;
+  missingShare: number;
+  distinct: number;
+  min: number | string | null;
+  median: number | null;
+  max: number | string | null;
+  mean: number | null;
+  /** Numeric columns: 20 bins between the 1st and 99th percentile (the rest fall in the end bins). */
+  histogram?: HistogramBin[];
+  /** Categorical, id and text columns: the most frequent values. */
+  topValues?: Array<{ value: string; count: number }>;
+}
+
+export interface DatasetProfile {
+  rows: number;
+  columns: ColumnProfile[];
+  /** Pearson correlation of the numeric customer features (on a sample of customers). */
+  correlation: { features: string[]; matrix: number[][]; sampleSize: number };
+}
+
+const ORDER_COLUMNS: Record<string, string> = {
+  customerId: "customer_id::text",
+  orderedAt: "ordered_at",
+  quantity: "quantity",
+  unitPrice: "unit_price",
+  orderId: "order_id",
+  product: "product",
+  category: "category",
+  channel: "channel",
+  country: "country",
+  region: "region",
+  weight: "weight",
+};
+
+const BINS = 20;
+const CORRELATION_SAMPLE = 20_000;
+const MAX_CORRELATION_FEATURES = 30;
+
+/** Computes a dataset's column profile and the feature correlations, and stores them on the dataset. */
+export async function profileDataset(
+  tx: Tx,
+  params: { tenantId: string; datasetId: string },
+): Promise<DatasetProfile> {
+  const { tenantId, datasetId } = params;
+  {
+    const client = rawClientOf(tx);
+    const found = await client.query<{ kind: string; columns: DatasetColumn[] }>(
+      "select kind, columns from datasets where tenant_id = $1 and id = $2",
+      [tenantId, datasetId],
+    );
+    const dataset = found.rows[0];
+    if (!dataset) throw new AppError("NOT_FOUND", "Dataset not found");
+    const table = dataset.kind === "customers" ? "customers" : "order_lines";
+    const from = `from ${table} where tenant_id = $1 and dataset_id = $2`;
+    const total = await client.query<{ n: string | number }>(`select count(*) as n ${from}`, [
+      tenantId,
+      datasetId,
+    ]);
+    const rows = Number(total.rows[0]?.n ?? 0);
+    const columns: ColumnProfile[] = [];
+    for (const column of dataset.columns) {
+      const expr = columnExpression(dataset.kind, column);
+      if (!expr) continue;
+      columns.push(await profileColumn(client, column, expr, from, [tenantId, datasetId], rows));
+    }
+    const correlation = await featureCorrelation(client, tenantId);
+    const profile: DatasetProfile = { rows, columns, correlation };
+    await client.query(
+      "update datasets set profile = $3::jsonb, profiled_at = now() where tenant_id = $1 and id = $2",
+      [tenantId, datasetId, JSON.stringify(profile)],
+    );
+    return profile;
+  }
+}
+
+function columnExpression(kind: string, column: DatasetColumn): string | null {
+  if (kind === "orders") return ORDER_COLUMNS[column.field] ?? null;
+  if (column.field === "customerId") return "external_id";
+  const key = `'${(column.key ?? column.source).replace(/'/g, "''")}'`;
+  if (column.type === "numeric") {
+    return `case when jsonb_typeof(attributes->${key}) = 'number' then (attributes->>${key})::float8 end`;
+  }
+  return `attributes->>${key}`;
+}
+
+async function profileColumn(
+  client: RawClient,
+  column: DatasetColumn,
+  expr: string,
+  from: string,
+  params: unknown[],
+  rows: number,
+): Promise<ColumnProfile> {
+  const base = {
+    name: column.source,
+    field: column.field === "attribute" ? (column.key ?? column.source) : column.field,
+    type: column.type,
+  };
+  if (column.type === "numeric") {
+    const stats = await client.query<Record<string, number | string | null>>(
+      `select count(v) as present, count(distinct v) as distinct, min(v) as min, max(v) as max, avg(v) as mean,
+              percentile_cont(array[0.01, 0.5, 0.99]) within group (order by v) as q
+       from (select ${expr} as v ${from}) s`,
+      params,
+    );
+    const s = stats.rows[0]!;
+    const present = Number(s.present);
+    const q = parseArray(s.q);
+    const [lo, median, hi] = [q[0] ?? null, q[1] ?? null, q[2] ?? null];
+    let histogram: HistogramBin[] = [];
+    if (present > 0 && lo !== null && hi !== null) {
+      const low = lo;
+      const high = hi > lo ? hi : lo + 1;
+      const width = (high - low) / BINS;
+      const bins = await client.query<{ b: number; n: string | number }>(
+        `select least(greatest(floor((v - $3) / $4)::int, 0), ${BINS - 1}) as b, count(*) as n
+         from (select ${expr} as v ${from}) s where v is not null group by 1 order by 1`,
+        [...params, low, width],
+      );
+      histogram = Array.from({ length: BINS }, (_, i) => ({
+        from: low + i * width,
+        to: low + (i + 1) * width,
+        count: 0,
+      }));
+      for (const b of bins.rows) histogram[Number(b.b)]!.count = Number(b.n);
+    }
+    return {
+      ...base,
+      count: rows,
+      missing: rows - present,
+      missingShare: rows === 0 ? 0 : (rows - present) / rows,
+      distinct: Number(s.distinct),
+      min: toNumber(s.min),
+      median,
+      max: toNumber(s.max),
+      mean: toNumber(s.mean),
+      histogram,
+    };
+  }
+  const isDate = column.type === "date";
+  const stats = await client.query<Record<string, string | number | null>>(
+    `select count(v) as present, count(distinct v) as distinct, min(v)::text as min, max(v)::text as max
+     from (select ${expr} as v ${from}) s`,
+    params,
+  );
+  const s = stats.rows[0]!;
+  const present = Number(s.present);
+  let topValues: Array<{ value: string; count: number }> | undefined;
+  let histogram: HistogramBin[] | undefined;
+  if (isDate && column.field === "orderedAt") {
+    // Order dates: lines per month, as epoch-ms bins.
+    const months = await client.query<{ m: number | string; n: string | number }>(
+      `select (extract(epoch from date_trunc('month', v)) * 1000)::float8 as m, count(*) as n
+       from (select ${expr} as v ${from}) s where v is not null group by 1 order by 1`,
+      params,
+    );
+    histogram = months.rows.map((r) => {
+      const start = Number(r.m);
+      const end = new Date(start);
+      end.setUTCMonth(end.getUTCMonth() + 1);
+      return { from: start, to: end.getTime(), count: Number(r.n) };
+    });
+  } else if (column.field !== "customerId") {
+    const top = await client.query<{ v: string; n: string | number }>(
+      `select v::text as v, count(*) as n from (select ${expr} as v ${from}) s where v is not null
+       group by 1 order by 2 desc, 1 limit 12`,
+      params,
+    );
+    topValues = top.rows.map((r) => ({ value: r.v, count: Number(r.n) }));
+  }
+  return {
+    ...base,
+    count: rows,
+    missing: rows - present,
+    missingShare: rows === 0 ? 0 : (rows - present) / rows,
+    distinct: Number(s.distinct),
+    min: s.min ?? null,
+    median: null,
+    max: s.max ?? null,
+    mean: null,
+    ...(histogram ? { histogram } : {}),
+    ...(topValues ? { topValues } : {}),
+  };
+}
+
+/** Pearson correlations between the numeric customer features, on a sample of customers. */
+export async function featureCorrelation(
+  client: RawClient,
+  tenantId: string,
+): Promise<DatasetProfile["correlation"]> {
+  const sample = await client.query<{ features: Record<string, unknown> }>(
+    `select features from customer_features where tenant_id = $1 order by customer_id limit ${CORRELATION_SAMPLE}`,
+    [tenantId],
+  );
+  const counts = new Map<string, number>();
+  for (const r of sample.rows) {
+    for (const [k, v] of Object.entries(r.features))
+      if (typeof v === "number") counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  const features = [...counts.entries()]
+    .filter(([, c]) => c >= 3)
+    .map(([k]) => k)
+    .slice(0, MAX_CORRELATION_FEATURES);
+  const columns = features.map((f) => sample.rows.map((r) => r.features[f]));
+  const matrix = features.map((_, i) =>
+    features.map((__, j) => (i === j ? 1 : pearson(columns[i]!, columns[j]!))),
+  );
+  return { features, matrix, sampleSize: sample.rows.length };
+}
+
+/** Pearson's r over the pairs where both values are numbers; 0 when either side is constant. */
+export function pearson(a: readonly unknown[], b: readonly unknown[]): number {
+  let n = 0;
+  let sa = 0;
+  let sb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (typeof x !== "number" || typeof y !== "number") continue;
+    n++;
+    sa += x;
+    sb += y;
+  }
+  if (n < 3) return 0;
+  const ma = sa / n;
+  const mb = sb / n;
+  let cov = 0;
+  let va = 0;
+  let vb = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (typeof x !== "number" || typeof y !== "number") continue;
+    cov += (x - ma) * (y - mb);
+    va += (x - ma) ** 2;
+    vb += (y - mb) ** 2;
+  }
+  if (va === 0 || vb === 0) return 0;
+  return Math.round((cov / Math.sqrt(va * vb)) * 1000) / 1000;
+}
+
+function toNumber(v: unknown): number | null {
+  if (v === null || v === undefined) return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** node-postgres returns float8[] as an array; PGlite too — but be lenient with '{1,2,3}' text. */
+function parseArray(v: unknown): Array<number | null> {
+  if (Array.isArray(v)) return v.map(toNumber);
+  if (typeof v === "string") return v.replace(/[{}]/g, "").split(",").map(toNumber);
+  return [];
+}
