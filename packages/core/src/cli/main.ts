@@ -1,2 +1,70 @@
-// placeholder until the CLI lands
-export {};
+#!/usr/bin/env node
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { CoreInputError } from "../errors.js";
+import { CliError } from "./cli-error.js";
+import { runRfm } from "./rfm.js";
+import { runSegment } from "./segment.js";
+
+export const USAGE = `Usage: strata <command> [options]
+
+Commands (files only):
+  segment --input <file.csv> [--columns a,b,c] [--algorithm kmeans|minibatch|dbscan|hierarchical|gmm]
+          [--k N|auto] [--k-min 2 --k-max 10] [--eps x --min-samples m]
+          [--linkage ward|average|complete|single] [--scale zscore|robust|minmax|none]
+          [--n-init N] [--max-iter N] [--tol x] [--seed N] [--threads N] [--out labels.csv]
+  rfm     --input <orders.csv> [--out features.csv] [--as-of YYYY-MM-DD]
+          [--customer-column C] [--time-column C] [--quantity-column C] [--price-column C]
+          [--invoice-column C] [--product-column C] [--category-column C] [--channel-column C]
+          [--country-column C]
+
+Each command prints one JSON object on stdout; errors go to stderr with a non-zero exit code.`;
+
+/** Runs one CLI command; returns the exit code. Output goes through the given writers (tests). */
+export async function main(
+  argv: ReadonlyArray<string>,
+  io: { stdout: (text: string) => void; stderr: (text: string) => void } = {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+  },
+): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    let result: unknown;
+    if (command === "segment") result = await runSegment(rest);
+    else if (command === "rfm") result = await runRfm(rest);
+    else if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+      io.stdout(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    } else throw new CliError(`strata: unknown command ${JSON.stringify(command)}\n\n${USAGE}`, 2);
+    io.stdout(`${JSON.stringify(result)}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.stderr(`${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof CoreInputError) {
+      io.stderr(`strata ${command}: ${error.message}\n`);
+      return 1;
+    }
+    io.stderr(`strata ${command}: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+    return 70;
+  }
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

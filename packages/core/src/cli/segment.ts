@@ -1,0 +1,355 @@
+import { dbscan } from "../cluster/dbscan/dbscan.js";
+import { suggestEps } from "../cluster/dbscan/suggest-eps.js";
+import { kmeans } from "../cluster/kmeans/kmeans.js";
+import { miniBatchKMeans } from "../cluster/kmeans/mini-batch.js";
+import type { Matrix } from "../matrix/matrix.js";
+import { silhouette } from "../metrics/silhouette.js";
+import type { Executor } from "../parallel/executor.js";
+import { createInlineExecutor } from "../parallel/inline.js";
+import { kmeansParallel } from "../parallel/kmeans-parallel.js";
+import { toShared } from "../parallel/shared.js";
+import type { SweepKInput, SweepKOutput } from "../parallel/tasks.js";
+import { inferColumnType } from "../preprocess/infer.js";
+import {
+  fitScaler,
+  inverseScaler,
+  SCALER_KINDS,
+  type ScalerKind,
+  transformScaler,
+} from "../preprocess/scaler.js";
+import { parseNumber } from "../preprocess/table.js";
+import { choiceFlag, numberFlag, parseFlags } from "./args.js";
+import { CliError, quote } from "./cli-error.js";
+import { streamCsv } from "./read-csv.js";
+import { writeTextFile } from "./write.js";
+
+export const ALGORITHMS = ["kmeans", "minibatch", "dbscan", "hierarchical", "gmm"] as const;
+export type Algorithm = (typeof ALGORITHMS)[number];
+
+const FLAGS = {
+  input: "string",
+  columns: "string",
+  algorithm: "string",
+  k: "string",
+  "k-min": "string",
+  "k-max": "string",
+  eps: "string",
+  "min-samples": "string",
+  linkage: "string",
+  scale: "string",
+  "n-init": "string",
+  "max-iter": "string",
+  tol: "string",
+  seed: "string",
+  threads: "string",
+  out: "string",
+  "batch-size": "string",
+  covariance: "string",
+} as const;
+
+const SILHOUETTE_SAMPLE = 10_000;
+
+export interface ModelSelectionEntry {
+  k: number;
+  inertia: number;
+  silhouette: number;
+  calinskiHarabasz: number;
+  daviesBouldin: number;
+}
+
+export interface SegmentOutput {
+  algorithm: Algorithm;
+  n: number;
+  d: number;
+  features: string[];
+  k: number;
+  sizes: number[];
+  noise: number;
+  inertia: number;
+  silhouette: number | null;
+  centroids: number[][];
+  modelSelection: ModelSelectionEntry[] | null;
+  iterations: number | null;
+  timings: { readMs: number; fitMs: number; totalMs: number };
+}
+
+interface Table {
+  matrix: Matrix;
+  features: string[];
+}
+
+/** Reads the CSV into a numeric matrix of the chosen (or inferred numeric) columns, strictly. */
+async function readTable(file: string, columnsFlag: string | undefined): Promise<Table> {
+  let header: string[] = [];
+  let headerLine = 1;
+  const rows: string[][] = [];
+  const lines: number[] = [];
+  await streamCsv(
+    file,
+    (h) => {
+      header = h.columns;
+      headerLine = h.line;
+    },
+    (record) => {
+      rows.push(record.fields);
+      lines.push(record.line);
+    },
+  );
+  let chosen: number[];
+  if (columnsFlag !== undefined) {
+    const names = columnsFlag
+      .split(",")
+      .map((c) => c.trim())
+      .filter((c) => c !== "");
+    if (names.length === 0) throw new CliError("strata segment: --columns names no column", 2);
+    chosen = names.map((name) => {
+      const j = header.indexOf(name);
+      if (j < 0) {
+        throw new CliError(
+          `${file}, line ${headerLine}: column "${name}" is missing from the header (it has ${header.map((h) => `"${h}"`).join(", ")})`,
+        );
+      }
+      return j;
+    });
+  } else {
+    chosen = [];
+    header.forEach((name, j) => {
+      const values = rows.map((r) => r[j]!);
+      const type = inferColumnType(values, name);
+      // A column that is mostly numbers is meant to be numeric: its stray text is an error
+      // to report (below), not a reason to leave the column out quietly.
+      let numbers = 0;
+      let present = 0;
+      for (const v of values) {
+        if (v.trim() === "") continue;
+        present++;
+        if (!Number.isNaN(parseNumber(v))) numbers++;
+      }
+      if (type === "numeric" || (type !== "id" && type !== "date" && numbers * 2 >= present && numbers > 0))
+        chosen.push(j);
+    });
+    if (chosen.length === 0) {
+      throw new CliError(
+        `${file}: no numeric column to cluster (columns: ${header.join(", ")}); name them with --columns`,
+      );
+    }
+  }
+  const n = rows.length;
+  const d = chosen.length;
+  const data = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const fields = rows[i]!;
+    for (let c = 0; c < d; c++) {
+      const j = chosen[c]!;
+      const text = fields[j]!;
+      const value = parseNumber(text);
+      if (!Number.isFinite(value)) {
+        const what = text.trim() === "" ? "is empty" : `has ${quote(text)}`;
+        throw new CliError(`${file}, line ${lines[i]}, column "${header[j]}": ${what}, expected a number`);
+      }
+      data[i * d + c] = value;
+    }
+  }
+  return { matrix: { data, n, d }, features: chosen.map((j) => header[j]!) };
+}
+
+function clusterMeans(
+  x: Matrix,
+  labels: Int32Array,
+  k: number,
+): { centroids: Float64Array; sizes: number[] } {
+  const { n, d, data } = x;
+  const centroids = new Float64Array(k * d);
+  const sizes = new Array<number>(k).fill(0);
+  for (let i = 0; i < n; i++) {
+    const l = labels[i]!;
+    if (l < 0) continue;
+    sizes[l]!++;
+    for (let j = 0; j < d; j++) centroids[l * d + j]! += data[i * d + j]!;
+  }
+  for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) centroids[c * d + j]! /= sizes[c]! || 1;
+  return { centroids, sizes };
+}
+
+function inertiaOf(x: Matrix, labels: Int32Array, centroids: Float64Array): number {
+  const { n, d, data } = x;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const l = labels[i]!;
+    if (l < 0) continue;
+    for (let j = 0; j < d; j++) sum += (data[i * d + j]! - centroids[l * d + j]!) ** 2;
+  }
+  return sum;
+}
+
+/** Picks k from a sweep: the best silhouette, the smaller k on a tie. */
+function chooseFromSweep(sweep: ReadonlyArray<ModelSelectionEntry>): number {
+  let best = sweep[0]!;
+  for (const s of sweep) if (s.silhouette > best.silhouette + 1e-12) best = s;
+  return best.k;
+}
+
+interface Fit {
+  labels: Int32Array;
+  k: number;
+  iterations: number | null;
+  modelSelection: ModelSelectionEntry[] | null;
+}
+
+/** `strata segment`: clusters the rows of a CSV and prints one JSON summary. */
+export async function runSegment(argv: ReadonlyArray<string>): Promise<SegmentOutput> {
+  const started = performance.now();
+  const flags = parseFlags("segment", argv, FLAGS);
+  const cmd = "segment";
+  const file = flags.get("input");
+  if (!file) throw new CliError("strata segment: --input <file.csv> is required", 2);
+  const algorithm = choiceFlag(cmd, flags, "algorithm", ALGORITHMS, "kmeans");
+  const scale = choiceFlag<ScalerKind>(cmd, flags, "scale", SCALER_KINDS, "zscore");
+  const kText = flags.get("k") ?? "auto";
+  const isAuto = kText === "auto";
+  const kFixed = isAuto ? undefined : numberFlag(cmd, flags, "k", { integer: true, min: 1 });
+  const kMin = numberFlag(cmd, flags, "k-min", { integer: true, min: 2 }) ?? 2;
+  const kMax = numberFlag(cmd, flags, "k-max", { integer: true, min: 2 }) ?? 10;
+  if (kMax < kMin) throw new CliError(`strata segment: --k-max (${kMax}) is below --k-min (${kMin})`, 2);
+  const nInit = numberFlag(cmd, flags, "n-init", { integer: true, min: 1 });
+  const maxIter = numberFlag(cmd, flags, "max-iter", { integer: true, min: 1 });
+  const tol = numberFlag(cmd, flags, "tol", { min: 0 });
+  const seed = numberFlag(cmd, flags, "seed", { integer: true, min: 0 }) ?? 0;
+  const threads = numberFlag(cmd, flags, "threads", { integer: true, min: 1, max: 256 }) ?? 1;
+  const eps = numberFlag(cmd, flags, "eps", { min: 0 });
+  const minSamples = numberFlag(cmd, flags, "min-samples", { integer: true, min: 1 }) ?? 5;
+  const batchSize = numberFlag(cmd, flags, "batch-size", { integer: true, min: 1 });
+  const linkage = choiceFlag(
+    cmd,
+    flags,
+    "linkage",
+    ["ward", "average", "complete", "single"] as const,
+    "ward",
+  );
+  const covariance = choiceFlag(cmd, flags, "covariance", ["full", "diag"] as const, "full");
+  if (eps === 0) throw new CliError("strata segment: --eps must be above 0", 2);
+  void linkage;
+  void covariance;
+
+  const table = await readTable(file, flags.get("columns"));
+  const raw = table.matrix;
+  const scaler = fitScaler(raw, scale);
+  const x = transformScaler(raw, scaler);
+  const readMs = performance.now() - started;
+  if (kFixed !== undefined && kFixed > raw.n) {
+    throw new CliError(`strata segment: --k ${kFixed} is more than the ${raw.n} rows in ${file}`, 2);
+  }
+
+  const kmeansOptions = {
+    seed,
+    ...(nInit !== undefined ? { nInit } : {}),
+    ...(maxIter !== undefined ? { maxIter } : {}),
+    ...(tol !== undefined ? { tol } : {}),
+  };
+  const fitStarted = performance.now();
+  let executor: Executor | undefined;
+  const getExecutor = async (): Promise<Executor> => {
+    if (!executor) {
+      if (threads > 1) {
+        const { createPiscinaExecutor } = await import("../parallel/piscina.js");
+        executor = createPiscinaExecutor({ threads });
+      } else {
+        executor = createInlineExecutor();
+      }
+    }
+    return executor;
+  };
+  let fit: Fit;
+  try {
+    if (algorithm === "kmeans" || algorithm === "minibatch") {
+      let modelSelection: ModelSelectionEntry[] | null = null;
+      let k = kFixed;
+      if (k === undefined) {
+        const upper = Math.min(kMax, raw.n - 1);
+        if (upper < kMin)
+          throw new CliError(`strata segment: ${file} has too few rows (${raw.n}) to choose k`, 1);
+        const ex = await getExecutor();
+        const shared = toShared(x);
+        const ks = Array.from({ length: upper - kMin + 1 }, (_, i) => kMin + i);
+        const sweep = await Promise.all(
+          ks.map((kk) =>
+            ex.run<SweepKInput, SweepKOutput>("sweep-k", {
+              x: shared,
+              k: kk,
+              options: kmeansOptions,
+              silhouetteSampleSize: SILHOUETTE_SAMPLE,
+              seed,
+            }),
+          ),
+        );
+        modelSelection = sweep.map((s) => ({
+          k: s.k,
+          inertia: s.inertia,
+          silhouette: s.silhouette,
+          calinskiHarabasz: s.calinskiHarabasz,
+          daviesBouldin: s.daviesBouldin,
+        }));
+        k = chooseFromSweep(modelSelection);
+        if (algorithm === "kmeans") {
+          const chosen = sweep.find((s) => s.k === k)!;
+          fit = { labels: chosen.labels, k, iterations: chosen.iterations, modelSelection };
+        }
+      }
+      if (algorithm === "minibatch") {
+        const result = miniBatchKMeans(x, k, {
+          seed,
+          ...(nInit !== undefined ? { nInit } : {}),
+          ...(maxIter !== undefined ? { maxIter } : {}),
+          ...(batchSize !== undefined ? { batchSize } : {}),
+        });
+        fit = { labels: result.labels, k, iterations: result.iterations, modelSelection };
+      } else if (kFixed !== undefined) {
+        const result =
+          threads > 1
+            ? await kmeansParallel(await getExecutor(), x, k, kmeansOptions)
+            : kmeans(x, k, kmeansOptions);
+        fit = { labels: result.labels, k, iterations: result.iterations, modelSelection };
+      }
+    } else if (algorithm === "dbscan") {
+      const radius = eps ?? suggestEps(x, minSamples);
+      const result = dbscan(x, { eps: radius, minSamples });
+      fit = { labels: result.labels, k: result.nClusters, iterations: null, modelSelection: null };
+    } else {
+      throw new CliError(`strata segment: --algorithm ${algorithm} is not available in this build yet`, 2);
+    }
+  } finally {
+    await executor?.destroy();
+  }
+  const fitMs = performance.now() - fitStarted;
+
+  const { labels, k } = fit!;
+  const { centroids, sizes } = clusterMeans(x, labels, k);
+  const noise = labels.reduce((a, l) => a + (l < 0 ? 1 : 0), 0);
+  const clustered = raw.n - noise;
+  const sil =
+    k >= 2 && k < clustered ? silhouette(x, labels, { sampleSize: SILHOUETTE_SAMPLE, seed }) : Number.NaN;
+  const original = inverseScaler({ data: centroids, n: k, d: raw.d }, scaler);
+  const out = flags.get("out");
+  if (out) await writeTextFile(out, `${Array.from(labels).join("\n")}\n`);
+  return {
+    algorithm,
+    n: raw.n,
+    d: raw.d,
+    features: table.features,
+    k,
+    sizes,
+    noise,
+    inertia: inertiaOf(x, labels, centroids),
+    silhouette: Number.isFinite(sil) ? sil : null,
+    centroids: Array.from({ length: k }, (_, c) =>
+      Array.from(original.data.subarray(c * raw.d, (c + 1) * raw.d)),
+    ),
+    modelSelection: fit!.modelSelection,
+    iterations: fit!.iterations,
+    timings: {
+      readMs: Math.round(readMs * 10) / 10,
+      fitMs: Math.round(fitMs * 10) / 10,
+      totalMs: Math.round((performance.now() - started) * 10) / 10,
+    },
+  };
+}
