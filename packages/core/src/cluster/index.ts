@@ -1,2 +1,3 @@
 export * from "./kmeans/index.js";
 export * from "./dbscan/index.js";
+export * from "./hierarchical/index.js";

@@ -1,0 +1,10 @@
+export {
+  cutAtHeight,
+  cutToK,
+  type Dendrogram,
+  type HierarchicalOptions,
+  type HierarchicalResult,
+  hierarchical,
+  type Linkage,
+  MAX_HIERARCHICAL_ROWS,
+} from "./hierarchical.js";
