@@ -17,7 +17,7 @@ export interface HierarchicalOptions {
   distanceThreshold?: number;
   /** Default "ward". */
   linkage?: Linkage;
-  onProgress?: (stage: string, fraction: number) => boolean | void;
+  onProgress?: (stage: string, fraction: number) => boolean | undefined;
 }
 
 export interface HierarchicalResult {
@@ -203,7 +203,7 @@ function nnChain(x: Matrix, linkage: Linkage, progress: Progress): Float64Array 
           (ni + nx) * t * dxi * dxi + (ni + ny) * t * dyi * dyi - ni * t * currentMin * currentMin,
         );
       } else if (linkage === "complete") {
-        value = dxi > dyi ? dxi : dyi;
+        value = Math.max(dxi, dyi);
       } else {
         value = (nx * dxi + ny * dyi) / (nx + ny);
       }
@@ -286,8 +286,8 @@ function relabel(raw: Float64Array, n: number): Float64Array {
     const src = order[row]! * 4;
     const a = find(raw[src]!);
     const b = find(raw[src + 1]!);
-    const lo = a < b ? a : b;
-    const hi = a < b ? b : a;
+    const lo = Math.min(a, b);
+    const hi = Math.max(a, b);
     merges[row * 4] = lo;
     merges[row * 4 + 1] = hi;
     merges[row * 4 + 2] = raw[src + 2]!;
