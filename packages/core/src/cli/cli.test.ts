@@ -136,6 +136,29 @@ describe("strata segment", () => {
     expect(labels.slice(0, 3)).toEqual([0, 1, 2]);
   });
 
+  it("cuts one hierarchical tree at every k of the sweep", () => {
+    const input = file("tree.csv", customersCsv);
+    const r = run([
+      "segment",
+      "--input",
+      input,
+      "--algorithm",
+      "hierarchical",
+      "--k-max",
+      "4",
+      "--linkage",
+      "average",
+    ]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json).toMatchObject({ algorithm: "hierarchical", k: 3, sizes: [4, 4, 4], iterations: null });
+    expect(json.modelSelection.map((m: { k: number }) => m.k)).toEqual([2, 3, 4]);
+    // inertia falls as the tree is cut into more clusters
+    const inertias = json.modelSelection.map((m: { inertia: number }) => m.inertia);
+    expect(inertias[1]).toBeLessThan(inertias[0]);
+    expect(inertias[2]).toBeLessThan(inertias[1]);
+  });
+
   it("gives the same clustering with --threads 2 as with one thread", () => {
     const input = file("threads.csv", customersCsv);
     const one = JSON.parse(run(["segment", "--input", input, "--k", "3", "--seed", "4"]).stdout);

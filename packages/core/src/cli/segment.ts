@@ -1,8 +1,10 @@
 import { dbscan } from "../cluster/dbscan/dbscan.js";
 import { suggestEps } from "../cluster/dbscan/suggest-eps.js";
+import { cutToK, hierarchical } from "../cluster/hierarchical/hierarchical.js";
 import { kmeans } from "../cluster/kmeans/kmeans.js";
 import { miniBatchKMeans } from "../cluster/kmeans/mini-batch.js";
 import type { Matrix } from "../matrix/matrix.js";
+import { calinskiHarabasz, daviesBouldin } from "../metrics/cluster-indices.js";
 import { silhouette } from "../metrics/silhouette.js";
 import type { Executor } from "../parallel/executor.js";
 import { createInlineExecutor } from "../parallel/inline.js";
@@ -189,6 +191,18 @@ function chooseFromSweep(sweep: ReadonlyArray<ModelSelectionEntry>): number {
   return best.k;
 }
 
+/** Metrics of one candidate k from its labels (algorithms whose sweep is not k-means restarts). */
+function scoreLabels(x: Matrix, labels: Int32Array, k: number, seed: number): ModelSelectionEntry {
+  const { centroids } = clusterMeans(x, labels, k);
+  return {
+    k,
+    inertia: inertiaOf(x, labels, centroids),
+    silhouette: silhouette(x, labels, { sampleSize: SILHOUETTE_SAMPLE, seed }),
+    calinskiHarabasz: calinskiHarabasz(x, labels),
+    daviesBouldin: daviesBouldin(x, labels),
+  };
+}
+
 interface Fit {
   labels: Int32Array;
   k: number;
@@ -228,7 +242,6 @@ export async function runSegment(argv: ReadonlyArray<string>): Promise<SegmentOu
   );
   const covariance = choiceFlag(cmd, flags, "covariance", ["full", "diag"] as const, "full");
   if (eps === 0) throw new CliError("strata segment: --eps must be above 0", 2);
-  void linkage;
   void covariance;
 
   const table = await readTable(file, flags.get("columns"));
@@ -314,6 +327,25 @@ export async function runSegment(argv: ReadonlyArray<string>): Promise<SegmentOu
       const radius = eps ?? suggestEps(x, minSamples);
       const result = dbscan(x, { eps: radius, minSamples });
       fit = { labels: result.labels, k: result.nClusters, iterations: null, modelSelection: null };
+    } else if (algorithm === "hierarchical") {
+      // One tree, cut at every candidate k: the sweep costs one fit.
+      const tree = hierarchical(x, { k: kFixed ?? Math.min(kMin, raw.n), linkage });
+      if (kFixed !== undefined) {
+        fit = { labels: tree.labels, k: tree.k, iterations: null, modelSelection: null };
+      } else {
+        const upper = Math.min(kMax, raw.n - 1);
+        if (upper < kMin)
+          throw new CliError(`strata segment: ${file} has too few rows (${raw.n}) to choose k`, 1);
+        const cuts = new Map<number, Int32Array>();
+        const modelSelection: ModelSelectionEntry[] = [];
+        for (let kk = kMin; kk <= upper; kk++) {
+          const cut = cutToK(tree.merges, raw.n, kk);
+          cuts.set(kk, cut.labels);
+          modelSelection.push(scoreLabels(x, cut.labels, kk, seed));
+        }
+        const k = chooseFromSweep(modelSelection);
+        fit = { labels: cuts.get(k)!, k, iterations: null, modelSelection };
+      }
     } else {
       throw new CliError(`strata segment: --algorithm ${algorithm} is not available in this build yet`, 2);
     }
