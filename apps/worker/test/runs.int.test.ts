@@ -4,7 +4,9 @@ import { createTestDb, type TestDatabase, testDrivers } from "@strata/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callerFor, createWorkspace, FINAL, seedCustomers, type Workspace, waitFor } from "./helpers.js";
 
+// Both task files behave like the real ones except for runs with seed 666, whose thread dies.
 const crashingTask = fileURLToPath(new URL("./fixtures/crashing-task.mjs", import.meta.url));
+const crashingExecutorTask = fileURLToPath(new URL("./fixtures/crashing-executor-task.mjs", import.meta.url));
 
 describe.each(testDrivers())("segmentation runs on %s", (driver) => {
   let database: TestDatabase;
@@ -20,6 +22,7 @@ describe.each(testDrivers())("segmentation runs on %s", (driver) => {
       threads: 2,
       pollingIntervalSeconds: 0.5,
       clusterTaskFile: crashingTask,
+      executorTaskFile: crashingExecutorTask,
       log: () => {},
     });
   });

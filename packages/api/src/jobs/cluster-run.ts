@@ -3,20 +3,26 @@ import {
   CoreInputError,
   calinskiHarabasz,
   daviesBouldin,
+  type Executor,
   findKnee,
   fitScaler,
   kmeans,
+  kmeansParallel,
   type Matrix,
+  type SweepKInput,
+  type SweepKOutput,
   silhouette,
   silhouetteScores,
+  toShared,
   transformScaler,
 } from "@strata/core";
 import type { RunConfig } from "../services/run/run-config.js";
 
 /**
- * The computing half of a run, pure and synchronous: raw feature matrix in (NaN = missing), the
- * whole result out. It runs inside a Piscina worker thread (cluster-task.ts), so a crash or an
- * out-of-memory there takes down one thread and fails one run, never the process.
+ * The computing half of a run: raw feature matrix in (NaN = missing), the whole result out. k-means
+ * runs from the worker's main thread on core's executor (its heavy parts on pool threads); the other
+ * algorithms run whole inside a Piscina task (cluster-task.ts). Either way a crash or an
+ * out-of-memory takes down one thread and fails one run, never the process.
  */
 
 export interface ClusterInput {
@@ -75,7 +81,7 @@ export type Progress = (stage: string, percent: number) => void;
 
 const round = (v: number, digits = 6) => (Number.isFinite(v) ? Number(v.toPrecision(digits)) : null);
 
-interface Prepared {
+export interface Prepared {
   x: Matrix;
   rows: Int32Array;
   features: string[];
@@ -272,101 +278,187 @@ const metricOrNull = (fn: () => number) => {
   }
 };
 
-/** Runs one segmentation end to end. `progress` is called often; it may throw to stop the work. */
-export function clusterRun(input: ClusterInput, progress: Progress = () => {}): ClusterOutput {
+/** What an algorithm produced, before the common measuring and drawing. */
+export interface Clustering {
+  labels: Int32Array;
+  k: number;
+  centroids: Float64Array;
+  inertia: number | null;
+  modelSelection: ModelSelectionPoint[];
+  chosenK: { k: number; reason: string };
+}
+
+function kRange(input: ClusterInput, x: Matrix) {
   const { config } = input;
-  progress("Preparing features", 2);
-  const prepared = prepareMatrix(input);
-  const { x } = prepared;
-  const seed = config.seed;
   const kMin = config.k === "auto" ? config.kMin : config.k;
   const kMax = config.k === "auto" ? config.kMax : config.k;
+  requireRows(x.n, kMax + 1, kMin === kMax ? `k = ${kMax} segments` : `trying up to ${kMax} segments`);
+  return { kMin, kMax };
+}
 
-  let labels: Int32Array;
-  let k: number;
-  let centroids: Float64Array;
-  let inertia: number | null = null;
-  const modelSelection: ModelSelectionPoint[] = [];
-  let chosenK: { k: number; reason: string };
+/** Picks the chosen k's labelling out of a sweep (one result per k from kMin). */
+function fromSweep<T extends { k: number; labels: Int32Array; centroids: Float64Array; inertia: number }>(
+  results: T[],
+  silhouettes: ArrayLike<number>,
+  extra: (r: T) => { calinskiHarabasz: number | null; daviesBouldin: number | null },
+): Clustering {
+  const modelSelection = results.map((r, i) => ({
+    k: r.k,
+    inertia: round(r.inertia) ?? 0,
+    silhouette: round(silhouettes[i]!),
+    ...extra(r),
+  }));
+  const chosenK = chooseKFromSweep(modelSelection);
+  const chosen = results.find((r) => r.k === chosenK.k)!;
+  return {
+    labels: chosen.labels,
+    k: chosen.k,
+    centroids: chosen.centroids,
+    inertia: chosen.inertia,
+    modelSelection,
+    chosenK,
+  };
+}
 
-  const coreProgress = (from: number, to: number, stage: string) => (_s: string, fraction: number) => {
+/** k-means (fixed k or a sweep) on this thread: the whole-run task uses it. */
+function kmeansInline(input: ClusterInput, x: Matrix, progress: Progress): Clustering {
+  const { seed } = input.config;
+  const { kMin, kMax } = kRange(input, x);
+  const scaled = (from: number, to: number, stage: string) => (_s: string, fraction: number) => {
     progress(stage, from + (to - from) * Math.min(1, Math.max(0, fraction)));
     return undefined;
   };
-
-  switch (config.algorithm) {
-    case "kmeans":
-    case "minibatch": {
-      requireRows(x.n, kMax + 1, kMin === kMax ? `k = ${kMax} segments` : `trying up to ${kMax} segments`);
-      if (kMin === kMax) {
-        const result = kmeans(x, kMin, { seed, onProgress: coreProgress(5, 80, `Clustering (k = ${kMin})`) });
-        labels = result.labels;
-        k = kMin;
-        centroids = result.centroids;
-        inertia = result.inertia;
-        chosenK = { k, reason: `k = ${k} was chosen in the run's settings.` };
-      } else {
-        const results = [];
-        const span = kMax - kMin + 1;
-        for (let kk = kMin; kk <= kMax; kk++) {
-          const i = kk - kMin;
-          const from = 5 + (65 * i) / span;
-          const result = kmeans(x, kk, {
-            seed,
-            nInit: 3,
-            onProgress: coreProgress(from, from + 65 / span, `Trying k = ${kk} of ${kMin}..${kMax}`),
-          });
-          results.push(result);
-        }
-        progress("Scoring each k (silhouette)", 72);
-        const sil = silhouetteScores(
-          x,
-          results.map((r) => r.labels),
-          { seed },
-        );
-        for (let i = 0; i < results.length; i++) {
-          const r = results[i]!;
-          modelSelection.push({
-            k: r.k,
-            inertia: round(r.inertia) ?? 0,
-            silhouette: round(sil[i]!),
-            calinskiHarabasz: metricOrNull(() => calinskiHarabasz(x, r.labels)),
-            daviesBouldin: metricOrNull(() => daviesBouldin(x, r.labels)),
-          });
-        }
-        chosenK = chooseKFromSweep(modelSelection);
-        const chosen = results[chosenK.k - kMin]!;
-        labels = chosen.labels;
-        k = chosen.k;
-        centroids = chosen.centroids;
-        inertia = chosen.inertia;
-      }
-      break;
-    }
-    default:
-      throw new RunInputError(`The ${config.algorithm} algorithm is not available in this version yet.`);
+  if (kMin === kMax) {
+    const result = kmeans(x, kMin, { seed, onProgress: scaled(5, 80, `Clustering (k = ${kMin})`) });
+    return {
+      labels: result.labels,
+      k: kMin,
+      centroids: result.centroids,
+      inertia: result.inertia,
+      modelSelection: [],
+      chosenK: { k: kMin, reason: `k = ${kMin} was chosen in the run's settings.` },
+    };
   }
+  const results = [];
+  const span = kMax - kMin + 1;
+  for (let k = kMin; k <= kMax; k++) {
+    const from = 5 + (65 * (k - kMin)) / span;
+    results.push(
+      kmeans(x, k, {
+        seed,
+        nInit: 3,
+        onProgress: scaled(from, from + 65 / span, `Trying k = ${k} of ${kMin}..${kMax}`),
+      }),
+    );
+  }
+  progress("Scoring each k (silhouette)", 72);
+  const sil = silhouetteScores(
+    x,
+    results.map((r) => r.labels),
+    { seed },
+  );
+  return fromSweep(results, sil, (r) => ({
+    calinskiHarabasz: metricOrNull(() => calinskiHarabasz(x, r.labels)),
+    daviesBouldin: metricOrNull(() => daviesBouldin(x, r.labels)),
+  }));
+}
 
+/**
+ * k-means on core's executor (a Piscina pool over every core): a fixed k spreads its restarts or row
+ * chunks over the threads; auto-k runs one k of the sweep per thread. Aborting `signal` terminates
+ * the threads at once.
+ */
+export async function kmeansOnExecutor(
+  executor: Executor,
+  input: ClusterInput,
+  x: Matrix,
+  progress: Progress,
+  signal: AbortSignal,
+): Promise<Clustering> {
+  const { seed } = input.config;
+  const { kMin, kMax } = kRange(input, x);
+  const shared = toShared(x);
+  if (kMin === kMax) {
+    const result = await kmeansParallel(executor, shared, kMin, {
+      seed,
+      signal,
+      onProgress: (_stage, fraction) => {
+        progress(`Clustering (k = ${kMin})`, 5 + 75 * fraction);
+        return undefined;
+      },
+    });
+    return {
+      labels: result.labels,
+      k: kMin,
+      centroids: result.centroids,
+      inertia: result.inertia,
+      modelSelection: [],
+      chosenK: { k: kMin, reason: `k = ${kMin} was chosen in the run's settings.` },
+    };
+  }
+  const ks = Array.from({ length: kMax - kMin + 1 }, (_, i) => kMin + i);
+  const fractions = new Float64Array(ks.length);
+  let finished = 0;
+  const report = () => {
+    let sum = 0;
+    for (const f of fractions) sum += f;
+    progress(`Trying k = ${kMin}..${kMax} (${finished} of ${ks.length} done)`, 5 + (75 * sum) / ks.length);
+  };
+  const results = await Promise.all(
+    ks.map((k, i) =>
+      executor
+        .run<SweepKInput, SweepKOutput>(
+          "sweep-k",
+          { x: shared, k, options: { seed, nInit: 3 }, silhouetteSampleSize: 10_000, seed },
+          {
+            signal,
+            onProgress: (_stage, fraction) => {
+              fractions[i] = fraction;
+              report();
+            },
+          },
+        )
+        .then((r) => {
+          fractions[i] = 1;
+          finished++;
+          report();
+          return r;
+        }),
+    ),
+  );
+  return fromSweep(
+    results,
+    results.map((r) => r.silhouette),
+    (r) => ({ calinskiHarabasz: round(r.calinskiHarabasz), daviesBouldin: round(r.daviesBouldin) }),
+  );
+}
+
+/** Distances, sizes, metrics and the map: the same for every algorithm. */
+export function describeClustering(
+  input: ClusterInput,
+  prepared: Prepared,
+  clustering: Clustering,
+  progress: Progress,
+): ClusterOutput {
+  const { x } = prepared;
+  const { labels, k, centroids, inertia, modelSelection, chosenK } = clustering;
+  const seed = input.config.seed;
   progress("Measuring the segments", 85);
   const distances = distancesTo(x, labels, centroids);
   const sizes = segmentSizes(labels, k);
   let noise = 0;
   for (const l of labels) if (l < 0) noise++;
+  const swept = modelSelection.find((p) => p.k === k);
   const metrics = {
     inertia: inertia === null ? null : round(inertia),
-    silhouette:
-      modelSelection.find((p) => p.k === k)?.silhouette ??
-      metricOrNull(() => silhouette(x, labels, { seed })),
-    calinskiHarabasz:
-      modelSelection.find((p) => p.k === k)?.calinskiHarabasz ??
-      metricOrNull(() => calinskiHarabasz(x, labels)),
-    daviesBouldin:
-      modelSelection.find((p) => p.k === k)?.daviesBouldin ?? metricOrNull(() => daviesBouldin(x, labels)),
+    silhouette: swept?.silhouette ?? metricOrNull(() => silhouette(x, labels, { seed })),
+    calinskiHarabasz: swept?.calinskiHarabasz ?? metricOrNull(() => calinskiHarabasz(x, labels)),
+    daviesBouldin: swept?.daviesBouldin ?? metricOrNull(() => daviesBouldin(x, labels)),
     noiseShare: noise > 0 ? round(noise / x.n) : null,
   };
 
   progress("Drawing the map", 92);
-  const map = mapSample(x, labels, config.mapSampleSize);
+  const map = mapSample(x, labels, input.config.mapSampleSize);
 
   return {
     rows: prepared.rows,
@@ -394,6 +486,25 @@ export function clusterRun(input: ClusterInput, progress: Progress = () => {}): 
     },
     map,
   };
+}
+
+/** Runs one segmentation end to end on this thread. `progress` is called often; it may throw to stop. */
+export function clusterRun(input: ClusterInput, progress: Progress = () => {}): ClusterOutput {
+  progress("Preparing features", 2);
+  const prepared = prepareMatrix(input);
+  const { x } = prepared;
+  let clustering: Clustering;
+  switch (input.config.algorithm) {
+    case "kmeans":
+    case "minibatch":
+      clustering = kmeansInline(input, x, progress);
+      break;
+    default:
+      throw new RunInputError(
+        `The ${input.config.algorithm} algorithm is not available in this version yet.`,
+      );
+  }
+  return describeClustering(input, prepared, clustering, progress);
 }
 
 /**

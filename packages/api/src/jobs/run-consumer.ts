@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { availableParallelism, hostname } from "node:os";
 import { fileURLToPath } from "node:url";
+import { createPiscinaExecutor } from "@strata/core/parallel/piscina";
 import { type Database, runs, withTenant } from "@strata/db";
 import { and, eq, inArray } from "drizzle-orm";
 import type PgBoss from "pg-boss";
@@ -25,6 +26,8 @@ export interface RunConsumerOptions {
   workerId?: string;
   /** Another Piscina task file with the same contract as cluster-task.js (tests use one that crashes). */
   clusterTaskFile?: string;
+  /** Another task file for core's executor, same contract as @strata/core/parallel/task (tests). */
+  executorTaskFile?: string;
   log?: (message: string) => void;
 }
 
@@ -64,12 +67,21 @@ export async function startRunConsumer(
   const queue = getJobQueue(database);
   await queue.start();
 
+  const threads = options.threads ?? availableParallelism();
+  const resourceLimits = { maxOldGenerationSizeMb: options.maxThreadMemoryMb ?? 4096 };
+  // Two pools, never busy at once for one run: core's executor (k-means restarts, row chunks, the k
+  // sweep: one run over every core) and whole-run tasks for algorithms without parallel tasks.
+  const executor = createPiscinaExecutor({
+    threads,
+    resourceLimits,
+    ...(options.executorTaskFile ? { filename: options.executorTaskFile } : {}),
+  });
   const pool = new Piscina({
     filename: options.clusterTaskFile ?? clusterTaskFile(),
-    maxThreads: options.threads ?? availableParallelism(),
+    maxThreads: threads,
     minThreads: 0,
     idleTimeout: 30_000,
-    resourceLimits: { maxOldGenerationSizeMb: options.maxThreadMemoryMb ?? 4096 },
+    resourceLimits,
   });
   // A thread that dies is replaced by Piscina; its task rejects and fails only that run.
   pool.on("error", (error: Error) => log(`clustering thread error: ${error.message}`));
@@ -80,12 +92,14 @@ export async function startRunConsumer(
 
   const handle = async ([job]: PgBoss.Job<RunJobData>[]) => {
     if (!job) return;
-    const work = executeRun({ database, pool, workerId, shutdown: shutdown.signal }, job.id, job.data).catch(
-      (error: Error) => {
-        if (!(error instanceof RunNotVisibleError)) log(`run ${job.data.runId}: ${error.message}`);
-        throw error;
-      },
-    );
+    const work = executeRun(
+      { database, executor, pool, workerId, shutdown: shutdown.signal },
+      job.id,
+      job.data,
+    ).catch((error: Error) => {
+      if (!(error instanceof RunNotVisibleError)) log(`run ${job.data.runId}: ${error.message}`);
+      throw error;
+    });
     const tracked = work.catch(() => undefined);
     inFlight.add(tracked);
     try {
@@ -176,7 +190,7 @@ export async function startRunConsumer(
         }
       }
       await sweeping;
-      await pool.destroy();
+      await Promise.all([pool.destroy(), executor.destroy()]);
     },
   };
 }

@@ -1,8 +1,17 @@
+import { setMaxListeners } from "node:events";
 import { MessageChannel } from "node:worker_threads";
+import { CancelledError, CoreInputError, type Executor, TaskFailedError } from "@strata/core";
 import { type Database, type RunProgress, type RunTimings, runs, withTenant } from "@strata/db";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Piscina } from "piscina";
 import { parseRunConfig, type RunConfig } from "../services/run/run-config.js";
+import {
+  type ClusterInput,
+  describeClustering,
+  kmeansOnExecutor,
+  prepareMatrix,
+  RunInputError,
+} from "./cluster-run.js";
 import type { ClusterTaskInput, ClusterTaskResult, ProgressMessage } from "./cluster-task.js";
 import type { RunJobData } from "./queue.js";
 import { insertAssignments, listNumericFeatures, readFeatureMatrix } from "./run-data.js";
@@ -22,6 +31,9 @@ export class WorkerShutdownError extends Error {
 
 export interface RunExecutorContext {
   database: Database;
+  /** Core's executor (a Piscina pool over every core): k-means and the k sweep run on it. */
+  executor: Executor;
+  /** The whole-run task pool (cluster-task.js): algorithms without parallel tasks run there. */
   pool: Piscina;
   workerId: string;
   /** Aborted when the process is draining and the run must be handed back. */
@@ -50,7 +62,7 @@ export function describeThreadFailure(error: unknown): string {
  * and shutdown throw, so the queue retries the job with backoff.
  */
 export async function executeRun(context: RunExecutorContext, jobId: string, job: RunJobData): Promise<void> {
-  const { database, pool, workerId, shutdown } = context;
+  const { database, executor, pool, workerId, shutdown } = context;
   const { runId, tenantId } = job;
   const startedAt = Date.now();
 
@@ -106,6 +118,8 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
   let progress: RunProgress = { stage: "Starting", percent: 0 };
   let stopReason: StopReason | undefined;
   const controller = new AbortController();
+  // Every task of a k sweep listens on it (one per k).
+  setMaxListeners(200, controller.signal);
   const stop = (reason: StopReason) => {
     if (stopReason) return;
     stopReason = reason;
@@ -167,31 +181,16 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
     });
     timings.readMs = Date.now() - t;
 
-    // 2. Clustering on the pool (20-90 %).
+    // 2. Clustering (20-90 %): k-means on core's executor from here, other algorithms as one task.
     t = Date.now();
-    const channel = new MessageChannel();
-    channel.port2.on("message", (m: ProgressMessage) => {
-      progress = { stage: m.stage, percent: clamp(20 + 0.7 * m.percent) };
-    });
-    channel.port2.unref();
-    const input: ClusterTaskInput = {
-      data: matrix.data,
-      n: matrix.n,
-      d: matrix.d,
-      features,
-      config,
-      port: channel.port1,
+    const report = (stage: string, percent: number) => {
+      progress = { stage, percent: clamp(20 + 0.7 * percent) };
     };
-    let result: ClusterTaskResult;
-    try {
-      result = await pool.run(input, { transferList: [channel.port1], signal: controller.signal });
-    } catch (error) {
-      if (stopReason) throw error;
-      await finishRun(database, job, jobId, { status: "failed", error: describeThreadFailure(error) });
-      return;
-    } finally {
-      channel.port2.close();
-    }
+    const input: ClusterInput = { data: matrix.data, n: matrix.n, d: matrix.d, features, config };
+    const result =
+      config.algorithm === "kmeans"
+        ? await clusterOnExecutor(executor, input, report, controller.signal, () => stopReason !== undefined)
+        : await clusterOnPool(pool, input, report, controller.signal, () => stopReason !== undefined);
     timings.clusterMs = Date.now() - t;
     if (!result.ok) {
       await finishRun(database, job, jobId, { status: "failed", error: result.message });
@@ -280,6 +279,62 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
     clearTimeout(timeout);
     shutdown.removeEventListener("abort", onShutdown);
     await beating;
+  }
+}
+
+type Outcome = ClusterTaskResult;
+type Report = (stage: string, percent: number) => void;
+
+/**
+ * A failure of the computation is the run's own, never retried by the queue (it would fail the same
+ * way): bad input becomes a sentence for the user, anything else a crashed computation. Note that
+ * core's kmeansParallel reports a failed task of its restarts as a CancelledError (it aborts the
+ * others), so when we did not ask to stop, a "cancellation" is a thread failure too.
+ */
+function runFailure(error: unknown): string {
+  if (error instanceof RunInputError) return error.message;
+  if (error instanceof CoreInputError) return `The features cannot be clustered: ${error.message}.`;
+  if (error instanceof TaskFailedError) return describeThreadFailure(error.cause ?? error);
+  if (error instanceof CancelledError) return describeThreadFailure(new Error("a clustering thread failed"));
+  return describeThreadFailure(error);
+}
+
+async function clusterOnExecutor(
+  executor: Executor,
+  input: ClusterInput,
+  report: Report,
+  signal: AbortSignal,
+  isStopping: () => boolean,
+): Promise<Outcome> {
+  try {
+    report("Preparing features", 2);
+    const prepared = prepareMatrix(input);
+    const clustering = await kmeansOnExecutor(executor, input, prepared.x, report, signal);
+    return { ok: true, output: describeClustering(input, prepared, clustering, report) };
+  } catch (error) {
+    if (isStopping()) throw error;
+    return { ok: false, message: runFailure(error) };
+  }
+}
+
+async function clusterOnPool(
+  pool: Piscina,
+  input: ClusterInput,
+  report: Report,
+  signal: AbortSignal,
+  isStopping: () => boolean,
+): Promise<Outcome> {
+  const channel = new MessageChannel();
+  channel.port2.on("message", (m: ProgressMessage) => report(m.stage, m.percent));
+  channel.port2.unref();
+  const task: ClusterTaskInput = { ...input, port: channel.port1 };
+  try {
+    return await pool.run(task, { transferList: [channel.port1], signal });
+  } catch (error) {
+    if (isStopping()) throw error;
+    return { ok: false, message: describeThreadFailure(error) };
+  } finally {
+    channel.port2.close();
   }
 }
 
