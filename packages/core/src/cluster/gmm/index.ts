@@ -1,0 +1,9 @@
+export {
+  type CovarianceType,
+  type GaussianMixtureModel,
+  type GaussianMixtureOptions,
+  type GaussianMixtureResult,
+  gaussianMixture,
+  gaussianMixturePredict,
+  parameterCount,
+} from "./gmm.js";
