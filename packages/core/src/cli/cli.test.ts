@@ -159,6 +159,27 @@ describe("strata segment", () => {
     expect(inertias[2]).toBeLessThan(inertias[1]);
   });
 
+  it("fits a Gaussian mixture and picks k by BIC when asked for auto", () => {
+    const input = file("gmm.csv", customersCsv);
+    const fixed = JSON.parse(run(["segment", "--input", input, "--algorithm", "gmm", "--k", "3"]).stdout);
+    expect(fixed).toMatchObject({ algorithm: "gmm", k: 3, sizes: [4, 4, 4], modelSelection: null });
+    expect(fixed.iterations).toBeGreaterThanOrEqual(1);
+    const r = run([
+      "segment",
+      "--input",
+      input,
+      "--algorithm",
+      "gmm",
+      "--k-max",
+      "4",
+      "--covariance",
+      "diag",
+    ]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.modelSelection.map((m: { k: number }) => m.k)).toEqual([2, 3, 4]);
+  });
+
   it("gives the same clustering with --threads 2 as with one thread", () => {
     const input = file("threads.csv", customersCsv);
     const one = JSON.parse(run(["segment", "--input", input, "--k", "3", "--seed", "4"]).stdout);

@@ -1,5 +1,6 @@
 import { dbscan } from "../cluster/dbscan/dbscan.js";
 import { suggestEps } from "../cluster/dbscan/suggest-eps.js";
+import { gaussianMixture } from "../cluster/gmm/gmm.js";
 import { cutToK, hierarchical } from "../cluster/hierarchical/hierarchical.js";
 import { kmeans } from "../cluster/kmeans/kmeans.js";
 import { miniBatchKMeans } from "../cluster/kmeans/mini-batch.js";
@@ -242,7 +243,6 @@ export async function runSegment(argv: ReadonlyArray<string>): Promise<SegmentOu
   );
   const covariance = choiceFlag(cmd, flags, "covariance", ["full", "diag"] as const, "full");
   if (eps === 0) throw new CliError("strata segment: --eps must be above 0", 2);
-  void covariance;
 
   const table = await readTable(file, flags.get("columns"));
   const raw = table.matrix;
@@ -347,7 +347,32 @@ export async function runSegment(argv: ReadonlyArray<string>): Promise<SegmentOu
         fit = { labels: cuts.get(k)!, k, iterations: null, modelSelection };
       }
     } else {
-      throw new CliError(`strata segment: --algorithm ${algorithm} is not available in this build yet`, 2);
+      const gmmOptions = {
+        covariance,
+        seed,
+        ...(nInit !== undefined ? { nInit } : {}),
+        ...(maxIter !== undefined ? { maxIter } : {}),
+        ...(tol !== undefined ? { tol } : {}),
+      };
+      if (kFixed !== undefined) {
+        const result = gaussianMixture(x, kFixed, gmmOptions);
+        fit = { labels: result.labels, k: kFixed, iterations: result.iterations, modelSelection: null };
+      } else {
+        // A mixture's own yardstick picks k: the lowest BIC (the table still shows every metric).
+        const upper = Math.min(kMax, raw.n - 1);
+        if (upper < kMin)
+          throw new CliError(`strata segment: ${file} has too few rows (${raw.n}) to choose k`, 1);
+        let best: { k: number; bic: number; labels: Int32Array; iterations: number } | undefined;
+        const modelSelection: ModelSelectionEntry[] = [];
+        for (let kk = kMin; kk <= upper; kk++) {
+          const result = gaussianMixture(x, kk, gmmOptions);
+          modelSelection.push(scoreLabels(x, result.labels, kk, seed));
+          if (!best || result.bic < best.bic) {
+            best = { k: kk, bic: result.bic, labels: result.labels, iterations: result.iterations };
+          }
+        }
+        fit = { labels: best!.labels, k: best!.k, iterations: best!.iterations, modelSelection };
+      }
     }
   } finally {
     await executor?.destroy();
