@@ -11,3 +11,4 @@ export * from "./model/index.js";
 export * from "./parallel/index.js";
 export * from "./preprocess/index.js";
 export * from "./random/index.js";
+export * from "./model-selection/index.js";

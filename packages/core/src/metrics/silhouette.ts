@@ -229,7 +229,8 @@ export function meanIgnoringNaN(values: Float64Array): number {
 /**
  * Silhouette scores of several labellings of the same rows at once (the k sweep): each pair
  * distance is computed once and added to every labelling's per-cluster sums, so m labellings
- * cost little more than one. Labels must be non-negative. Sampling as in `silhouette`.
+ * cost little more than one. Labels must be non-negative. Sampling as in `silhouette`. A
+ * labelling with fewer than 2 clusters (or one per row) among the scored rows scores NaN.
  */
 export function silhouetteScores(
   x: Matrix,
@@ -255,6 +256,7 @@ export function silhouetteScores(
   const offsets = new Int32Array(m + 1);
   const ks = new Int32Array(m);
   const sizesAll: Int32Array[] = [];
+  const undefinedScore = new Uint8Array(m);
   for (let l = 0; l < m; l++) {
     const source = labelings[l]!;
     const picked = rows === undefined ? source : Int32Array.from(rows, (r) => source[r]!);
@@ -264,7 +266,8 @@ export function silhouetteScores(
         field: "labels",
       });
     }
-    checkClusterCount(dense.k, n);
+    // A labelling with fewer than 2 (or n) clusters among these rows has no silhouette: NaN.
+    if (dense.k < 2 || dense.k > n - 1) undefinedScore[l] = 1;
     ks[l] = dense.k;
     offsets[l + 1] = offsets[l]! + dense.k;
     sizesAll.push(dense.sizes);
@@ -281,5 +284,5 @@ export function silhouetteScores(
       totals[l]! += score(sums, offset, sizesAll[l]!, all[i * m + l]! - offset, ks[l]!);
     }
   }
-  return Array.from(totals, (t) => t / n);
+  return Array.from(totals, (t, l) => (undefinedScore[l] === 1 ? Number.NaN : t / n));
 }
