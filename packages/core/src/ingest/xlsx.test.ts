@@ -1,7 +1,8 @@
 import { strToU8, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { IngestError } from "./errors.js";
-import { classifyNumberFormat, columnIndex, excelSerialToIso, isXlsx, parseXlsx } from "./xlsx.js";
+import { classifyNumberFormat, columnIndex, excelSerialToIso, isXlsx, openXlsx, parseXlsx } from "./xlsx.js";
+import { inflateEntry, readZipDirectory } from "./zip.js";
 
 const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
 const RNS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
@@ -9,7 +10,7 @@ const RNS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/rela
 /** Builds a minimal but standard-shaped .xlsx from worksheet XML bodies (sheetData content). */
 function buildXlsx(
   sheets: Array<{ name: string; rows: string }>,
-  opts: { sharedStrings?: string[]; is1904?: boolean; sharedStringsXml?: string } = {},
+  opts: { sharedStrings?: string[]; is1904?: boolean; sharedStringsXml?: string; level?: 0 | 6 } = {},
 ): Uint8Array {
   const files: Record<string, Uint8Array> = {
     "[Content_Types].xml": strToU8(
@@ -44,7 +45,23 @@ function buildXlsx(
       `<?xml version="1.0" encoding="UTF-8"?><worksheet ${NS}><sheetData>${s.rows}</sheetData></worksheet>`,
     );
   });
-  return zipSync(files);
+  return zipSync(files, { level: opts.level ?? 6 });
+}
+
+/** A sheet of n order-like rows mixing shared strings, inline strings, numbers and dates. */
+function bigSheet(n: number): { rows: string; strings: string[]; expected: string[][] } {
+  const strings = ["id", "country", "amount", "day", "France", "Netherlands", "Germany"];
+  let rows =
+    '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>3</v></c></row>';
+  const expected: string[][] = [];
+  for (let i = 0; i < n; i++) {
+    const r = i + 2;
+    const amount = ((i * 7919) % 100003) / 100;
+    const serial = 45000 + (i % 700);
+    rows += `<row r="${r}"><c r="A${r}" t="inlineStr"><is><t>C${i} &amp; co</t></is></c><c r="B${r}" t="s"><v>${4 + (i % 3)}</v></c><c r="C${r}"><v>${amount}</v></c><c r="D${r}" s="1"><v>${serial}</v></c></row>`;
+    expected.push([`C${i} & co`, strings[4 + (i % 3)]!, String(amount), excelSerialToIso(serial, false)]);
+  }
+  return { rows, strings, expected };
 }
 
 describe("parseXlsx", () => {
@@ -126,6 +143,36 @@ describe("parseXlsx", () => {
       sharedStrings: ["only"],
     });
     expect(() => parseXlsx(bytes)).toThrow(/cell B1 refers to shared string 9/);
+  });
+});
+
+describe("openXlsx", () => {
+  it("streams a large stored worksheet in batches that match the whole", () => {
+    const sheet = bigSheet(12_000);
+    const bytes = buildXlsx([{ name: "Big", rows: sheet.rows }], { sharedStrings: sheet.strings, level: 0 });
+    const reader = openXlsx(bytes);
+    const batches = [...reader.batches(1500)];
+    expect(batches.length).toBeGreaterThan(3);
+    const fractions = batches.map((b) => b.fraction);
+    expect(fractions.at(-1)).toBe(1);
+    expect([...fractions].sort((a, b) => a - b)).toEqual(fractions);
+    const records = batches.flatMap((b) => b.records);
+    expect(records).toHaveLength(12_001);
+    expect(records[0]!.fields).toEqual(["id", "country", "amount", "day"]);
+    expect(records.slice(1).map((r) => r.fields)).toEqual(sheet.expected);
+    expect(records[12_000]!.line).toBe(12_001);
+  });
+
+  it("inflates a deflated member piece by piece to the same bytes", () => {
+    const sheet = bigSheet(3000);
+    const bytes = buildXlsx([{ name: "S", rows: sheet.rows }], { sharedStrings: sheet.strings });
+    const entry = readZipDirectory(bytes).get("xl/worksheets/sheet1.xml")!;
+    expect(entry.method).toBe(8);
+    const pieces = [...inflateEntry(bytes, entry, 1000)];
+    expect(pieces.length).toBeGreaterThan(3);
+    const total = pieces.reduce((n, p) => n + p.data.length, 0);
+    expect(total).toBe(entry.uncompressedSize);
+    expect(parseXlsx(bytes).records.map((r) => r.fields)).toEqual(sheet.expected);
   });
 });
 

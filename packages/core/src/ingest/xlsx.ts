@@ -1,7 +1,7 @@
-import { type Unzipped, unzipSync } from "fflate";
 import type { CsvRecord } from "./csv.js";
 import { IngestError } from "./errors.js";
 import { XML_CLOSE, XML_END, XML_OPEN, XML_TEXT, XmlScanner } from "./xml.js";
+import { inflateEntry, readEntry, readZipDirectory, type ZipEntry } from "./zip.js";
 
 export interface ParseXlsxOptions {
   /** Worksheet name or 0-based position among the workbook's sheets (default: the first). */
@@ -23,6 +23,25 @@ export interface ParsedXlsx {
   records: CsvRecord[];
 }
 
+export interface XlsxBatch {
+  /** Raw rows: the header row included, not padded (see ParsedXlsx for what parseXlsx adds). */
+  records: CsvRecord[];
+  /** How far through the worksheet's data the reader is (0..1), for a progress bar. */
+  fraction: number;
+}
+
+/** One worksheet opened for reading, row batch by row batch. */
+export interface XlsxSheetReader {
+  sheetName: string;
+  sheetNames: string[];
+  /**
+   * Reads the worksheet in batches of about `batchSize` rows. The sheet is inflated and
+   * scanned piece by piece, so memory holds the file, its shared strings and one batch, never
+   * the whole worksheet XML.
+   */
+  batches(batchSize?: number): Generator<XlsxBatch>;
+}
+
 const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04];
 const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0];
 
@@ -33,16 +52,41 @@ const OLE_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0];
  * `2024-03-01T08:26:00` when the format shows a time).
  */
 export function parseXlsx(bytes: Uint8Array, options: ParseXlsxOptions = {}): ParsedXlsx {
+  const reader = openXlsx(bytes, options);
+  const rows: CsvRecord[] = [];
+  for (const batch of reader.batches()) for (const r of batch.records) rows.push(r);
+  const { sheetName, sheetNames } = reader;
+  if (options.header === false) return { sheetName, sheetNames, header: [], records: rows };
+  const first = rows.shift();
+  const header = first ? first.fields.map((f) => f.trim()) : [];
+  for (const r of rows) while (r.fields.length < header.length) r.fields.push("");
+  return { sheetName, sheetNames, header, records: rows };
+}
+
+/**
+ * Opens one worksheet (by name or 0-based position, default the first) for streaming: reads
+ * the workbook, relationships, styles and shared strings now, the rows when asked.
+ */
+export function openXlsx(bytes: Uint8Array, options: { sheet?: string | number } = {}): XlsxSheetReader {
   checkSignature(bytes);
-  const meta = unzipParts(bytes, (name) =>
-    ["xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml", "xl/styles.xml"].includes(name),
-  );
-  const workbookXml = meta["xl/workbook.xml"];
-  if (!workbookXml) throw new IngestError("not an Excel workbook: the file has no xl/workbook.xml part");
-  const workbook = readWorkbook(decode(workbookXml, "xl/workbook.xml"));
-  const rels = readRelationships(
-    decodeOptional(meta["xl/_rels/workbook.xml.rels"], "workbook relationships"),
-  );
+  const entries = readZipDirectory(bytes);
+  const find = (path: string): ZipEntry | undefined => {
+    const exact = entries.get(path);
+    if (exact) return exact;
+    const lower = path.toLowerCase();
+    for (const [name, entry] of entries) if (name.toLowerCase() === lower) return entry;
+    return undefined;
+  };
+  const part = (path: string, what: string): string => {
+    const entry = find(path);
+    return entry ? decode(readEntry(bytes, entry), what) : "";
+  };
+
+  const workbookXml = part("xl/workbook.xml", "workbook");
+  if (workbookXml === "")
+    throw new IngestError("not an Excel workbook: the file has no xl/workbook.xml part");
+  const workbook = readWorkbook(workbookXml);
+  const rels = readRelationships(part("xl/_rels/workbook.xml.rels", "workbook relationships"));
   if (workbook.sheets.length === 0) throw new IngestError("the workbook has no worksheets");
 
   const sheetNames = workbook.sheets.map((s) => s.name);
@@ -61,21 +105,45 @@ export function parseXlsx(bytes: Uint8Array, options: ParseXlsxOptions = {}): Pa
     );
   }
   const sheetPath = resolveTarget(target);
-  const sheetParts = unzipParts(bytes, (name) => name === sheetPath);
-  const sheetXml = sheetParts[sheetPath];
-  if (!sheetXml) {
+  const sheetEntry = find(sheetPath);
+  if (!sheetEntry) {
     throw new IngestError(`worksheet ${JSON.stringify(sheet.name)} is missing from the file (${sheetPath})`);
   }
 
-  const sharedStrings = readSharedStrings(decodeOptional(meta["xl/sharedStrings.xml"], "shared strings"));
-  const dateStyles = readDateStyles(decodeOptional(meta["xl/styles.xml"], "styles"));
-  const rows = readSheet(decode(sheetXml, sheetPath), sharedStrings, dateStyles, workbook.is1904, sheet.name);
+  const stringsEntry = find("xl/sharedStrings.xml");
+  const sharedStrings = new SharedStringsReader();
+  if (stringsEntry) {
+    try {
+      for (const { scanner } of scanEntry(bytes, stringsEntry, "shared strings")) sharedStrings.feed(scanner);
+    } catch (e) {
+      throw xmlError(e, "shared strings");
+    }
+  }
+  const dateStyles = readDateStyles(part("xl/styles.xml", "styles"));
+  const sheetLabel = `worksheet ${JSON.stringify(sheet.name)}`;
 
-  if (options.header === false) return { sheetName: sheet.name, sheetNames, header: [], records: rows };
-  const first = rows.shift();
-  const header = first ? first.fields.map((f) => f.trim()) : [];
-  for (const r of rows) while (r.fields.length < header.length) r.fields.push("");
-  return { sheetName: sheet.name, sheetNames, header, records: rows };
+  return {
+    sheetName: sheet.name,
+    sheetNames,
+    *batches(batchSize = 5000): Generator<XlsxBatch> {
+      const rows = new SheetRowReader(sharedStrings.strings, dateStyles, workbook.is1904);
+      let records: CsvRecord[] = [];
+      let fraction = 0;
+      for (const piece of scanEntry(bytes, sheetEntry, sheetLabel)) {
+        fraction = piece.fraction;
+        try {
+          rows.feed(piece.scanner, records);
+        } catch (e) {
+          throw xmlError(e, sheetLabel);
+        }
+        if (records.length >= batchSize) {
+          yield { records, fraction };
+          records = [];
+        }
+      }
+      if (records.length > 0 || fraction < 1) yield { records, fraction: 1 };
+    },
+  };
 }
 
 /** True when the bytes start like a ZIP archive (an .xlsx is one). */
@@ -91,7 +159,7 @@ function checkSignature(bytes: Uint8Array): void {
   if (startsWith(bytes, ZIP_SIGNATURE)) return;
   if (startsWith(bytes, OLE_SIGNATURE)) {
     throw new IngestError(
-      "this is an old-style Excel .xls file; save it as .xlsx (Excel Workbook) or CSV and upload that",
+      "this is an old-style Excel .xls file (or a password-protected workbook); save it as .xlsx (Excel Workbook) or CSV and upload that",
     );
   }
   throw new IngestError(
@@ -99,26 +167,12 @@ function checkSignature(bytes: Uint8Array): void {
   );
 }
 
-function unzipParts(bytes: Uint8Array, keep: (name: string) => boolean): Unzipped {
-  try {
-    return unzipSync(bytes, { filter: (file) => keep(file.name) });
-  } catch (e) {
-    throw new IngestError(`the .xlsx file is damaged and cannot be unzipped (${(e as Error).message})`);
-  }
-}
-
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
 function decode(data: Uint8Array, part: string): string {
   try {
-    return utf8.decode(data);
+    return new TextDecoder("utf-8", { fatal: true }).decode(data);
   } catch {
-    throw new IngestError(`the .xlsx part ${part} is not valid UTF-8`);
+    throw new IngestError(`the .xlsx ${part} is not valid UTF-8`);
   }
-}
-
-function decodeOptional(data: Uint8Array | undefined, part: string): string {
-  return data ? decode(data, part) : "";
 }
 
 /** Runs a reader over XML, turning scanner failures into a message naming the part. */
@@ -126,9 +180,43 @@ function withXml<T>(xml: string, part: string, read: (x: XmlScanner) => T): T {
   try {
     return read(new XmlScanner(xml));
   } catch (e) {
-    if (e instanceof IngestError) throw e;
-    throw new IngestError(`the .xlsx ${part} is not well-formed XML (${(e as Error).message})`);
+    throw xmlError(e, part);
   }
+}
+
+function xmlError(e: unknown, part: string): Error {
+  if (e instanceof IngestError) return e;
+  return new IngestError(`the .xlsx ${part} is not well-formed XML (${(e as Error).message})`);
+}
+
+/**
+ * Inflates a member piece by piece, decodes it as UTF-8 and hands out one scanner per piece;
+ * a token cut by a piece boundary is carried into the next piece. The consumer must read each
+ * scanner to its end before asking for the next one.
+ */
+function* scanEntry(
+  bytes: Uint8Array,
+  entry: ZipEntry,
+  part: string,
+): Generator<{ scanner: XmlScanner; fraction: number }> {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  let carry = "";
+  let fraction = 0;
+  const text = (data?: Uint8Array): string => {
+    try {
+      return data ? decoder.decode(data, { stream: true }) : decoder.decode();
+    } catch {
+      throw new IngestError(`the .xlsx ${part} is not valid UTF-8`);
+    }
+  };
+  for (const piece of inflateEntry(bytes, entry)) {
+    fraction = piece.fraction;
+    const scanner = new XmlScanner(carry + text(piece.data), false);
+    yield { scanner, fraction };
+    carry = scanner.rest();
+  }
+  const last = new XmlScanner(carry + text(), true);
+  yield { scanner: last, fraction: 1 };
 }
 
 interface WorkbookInfo {
@@ -180,36 +268,36 @@ function resolveTarget(target: string): string {
   return parts.join("/");
 }
 
-function readSharedStrings(xml: string): string[] {
-  if (xml === "") return [];
-  return withXml(xml, "shared strings", (x) => {
-    const strings: string[] = [];
-    let current = "";
-    let isInSi = false;
-    let isInT = false;
-    let phoneticDepth = 0;
+/** Collects the shared string table, fed one scanner (piece of the part) at a time. */
+class SharedStringsReader {
+  readonly strings: string[] = [];
+  private current = "";
+  private isInSi = false;
+  private isInT = false;
+  private phoneticDepth = 0;
+
+  feed(x: XmlScanner): void {
     for (let t = x.next(); t !== XML_END; t = x.next()) {
       if (t === XML_OPEN) {
         if (x.name === "si") {
-          if (x.isSelfClosing) strings.push("");
+          if (x.isSelfClosing) this.strings.push("");
           else {
-            isInSi = true;
-            current = "";
+            this.isInSi = true;
+            this.current = "";
           }
-        } else if (x.name === "rPh" && !x.isSelfClosing) phoneticDepth++;
-        else if (x.name === "t" && !x.isSelfClosing) isInT = true;
+        } else if (x.name === "rPh" && !x.isSelfClosing) this.phoneticDepth++;
+        else if (x.name === "t" && !x.isSelfClosing) this.isInT = true;
       } else if (t === XML_CLOSE) {
-        if (x.name === "si" && isInSi) {
-          strings.push(current);
-          isInSi = false;
-        } else if (x.name === "rPh") phoneticDepth--;
-        else if (x.name === "t") isInT = false;
-      } else if (t === XML_TEXT && isInSi && isInT && phoneticDepth === 0) {
-        current += x.text();
+        if (x.name === "si" && this.isInSi) {
+          this.strings.push(this.current);
+          this.isInSi = false;
+        } else if (x.name === "rPh") this.phoneticDepth--;
+        else if (x.name === "t") this.isInT = false;
+      } else if (t === XML_TEXT && this.isInSi && this.isInT && this.phoneticDepth === 0) {
+        this.current += x.text();
       }
     }
-    return strings;
-  });
+  }
 }
 
 /** Whether each cell style (index into cellXfs) is a date format, and whether it shows a time. */
@@ -309,79 +397,88 @@ export function excelSerialToIso(serial: number, withTime: boolean, is1904 = fal
   return withTime ? iso.slice(0, 19) : iso.slice(0, 10);
 }
 
-function readSheet(
-  xml: string,
-  sharedStrings: string[],
-  dateStyles: DateStyle[],
-  is1904: boolean,
-  sheetName: string,
-): CsvRecord[] {
-  return withXml(xml, `worksheet ${JSON.stringify(sheetName)}`, (x) => {
-    const rows: CsvRecord[] = [];
-    let rowNumber = 0;
-    let fields: string[] = [];
-    let hasValue = false;
-    let col = -1;
-    let type = "n";
-    let style = 0;
-    let value = "";
-    let cellRef = "";
-    let isInValue = false;
-    let isInInline = false;
-    let phoneticDepth = 0;
+/** Turns worksheet XML into rows, fed one scanner (piece of the part) at a time. */
+class SheetRowReader {
+  private rowNumber = 0;
+  private fields: string[] = [];
+  private hasValue = false;
+  private col = -1;
+  private type = "n";
+  private style = 0;
+  private value = "";
+  private cellRef = "";
+  private isInValue = false;
+  private isInInline = false;
+  private phoneticDepth = 0;
 
+  constructor(
+    private readonly sharedStrings: string[],
+    private readonly dateStyles: DateStyle[],
+    private readonly is1904: boolean,
+  ) {}
+
+  feed(x: XmlScanner, rows: CsvRecord[]): void {
     for (let t = x.next(); t !== XML_END; t = x.next()) {
       if (t === XML_TEXT) {
-        if (isInValue && phoneticDepth === 0) value += x.text();
+        if (this.isInValue && this.phoneticDepth === 0) this.value += x.text();
         continue;
       }
       const name = x.name;
       if (t === XML_OPEN) {
         if (name === "c") {
           const r = x.attr("r");
-          cellRef = r ?? "";
+          this.cellRef = r ?? "";
           const at = r === undefined ? -1 : columnIndex(r);
-          col = at >= 0 ? at : col + 1;
-          type = x.attr("t") ?? "n";
-          style = Number(x.attr("s") ?? 0);
-          value = "";
-          if (x.isSelfClosing) col = setCell(fields, col, "");
+          this.col = at >= 0 ? at : this.col + 1;
+          this.type = x.attr("t") ?? "n";
+          this.style = Number(x.attr("s") ?? 0);
+          this.value = "";
+          if (x.isSelfClosing) setCell(this.fields, this.col, "");
         } else if (name === "v") {
-          isInValue = !x.isSelfClosing;
+          this.isInValue = !x.isSelfClosing;
         } else if (name === "is") {
-          isInInline = true;
-        } else if (name === "t" && isInInline) {
-          isInValue = !x.isSelfClosing;
+          this.isInInline = true;
+        } else if (name === "t" && this.isInInline) {
+          this.isInValue = !x.isSelfClosing;
         } else if (name === "rPh" && !x.isSelfClosing) {
-          phoneticDepth++;
+          this.phoneticDepth++;
         } else if (name === "row") {
           const r = Number(x.attr("r"));
-          rowNumber = Number.isInteger(r) && r > 0 ? r : rowNumber + 1;
-          fields = [];
-          hasValue = false;
-          col = -1;
+          this.rowNumber = Number.isInteger(r) && r > 0 ? r : this.rowNumber + 1;
+          this.fields = [];
+          this.hasValue = false;
+          this.col = -1;
         }
       } else if (t === XML_CLOSE) {
-        if (name === "v" || name === "t") isInValue = false;
-        else if (name === "is") isInInline = false;
-        else if (name === "rPh") phoneticDepth--;
+        if (name === "v" || name === "t") this.isInValue = false;
+        else if (name === "is") this.isInInline = false;
+        else if (name === "rPh") this.phoneticDepth--;
         else if (name === "c") {
-          const text = cellText(type, value, style, sharedStrings, dateStyles, is1904, cellRef, rowNumber);
-          if (text !== "") hasValue = true;
-          setCell(fields, col, text);
+          const text = cellText(
+            this.type,
+            this.value,
+            this.style,
+            this.sharedStrings,
+            this.dateStyles,
+            this.is1904,
+            this.cellRef,
+            this.rowNumber,
+          );
+          if (text !== "") this.hasValue = true;
+          setCell(this.fields, this.col, text);
         } else if (name === "row") {
-          if (hasValue) {
+          if (this.hasValue) {
+            const fields = this.fields;
             let last = fields.length;
             while (last > 0 && fields[last - 1] === "") last--;
             fields.length = last;
-            rows.push({ line: rowNumber, fields });
+            rows.push({ line: this.rowNumber, fields });
           }
-          fields = [];
+          this.fields = [];
         }
       }
     }
-    return rows;
-  });
+  }
 }
 
 function setCell(fields: string[], col: number, text: string): number {

@@ -21,8 +21,23 @@ export class XmlScanner {
   private textEnd = 0;
   private isCdata = false;
   private pos = 0;
+  /** Whether the current tag's attributes need the general parser (-1: not looked yet). */
+  private unusualAttrs = -1;
 
-  constructor(private readonly xml: string) {}
+  /**
+   * `isFinal` false scans one piece of a longer document: a token cut off at the end of the
+   * piece is not read (next() returns XML_END before it) and `rest()` hands it back to be
+   * prefixed to the next piece.
+   */
+  constructor(
+    private readonly xml: string,
+    private readonly isFinal = true,
+  ) {}
+
+  /** The unread end of the text (an incomplete token when scanning a piece). */
+  rest(): string {
+    return this.xml.slice(this.pos);
+  }
 
   /** Advances to the next token: XML_OPEN, XML_CLOSE, XML_TEXT or XML_END. */
   next(): number {
@@ -31,6 +46,7 @@ export class XmlScanner {
     while (this.pos < n) {
       const lt = xml.indexOf("<", this.pos);
       if (lt !== this.pos) {
+        if (lt < 0 && !this.isFinal) return XML_END; // the text may go on in the next piece
         const end = lt < 0 ? n : lt;
         this.textStart = this.pos;
         this.textEnd = end;
@@ -38,14 +54,18 @@ export class XmlScanner {
         this.pos = end;
         return XML_TEXT;
       }
+      if (!this.isFinal && lt + 9 > n) return XML_END; // too short to tell what markup this is
       const c = xml.charCodeAt(lt + 1);
       if (c === 63 /* ? */) {
-        this.pos = this.skipPast("?>", lt);
+        const after = this.skipPast("?>", lt);
+        if (after < 0) return XML_END;
+        this.pos = after;
         continue;
       }
       if (c === 33 /* ! */) {
         if (xml.startsWith("<![CDATA[", lt)) {
           const close = xml.indexOf("]]>", lt + 9);
+          if (close < 0 && !this.isFinal) return XML_END;
           if (close < 0) throw new Error("unterminated CDATA section");
           this.textStart = lt + 9;
           this.textEnd = close;
@@ -53,10 +73,13 @@ export class XmlScanner {
           this.pos = close + 3;
           return XML_TEXT;
         }
-        this.pos = xml.startsWith("<!--", lt) ? this.skipPast("-->", lt) : this.skipPast(">", lt);
+        const after = xml.startsWith("<!--", lt) ? this.skipPast("-->", lt) : this.skipPast(">", lt);
+        if (after < 0) return XML_END;
+        this.pos = after;
         continue;
       }
       const gt = xml.indexOf(">", lt);
+      if (gt < 0 && !this.isFinal) return XML_END;
       if (gt < 0) throw new Error(`unterminated tag at character ${lt}`);
       this.pos = gt + 1;
       if (c === 47 /* / */) {
@@ -72,6 +95,7 @@ export class XmlScanner {
       this.name = localName(xml, lt + 1, nameEnd);
       this.isSelfClosing = xml.charCodeAt(gt - 1) === 47;
       this.attrStart = nameEnd;
+      this.unusualAttrs = -1;
       this.attrEnd = this.isSelfClosing ? gt - 1 : gt;
       return XML_OPEN;
     }
@@ -86,6 +110,39 @@ export class XmlScanner {
 
   /** Decoded value of an attribute of the current open tag, matched by local name. */
   attr(name: string): string | undefined {
+    // Fast path: `name="` preceded by whitespace or a prefix colon, as every writer emits.
+    const xml = this.xml;
+    const end = this.attrEnd;
+    const key = name + '="';
+    let at = xml.indexOf(key, this.attrStart);
+    while (at >= 0 && at < end) {
+      const before = xml.charCodeAt(at - 1);
+      if (before === 32 || before === 9 || before === 10 || before === 13 || before === 58) {
+        // A prefixed match (x:name) must not be a namespace declaration (xmlns:name).
+        if (before !== 58 || !isXmlnsPrefix(xml, at - 1)) {
+          const close = xml.indexOf('"', at + key.length);
+          if (close < 0 || close > end) return undefined;
+          const raw = xml.slice(at + key.length, close);
+          return raw.indexOf("&") >= 0 || raw.indexOf("_x") >= 0 ? decodeXmlText(raw) : raw;
+        }
+      }
+      at = xml.indexOf(key, at + 1);
+    }
+    // Single-quoted values or spaces around "=": the general parser.
+    if (this.unusualAttrs === -1) {
+      this.unusualAttrs = 0;
+      for (let i = this.attrStart; i < end; i++) {
+        const c = xml.charCodeAt(i);
+        if (c === 39 || (c === 61 && xml.charCodeAt(i + 1) !== 34)) {
+          this.unusualAttrs = 1;
+          break;
+        }
+      }
+    }
+    return this.unusualAttrs === 1 ? this.attrSlow(name) : undefined;
+  }
+
+  private attrSlow(name: string): string | undefined {
     const xml = this.xml;
     let i = this.attrStart;
     const end = this.attrEnd;
@@ -108,17 +165,25 @@ export class XmlScanner {
     return undefined;
   }
 
+  /** Position after `marker`; when scanning a piece and it is not there, stays put (-1). */
   private skipPast(marker: string, from: number): number {
     const at = this.xml.indexOf(marker, from);
+    if (at < 0 && !this.isFinal) return -1;
     if (at < 0) throw new Error(`unterminated markup at character ${from}`);
     return at + marker.length;
   }
 }
 
 function localName(xml: string, start: number, end: number): string {
-  const raw = xml.slice(start, end).trim();
-  const colon = raw.indexOf(":");
-  return colon < 0 ? raw : raw.slice(colon + 1);
+  let e = end;
+  while (e > start && xml.charCodeAt(e - 1) <= 32) e--; // "</v >"
+  for (let i = start; i < e; i++) if (xml.charCodeAt(i) === 58) return xml.slice(i + 1, e);
+  return xml.slice(start, e);
+}
+
+/** Whether the prefix ending at `colon` is `xmlns`. */
+function isXmlnsPrefix(xml: string, colon: number): boolean {
+  return colon >= 5 && xml.startsWith("xmlns", colon - 5);
 }
 
 const NAMED_ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
