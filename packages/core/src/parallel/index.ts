@@ -11,6 +11,7 @@ export {
 export { createInlineExecutor } from "./inline.js";
 export { type KMeansParallelOptions, kmeansParallel } from "./kmeans-parallel.js";
 export { isShared, sharedFloat64, sharedInt32, toShared } from "./shared.js";
+export { type SweepKParallelOptions, sweepKParallel } from "./sweep-parallel.js";
 export type {
   KMeansChunksInput,
   KMeansRestartInput,

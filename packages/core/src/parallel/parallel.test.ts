@@ -11,6 +11,7 @@ import {
   type SilhouetteRangeInput,
   type SweepKInput,
   type SweepKOutput,
+  sweepKParallel,
   TaskAbortedError,
   toShared,
 } from "./index.js";
@@ -116,5 +117,12 @@ describe("tasks", () => {
     expect(out.silhouette).toBeGreaterThan(0);
     expect(out.silhouette).toBeLessThan(1);
     expect(out.calinskiHarabasz).toBeGreaterThan(0);
+  });
+
+  it("sweepKParallel returns one scored row per k, in k order, matching the sweep-k task", async () => {
+    const rows = await sweepKParallel(executor, x, { kMin: 2, kMax: 4, seed: 0, nInit: 1 });
+    expect(rows.map((r) => r.k)).toEqual([2, 3, 4]);
+    expect(rows[1]!.inertia).toBe(kmeans(x, 3, { seed: 0, nInit: 1 }).inertia);
+    expect("labels" in rows[0]!).toBe(false);
   });
 });

@@ -1,0 +1,343 @@
+// `pnpm bench` in packages/core: Strata's built dist side by side with scikit-learn, same data,
+// same run, best of N; prints the figures and writes packages/core/BENCHMARKS.md.
+// Run after `pnpm build`. Options: --quick (small sizes, to try the script), --repeats N.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import * as core from "../dist/index.js";
+import { createPiscinaExecutor } from "../dist/parallel/piscina.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const quick = args.includes("--quick");
+const repeatsArg = args.indexOf("--repeats");
+const repeats = repeatsArg >= 0 ? Number(args[repeatsArg + 1]) : quick ? 1 : 3;
+const python = "/usr/bin/python3";
+const tmp = mkdtempSync(path.join(os.tmpdir(), "strata-bench-"));
+
+const sizes = quick
+  ? { kmeansN: 100_000, sweepN: 20_000, dbscanN: 10_000, memoryN: 100_000 }
+  : { kmeansN: 1_000_000, sweepN: 100_000, dbscanN: 50_000, memoryN: 1_000_000 };
+
+function log(...parts) {
+  process.stderr.write(`${parts.join(" ")}\n`);
+}
+
+function normals(n, d, seed) {
+  const r = core.createRandom(seed);
+  const data = new Float64Array(new SharedArrayBuffer(8 * n * d));
+  for (let i = 0; i < data.length; i++) data[i] = r.normal();
+  return { data, n, d };
+}
+
+function writeMatrix(name, x) {
+  const file = path.join(tmp, `${name}.f64`);
+  writeFileSync(file, new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength));
+  return file;
+}
+
+async function bestOf(n, fn) {
+  let best = Number.POSITIVE_INFINITY;
+  let out;
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    out = await fn();
+    best = Math.min(best, (performance.now() - t) / 1000);
+  }
+  return { seconds: best, out };
+}
+
+// ---- data, shared by both sides -------------------------------------------------------------
+const kmX = normals(sizes.kmeansN, 8, 1);
+const kmK = 8;
+const kmMaxIter = 50;
+// The same starting centroids for both sides, so both do the same 50 Lloyd iterations.
+const kmInit = core.kmeansPlusPlus(kmX, kmK, core.createRandom(2));
+const kmFile = writeMatrix("kmeans", kmX);
+
+const sweepX = normals(sizes.sweepN, 8, 3);
+const sweepFile = writeMatrix("sweep", sweepX);
+
+// DBSCAN: 10 Gaussian blobs in a 20 x 20 square plus 5% uniform noise.
+function dbscanData(n, seed) {
+  const r = core.createRandom(seed);
+  const centers = Array.from({ length: 10 }, () => [r.next() * 20, r.next() * 20]);
+  const data = new Float64Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    if (r.next() < 0.05) {
+      data[i * 2] = r.next() * 20;
+      data[i * 2 + 1] = r.next() * 20;
+    } else {
+      const c = centers[r.int(10)];
+      data[i * 2] = c[0] + 0.5 * r.normal();
+      data[i * 2 + 1] = c[1] + 0.5 * r.normal();
+    }
+  }
+  return { data, n, d: 2 };
+}
+const dbX = dbscanData(sizes.dbscanN, 4);
+const dbFile = writeMatrix("dbscan", dbX);
+const dbEps = 0.15;
+const dbMinSamples = 5;
+
+// ---- k-means: scikit-learn and Strata alternate, best of N each -------------------------------
+// The machines are shared and the load changes by the minute: alternating the two sides
+// rep by rep makes them see the same conditions.
+function sklearn(cases) {
+  return JSON.parse(
+    execFileSync(python, [path.join(here, "sklearn_bench.py")], {
+      input: JSON.stringify(cases),
+      maxBuffer: 64 * 1024 * 1024,
+    }).toString(),
+  );
+}
+function pick(r) {
+  return { iterations: r.iterations, inertia: r.inertia };
+}
+function keepBest(table, key, row) {
+  const prev = table.get(key);
+  if (prev === undefined) table.set(key, { ...row });
+  else {
+    prev.seconds = Math.min(prev.seconds, row.seconds);
+    prev.setupSeconds = Math.min(prev.setupSeconds, row.setupSeconds);
+  }
+}
+const pool = createPiscinaExecutor({ threads: 2 });
+const skKm = new Map();
+const stKm = new Map();
+let skVersion = "";
+let skNumpy = "";
+for (let rep = 0; rep < repeats; rep++) {
+  log(`k-means rep ${rep + 1}/${repeats}: scikit-learn ...`);
+  const sk = sklearn([
+    {
+      id: "kmeans",
+      kind: "kmeans",
+      file: kmFile,
+      n: kmX.n,
+      d: kmX.d,
+      k: kmK,
+      init: Array.from(kmInit),
+      max_iter: kmMaxIter,
+      repeats: 1,
+      algorithms: ["lloyd", "elkan"],
+      threads: [1, 2],
+    },
+  ]);
+  skVersion = sk.version;
+  skNumpy = sk.numpy;
+  for (const r of sk.kmeans) keepBest(skKm, `${r.algorithm}/${r.threads}`, r);
+  log(`k-means rep ${rep + 1}/${repeats}: Strata ...`);
+  for (const algorithm of ["lloyd", "hamerly"]) {
+    const options = { init: kmInit, maxIter: kmMaxIter, tol: 0, algorithm };
+    const one = await bestOf(1, () => core.kmeans(kmX, kmK, options));
+    const setup = await bestOf(1, () => core.kmeans(kmX, kmK, { ...options, maxIter: 1 }));
+    keepBest(stKm, `${algorithm}/1`, {
+      algorithm,
+      threads: 1,
+      seconds: one.seconds,
+      setupSeconds: setup.seconds,
+      ...pick(one.out),
+    });
+    const two = await bestOf(1, () =>
+      core.kmeansParallel(pool, kmX, kmK, { ...options, parallel: "chunks" }),
+    );
+    const setup2 = await bestOf(1, () =>
+      core.kmeansParallel(pool, kmX, kmK, { ...options, maxIter: 1, parallel: "chunks" }),
+    );
+    keepBest(stKm, `${algorithm}/2`, {
+      algorithm,
+      threads: 2,
+      seconds: two.seconds,
+      setupSeconds: setup2.seconds,
+      ...pick(two.out),
+    });
+  }
+}
+const sk = { version: skVersion, numpy: skNumpy, kmeans: [...skKm.values()] };
+const strataKm = [...stKm.values()];
+
+log("scikit-learn k sweep and DBSCAN ...");
+Object.assign(
+  sk,
+  sklearn([
+    {
+      id: "sweep",
+      kind: "sweep",
+      file: sweepFile,
+      n: sweepX.n,
+      d: sweepX.d,
+      kMin: 2,
+      kMax: 10,
+      sampleSize: 10_000,
+      nInit: 10,
+      repeats: 1,
+    },
+    {
+      id: "dbscan",
+      kind: "dbscan",
+      file: dbFile,
+      n: dbX.n,
+      d: 2,
+      eps: dbEps,
+      minSamples: dbMinSamples,
+      repeats,
+    },
+  ]),
+);
+const skMemory = sklearn([
+  { id: "memory", kind: "memory", n: sizes.memoryN, d: 16, k: 8, max_iter: 50 },
+]).memory;
+
+log("strata k sweep ...");
+const sweepOptions = { kMin: 2, kMax: 10, seed: 0, nInit: 10, silhouetteSampleSize: 10_000 };
+const hasSweepK = typeof core.sweepK === "function";
+function sweepInline() {
+  if (hasSweepK) return core.sweepK(sweepX, sweepOptions);
+  const rows = [];
+  for (let k = 2; k <= 10; k++) {
+    const r = core.kmeans(sweepX, k, { seed: 0, nInit: 10 });
+    rows.push({
+      k,
+      inertia: r.inertia,
+      silhouette: core.silhouette(sweepX, r.labels, { sampleSize: 10_000, seed: 0 }),
+      calinskiHarabasz: core.calinskiHarabasz(sweepX, r.labels),
+      daviesBouldin: core.daviesBouldin(sweepX, r.labels),
+    });
+  }
+  return rows;
+}
+const sweepOne = await bestOf(1, () => sweepInline());
+const sweepTwo = await bestOf(1, () => core.sweepKParallel(pool, sweepX, sweepOptions));
+const chosen = typeof core.chooseK === "function" ? core.chooseK(sweepOne.out) : undefined;
+await pool.destroy();
+
+log("strata dbscan ...");
+const hasDbscan = typeof core.dbscan === "function";
+const strataDb = hasDbscan
+  ? await bestOf(repeats, () => core.dbscan(dbX, { eps: dbEps, minSamples: dbMinSamples }))
+  : undefined;
+
+log("strata memory ...");
+const memChild = spawnSync(process.execPath, [
+  path.join(here, "memory-child.mjs"),
+  String(sizes.memoryN),
+  "16",
+  "8",
+  "50",
+]);
+if (memChild.status !== 0) throw new Error(`memory child failed: ${memChild.stderr}`);
+const strataMem = JSON.parse(memChild.stdout.toString());
+rmSync(tmp, { recursive: true, force: true });
+
+// ---- report -------------------------------------------------------------------------------
+const f = (v, digits = 1) => v.toFixed(digits);
+const perIter = (r) => (1000 * r.seconds) / r.iterations;
+const marginal = (r) => (1000 * (r.seconds - r.setupSeconds)) / Math.max(1, r.iterations - 1);
+const skLloyd = (t) => sk.kmeans.find((r) => r.algorithm === "lloyd" && r.threads === t);
+const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+const date = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+const rawMb = (sizes.memoryN * 16 * 8) / 1024 / 1024;
+const memLimit = 1.5 * rawMb + 200;
+
+const kmRows = [
+  ...sk.kmeans.map((r) => ({ who: `scikit-learn ${sk.version} ${r.algorithm}`, ...r })),
+  ...strataKm.map((r) => ({ who: `Strata ${r.algorithm}`, ...r })),
+].map(
+  (r) =>
+    `| ${r.who} | ${r.threads} | ${f(r.seconds, 2)} | ${r.iterations} | ${f(perIter(r))} | ${f(marginal(r))} | ${f(perIter(r) / perIter(skLloyd(r.threads)), 2)} | ${r.inertia.toFixed(1)} |`,
+);
+
+const strataSweepRows = sweepOne.out;
+const sweepTable = strataSweepRows.map((r) => {
+  const s = sk.sweep.rows.find((q) => q.k === r.k);
+  return `| ${r.k} | ${r.inertia.toFixed(0)} / ${s.inertia.toFixed(0)} | ${r.silhouette.toFixed(4)} / ${s.silhouette.toFixed(4)} | ${r.calinskiHarabasz.toFixed(0)} / ${s.calinskiHarabasz.toFixed(0)} | ${r.daviesBouldin.toFixed(3)} / ${s.daviesBouldin.toFixed(3)} |`;
+});
+
+const best = (t) => Math.min(...strataKm.filter((r) => r.threads === t).map(perIter));
+const md = `# packages/core benchmarks
+
+Written by \`pnpm bench\` (bench/run.mjs) on ${date}${quick ? " (--quick: reduced sizes, not the issue's cases)" : ""}.
+Machine: ${cpu}, ${os.cpus().length} cores, ${f(os.totalmem() / 1024 ** 3, 0)} GiB, Node.js ${process.version},
+scikit-learn ${sk.version} (numpy ${sk.numpy}) on /usr/bin/python3. Both sides run in the same
+invocation on the same generated data; times are wall clock, best of ${repeats}. The machine is
+shared: the load average when this ran was ${os
+  .loadavg()
+  .map((v) => f(v, 2))
+  .join(", ")}, so compare the ratios,
+not the absolute figures, with PERFORMANCE.md.
+
+## k-means, ${kmX.n.toLocaleString("en")} x 8 standard normal, k = 8, ${kmMaxIter} iterations, tol 0
+
+Both sides start from the same k-means++ centroids (given as \`init\`, one run), so they do the
+same iterations and reach the same inertia. "per iter" is fit wall time / iterations (set-up
+included); "marginal" subtracts a 1-iteration fit, leaving the cost of one more iteration.
+Ratio = per-iteration time / scikit-learn lloyd's with the same thread count.
+
+| implementation | threads | fit s | iterations | per iter ms | marginal ms | ratio vs sklearn lloyd | inertia |
+|---|---|---|---|---|---|---|---|
+${kmRows.join("\n")}
+
+Strata's best per-iteration time: ${f(best(1))} ms on one thread (${f(best(1) / perIter(skLloyd(1)), 2)} x scikit-learn lloyd),
+${f(best(2))} ms on two (${f(best(2) / perIter(skLloyd(2)), 2)} x). The hardware floor (PERFORMANCE.md) for a full Lloyd
+pass is about 4 ms on one core and 2.4 ms on two.
+
+Where the time goes: Strata's Lloyd pass is plain scalar JavaScript (V8 emits no SIMD for it):
+64 multiply-adds per row with a bounds-checked load each, so it is bound by instructions, not
+memory, at roughly 20x the floor. Hamerly's bounds make most later iterations skip the distance
+loop entirely (one read of the row's label and two bounds instead of 64 bytes of row and 64
+multiply-adds), which is what brings the per-iteration figure under scikit-learn's. The first
+iterations, while centroids still move a lot, cost a full pass each. Two threads split the rows
+in fixed chunks over a Piscina pool (SharedArrayBuffer, no copies); the gain is below 2x
+because each iteration is a round trip to the workers and the main thread combines the partial
+sums.
+
+## Choosing k: k = 2..10 on ${sweepX.n.toLocaleString("en")} x 8, silhouette on a 10,000-row sample
+
+Each k: k-means with 10 restarts (both sides' default), silhouette on a seeded 10,000-row
+sample, Calinski-Harabasz and Davies-Bouldin on all rows.
+
+| implementation | seconds |
+|---|---|
+| scikit-learn ${sk.version} (loop over k, 2 BLAS/OpenMP threads) | ${f(sk.sweep.seconds, 2)} |
+| Strata ${hasSweepK ? "sweepK" : "kmeans + metrics loop"}, 1 thread | ${f(sweepOne.seconds, 2)} |
+| Strata sweepKParallel, Piscina 2 threads | ${f(sweepTwo.seconds, 2)} |
+
+Ratio (Strata 1 thread / scikit-learn): ${f(sweepOne.seconds / sk.sweep.seconds, 2)}; with 2 threads: ${f(sweepTwo.seconds / sk.sweep.seconds, 2)}. Target: under 10 s.
+${chosen === undefined ? "" : `\nchooseK picked k = ${chosen.k}: ${chosen.reason}\n`}
+Per k, Strata / scikit-learn (standard normal data has no true clusters, so the indices are flat):
+
+| k | inertia | silhouette | Calinski-Harabasz | Davies-Bouldin |
+|---|---|---|---|---|
+${sweepTable.join("\n")}
+
+## DBSCAN, ${dbX.n.toLocaleString("en")} x 2 (10 blobs + 5% noise), eps = ${dbEps}, minSamples = ${dbMinSamples}
+
+${
+  strataDb === undefined
+    ? `scikit-learn: ${f(sk.dbscan.seconds * 1000, 0)} ms (${sk.dbscan.clusters} clusters, ${sk.dbscan.noise} noise). Strata's dbscan was not in the build when this ran: skipped.`
+    : `| implementation | ms | clusters | noise |
+|---|---|---|---|
+| scikit-learn ${sk.version} | ${f(sk.dbscan.seconds * 1000, 1)} | ${sk.dbscan.clusters} | ${sk.dbscan.noise} |
+| Strata dbscan | ${f(strataDb.seconds * 1000, 1)} | ${strataDb.out.nClusters} | ${strataDb.out.noise} |
+
+Ratio (Strata / scikit-learn): ${f(strataDb.seconds / sk.dbscan.seconds, 3)}. Floor (PERFORMANCE.md): about 1 ms.`
+}
+
+## Peak memory, k-means on ${sizes.memoryN.toLocaleString("en")} x 16
+
+A fresh process generates the data and fits once (nInit 1, up to 50 iterations, ${strataMem.algorithm});
+peak RSS from the OS. Raw data: ${f(rawMb, 0)} MB; limit 1.5 x raw + 200 MB = ${f(memLimit, 0)} MB.
+
+| implementation | peak RSS MB | within limit |
+|---|---|---|
+| Strata (Node.js process, data generated in it) | ${f(strataMem.maxRssMb, 0)} | ${strataMem.maxRssMb <= memLimit ? "yes" : "no"} |
+| scikit-learn ${sk.version} (Python process, data generated in it) | ${f(skMemory.maxRssMb, 0)} | ${skMemory.maxRssMb <= memLimit ? "yes" : "no"} |
+
+Strata holds the data once plus, per row, a label (4 bytes) and Hamerly's two bounds (16 bytes).
+`;
+
+writeFileSync(path.join(here, "..", "BENCHMARKS.md"), md);
+process.stdout.write(md);
