@@ -8,10 +8,10 @@ const { version } = JSON.parse(readFileSync(new URL("./package.json", import.met
 const config: NextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
-  // The database layer stays outside the bundle: PGlite ships WASM and data files it loads by path,
-  // Piscina spawns worker files by path, and one PGlite instance must be shared through globalThis
-  // by instrumentation and route handlers, which only works when Node loads these modules itself.
-  serverExternalPackages: ["@strata/db", "@strata/api", "@strata/auth"],
+  // Our own @strata/* packages are loaded by Node at run time (src/server/modules.ts), and so are
+  // these: PGlite ships WASM and data files it loads by path, Piscina spawns worker files by path,
+  // and tRPC's server must be one copy shared with @strata/api.
+  serverExternalPackages: ["@electric-sql/pglite", "pg", "pg-boss", "piscina", "@trpc/server"],
   env: { STRATA_VERSION: version },
 };
 

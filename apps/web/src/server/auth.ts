@@ -1,19 +1,18 @@
 import "server-only";
-import { createAuthOptions, resolveAuthSecret } from "@strata/auth";
-import { readDbEnv } from "@strata/db";
 import type { AuthOptions } from "next-auth";
 import { getServerSession } from "next-auth";
 import { cache } from "react";
 import { ensureAuthUrl } from "@/env";
 import { getReadyDatabase } from "./database";
+import { auth, db } from "./modules";
 
 const shared = globalThis as { __strataAuthOptions?: Promise<AuthOptions> };
 
 export function getAuthOptions(): Promise<AuthOptions> {
   shared.__strataAuthOptions ??= (async () => {
     ensureAuthUrl();
-    const secret = await resolveAuthSecret(readDbEnv().STRATA_DATA_DIR);
-    return createAuthOptions({ getDatabase: getReadyDatabase, secret });
+    const secret = auth.resolveAuthSecret(db.readDbEnv().STRATA_DATA_DIR);
+    return auth.createAuthOptions({ getDatabase: getReadyDatabase, secret });
   })();
   return shared.__strataAuthOptions;
 }
@@ -31,3 +30,8 @@ export const getSessionUser = cache(async (): Promise<SessionUser | null> => {
   if (!user?.id) return null;
   return { id: user.id, email: user.email ?? "", name: user.name ?? "" };
 });
+
+/** The client's address for rate limiting, as reported by a proxy in front of us. */
+export function clientIp(headers: Headers): string | undefined {
+  return auth.clientIp(headers);
+}

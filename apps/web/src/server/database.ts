@@ -1,5 +1,6 @@
 import "server-only";
-import { type Database, getDatabase, migrate } from "@strata/db";
+import type { Database } from "@strata/db";
+import { db } from "./modules";
 
 const shared = globalThis as { __strataWebReady?: Promise<Database> };
 
@@ -11,8 +12,8 @@ const shared = globalThis as { __strataWebReady?: Promise<Database> };
 export function getReadyDatabase(): Promise<Database> {
   if (!shared.__strataWebReady) {
     const opening = (async () => {
-      const database = await getDatabase();
-      await migrate(database);
+      const database = await db.getDatabase();
+      await db.migrate(database);
       return database;
     })();
     shared.__strataWebReady = opening;

@@ -1,15 +1,26 @@
 import "server-only";
+import type { Role } from "@strata/auth";
 import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { trpcErrorCode } from "@/lib/errors";
 import { getCaller } from "@/trpc/server";
 import { getSessionUser, type SessionUser } from "./auth";
+import { auth } from "./modules";
 
 export interface CurrentWorkspace {
   id: string;
   slug: string;
   name: string;
-  role: string;
+  role: Role;
+}
+
+/** What the caller's role allows in the UI. The api checks every call again; this only shapes the page. */
+export interface WorkspaceAccess {
+  canEdit: boolean;
+  isAdmin: boolean;
+  isOwner: boolean;
+  /** Roles this member may hand out (invite with, or change someone to): owners alone grant owner. */
+  grantableRoles: Role[];
 }
 
 /**
@@ -17,17 +28,28 @@ export interface CurrentWorkspace {
  * sign-in; a workspace the user is not a member of is a 404, exactly like one that does not exist.
  */
 export const requireWorkspace = cache(
-  async (slug: string): Promise<{ user: SessionUser; workspace: CurrentWorkspace }> => {
+  async (
+    slug: string,
+  ): Promise<{ user: SessionUser; workspace: CurrentWorkspace; access: WorkspaceAccess }> => {
     const user = await getSessionUser();
     if (!user) redirect(`/sign-in?callbackUrl=${encodeURIComponent(`/${slug}`)}`);
     const caller = await getCaller();
+    let workspace: CurrentWorkspace;
     try {
-      const workspace = await caller.tenant.get({ workspace: slug });
-      return { user, workspace };
+      workspace = await caller.tenant.get({ workspace: slug });
     } catch (error) {
       const code = trpcErrorCode(error);
       if (code === "NOT_FOUND" || code === "BAD_REQUEST") notFound();
       throw error;
     }
+    const isOwner = workspace.role === "owner";
+    const access: WorkspaceAccess = {
+      canEdit: auth.hasRole(workspace.role, "editor"),
+      isAdmin: auth.hasRole(workspace.role, "admin"),
+      isOwner,
+      // Highest first, as a person reads a role menu.
+      grantableRoles: [...auth.ROLES].filter((role) => role !== "owner" || isOwner).reverse(),
+    };
+    return { user, workspace, access };
   },
 );

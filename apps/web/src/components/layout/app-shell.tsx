@@ -26,7 +26,7 @@ export function AppShell({
       >
         Skip to content
       </a>
-      <aside className="flex flex-col border-b border-slate-200 bg-white lg:sticky lg:top-0 lg:h-screen lg:w-64 lg:shrink-0 lg:border-b-0 lg:border-r">
+      <aside className="flex flex-col border-b border-slate-200 bg-white lg:sticky lg:top-0 lg:h-screen lg:w-72 lg:shrink-0 lg:border-b-0 lg:border-r">
         <div className="flex items-center justify-between gap-3 px-4 pt-4 lg:block">
           <Link href="/" aria-label="Strata home" className="inline-flex lg:mb-4">
             <Logo />

@@ -81,14 +81,17 @@ export function InvitationList({ workspace }: { workspace: string }) {
                     <span className="block text-xs text-slate-500">by {invitation.createdByEmail}</span>
                   ) : null}
                 </Td>
-                <Td className="whitespace-nowrap" title={formatDateTime(invitation.expiresAt)}>
+                <Td
+                  className="whitespace-nowrap"
+                  title={formatDateTime(invitation.expiresAt)}
+                  suppressHydrationWarning
+                >
                   {formatExpiry(invitation.expiresAt)}
                 </Td>
                 <Td className="text-right">
                   <Button
-                    variant="ghost"
+                    variant="danger-ghost"
                     size="sm"
-                    className="text-red-700 hover:bg-red-50"
                     onClick={() => setRevoking(invitation)}
                     aria-label={`Revoke ${roleLabel(invitation.role).toLowerCase()} invitation expiring ${formatDateTime(invitation.expiresAt)}`}
                   >

@@ -145,9 +145,8 @@ export function MemberTable({
                   <Td className="text-right">
                     {isLockedOwner ? null : (
                       <Button
-                        variant="ghost"
+                        variant="danger-ghost"
                         size="sm"
-                        className="text-red-700 hover:bg-red-50"
                         onClick={() => setRemoving(member)}
                         aria-label={isSelf ? "Leave workspace" : `Remove ${displayName}`}
                       >

@@ -3,7 +3,7 @@ import type { ComponentProps } from "react";
 import { cn } from "@/lib/cn";
 import { Spinner } from "./spinner";
 
-type Variant = "primary" | "secondary" | "ghost" | "danger";
+type Variant = "primary" | "secondary" | "ghost" | "danger" | "danger-ghost";
 type Size = "sm" | "md";
 
 const BASE =
@@ -14,6 +14,7 @@ const VARIANTS: Record<Variant, string> = {
   secondary: "border border-slate-300 bg-white text-slate-800 shadow-sm hover:bg-slate-50",
   ghost: "text-slate-700 hover:bg-slate-100",
   danger: "bg-red-600 text-white shadow-sm hover:bg-red-700",
+  "danger-ghost": "text-red-700 hover:bg-red-50",
 };
 const SIZES: Record<Size, string> = {
   sm: "h-8 px-3 text-sm",

@@ -1,4 +1,3 @@
-import { hasRole, type Role } from "@strata/auth";
 import type { Metadata } from "next";
 import { EmptyState } from "@/components/ui/empty-state";
 import { DatabaseIcon } from "@/components/ui/icons";
@@ -8,8 +7,8 @@ import { requireWorkspace } from "@/server/workspace";
 export const metadata: Metadata = { title: "Data" };
 
 export default async function DataPage({ params }: { params: Promise<{ workspace: string }> }) {
-  const { workspace } = await requireWorkspace((await params).workspace);
-  const canEdit = hasRole(workspace.role as Role, "editor");
+  const { access } = await requireWorkspace((await params).workspace);
+  const { canEdit } = access;
   return (
     <>
       <PageHeader
@@ -23,8 +22,8 @@ export default async function DataPage({ params }: { params: Promise<{ workspace
         </p>
         <p>
           {canEdit
-            ? "Imports open here as soon as the importer is switched on for this workspace; Strata then profiles every column and computes each customer's features."
-            : "Your role can view data but not import it: ask an editor or admin of this workspace to import the first files."}
+            ? "Uploading, column mapping and a validation report arrive on this page with the importer. Once your files are in, Strata profiles every column and computes each customer's features."
+            : "Your role can look at data but not import it: ask an editor or admin of this workspace to import the first files."}
         </p>
       </EmptyState>
     </>

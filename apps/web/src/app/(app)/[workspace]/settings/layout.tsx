@@ -1,4 +1,3 @@
-import { hasRole, type Role } from "@strata/auth";
 import type { ReactNode } from "react";
 import { SettingsTabs } from "@/components/settings/settings-tabs";
 import { PageHeader } from "@/components/ui/page-header";
@@ -11,11 +10,11 @@ export default async function SettingsLayout({
   children: ReactNode;
   params: Promise<{ workspace: string }>;
 }) {
-  const { workspace } = await requireWorkspace((await params).workspace);
+  const { workspace, access } = await requireWorkspace((await params).workspace);
   return (
     <>
       <PageHeader title="Settings" description={`Workspace settings for ${workspace.name}.`} />
-      <SettingsTabs workspace={workspace.slug} isAdmin={hasRole(workspace.role as Role, "admin")} />
+      <SettingsTabs workspace={workspace.slug} isAdmin={access.isAdmin} />
       <div className="mt-6">{children}</div>
     </>
   );

@@ -1,4 +1,3 @@
-import { hasRole, type Role } from "@strata/auth";
 import type { Metadata } from "next";
 import { AdminRequired } from "@/components/settings/admin-required";
 import { AuditLog } from "@/components/settings/audit-log";
@@ -7,9 +6,9 @@ import { requireWorkspace } from "@/server/workspace";
 export const metadata: Metadata = { title: "Audit log" };
 
 export default async function AuditPage({ params }: { params: Promise<{ workspace: string }> }) {
-  const { workspace } = await requireWorkspace((await params).workspace);
-  const role = workspace.role as Role;
-  if (!hasRole(role, "admin"))
-    return <AdminRequired workspace={workspace} role={role} section="The audit log" />;
+  const { workspace, access } = await requireWorkspace((await params).workspace);
+  if (!access.isAdmin) {
+    return <AdminRequired workspace={workspace} role={workspace.role} section="The audit log" />;
+  }
   return <AuditLog workspace={workspace.slug} />;
 }
