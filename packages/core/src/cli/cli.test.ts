@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fromRows } from "../matrix/matrix.js";
+import { assign, parseModel } from "../model/model.js";
 
 const packageDir = fileURLToPath(new URL("../../", import.meta.url));
 const cli = join(packageDir, "dist/cli/main.js");
@@ -89,6 +91,33 @@ describe("strata segment", () => {
     // rows cycle through the three groups: every third row shares a label
     for (let i = 3; i < 12; i++) expect(labels[i]).toBe(labels[i - 3]);
     expect(new Set(labels).size).toBe(3);
+  });
+
+  it("writes a model that assigns the same rows to the same segments", () => {
+    const input = file("model.csv", customersCsv);
+    const out = join(dir, "model-labels.csv");
+    const modelFile = join(dir, "model.json");
+    for (const algorithm of ["kmeans", "gmm"]) {
+      const r = run([
+        "segment",
+        "--input",
+        input,
+        "--k",
+        "3",
+        "--algorithm",
+        algorithm,
+        "--out",
+        out,
+        "--model",
+        modelFile,
+      ]);
+      expect(r.code).toBe(0);
+      const model = parseModel(readFileSync(modelFile, "utf8"));
+      expect(model.kind).toBe(algorithm === "kmeans" ? "centroids" : "mixture");
+      expect(model.features).toEqual(["visits", "spend"]);
+      const labels = readFileSync(out, "utf8").trim().split("\n").map(Number);
+      expect(Array.from(assign(model, fromRows(rows)).labels)).toEqual(labels);
+    }
   });
 
   it("sweeps k and chooses it, reporting every k's metrics", () => {

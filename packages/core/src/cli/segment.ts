@@ -1,12 +1,13 @@
 import { dbscan } from "../cluster/dbscan/dbscan.js";
 import { suggestEps } from "../cluster/dbscan/suggest-eps.js";
-import { gaussianMixture } from "../cluster/gmm/gmm.js";
+import { type GaussianMixtureResult, gaussianMixture } from "../cluster/gmm/gmm.js";
 import { cutToK, hierarchical } from "../cluster/hierarchical/hierarchical.js";
 import { kmeans } from "../cluster/kmeans/kmeans.js";
 import { miniBatchKMeans } from "../cluster/kmeans/mini-batch.js";
 import type { Matrix } from "../matrix/matrix.js";
 import { calinskiHarabasz, daviesBouldin } from "../metrics/cluster-indices.js";
 import { silhouette } from "../metrics/silhouette.js";
+import { createCentroidModel, createMixtureModel, modelToJson } from "../model/model.js";
 import type { Executor } from "../parallel/executor.js";
 import { createInlineExecutor } from "../parallel/inline.js";
 import { kmeansParallel } from "../parallel/kmeans-parallel.js";
@@ -46,6 +47,7 @@ const FLAGS = {
   seed: "string",
   threads: "string",
   out: "string",
+  model: "string",
   "batch-size": "string",
   covariance: "string",
 } as const;
@@ -209,6 +211,7 @@ interface Fit {
   k: number;
   iterations: number | null;
   modelSelection: ModelSelectionEntry[] | null;
+  mixture?: GaussianMixtureResult;
 }
 
 /** `strata segment`: clusters the rows of a CSV and prints one JSON summary. */
@@ -356,22 +359,32 @@ export async function runSegment(argv: ReadonlyArray<string>): Promise<SegmentOu
       };
       if (kFixed !== undefined) {
         const result = gaussianMixture(x, kFixed, gmmOptions);
-        fit = { labels: result.labels, k: kFixed, iterations: result.iterations, modelSelection: null };
+        fit = {
+          labels: result.labels,
+          k: kFixed,
+          iterations: result.iterations,
+          modelSelection: null,
+          mixture: result,
+        };
       } else {
         // A mixture's own yardstick picks k: the lowest BIC (the table still shows every metric).
         const upper = Math.min(kMax, raw.n - 1);
         if (upper < kMin)
           throw new CliError(`strata segment: ${file} has too few rows (${raw.n}) to choose k`, 1);
-        let best: { k: number; bic: number; labels: Int32Array; iterations: number } | undefined;
+        let best: GaussianMixtureResult | undefined;
         const modelSelection: ModelSelectionEntry[] = [];
         for (let kk = kMin; kk <= upper; kk++) {
           const result = gaussianMixture(x, kk, gmmOptions);
           modelSelection.push(scoreLabels(x, result.labels, kk, seed));
-          if (!best || result.bic < best.bic) {
-            best = { k: kk, bic: result.bic, labels: result.labels, iterations: result.iterations };
-          }
+          if (!best || result.bic < best.bic) best = result;
         }
-        fit = { labels: best!.labels, k: best!.k, iterations: best!.iterations, modelSelection };
+        fit = {
+          labels: best!.labels,
+          k: best!.k,
+          iterations: best!.iterations,
+          modelSelection,
+          mixture: best!,
+        };
       }
     }
   } finally {
@@ -388,6 +401,21 @@ export async function runSegment(argv: ReadonlyArray<string>): Promise<SegmentOu
   const original = inverseScaler({ data: centroids, n: k, d: raw.d }, scaler);
   const out = flags.get("out");
   if (out) await writeTextFile(out, `${Array.from(labels).join("\n")}\n`);
+  const modelFile = flags.get("model");
+  if (modelFile) {
+    const base = { algorithm, features: table.features, scaler };
+    const mixture = fit!.mixture;
+    const model = mixture
+      ? createMixtureModel({
+          ...base,
+          weights: mixture.weights,
+          means: mixture.means,
+          covariances: mixture.covariances,
+          covariance: mixture.covariance,
+        })
+      : createCentroidModel({ ...base, centroids, k });
+    await writeTextFile(modelFile, `${modelToJson(model)}\n`);
+  }
   return {
     algorithm,
     n: raw.n,
