@@ -4,6 +4,7 @@ import { parseCsv } from "./csv.js";
 import { guessMapping } from "./mapping.js";
 import {
   createRowValidator,
+  detectDecimalSeparator,
   type OrderRow,
   parseDecimal,
   type Rejection,
@@ -135,6 +136,15 @@ describe("parseDecimal", () => {
     expect(parseDecimal("2,55", ",")).toBe(2.55);
     for (const bad of ["", "1,234.5", "$3", "0x10", "Infinity", "3 kg", "."])
       expect(parseDecimal(bad)).toBeUndefined();
+  });
+});
+
+describe("detectDecimalSeparator", () => {
+  it("finds decimal commas, points, and files that mix them", () => {
+    expect(detectDecimalSeparator(["2,55", "10", "0,5"])).toEqual({ separator: ",", isMixed: false });
+    expect(detectDecimalSeparator(["2.55", "10", ""])).toEqual({ separator: ".", isMixed: false });
+    expect(detectDecimalSeparator(["1", "2"])).toEqual({ separator: ".", isMixed: false });
+    expect(detectDecimalSeparator(["2.5", "2,5"])).toEqual({ separator: ".", isMixed: true });
   });
 });
 

@@ -97,6 +97,24 @@ function isPlainDecimal(s: string): boolean {
   return digitsSeen > 0;
 }
 
+/**
+ * Which decimal separator numeric sample values use: "," when some values have a decimal
+ * comma and none a decimal point (1,5 / 2,25), else ".". `isMixed` says both were seen.
+ */
+export function detectDecimalSeparator(samples: readonly string[]): {
+  separator: "." | ",";
+  isMixed: boolean;
+} {
+  let points = 0;
+  let commas = 0;
+  for (const raw of samples) {
+    const s = raw.trim();
+    if (s.includes(".") && NUMBER_DOT.test(s)) points++;
+    else if (s.includes(",") && NUMBER_COMMA.test(s)) commas++;
+  }
+  return { separator: commas > 0 && points === 0 ? "," : ".", isMixed: commas > 0 && points > 0 };
+}
+
 function numberReason(value: string, decimalSeparator: "." | ","): string {
   const s = value.trim();
   if (s === "") return "is empty";
