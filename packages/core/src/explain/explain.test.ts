@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fromRows } from "../matrix/matrix.js";
 import { averageRanks, pearsonMatrix, spearmanMatrix } from "./correlation.js";
+import { explainSegments } from "./explain-segments.js";
 import { suggestSegmentName, suggestSegmentNames } from "./naming.js";
 import { profileSegments, type SegmentProfile } from "./profile.js";
 import { formatThreshold, predictTree, surrogateRules } from "./tree.js";
@@ -164,5 +165,33 @@ describe("segment names", () => {
       "High value, frequent (high monetary)",
       "High value, frequent (high frequency)",
     ]);
+  });
+});
+
+describe("explainSegments", () => {
+  it("profiles, names and rules segments of an RFM table in one call", () => {
+    // Segment 0: recent, frequent, big spenders. Segment 1: long gone, rare, small.
+    const rows: number[][] = [];
+    const labels: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      rows.push([5 + (i % 5), 20 + (i % 3), 2000 + 10 * i]);
+      labels.push(0);
+      rows.push([300 + (i % 7), 1 + (i % 2), 50 + i]);
+      labels.push(1);
+    }
+    const out = explainSegments(
+      fromRows(rows),
+      Int32Array.from(labels),
+      ["recency_days", "frequency", "monetary"],
+      {
+        tree: { minLeaf: 2 },
+      },
+    );
+    expect(out.names).toEqual(["High value, frequent", "Lapsed bargain hunters"]);
+    expect(out.rules.fidelity).toBe(100);
+    expect(out.rules.rules[0]![0]!.text).toBe("recency_days <= 154.5");
+    expect(out.profiles.segments[1]!.mean[0]).toBeCloseTo(302.85, 9);
+    expect(out.pearson[1]).toBeLessThan(-0.9);
+    expect(out.spearman.length).toBe(9);
   });
 });
