@@ -199,9 +199,9 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
     controller.signal.throwIfAborted();
 
     // 3. Result and memberships in one transaction (90-100 %).
+    // The heartbeat goes on while saving (a long write must not look like a dead worker); the
+    // result transaction touches the run row only in its last statement.
     progress = { stage: "Saving the segments", percent: 92 };
-    clearInterval(heartbeat);
-    await beating;
     t = Date.now();
     const { output } = result;
     const customerIds = Array.from(output.rows, (r) => matrix.customerIds[r]!);
