@@ -108,6 +108,16 @@ describe("CsvParser", () => {
     expect((error as Error).message).toMatch(/line 3/);
   });
 
+  it("stops at the record length limit instead of reading the whole file into one field", () => {
+    const parser = new CsvParser({ maxRecordLength: 1000 });
+    parser.push('a,b\n1,2\n3,"never closed\n');
+    expect(() => {
+      for (let i = 0; i < 300; i++) parser.push("x,y,z\n");
+    }).toThrow(
+      /line 3: the record is longer than 1000 characters; the quote opened on line 3 is probably never closed/,
+    );
+  });
+
   it("rejects a delimiter that is not one character", () => {
     expect(() => new CsvParser({ delimiter: ";;" })).toThrow(CoreInputError);
     expect(new CsvParser({ delimiter: "\\t" }).delimiter).toBe("\t");

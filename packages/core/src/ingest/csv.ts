@@ -10,7 +10,15 @@ export interface CsvRecord {
 export interface CsvParserOptions {
   /** A single character; auto-detected among `,` `;` tab `|` when not given. */
   delimiter?: string;
+  /**
+   * Longest record accepted, in characters (default 1,048,576). Keeps memory bounded when a
+   * quote is never closed: the parser stops at this size instead of reading the rest of the
+   * file into one field.
+   */
+  maxRecordLength?: number;
 }
+
+const DEFAULT_MAX_RECORD_LENGTH = 1 << 20;
 
 /** Delimiters tried by auto-detection, in order of preference when they score the same. */
 export const CSV_DELIMITERS: readonly string[] = [",", ";", "\t", "|"];
@@ -63,8 +71,10 @@ export class CsvParser {
   private line = 1;
   private recordLine = 1;
   private quoteLine = 1;
+  private readonly maxRecordLength: number;
 
   constructor(options: CsvParserOptions = {}) {
+    this.maxRecordLength = options.maxRecordLength ?? DEFAULT_MAX_RECORD_LENGTH;
     if (options.delimiter !== undefined) {
       const d = options.delimiter === "\\t" ? "\t" : options.delimiter;
       if (d.length !== 1 || d === '"' || d === "\n" || d === "\r") {
@@ -90,10 +100,26 @@ export class CsvParser {
       this.pending = "";
       this.detect(text);
       this.scan(this.stripBom(text), out);
+      this.checkRecordLength();
       return out;
     }
     this.scan(this.isStarted ? chunk : this.stripBom(chunk), out);
+    this.checkRecordLength();
     return out;
+  }
+
+  /** The unfinished record must stay under the limit (checked once per chunk: cheap). */
+  private checkRecordLength(): void {
+    let length = this.field.length;
+    if (length <= this.maxRecordLength && this.fields.length === 0) return;
+    for (const f of this.fields) length += f.length + 1;
+    if (length <= this.maxRecordLength) return;
+    const cause =
+      this.state === QUOTED ? `; the quote opened on line ${this.quoteLine} is probably never closed` : "";
+    throw new IngestError(
+      `line ${this.recordLine}: the record is longer than ${this.maxRecordLength} characters${cause}`,
+      { line: this.state === QUOTED ? this.quoteLine : this.recordLine, column: this.fields.length },
+    );
   }
 
   /** Signals the end of the input; returns the final record, if any. */
