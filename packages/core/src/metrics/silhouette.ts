@@ -1,7 +1,7 @@
 import { CoreInputError } from "../errors.js";
 import type { Matrix } from "../matrix/matrix.js";
 import { createRandom } from "../random/index.js";
-import { sumDistancesKernel } from "./distance-kernels.js";
+import { rowDistancesKernel } from "./distance-kernels.js";
 import { denseLabels } from "./labels.js";
 
 /** Above this many rows `silhouette` scores a seeded random sample unless told otherwise. */
@@ -19,16 +19,34 @@ export interface SilhouetteOptions {
 }
 
 /**
- * Labels and rows prepared for the silhouette kernel: noise rows (label < 0) removed, labels
- * renumbered 0..k-1. `rows[i]` is the caller's row index of compacted row i.
+ * One labelling as the kernel reads it: dense labels 0..k-1, cluster sizes, and the rows
+ * sorted by label (`order`, cluster c at bounds[c] .. bounds[c + 1], row order kept inside a
+ * cluster so sums run in the same order as scikit-learn's bincount).
  */
+interface Labelling {
+  readonly labels: Int32Array;
+  readonly k: number;
+  readonly sizes: Int32Array;
+  readonly order: Int32Array;
+  readonly bounds: Int32Array;
+}
+
+function labelling(labels: Int32Array, k: number, sizes: Int32Array): Labelling {
+  const n = labels.length;
+  const bounds = new Int32Array(k + 1);
+  for (let c = 0; c < k; c++) bounds[c + 1] = bounds[c]! + sizes[c]!;
+  const fill = bounds.slice(0, k);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[fill[labels[i]!]!++] = i;
+  return { labels, k, sizes, order, bounds };
+}
+
+/** Rows with noise (label < 0) removed; `rows[i]` is the caller's row of compacted row i. */
 interface Prepared {
   readonly data: Float64Array;
   readonly n: number;
   readonly d: number;
-  readonly labels: Int32Array;
-  readonly k: number;
-  readonly sizes: Int32Array;
+  readonly labelling: Labelling;
   readonly rows: Int32Array | undefined;
 }
 
@@ -39,9 +57,7 @@ function prepare(x: Matrix, labels: ArrayLike<number>): Prepared {
       data: x.data,
       n: x.n,
       d: x.d,
-      labels: dense.labels,
-      k: dense.k,
-      sizes: dense.sizes,
+      labelling: labelling(dense.labels, dense.k, dense.sizes),
       rows: undefined,
     };
   }
@@ -59,7 +75,7 @@ function prepare(x: Matrix, labels: ArrayLike<number>): Prepared {
     rows[c] = i;
     c++;
   }
-  return { data, n: m, d, labels: compact, k: dense.k, sizes: dense.sizes, rows };
+  return { data, n: m, d, labelling: labelling(compact, dense.k, dense.sizes), rows };
 }
 
 function checkClusterCount(k: number, n: number): void {
@@ -71,20 +87,65 @@ function checkClusterCount(k: number, n: number): void {
   }
 }
 
+const BLOCK = 4;
+
 /**
- * The silhouette kernel: for rows [start, end) of the prepared data, the mean distance to
- * every cluster, then s = (b - a) / max(a, b). Distances are computed directly as
- * sqrt(sum (x_i - x_j)^2), which is both exact for near-duplicate rows (the norm expansion
- * loses digits there) and as cheap as the expansion for the small d customer data has.
+ * The silhouette kernel. For rows [start, end), four at a time: the distances from each of
+ * the four rows to every row (one pass over the data), then for every labelling the sum of
+ * those distances per cluster, walking the rows in cluster order so each sum is a plain
+ * accumulation (four independent ones, sharing the index loads) rather than a scattered add,
+ * then s = (b - a) / max(a, b). One distance pass serves any number of labellings, which is
+ * what makes a k sweep's silhouettes cheap. `out[l][i - start]` receives row i's value for
+ * labelling l.
  */
-function kernel(p: Prepared, start: number, end: number, out: Float64Array, outOffset: number): void {
-  const { data, n, d, labels, k, sizes } = p;
-  const sumDistances = sumDistancesKernel(d);
-  const sums = new Float64Array(k);
-  for (let i = start; i < end; i++) {
-    sums.fill(0);
-    sumDistances(data, labels, 1, n, i * d, sums);
-    out[outOffset + i - start] = score(sums, 0, sizes, labels[i]!, k);
+function kernel(
+  data: Float64Array,
+  n: number,
+  d: number,
+  labellings: ReadonlyArray<Labelling>,
+  start: number,
+  end: number,
+  out: ReadonlyArray<Float64Array>,
+): void {
+  const rowDistances = rowDistancesKernel(d);
+  const d0 = new Float64Array(n);
+  const d1 = new Float64Array(n);
+  const d2 = new Float64Array(n);
+  const d3 = new Float64Array(n);
+  let maxK = 0;
+  for (const l of labellings) maxK = Math.max(maxK, l.k);
+  const sums = new Float64Array(BLOCK * maxK);
+  for (let i0 = start; i0 < end; i0 += BLOCK) {
+    const rows = Math.min(BLOCK, end - i0);
+    rowDistances(data, n, i0 * d, d0);
+    // Spare slots of a short last block repeat the first row; their results are not stored.
+    rowDistances(data, n, (rows > 1 ? i0 + 1 : i0) * d, d1);
+    rowDistances(data, n, (rows > 2 ? i0 + 2 : i0) * d, d2);
+    rowDistances(data, n, (rows > 3 ? i0 + 3 : i0) * d, d3);
+    for (let l = 0; l < labellings.length; l++) {
+      const { labels, k, sizes, order, bounds } = labellings[l]!;
+      for (let c = 0; c < k; c++) {
+        let a0 = 0;
+        let a1 = 0;
+        let a2 = 0;
+        let a3 = 0;
+        for (let j = bounds[c]!, e = bounds[c + 1]!; j < e; j++) {
+          const q = order[j]!;
+          a0 += d0[q]!;
+          a1 += d1[q]!;
+          a2 += d2[q]!;
+          a3 += d3[q]!;
+        }
+        sums[c] = a0;
+        sums[maxK + c] = a1;
+        sums[2 * maxK + c] = a2;
+        sums[3 * maxK + c] = a3;
+      }
+      const target = out[l]!;
+      for (let r = 0; r < rows; r++) {
+        target[i0 + r - start] = score(sums, r * maxK, sizes, labels[i0 + r]!, k);
+      }
+    }
   }
 }
 
@@ -118,20 +179,19 @@ export function silhouetteRange(
     throw new CoreInputError(`row range [${start}, ${end}) is not inside 0..${x.n}`, { field: "range" });
   }
   const p = prepare(x, labels);
-  checkClusterCount(p.k, p.n);
+  checkClusterCount(p.labelling.k, p.n);
   const out = new Float64Array(end - start);
   if (p.rows === undefined) {
-    kernel(p, start, end, out, 0);
+    kernel(p.data, p.n, p.d, [p.labelling], start, end, [out]);
     return out;
   }
   out.fill(Number.NaN);
-  const one = new Float64Array(1);
-  // Compacted rows are in the caller's order, so the ones inside [start, end) are contiguous.
-  let c = lowerBound(p.rows, start);
-  for (; c < p.n && p.rows[c]! < end; c++) {
-    kernel(p, c, c + 1, one, 0);
-    out[p.rows[c]! - start] = one[0]!;
-  }
+  // Compacted rows keep the caller's order, so the ones inside [start, end) are contiguous.
+  const from = lowerBound(p.rows, start);
+  const to = lowerBound(p.rows, end);
+  const values = new Float64Array(to - from);
+  kernel(p.data, p.n, p.d, [p.labelling], from, to, [values]);
+  for (let c = from; c < to; c++) out[p.rows[c]! - start] = values[c - from]!;
   return out;
 }
 
@@ -249,13 +309,7 @@ export function silhouetteScores(
     target = sub.x;
   }
   const n = target.n;
-  const d = target.d;
-  const data = target.data;
-  // Interleaved labels: all[j * m + l] = offset of labelling l + dense label of row j.
-  const all = new Int32Array(n * m);
-  const offsets = new Int32Array(m + 1);
-  const ks = new Int32Array(m);
-  const sizesAll: Int32Array[] = [];
+  const prepared: Labelling[] = [];
   const undefinedScore = new Uint8Array(m);
   for (let l = 0; l < m; l++) {
     const source = labelings[l]!;
@@ -268,20 +322,20 @@ export function silhouetteScores(
     }
     // A labelling with fewer than 2 (or n) clusters among these rows has no silhouette: NaN.
     if (dense.k < 2 || dense.k > n - 1) undefinedScore[l] = 1;
-    ks[l] = dense.k;
-    offsets[l + 1] = offsets[l]! + dense.k;
-    sizesAll.push(dense.sizes);
-    for (let j = 0; j < n; j++) all[j * m + l] = offsets[l]! + dense.labels[j]!;
+    prepared.push(labelling(dense.labels, dense.k, dense.sizes));
   }
-  const sums = new Float64Array(offsets[m]!);
   const totals = new Float64Array(m);
-  const sumDistances = sumDistancesKernel(d);
-  for (let i = 0; i < n; i++) {
-    sums.fill(0);
-    sumDistances(data, all, m, n, i * d, sums);
+  // Blocks of rows bound the scratch memory to m blocks of values.
+  const chunk = 256;
+  const values = Array.from({ length: m }, () => new Float64Array(chunk));
+  for (let start = 0; start < n; start += chunk) {
+    const end = Math.min(n, start + chunk);
+    kernel(target.data, n, target.d, prepared, start, end, values);
     for (let l = 0; l < m; l++) {
-      const offset = offsets[l]!;
-      totals[l]! += score(sums, offset, sizesAll[l]!, all[i * m + l]! - offset, ks[l]!);
+      const v = values[l]!;
+      let s = 0;
+      for (let i = 0; i < end - start; i++) s += v[i]!;
+      totals[l]! += s;
     }
   }
   return Array.from(totals, (t, l) => (undefinedScore[l] === 1 ? Number.NaN : t / n));
