@@ -27,17 +27,17 @@ describe("Piscina executor", () => {
   const faulty = createPiscinaExecutor({
     threads: 1,
     filename: new URL("./fixtures/faulty-task.mjs", import.meta.url).href,
-    resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 },
+    resourceLimits: { maxOldGenerationSizeMb: 24, maxYoungGenerationSizeMb: 4 },
   });
   afterAll(async () => {
     await pool.destroy();
     await faulty.destroy();
   });
-  const x = normals(34_000, 4, 5);
+  const x = normals(34_000, 2, 5); // three chunks of CHUNK_ROWS
 
   for (const parallel of ["restarts", "chunks"] as const) {
     it(`kmeansParallel on worker threads equals kmeans for the same seed (${parallel})`, async () => {
-      const options = { seed: 2, nInit: 2, maxIter: 10 };
+      const options = { seed: 2, nInit: 2, maxIter: 6 };
       const expected = kmeans(x, 4, options);
       const got = await kmeansParallel(pool, x, 4, { ...options, parallel });
       expect(got.inertia).toBe(expected.inertia);

@@ -34,13 +34,13 @@ describe("toShared", () => {
 });
 
 describe("kmeansParallel on the inline executor", () => {
-  const x = normals(34_000, 4, 7); // three chunks of CHUNK_ROWS
+  const x = normals(34_000, 2, 7); // three chunks of CHUNK_ROWS
   const executor = createInlineExecutor();
 
   for (const parallel of ["restarts", "chunks"] as const) {
     for (const algorithm of ["lloyd", "hamerly"] as const) {
       it(`gives exactly kmeans' result for the same seed (${parallel}, ${algorithm})`, async () => {
-        const options = { seed: 3, nInit: 2, algorithm, maxIter: 8 };
+        const options = { seed: 3, nInit: 2, algorithm, maxIter: 6 };
         const expected = kmeans(x, 5, options);
         const got = await kmeansParallel(executor, x, 5, { ...options, parallel });
         expect(got.inertia).toBe(expected.inertia);

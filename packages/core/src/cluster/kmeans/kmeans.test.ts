@@ -110,6 +110,23 @@ describe("kmeans", () => {
     expect(hamerly.inertia).toBeCloseTo(lloyd.inertia, 6);
   });
 
+  it("gives the same clustering through the unrolled d = 8 loop as through the generic one", () => {
+    const x8 = normals(3000, 8, 31);
+    // The same rows with a zero ninth column take the generic path; distances are unchanged.
+    const x9 = { data: new Float64Array(3000 * 9), n: 3000, d: 9 };
+    for (let i = 0; i < 3000; i++) x9.data.set(x8.data.subarray(i * 8, i * 8 + 8), i * 9);
+    const init8 = kmeansPlusPlus(x8, 6, createRandom(4));
+    const init9 = new Float64Array(6 * 9);
+    for (let j = 0; j < 6; j++) init9.set(init8.subarray(j * 8, j * 8 + 8), j * 9);
+    for (const algorithm of ["lloyd", "hamerly"] as const) {
+      const a = kmeans(x8, 6, { init: init8, algorithm, tol: 0 });
+      const b = kmeans(x9, 6, { init: init9, algorithm, tol: 0 });
+      expect(Array.from(a.labels)).toEqual(Array.from(b.labels));
+      expect(a.iterations).toBe(b.iterations);
+      expect(a.inertia).toBeCloseTo(b.inertia, 6);
+    }
+  });
+
   it("keeps labels in [0, k) and centroids k x d", () => {
     const x = normals(700, 8, 2);
     const result = kmeans(x, 7, { seed: 0, nInit: 2 });
