@@ -447,6 +447,14 @@ function anyWithin(
   return false;
 }
 
+/** Above this many candidate pairs, two cells are compared through a KD-tree instead of pair by pair. */
+const PAIR_SCAN_LIMIT = 4096;
+
+/**
+ * Whether some row of [aFrom, aTo) is within eps of some row of [bFrom, bTo). Dense cells are
+ * compared by querying a KD-tree of the larger one, so two crowded cells just over eps apart
+ * cost O(m log m) rather than O(m^2).
+ */
 function anyPairWithin(
   points: Float64Array,
   d: number,
@@ -456,7 +464,15 @@ function anyPairWithin(
   bTo: number,
   eps2: number,
 ): boolean {
-  for (let p = aFrom; p < aTo; p++) if (anyWithin(points, d, p, bFrom, bTo, eps2)) return true;
+  const a = aTo - aFrom;
+  const b = bTo - bFrom;
+  if (a * b <= PAIR_SCAN_LIMIT) {
+    for (let p = aFrom; p < aTo; p++) if (anyWithin(points, d, p, bFrom, bTo, eps2)) return true;
+    return false;
+  }
+  const [small, smallTo, large, largeTo] = a <= b ? [aFrom, aTo, bFrom, bTo] : [bFrom, bTo, aFrom, aTo];
+  const tree = new KdTree({ data: points.subarray(large * d, largeTo * d), n: largeTo - large, d });
+  for (let p = small; p < smallTo; p++) if (tree.countWithin(points, p * d, eps2, 1) > 0) return true;
   return false;
 }
 
