@@ -1,32 +1,51 @@
 #!/usr/bin/env node
+// README's test command: install, lint, build, typecheck, then every suite. Integration
+// suites run on PGlite always and on PostgreSQL too when DATABASE_URL is set. Every step
+// runs even after one fails, so one CI run reports everything that is wrong.
 import { spawnSync } from "node:child_process";
-// README's test command: install, build, lint, typecheck, then every suite. Integration
-// suites run on PGlite always and on PostgreSQL too when DATABASE_URL is set.
 import { existsSync } from "node:fs";
 import { pnpm } from "./pnpm.mjs";
 
 const started = Date.now();
-const step = (name) => console.log(`\n=== ${name} (${Math.round((Date.now() - started) / 1000)}s) ===`);
+const seconds = () => Math.round((Date.now() - started) / 1000);
+const failed = [];
 
-step("install");
-pnpm(["install", "--frozen-lockfile"]);
-step("lint");
-pnpm(["exec", "biome", "ci", "."]);
-step("build");
-pnpm(["exec", "turbo", "run", "build", "--output-logs=errors-only"]);
-step("typecheck");
-pnpm(["exec", "turbo", "run", "typecheck", "--output-logs=errors-only"]);
-step(`unit and integration tests (PGlite${process.env.DATABASE_URL ? " + PostgreSQL" : ""})`);
-pnpm(["exec", "turbo", "run", "test", "--concurrency=1"]);
+function step(name, args) {
+  console.log(`\n=== ${name} (${seconds()}s) ===`);
+  const status = pnpm(args, { allowFailure: true });
+  if (status !== 0) failed.push(name);
+  return status === 0;
+}
 
-if (!existsSync(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium")) {
-  step("installing Debian's Chromium for browser tests");
+if (!step("install", ["install", "--frozen-lockfile"])) process.exit(1);
+step("lint", ["exec", "biome", "ci", "."]);
+if (!step("build", ["exec", "turbo", "run", "build", "--output-logs=errors-only"])) {
+  console.error(`\nBuild failed; nothing else can run. Failed: ${failed.join(", ")}`);
+  process.exit(1);
+}
+step("typecheck", ["exec", "turbo", "run", "typecheck", "--output-logs=errors-only"]);
+step(`unit and integration tests (PGlite${process.env.DATABASE_URL ? " + PostgreSQL" : ""})`, [
+  "exec",
+  "turbo",
+  "run",
+  "test",
+  "--concurrency=1",
+  "--continue",
+]);
+
+const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+if (!existsSync(chromium)) {
+  console.log(`\n=== installing Debian's Chromium for browser tests (${seconds()}s) ===`);
   const apt = (args) => spawnSync("apt-get", args, { stdio: "inherit" }).status;
   if (apt(["update"]) !== 0 || apt(["install", "-y", "chromium"]) !== 0) {
-    console.error("Could not install chromium with apt-get; browser tests need /usr/bin/chromium.");
-    process.exit(1);
+    console.error(`Could not install chromium with apt-get; browser tests need ${chromium}.`);
+    failed.push("chromium install");
   }
 }
-step("browser tests");
-pnpm(["exec", "turbo", "run", "test:e2e", "--concurrency=1"]);
-step(`all tests passed in ${Math.round((Date.now() - started) / 1000)}s`);
+if (existsSync(chromium)) step("browser tests", ["exec", "turbo", "run", "test:e2e", "--concurrency=1", "--continue"]);
+
+if (failed.length > 0) {
+  console.error(`\n${failed.length} step(s) failed after ${seconds()}s: ${failed.join(", ")}`);
+  process.exit(1);
+}
+console.log(`\n=== all tests passed in ${seconds()}s ===`);
