@@ -42,7 +42,8 @@ if (!existsSync(chromium)) {
     failed.push("chromium install");
   }
 }
-if (existsSync(chromium)) step("browser tests", ["exec", "turbo", "run", "test:e2e", "--concurrency=1", "--continue"]);
+if (existsSync(chromium))
+  step("browser tests", ["exec", "turbo", "run", "test:e2e", "--concurrency=1", "--continue"]);
 
 if (failed.length > 0) {
   console.error(`\n${failed.length} step(s) failed after ${seconds()}s: ${failed.join(", ")}`);
