@@ -237,6 +237,19 @@ describe("strata segment", () => {
     expect(json).toMatchObject({ algorithm: "minibatch", d: 1, features: ["spend"], k: 3, sizes: [4, 4, 4] });
   });
 
+  it("clusters log1p of skewed columns and shows centroids back in original units", () => {
+    const input = file("skewed.csv", "spend\n9\n99\n9999\n99999\n");
+    const r = run(["segment", "--input", input, "--k", "2", "--log1p", "spend", "--scale", "none"]);
+    expect(r.code).toBe(0);
+    const centroids = (JSON.parse(r.stdout).centroids as number[][]).map((c) => c[0]!).sort((a, b) => a - b);
+    // the mean of log1p, mapped back: sqrt((1 + 9)(1 + 99)) - 1 and sqrt((1 + 9999)(1 + 99999)) - 1
+    expect(centroids[0]).toBeCloseTo(Math.sqrt(1000) - 1, 9);
+    expect(centroids[1]).toBeCloseTo(Math.sqrt(1e9) - 1, 6);
+    const auto = JSON.parse(run(["segment", "--input", input, "--k", "2", "--log1p", "auto"]).stdout);
+    expect(auto.sizes).toEqual([2, 2]);
+    expect(run(["segment", "--input", input, "--log1p", "visits"]).code).toBe(2);
+  });
+
   it("names the file, line and column of a non-numeric value", () => {
     const input = file("bad-value.csv", "visits,spend\n1,10\n2,20\n3,abc\n4,40\n");
     const r = run(["segment", "--input", input, "--k", "2"]);

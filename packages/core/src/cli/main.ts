@@ -13,7 +13,7 @@ Commands (files only):
           [--k N|auto] [--k-min 2 --k-max 10] [--eps x --min-samples m]
           [--linkage ward|average|complete|single] [--scale zscore|robust|minmax|none]
           [--n-init N] [--max-iter N] [--tol x] [--seed N] [--threads N] [--out labels.csv]
-          [--model model.json] [--covariance full|diag] [--batch-size N]
+          [--model model.json] [--covariance full|diag] [--batch-size N] [--log1p none|auto|a,b]
   rfm     --input <orders.csv> [--out features.csv] [--as-of YYYY-MM-DD]
           [--customer-column C] [--time-column C] [--quantity-column C] [--price-column C]
           [--invoice-column C] [--product-column C] [--category-column C] [--channel-column C]

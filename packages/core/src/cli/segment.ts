@@ -8,19 +8,16 @@ import type { Matrix } from "../matrix/matrix.js";
 import { calinskiHarabasz, daviesBouldin } from "../metrics/cluster-indices.js";
 import { silhouette } from "../metrics/silhouette.js";
 import { createCentroidModel, createMixtureModel, modelToJson } from "../model/model.js";
+import { chooseK } from "../model-selection/choose-k.js";
+import { sweepK } from "../model-selection/sweep.js";
 import type { Executor } from "../parallel/executor.js";
 import { createInlineExecutor } from "../parallel/inline.js";
 import { kmeansParallel } from "../parallel/kmeans-parallel.js";
 import { toShared } from "../parallel/shared.js";
 import type { SweepKInput, SweepKOutput } from "../parallel/tasks.js";
 import { inferColumnType } from "../preprocess/infer.js";
-import {
-  fitScaler,
-  inverseScaler,
-  SCALER_KINDS,
-  type ScalerKind,
-  transformScaler,
-} from "../preprocess/scaler.js";
+import { skewness, toOriginalUnits } from "../preprocess/prepare.js";
+import { fitScaler, SCALER_KINDS, type ScalerKind, transformScaler } from "../preprocess/scaler.js";
 import { parseNumber } from "../preprocess/table.js";
 import { choiceFlag, numberFlag, parseFlags } from "./args.js";
 import { CliError, quote } from "./cli-error.js";
@@ -49,6 +46,7 @@ const FLAGS = {
   out: "string",
   model: "string",
   "batch-size": "string",
+  log1p: "string",
   covariance: "string",
 } as const;
 
@@ -187,11 +185,42 @@ function inertiaOf(x: Matrix, labels: Int32Array, centroids: Float64Array): numb
   return sum;
 }
 
-/** Picks k from a sweep: the best silhouette, the smaller k on a tie. */
+/** Picks k from a sweep by the vote of elbow, silhouette, Calinski-Harabasz and Davies-Bouldin. */
 function chooseFromSweep(sweep: ReadonlyArray<ModelSelectionEntry>): number {
-  let best = sweep[0]!;
-  for (const s of sweep) if (s.silhouette > best.silhouette + 1e-12) best = s;
-  return best.k;
+  return chooseK(sweep).k;
+}
+
+/**
+ * Which columns take log1p before scaling: "none", "auto" (non-negative columns with skewness
+ * above 1, as spend and frequency usually are) or a comma-separated list of columns.
+ */
+function chooseLog1p(file: string, table: Table, option: string): Uint8Array {
+  const { matrix: x, features } = table;
+  const flags = new Uint8Array(x.d);
+  if (option === "none") return flags;
+  const column = (j: number) => Float64Array.from({ length: x.n }, (_, i) => x.data[i * x.d + j]!);
+  const min = (j: number) => column(j).reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
+  if (option === "auto") {
+    for (let j = 0; j < x.d; j++) if (min(j) >= 0 && skewness(column(j)) > 1) flags[j] = 1;
+    return flags;
+  }
+  for (const name of option.split(",").map((c) => c.trim())) {
+    const j = features.indexOf(name);
+    if (j < 0)
+      throw new CliError(`strata segment: --log1p names "${name}", which is not a clustered column`, 2);
+    if (min(j) <= -1)
+      throw new CliError(`${file}, column "${name}": log1p needs values above -1 (found ${min(j)})`);
+    flags[j] = 1;
+  }
+  return flags;
+}
+
+function applyLog1p(x: Matrix, flags: Uint8Array): Matrix {
+  if (!flags.includes(1)) return x;
+  const data = x.data.slice();
+  for (let i = 0; i < x.n; i++)
+    for (let j = 0; j < x.d; j++) if (flags[j]) data[i * x.d + j] = Math.log1p(data[i * x.d + j]!);
+  return { data, n: x.n, d: x.d };
 }
 
 /** Metrics of one candidate k from its labels (algorithms whose sweep is not k-means restarts). */
@@ -249,8 +278,10 @@ export async function runSegment(argv: ReadonlyArray<string>): Promise<SegmentOu
 
   const table = await readTable(file, flags.get("columns"));
   const raw = table.matrix;
-  const scaler = fitScaler(raw, scale);
-  const x = transformScaler(raw, scaler);
+  const log1p = chooseLog1p(file, table, flags.get("log1p") ?? "none");
+  const logged = applyLog1p(raw, log1p);
+  const scaler = fitScaler(logged, scale);
+  const x = transformScaler(logged, scaler);
   const readMs = performance.now() - started;
   if (kFixed !== undefined && kFixed > raw.n) {
     throw new CliError(`strata segment: --k ${kFixed} is more than the ${raw.n} rows in ${file}`, 2);
@@ -284,20 +315,32 @@ export async function runSegment(argv: ReadonlyArray<string>): Promise<SegmentOu
         const upper = Math.min(kMax, raw.n - 1);
         if (upper < kMin)
           throw new CliError(`strata segment: ${file} has too few rows (${raw.n}) to choose k`, 1);
-        const ex = await getExecutor();
-        const shared = toShared(x);
-        const ks = Array.from({ length: upper - kMin + 1 }, (_, i) => kMin + i);
-        const sweep = await Promise.all(
-          ks.map((kk) =>
-            ex.run<SweepKInput, SweepKOutput>("sweep-k", {
-              x: shared,
-              k: kk,
-              options: kmeansOptions,
-              silhouetteSampleSize: SILHOUETTE_SAMPLE,
-              seed,
-            }),
-          ),
-        );
+        let sweep: Array<ModelSelectionEntry & { labels: Int32Array; iterations: number }>;
+        if (threads > 1) {
+          // One k per task on the pool.
+          const ex = await getExecutor();
+          const shared = toShared(x);
+          const ks = Array.from({ length: upper - kMin + 1 }, (_, i) => kMin + i);
+          sweep = await Promise.all(
+            ks.map((kk) =>
+              ex.run<SweepKInput, SweepKOutput>("sweep-k", {
+                x: shared,
+                k: kk,
+                options: kmeansOptions,
+                silhouetteSampleSize: SILHOUETTE_SAMPLE,
+                seed,
+              }),
+            ),
+          );
+        } else {
+          sweep = sweepK(x, {
+            ...kmeansOptions,
+            kMin,
+            kMax: upper,
+            silhouetteSampleSize: SILHOUETTE_SAMPLE,
+            keepFits: true,
+          }).map((row) => ({ ...row, labels: row.fit!.labels }));
+        }
         modelSelection = sweep.map((s) => ({
           k: s.k,
           inertia: s.inertia,
@@ -398,12 +441,12 @@ export async function runSegment(argv: ReadonlyArray<string>): Promise<SegmentOu
   const clustered = raw.n - noise;
   const sil =
     k >= 2 && k < clustered ? silhouette(x, labels, { sampleSize: SILHOUETTE_SAMPLE, seed }) : Number.NaN;
-  const original = inverseScaler({ data: centroids, n: k, d: raw.d }, scaler);
+  const original = toOriginalUnits({ data: centroids, n: k, d: raw.d }, scaler, log1p);
   const out = flags.get("out");
   if (out) await writeTextFile(out, `${Array.from(labels).join("\n")}\n`);
   const modelFile = flags.get("model");
   if (modelFile) {
-    const base = { algorithm, features: table.features, scaler };
+    const base = { algorithm, features: table.features, scaler, log1p };
     const mixture = fit!.mixture;
     const model = mixture
       ? createMixtureModel({

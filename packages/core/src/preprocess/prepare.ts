@@ -93,16 +93,17 @@ interface WorkColumn {
   levels?: string[];
 }
 
-function skewness(values: Float64Array): number {
+/** Sample skewness (Fisher-Pearson, biased: m3 / m2^1.5), 0 for fewer than 3 values or no spread. */
+export function skewness(values: ArrayLike<number>): number {
   const n = values.length;
   if (n < 3) return 0;
   let mean = 0;
-  for (const v of values) mean += v;
+  for (let i = 0; i < n; i++) mean += values[i]!;
   mean /= n;
   let m2 = 0;
   let m3 = 0;
-  for (const v of values) {
-    const diff = v - mean;
+  for (let i = 0; i < n; i++) {
+    const diff = values[i]! - mean;
     m2 += diff * diff;
     m3 += diff * diff * diff;
   }
