@@ -112,6 +112,21 @@ describe("parseXlsx", () => {
     expect(() => parseXlsx(bytes, { sheet: "Orders" })).toThrow(/no worksheet "Orders".*"Readme", "Data"/);
   });
 
+  it("reads cells written with single quotes, spaces around = or without references", () => {
+    const bytes = buildXlsx(
+      [
+        {
+          name: "S",
+          rows: "<row r='1'><c r='A1' t='s'><v>0</v></c><c r = \"B1\" t = \"b\"><v>1</v></c><c><v>3</v></c><c s=\"1\"><v>45292</v></c></row>",
+        },
+      ],
+      { sharedStrings: ["quoted"] },
+    );
+    expect(parseXlsx(bytes, { header: false }).records).toEqual([
+      { line: 1, fields: ["quoted", "TRUE", "3", "2024-01-01"] },
+    ]);
+  });
+
   it("reads dates in the 1904 date system", () => {
     const bytes = buildXlsx([{ name: "S", rows: '<row r="1"><c r="A1" s="1"><v>0</v></c></row>' }], {
       is1904: true,

@@ -417,6 +417,53 @@ class SheetRowReader {
     private readonly is1904: boolean,
   ) {}
 
+  /**
+   * Reads r, t and s of a cell in one pass over its attribute text (the hottest tag of a
+   * sheet); falls back to the scanner's general lookup for unusual quoting.
+   */
+  private readCellAttributes(x: XmlScanner): void {
+    const text = x.attrText();
+    let ref: string | undefined;
+    let type = "n";
+    let style = 0;
+    let i = 0;
+    const n = text.length;
+    let isUnusual = false;
+    while (i < n) {
+      const eq = text.indexOf('="', i);
+      if (eq < 0) {
+        isUnusual = text.indexOf("=", i) >= 0;
+        break;
+      }
+      const close = text.indexOf('"', eq + 2);
+      if (close < 0) {
+        isUnusual = true;
+        break;
+      }
+      let k = i;
+      while (k < eq && text.charCodeAt(k) <= 32) k++;
+      if (eq - k === 1) {
+        const key = text.charCodeAt(k);
+        if (key === 114 /* r */) ref = text.slice(eq + 2, close);
+        else if (key === 116 /* t */) type = text.slice(eq + 2, close);
+        else if (key === 115 /* s */) style = Number(text.slice(eq + 2, close));
+      } else if (text.charCodeAt(eq - 2) === 58 /* prefix: */ || text.charCodeAt(k) === 39) {
+        isUnusual = true;
+      }
+      i = close + 1;
+    }
+    if (isUnusual || text.indexOf("'") >= 0) {
+      ref = x.attr("r");
+      type = x.attr("t") ?? "n";
+      style = Number(x.attr("s") ?? 0);
+    }
+    this.cellRef = ref ?? "";
+    const at = ref === undefined ? -1 : columnIndex(ref);
+    this.col = at >= 0 ? at : this.col + 1;
+    this.type = type;
+    this.style = Number.isFinite(style) ? style : 0;
+  }
+
   feed(x: XmlScanner, rows: CsvRecord[]): void {
     for (let t = x.next(); t !== XML_END; t = x.next()) {
       if (t === XML_TEXT) {
@@ -426,12 +473,7 @@ class SheetRowReader {
       const name = x.name;
       if (t === XML_OPEN) {
         if (name === "c") {
-          const r = x.attr("r");
-          this.cellRef = r ?? "";
-          const at = r === undefined ? -1 : columnIndex(r);
-          this.col = at >= 0 ? at : this.col + 1;
-          this.type = x.attr("t") ?? "n";
-          this.style = Number(x.attr("s") ?? 0);
+          this.readCellAttributes(x);
           this.value = "";
           if (x.isSelfClosing) setCell(this.fields, this.col, "");
         } else if (name === "v") {

@@ -108,6 +108,11 @@ export class XmlScanner {
     return this.isCdata ? raw : decodeXmlText(raw);
   }
 
+  /** The raw attribute text of the current open tag (for callers that read several at once). */
+  attrText(): string {
+    return this.xml.slice(this.attrStart, this.attrEnd);
+  }
+
   /** Decoded value of an attribute of the current open tag, matched by local name. */
   attr(name: string): string | undefined {
     // Fast path: `name="` preceded by whitespace or a prefix colon, as every writer emits.
