@@ -181,6 +181,36 @@ describe.each(testDrivers())("segmentation runs on %s", (driver) => {
     expect(failed.error).toMatch(/has the same value for all customers/);
   });
 
+  it("runs DBSCAN and hierarchical clustering as whole-run tasks", async () => {
+    const small = await createWorkspace(database);
+    await seedCustomers(database, small.tenantId, 600);
+    const editor = callerFor(database, small.editorId);
+    const density = await editor.run.create({
+      workspace: small.slug,
+      config: { algorithm: "dbscan", eps: 0.3 },
+    });
+    const tree = await editor.run.create({
+      workspace: small.slug,
+      config: { algorithm: "hierarchical", k: "auto", kMin: 2, kMax: 5 },
+    });
+    const caller = callerFor(database, small.viewerId);
+    const wait = (id: string) =>
+      waitFor(`run ${id}`, async () => {
+        const run = await caller.run.get({ workspace: small.slug, id });
+        return FINAL.has(run.status) ? run : undefined;
+      });
+    const [d, h] = [await wait(density.id), await wait(tree.id)];
+    expect(d.status).toBe("succeeded");
+    expect(d.result).toMatchObject({ algorithm: "dbscan", k: 3 });
+    expect((d.metrics as { noiseShare: number }).noiseShare).toBeLessThan(0.1);
+    expect(h.status).toBe("succeeded");
+    expect(h.result).toMatchObject({ algorithm: "hierarchical", k: 3, sizes: [200, 200, 200] });
+    expect(
+      (h.result as { algorithmDetails: { dendrogram: { lastMerges: number[] } } }).algorithmDetails.dendrogram
+        .lastMerges,
+    ).toHaveLength(400);
+  });
+
   it("fails only the run whose worker thread dies, and the pool goes on", async () => {
     const editor = callerFor(database, ws.editorId);
     const doomed = await editor.run.create({ workspace: ws.slug, config: { k: 3, seed: 666 } });

@@ -2,17 +2,25 @@ import {
   CancelledError,
   CoreInputError,
   calinskiHarabasz,
+  chooseK,
+  cutToK,
   daviesBouldin,
+  dbscan,
   type Executor,
-  findKnee,
   fitScaler,
+  gaussianMixture,
+  hierarchical,
+  inertia as inertiaOf,
   kmeans,
   kmeansParallel,
+  MAX_HIERARCHICAL_ROWS,
   type Matrix,
+  miniBatchKMeans,
   type SweepKInput,
   type SweepKOutput,
   silhouette,
   silhouetteScores,
+  suggestEps,
   toShared,
   transformScaler,
 } from "@strata/core";
@@ -70,6 +78,8 @@ export interface ClusterOutput {
   preparation: { rowsIn: number; rowsUsed: number; rowsDropped: number; valuesImputed: number };
   /** 2-D PCA coordinates of a seeded sample of the clustered rows (index into `rows`). */
   map: { method: "pca"; explainedVarianceRatio: number[]; points: Array<[number, number, number, number]> };
+  /** Algorithm-specific parts (see Clustering.extra). */
+  algorithmDetails: Record<string, unknown>;
 }
 
 /** A problem with the run's input that the user can fix; its message is shown as is. */
@@ -235,38 +245,25 @@ function toRows(centroids: Float64Array, k: number, d: number): number[][] {
   );
 }
 
-/**
- * Picks k from a sweep: the elbow of the inertia curve (Kneedle) when there is one and its
- * silhouette is close to the best; otherwise the k with the best silhouette. Says why in words.
- */
+/** Core's chooseK (elbow, silhouette, Calinski-Harabasz, Davies-Bouldin vote) over a sweep. */
 export function chooseKFromSweep(sweep: ModelSelectionPoint[]): { k: number; reason: string } {
-  const scored = sweep.filter((p) => p.silhouette !== null);
-  const best = scored.reduce<ModelSelectionPoint | undefined>(
-    (acc, p) => (acc === undefined || p.silhouette! > acc.silhouette! ? p : acc),
-    undefined,
+  const scored = sweep.filter(
+    (p) => p.silhouette !== null && p.calinskiHarabasz !== null && p.daviesBouldin !== null,
   );
-  const knee =
-    sweep.length >= 3
-      ? findKnee(
-          sweep.map((p) => p.k),
-          sweep.map((p) => p.inertia),
-        )
-      : undefined;
-  const kneePoint = knee ? sweep[knee.index] : undefined;
-  if (kneePoint && best && kneePoint.silhouette !== null && kneePoint.silhouette >= best.silhouette! - 0.05) {
-    return {
-      k: kneePoint.k,
-      reason: `k = ${kneePoint.k} is the elbow of the inertia curve: adding segments beyond it reduces within-segment spread much less, and its silhouette (${kneePoint.silhouette.toFixed(2)}) is close to the best (${best.silhouette!.toFixed(2)} at k = ${best.k}).`,
-    };
+  if (scored.length === 0) {
+    const first = sweep[0]!;
+    return { k: first.k, reason: `k = ${first.k}: no k of the sweep could be scored.` };
   }
-  if (best) {
-    return {
-      k: best.k,
-      reason: `k = ${best.k} has the highest silhouette (${best.silhouette!.toFixed(2)}) of k = ${sweep[0]!.k}..${sweep.at(-1)!.k}: its segments are the most clearly separated${kneePoint ? ` (the inertia curve bends at k = ${kneePoint.k}, but with a lower silhouette)` : ""}.`,
-    };
-  }
-  const first = sweep[0]!;
-  return { k: first.k, reason: `k = ${first.k}: no other k could be scored.` };
+  const choice = chooseK(
+    scored.map((p) => ({
+      k: p.k,
+      inertia: p.inertia,
+      silhouette: p.silhouette!,
+      calinskiHarabasz: p.calinskiHarabasz!,
+      daviesBouldin: p.daviesBouldin!,
+    })),
+  );
+  return { k: choice.k, reason: choice.reason };
 }
 
 const metricOrNull = (fn: () => number) => {
@@ -293,6 +290,8 @@ export interface Clustering {
   inertia: number | null;
   modelSelection: ModelSelectionPoint[];
   chosenK: { k: number; reason: string };
+  /** Algorithm-specific parts of the result (DBSCAN's eps and noise, the dendrogram, ...). */
+  extra?: Record<string, unknown>;
 }
 
 function kRange(input: ClusterInput, x: Matrix) {
@@ -327,35 +326,49 @@ function fromSweep<T extends { k: number; labels: Int32Array; centroids: Float64
   };
 }
 
-/** k-means (fixed k or a sweep) on this thread: the whole-run task uses it. */
-function kmeansInline(input: ClusterInput, x: Matrix, progress: Progress): Clustering {
-  const { seed } = input.config;
-  const { kMin, kMax } = kRange(input, x);
-  const scaled = (from: number, to: number, stage: string) => (_s: string, fraction: number) => {
+type CoreProgress = (stage: string, fraction: number) => undefined;
+
+/** Core's onProgress (0..1 per call) mapped onto a band [from, to] of the run's percent. */
+function band(progress: Progress, from: number, to: number, stage: string): CoreProgress {
+  return (_stage, fraction) => {
     progress(stage, from + (to - from) * Math.min(1, Math.max(0, fraction)));
     return undefined;
   };
+}
+
+interface Fit {
+  labels: Int32Array;
+  k: number;
+  centroids: Float64Array;
+  inertia: number;
+}
+
+/**
+ * One fit for a fixed k, or a fit per k of kMin..kMax scored on one shared silhouette sample and
+ * chosen by core's chooseK.
+ */
+function fitOrSweep(
+  input: ClusterInput,
+  x: Matrix,
+  progress: Progress,
+  fitK: (k: number, onProgress: CoreProgress, sweeping: boolean) => Fit,
+): Clustering {
+  const { seed } = input.config;
+  const { kMin, kMax } = kRange(input, x);
   if (kMin === kMax) {
-    const result = kmeans(x, kMin, { seed, onProgress: scaled(5, 80, `Clustering (k = ${kMin})`) });
+    const fit = fitK(kMin, band(progress, 5, 80, `Clustering (k = ${kMin})`), false);
     return {
-      labels: result.labels,
-      k: kMin,
-      centroids: result.centroids,
-      inertia: result.inertia,
+      ...fit,
       modelSelection: [],
       chosenK: { k: kMin, reason: `k = ${kMin} was chosen in the run's settings.` },
     };
   }
-  const results = [];
+  const results: Fit[] = [];
   const span = kMax - kMin + 1;
   for (let k = kMin; k <= kMax; k++) {
     const from = 5 + (65 * (k - kMin)) / span;
     results.push(
-      kmeans(x, k, {
-        seed,
-        nInit: 3,
-        onProgress: scaled(from, from + 65 / span, `Trying k = ${k} of ${kMin}..${kMax}`),
-      }),
+      fitK(k, band(progress, from, from + 65 / span, `Trying k = ${k} of ${kMin}..${kMax}`), true),
     );
   }
   progress("Scoring each k (silhouette)", 72);
@@ -368,6 +381,90 @@ function kmeansInline(input: ClusterInput, x: Matrix, progress: Progress): Clust
     calinskiHarabasz: metricOrNull(() => calinskiHarabasz(x, r.labels)),
     daviesBouldin: metricOrNull(() => daviesBouldin(x, r.labels)),
   }));
+}
+
+/** Density-based: k is what DBSCAN finds; eps from the settings or the knee of the k-distance curve. */
+function dbscanInline(input: ClusterInput, x: Matrix, progress: Progress): Clustering {
+  const { minSamples } = input.config;
+  requireRows(x.n, minSamples + 1, `DBSCAN with at least ${minSamples} customers per dense group`);
+  progress("Choosing the neighbourhood radius", 5);
+  const eps = input.config.eps ?? suggestEps(x, minSamples);
+  const result = dbscan(x, {
+    eps,
+    minSamples,
+    onProgress: band(progress, 10, 80, "Finding dense groups (DBSCAN)"),
+  });
+  if (result.nClusters === 0) {
+    throw new RunInputError(
+      `DBSCAN found no dense group: with a radius of ${eps.toPrecision(3)} and at least ${minSamples} customers per neighbourhood every customer is noise. Increase the radius (eps) or lower the minimum.`,
+    );
+  }
+  const centroids = centroidsOf(x, result.labels, result.nClusters);
+  return {
+    labels: result.labels,
+    k: result.nClusters,
+    centroids,
+    inertia: null,
+    modelSelection: [],
+    chosenK: {
+      k: result.nClusters,
+      reason: `DBSCAN found ${result.nClusters} dense group${result.nClusters === 1 ? "" : "s"} with a radius of ${eps.toPrecision(3)}${input.config.eps === undefined ? " (suggested from the knee of the k-distance curve)" : ""}; ${result.noise} customer${result.noise === 1 ? " is" : "s are"} noise.`,
+    },
+    extra: { eps: round(eps), minSamples, noise: result.noise },
+  };
+}
+
+/** Ward (or other linkage) tree built once; each k is a cut of the same tree. */
+function hierarchicalInline(input: ClusterInput, x: Matrix, progress: Progress): Clustering {
+  if (x.n > MAX_HIERARCHICAL_ROWS) {
+    throw new RunInputError(
+      `Hierarchical clustering handles at most ${MAX_HIERARCHICAL_ROWS.toLocaleString("en")} customers and this run has ${x.n.toLocaleString("en")}. Use k-means or mini-batch k-means for this many.`,
+    );
+  }
+  const { kMin } = kRange(input, x);
+  const tree = hierarchical(x, {
+    k: kMin,
+    linkage: input.config.linkage,
+    onProgress: band(progress, 5, 60, `Building the ${input.config.linkage} linkage tree`),
+  });
+  const clustering = fitOrSweep(
+    input,
+    x,
+    (stage, percent) => progress(stage, Math.max(60, percent)),
+    (k) => {
+      const cut = cutToK(tree.merges, x.n, k);
+      const centroids = centroidsOf(x, cut.labels, cut.k);
+      return { labels: cut.labels, k: cut.k, centroids, inertia: inertiaOf(x, cut.labels, centroids) };
+    },
+  );
+  // The top of the tree is what a dendrogram shows (SciPy's truncate_mode="lastp").
+  const top = Math.min(x.n - 1, 100);
+  const merges = Array.from(tree.merges.subarray((x.n - 1 - top) * 4), (v) => round(v) ?? 0);
+  return {
+    ...clustering,
+    extra: { linkage: input.config.linkage, dendrogram: { rows: x.n, lastMerges: merges } },
+  };
+}
+
+function clusterInline(input: ClusterInput, x: Matrix, progress: Progress): Clustering {
+  const { seed, algorithm, covariance } = input.config;
+  switch (algorithm) {
+    case "kmeans":
+      return fitOrSweep(input, x, progress, (k, onProgress, sweeping) =>
+        kmeans(x, k, { seed, nInit: sweeping ? 3 : 10, onProgress }),
+      );
+    case "minibatch":
+      return fitOrSweep(input, x, progress, (k, onProgress) => miniBatchKMeans(x, k, { seed, onProgress }));
+    case "gmm":
+      return fitOrSweep(input, x, progress, (k, onProgress) => {
+        const r = gaussianMixture(x, k, { covariance, seed, onProgress });
+        return { labels: r.labels, k, centroids: r.means, inertia: inertiaOf(x, r.labels, r.means) };
+      });
+    case "dbscan":
+      return dbscanInline(input, x, progress);
+    case "hierarchical":
+      return hierarchicalInline(input, x, progress);
+  }
 }
 
 /**
@@ -411,8 +508,10 @@ export async function kmeansOnExecutor(
     for (const f of fractions) sum += f;
     progress(`Trying k = ${kMin}..${kMax} (${finished} of ${ks.length} done)`, 5 + (75 * sum) / ks.length);
   };
-  const results = await Promise.all(
-    ks.map((k, i) =>
+  // Largest k first: they take longest, so the threads finish together.
+  const order = ks.map((k, i) => [k, i] as const).reverse();
+  const unordered = await Promise.all(
+    order.map(([k, i]) =>
       executor
         .run<SweepKInput, SweepKOutput>(
           "sweep-k",
@@ -433,6 +532,7 @@ export async function kmeansOnExecutor(
         }),
     ),
   );
+  const results = unordered.sort((a, b) => a.k - b.k);
   return fromSweep(
     results,
     results.map((r) => r.silhouette),
@@ -461,7 +561,7 @@ export function describeClustering(
     silhouette: swept?.silhouette ?? metricOrNull(() => silhouette(x, labels, { seed })),
     calinskiHarabasz: swept?.calinskiHarabasz ?? metricOrNull(() => calinskiHarabasz(x, labels)),
     daviesBouldin: swept?.daviesBouldin ?? metricOrNull(() => daviesBouldin(x, labels)),
-    noiseShare: noise > 0 ? round(noise / x.n) : null,
+    noiseShare: input.config.algorithm === "dbscan" ? round(noise / x.n) : null,
   };
 
   progress("Drawing the map", 92);
@@ -492,6 +592,7 @@ export function describeClustering(
       valuesImputed: prepared.valuesImputed,
     },
     map,
+    algorithmDetails: clustering.extra ?? {},
   };
 }
 
@@ -500,17 +601,7 @@ export function clusterRun(input: ClusterInput, progress: Progress = () => {}): 
   progress("Preparing features", 2);
   const prepared = prepareMatrix(input);
   const { x } = prepared;
-  let clustering: Clustering;
-  switch (input.config.algorithm) {
-    case "kmeans":
-    case "minibatch":
-      clustering = kmeansInline(input, x, progress);
-      break;
-    default:
-      throw new RunInputError(
-        `The ${input.config.algorithm} algorithm is not available in this version yet.`,
-      );
-  }
+  const clustering = clusterInline(input, x, progress);
   return describeClustering(input, prepared, clustering, progress);
 }
 

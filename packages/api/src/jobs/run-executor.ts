@@ -206,6 +206,8 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
     const { output } = result;
     const customerIds = Array.from(output.rows, (r) => matrix.customerIds[r]!);
     const resultDoc = {
+      algorithm: config.algorithm,
+      algorithmDetails: output.algorithmDetails,
       k: output.k,
       sizes: output.sizes,
       features: output.features,
