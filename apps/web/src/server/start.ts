@@ -13,5 +13,9 @@ export async function startServer(): Promise<void> {
       password: env.STRATA_DEMO_PASSWORD ?? api.DEFAULT_DEMO_PASSWORD,
     });
   }
+  // Segmentation runs are worked in this process (embedded PGlite allows no other; on PostgreSQL any
+  // number of apps/worker processes may share the queue with it). See @strata/api/jobs.
+  const jobs = await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ "@strata/api/jobs");
+  await jobs.startRunConsumer(database);
   console.log(`[strata] database ready (${database.driver}); sign-in URL ${authUrl}`);
 }
