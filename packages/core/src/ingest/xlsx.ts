@@ -301,7 +301,7 @@ class SharedStringsReader {
 }
 
 /** Whether each cell style (index into cellXfs) is a date format, and whether it shows a time. */
-interface DateStyle {
+export interface DateStyle {
   isDate: boolean;
   hasTime: boolean;
   hasDate: boolean;
