@@ -250,6 +250,19 @@ describe("strata segment", () => {
     expect(run(["segment", "--input", input, "--log1p", "visits"]).code).toBe(2);
   });
 
+  it("leaves identifier and code columns out unless they are named", () => {
+    const input = file(
+      "codes.csv",
+      "InvoiceNo,StockCode,CustomerID,Quantity\n536365,85123,17850.0,6\nC536379,85123A,17850.0,-1\n536366,22633,,2\n536367,22632,13047.0,12\n",
+    );
+    const r = run(["segment", "--input", input, "--k", "2"]);
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout).features).toEqual(["Quantity"]);
+    expect(run(["segment", "--input", input, "--k", "2", "--columns", "CustomerID"]).stderr).toBe(
+      `${input}, line 4, column "CustomerID": is empty, expected a number\n`,
+    );
+  });
+
   it("names the file, line and column of a non-numeric value", () => {
     const input = file("bad-value.csv", "visits,spend\n1,10\n2,20\n3,abc\n4,40\n");
     const r = run(["segment", "--input", input, "--k", "2"]);

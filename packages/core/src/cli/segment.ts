@@ -4,6 +4,7 @@ import { type GaussianMixtureResult, gaussianMixture } from "../cluster/gmm/gmm.
 import { cutToK, hierarchical } from "../cluster/hierarchical/hierarchical.js";
 import { kmeans } from "../cluster/kmeans/kmeans.js";
 import { miniBatchKMeans } from "../cluster/kmeans/mini-batch.js";
+import { CoreInputError } from "../errors.js";
 import type { Matrix } from "../matrix/matrix.js";
 import { calinskiHarabasz, daviesBouldin } from "../metrics/cluster-indices.js";
 import { silhouette } from "../metrics/silhouette.js";
@@ -51,6 +52,9 @@ const FLAGS = {
 } as const;
 
 const SILHOUETTE_SAMPLE = 10_000;
+const TYPE_SAMPLE = 5_000;
+/** Header names of identifiers and codes, never clustered unless named with --columns. */
+const IDENTIFIER = /(^id$|[_\s-]?id$|^id[_\s-]|code$|number$|[_\s-]?no$|^key$|uuid|guid)/i;
 
 export interface ModelSelectionEntry {
   k: number;
@@ -116,8 +120,10 @@ async function readTable(file: string, columnsFlag: string | undefined): Promise
     });
   } else {
     chosen = [];
+    // Types are judged on the first rows: enough to tell numbers from codes, cheap on big files.
+    const sample = rows.length > TYPE_SAMPLE ? rows.slice(0, TYPE_SAMPLE) : rows;
     header.forEach((name, j) => {
-      const values = rows.map((r) => r[j]!);
+      const values = sample.map((r) => r[j]!);
       const type = inferColumnType(values, name);
       // A column that is mostly numbers is meant to be numeric: its stray text is an error
       // to report (below), not a reason to leave the column out quietly.
@@ -128,6 +134,7 @@ async function readTable(file: string, columnsFlag: string | undefined): Promise
         present++;
         if (!Number.isNaN(parseNumber(v))) numbers++;
       }
+      if (IDENTIFIER.test(name)) return;
       if (type === "numeric" || (type !== "id" && type !== "date" && numbers * 2 >= present && numbers > 0))
         chosen.push(j);
     });
@@ -223,13 +230,26 @@ function applyLog1p(x: Matrix, flags: Uint8Array): Matrix {
   return { data, n: x.n, d: x.d };
 }
 
+/**
+ * Silhouette on a seeded sample, or NaN (printed as null) when it is undefined: a sample that
+ * happens to hold a single cluster, as with a few extreme outliers in their own clusters.
+ */
+function safeSilhouette(x: Matrix, labels: Int32Array, seed: number): number {
+  try {
+    return silhouette(x, labels, { sampleSize: SILHOUETTE_SAMPLE, seed });
+  } catch (error) {
+    if (error instanceof CoreInputError) return Number.NaN;
+    throw error;
+  }
+}
+
 /** Metrics of one candidate k from its labels (algorithms whose sweep is not k-means restarts). */
 function scoreLabels(x: Matrix, labels: Int32Array, k: number, seed: number): ModelSelectionEntry {
   const { centroids } = clusterMeans(x, labels, k);
   return {
     k,
     inertia: inertiaOf(x, labels, centroids),
-    silhouette: silhouette(x, labels, { sampleSize: SILHOUETTE_SAMPLE, seed }),
+    silhouette: safeSilhouette(x, labels, seed),
     calinskiHarabasz: calinskiHarabasz(x, labels),
     daviesBouldin: daviesBouldin(x, labels),
   };
@@ -439,8 +459,7 @@ export async function runSegment(argv: ReadonlyArray<string>): Promise<SegmentOu
   const { centroids, sizes } = clusterMeans(x, labels, k);
   const noise = labels.reduce((a, l) => a + (l < 0 ? 1 : 0), 0);
   const clustered = raw.n - noise;
-  const sil =
-    k >= 2 && k < clustered ? silhouette(x, labels, { sampleSize: SILHOUETTE_SAMPLE, seed }) : Number.NaN;
+  const sil = k >= 2 && k < clustered ? safeSilhouette(x, labels, seed) : Number.NaN;
   const original = toOriginalUnits({ data: centroids, n: k, d: raw.d }, scaler, log1p);
   const out = flags.get("out");
   if (out) await writeTextFile(out, `${Array.from(labels).join("\n")}\n`);
