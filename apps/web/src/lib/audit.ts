@@ -1,3 +1,6 @@
+/** Audit events per page in the settings log (server prefetch and client pages must agree). */
+export const AUDIT_PAGE_SIZE = 25;
+
 const ACTION_LABELS: Record<string, string> = {
   "tenant.create": "Workspace created",
   "tenant.created": "Workspace created",

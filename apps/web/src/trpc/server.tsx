@@ -36,6 +36,15 @@ export function prefetch<TOptions extends { queryKey: readonly unknown[] }>(quer
   void getQueryClient().prefetchQuery(queryOptions as Parameters<QueryClient["prefetchQuery"]>[0]);
 }
 
+/** Like prefetch, for paged lists read with useInfiniteQuery (first page only). */
+export function prefetchInfinite<TOptions extends { queryKey: readonly unknown[] }>(
+  queryOptions: TOptions,
+): void {
+  void getQueryClient().prefetchInfiniteQuery(
+    queryOptions as unknown as Parameters<QueryClient["prefetchInfiniteQuery"]>[0],
+  );
+}
+
 export function HydrateClient({ children }: { children: ReactNode }) {
   return <HydrationBoundary state={dehydrate(getQueryClient())}>{children}</HydrationBoundary>;
 }

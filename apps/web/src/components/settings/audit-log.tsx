@@ -6,18 +6,16 @@ import { Button } from "@/components/ui/button";
 import { Card, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { LoadingState } from "@/components/ui/spinner";
 import { Table, TBody, Td, THead, Th } from "@/components/ui/table";
-import { describeAuditAction, describeAuditDetails } from "@/lib/audit";
+import { AUDIT_PAGE_SIZE, describeAuditAction, describeAuditDetails } from "@/lib/audit";
 import { toFormError } from "@/lib/errors";
 import { formatDateTime } from "@/lib/format";
 import { useTRPC } from "@/trpc/react";
-
-const PAGE_SIZE = 25;
 
 export function AuditLog({ workspace }: { workspace: string }) {
   const trpc = useTRPC();
   const events = useInfiniteQuery(
     trpc.audit.list.infiniteQueryOptions(
-      { workspace, limit: PAGE_SIZE },
+      { workspace, limit: AUDIT_PAGE_SIZE },
       { getNextPageParam: (page) => page.nextCursor ?? undefined },
     ),
   );

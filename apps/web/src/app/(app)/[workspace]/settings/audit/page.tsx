@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import { AdminRequired } from "@/components/settings/admin-required";
 import { AuditLog } from "@/components/settings/audit-log";
+import { AUDIT_PAGE_SIZE } from "@/lib/audit";
 import { requireWorkspace } from "@/server/workspace";
+import { HydrateClient, prefetchInfinite, trpc } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -10,5 +12,15 @@ export default async function AuditPage({ params }: { params: Promise<{ workspac
   if (!access.isAdmin) {
     return <AdminRequired workspace={workspace} role={workspace.role} section="The audit log" />;
   }
-  return <AuditLog workspace={workspace.slug} />;
+  prefetchInfinite(
+    trpc.audit.list.infiniteQueryOptions(
+      { workspace: workspace.slug, limit: AUDIT_PAGE_SIZE },
+      { getNextPageParam: (page) => page.nextCursor ?? undefined },
+    ),
+  );
+  return (
+    <HydrateClient>
+      <AuditLog workspace={workspace.slug} />
+    </HydrateClient>
+  );
 }
