@@ -255,6 +255,10 @@ class QuadTree {
  * scikit-learn's init="pca"), early exaggeration 12 for 250 steps, momentum 0.5 then 0.8,
  * per-coordinate gains, learning rate max(n / 48, 50). Large inputs are sampled first,
  * since the map is for looking at and the neighbour search is quadratic in the sample.
+ *
+ * Why our own and not umap-js 1.4: measured on this machine (8-D blobs, 2 busy cores),
+ * umap-js took 6.8 s for 1,000 points and 23 s for 5,000, and pulls in a curve-fitting
+ * dependency; this t-SNE embeds 1,000 points in about 1-4 s with no dependency and a seed.
  */
 export function tsne(x: Matrix, options: TsneOptions = {}): TsneResult {
   const sampleSize = options.sampleSize ?? 3000;
