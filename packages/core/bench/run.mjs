@@ -158,6 +158,16 @@ for (let rep = 0; rep < repeats; rep++) {
 }
 const sk = { version: skVersion, numpy: skNumpy, kmeans: [...skKm.values()] };
 const strataKm = [...stKm.values()];
+for (const [who, table] of [
+  ["scikit-learn", skKm],
+  ["Strata", stKm],
+]) {
+  for (const [key, r] of table) {
+    log(
+      `  ${who} ${key}: ${((1000 * r.seconds) / r.iterations).toFixed(1)} ms/iteration (${r.iterations} iterations)`,
+    );
+  }
+}
 
 log("scikit-learn k sweep and DBSCAN ...");
 Object.assign(
@@ -210,7 +220,9 @@ function sweepInline() {
   return rows;
 }
 const sweepOne = await bestOf(1, () => sweepInline());
+log(`  1 thread: ${sweepOne.seconds.toFixed(2)} s (scikit-learn ${sk.sweep.seconds.toFixed(2)} s)`);
 const sweepTwo = await bestOf(1, () => core.sweepKParallel(pool, sweepX, sweepOptions));
+log(`  2 threads: ${sweepTwo.seconds.toFixed(2)} s`);
 const chosen = typeof core.chooseK === "function" ? core.chooseK(sweepOne.out) : undefined;
 await pool.destroy();
 

@@ -56,11 +56,17 @@ export function kmeansPlusPlus(
   if (k === 1) return centroids;
 
   const closest = new Float64Array(n);
+  // Index of the chosen centroid each row is nearest to: with the distances between a candidate
+  // and the chosen centroids it rules out most rows without touching them (the triangle
+  // inequality: ||cand - c||^2 >= 4 closest means the candidate cannot be nearer than c).
+  const nearest = new Int32Array(n);
   const cumulative = new Float64Array(n);
   for (let i = 0; i < n; i++) closest[i] = rowSqDist(data, i * d, centroids, 0, d);
   const candidates = new Int32Array(trials);
   const candidatePotential = new Float64Array(trials);
   const candidateRows = new Float64Array(trials * d);
+  // gap[t * k + j] = squared distance from candidate t to chosen centroid j
+  const gap = new Float64Array(trials * k);
 
   for (let c = 1; c < k; c++) {
     let acc = 0;
@@ -74,13 +80,18 @@ export function kmeansPlusPlus(
       candidates[t] = idx;
       candidateRows.set(data.subarray(idx * d, idx * d + d), t * d);
     }
+    for (let t = 0; t < trials; t++) {
+      for (let j = 0; j < c; j++) gap[t * k + j] = rowSqDist(candidateRows, t * d, centroids, j * d, d);
+    }
     candidatePotential.fill(0);
     for (let i = 0; i < n; i++) {
       const o = i * d;
       const cur = closest[i]!;
       const w = weights === undefined ? 1 : weights[i]!;
+      const near = nearest[i]!;
+      const bound = 4 * cur;
       for (let t = 0; t < trials; t++) {
-        const v = rowSqDist(data, o, candidateRows, t * d, d);
+        const v = gap[t * k + near]! >= bound ? cur : rowSqDist(data, o, candidateRows, t * d, d);
         candidatePotential[t]! += w * Math.min(v, cur);
       }
     }
@@ -91,8 +102,12 @@ export function kmeansPlusPlus(
     const chosen = candidates[bestT]!;
     centroids.set(data.subarray(chosen * d, chosen * d + d), c * d);
     for (let i = 0; i < n; i++) {
+      if (gap[bestT * k + nearest[i]!]! >= 4 * closest[i]!) continue;
       const v = rowSqDist(data, i * d, centroids, c * d, d);
-      if (v < closest[i]!) closest[i] = v;
+      if (v < closest[i]!) {
+        closest[i] = v;
+        nearest[i] = c;
+      }
     }
   }
   return centroids;
