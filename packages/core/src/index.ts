@@ -8,7 +8,7 @@ export * from "./ingest/index.js";
 export * from "./matrix/matrix.js";
 export * from "./metrics/index.js";
 export * from "./model/index.js";
+export * from "./model-selection/index.js";
 export * from "./parallel/index.js";
 export * from "./preprocess/index.js";
 export * from "./random/index.js";
-export * from "./model-selection/index.js";
