@@ -70,11 +70,11 @@ describe.skipIf(!hasPostgres)("worker processes on PostgreSQL", () => {
 
   it("finishes a run cleanly after its worker process is killed mid-run and another one starts", async () => {
     const ws: Workspace = await createWorkspace(database);
-    await seedCustomers(database, ws.tenantId, 20_000);
+    await seedCustomers(database, ws.tenantId, 12_000);
     const first = await startWorker(urlOf(database));
     workers.push(first);
     const editor = callerFor(database, ws.editorId);
-    const created = await editor.run.create({ workspace: ws.slug, config: { k: "auto", kMin: 2, kMax: 15 } });
+    const created = await editor.run.create({ workspace: ws.slug, config: { k: "auto", kMin: 2, kMax: 12 } });
     await waitFor("the first worker to be clustering", async () => {
       const run = await editor.run.get({ workspace: ws.slug, id: created.id });
       if (FINAL.has(run.status)) throw new Error(`run ended before the kill: ${run.status}`);
@@ -101,7 +101,7 @@ describe.skipIf(!hasPostgres)("worker processes on PostgreSQL", () => {
       "select count(*)::int as n from run_assignments where run_id = $1",
       [created.id],
     );
-    expect(counted.rows[0]!.n).toBe(20_000);
+    expect(counted.rows[0]!.n).toBe(12_000);
     await stopWorker(workers.pop());
   });
 
