@@ -43,7 +43,7 @@ export default defineConfig({
     command: "node node_modules/next/dist/bin/next start",
     url: `http://localhost:${PORT}/api/health`,
     reuseExistingServer: false,
-    timeout: 120_000,
+    timeout: 180_000,
     stdout: "pipe",
     stderr: "pipe",
     env: {
