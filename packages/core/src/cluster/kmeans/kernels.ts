@@ -382,6 +382,17 @@ export function lloydRange(
 
 /** Squared distance from row i to centroid j, as a sum of squared differences (no cancellation). */
 function sqDist(x: Float64Array, o: number, centroids: Float64Array, c: number, d: number): number {
+  if (d === 8) {
+    const a0 = x[o]! - centroids[c]!;
+    const a1 = x[o + 1]! - centroids[c + 1]!;
+    const a2 = x[o + 2]! - centroids[c + 2]!;
+    const a3 = x[o + 3]! - centroids[c + 3]!;
+    const a4 = x[o + 4]! - centroids[c + 4]!;
+    const a5 = x[o + 5]! - centroids[c + 5]!;
+    const a6 = x[o + 6]! - centroids[c + 6]!;
+    const a7 = x[o + 7]! - centroids[c + 7]!;
+    return a0 * a0 + a1 * a1 + a2 * a2 + a3 * a3 + (a4 * a4 + a5 * a5 + a6 * a6 + a7 * a7);
+  }
   let s0 = 0;
   let s1 = 0;
   let t = 0;
