@@ -9,6 +9,11 @@ export {
   seedDemoWorkspace,
 } from "./seed.js";
 export { recordAuditEvent } from "./services/audit/record-audit-event.js";
+export { readImportEnv } from "./services/import/env.js";
+export { getRejectedReportPath } from "./services/import/get-import.js";
+export { formatBytes, receiveUpload } from "./services/import/receive-upload.js";
+export { seedDemoData, startDemoDataSeeding } from "./services/import/seed-demo-data.js";
+export { runningImports } from "./services/import/start-import.js";
 export {
   type Context,
   createCallerFactory,

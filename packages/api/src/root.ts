@@ -1,9 +1,13 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { accountRouter } from "./routers/account.js";
 import { auditRouter } from "./routers/audit.js";
+import { customerRouter } from "./routers/customer.js";
+import { datasetRouter } from "./routers/dataset.js";
 import { healthRouter } from "./routers/health.js";
+import { importRouter } from "./routers/import.js";
 import { invitationRouter } from "./routers/invitation.js";
 import { memberRouter } from "./routers/member.js";
+import { runRouter } from "./routers/run.js";
 import { tenantRouter } from "./routers/tenant.js";
 import { createCallerFactory, router } from "./trpc.js";
 
@@ -14,6 +18,10 @@ export const appRouter = router({
   member: memberRouter,
   invitation: invitationRouter,
   audit: auditRouter,
+  run: runRouter,
+  dataset: datasetRouter,
+  import: importRouter,
+  customer: customerRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,6 +3,7 @@ import { hashPassword, verifyPassword } from "@strata/auth";
 import { type Database, memberships, tenants, users, withTenant } from "@strata/db";
 import { eq } from "drizzle-orm";
 import { recordAuditEvent } from "./services/audit/record-audit-event.js";
+import { startDemoDataSeeding } from "./services/import/seed-demo-data.js";
 import { createTenant } from "./services/tenant/create-tenant.js";
 
 export const DEMO_EMAIL = "demo@strata.local";
@@ -14,7 +15,7 @@ export const DEFAULT_DEMO_PASSWORD = "strata-demo-2026";
 /**
  * Makes sure the demo login and workspace exist (safe to run on every start): the user
  * demo@strata.local with `password` (reset to it if it changed), the workspace `demo` with the user
- * as owner. Later issues add demo data here.
+ * as owner, and (in the background, once) the demo retailer's customers and order lines.
  */
 export async function seedDemoWorkspace(
   database: Database,
@@ -48,6 +49,7 @@ export async function seedDemoWorkspace(
         ownerUserId: userId,
       }),
     );
+    void startDemoDataSeeding(database, tenantId);
     return { userId, tenantId, email: DEMO_EMAIL, workspace: DEMO_WORKSPACE_SLUG };
   }
   await withTenant(db, existing.id, async (tx) => {
@@ -67,5 +69,6 @@ export async function seedDemoWorkspace(
       });
     }
   });
+  void startDemoDataSeeding(database, existing.id);
   return { userId, tenantId: existing.id, email: DEMO_EMAIL, workspace: DEMO_WORKSPACE_SLUG };
 }

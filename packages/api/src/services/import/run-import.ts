@@ -248,7 +248,9 @@ export async function runImport(database: Database, params: RunImportParams): Pr
 
     let message: string | null = null;
     try {
-      await withTenant(database.db, tenantId, (tx) => recomputeCustomerFeatures(tx, { tenantId }));
+      await withTenant(database.db, tenantId, (tx) =>
+        recomputeCustomerFeatures(tx, { tenantId, driver: database.driver }),
+      );
       await progress({ stage: "profiling", progress: 0.95 }, true);
       await withTenant(database.db, tenantId, (tx) =>
         profileDataset(tx, { tenantId, datasetId: merged.datasetId }),
@@ -340,21 +342,33 @@ async function mergeOrderLines(
      on conflict (tenant_id, external_id) do nothing`,
     [tenantId],
   );
+  // One import at a time per dataset, so two imports of the same file cannot both add its lines.
+  await client.query("select pg_advisory_xact_lock(hashtext($1))", [`strata-dataset:${datasetId}`]);
+  const hasLines = await client.query(
+    "select 1 from order_lines where tenant_id = $1 and dataset_id = $2 limit 1",
+    [tenantId, datasetId],
+  );
   const inserted = await client.query<{ n: string | number; staged: string | number }>(
     `with keyed as (
        select s.*, md5(concat_ws('|', external_id, order_id, extract(epoch from ordered_at)::text, quantity::text,
          unit_price::text, product, category, channel, country, region, weight::text))::uuid as k
        from import_stage s
      ), numbered as (
-       select keyed.*, row_number() over (partition by k order by line) as n from keyed
+       select keyed.*, case when row_number() over (partition by k order by line) = 1 then k
+         else md5(k::text || ':' || row_number() over (partition by k order by line))::uuid end as line_key
+       from keyed
      ), ins as (
        insert into order_lines (tenant_id, dataset_id, customer_id, line_key, order_id, ordered_at, quantity,
          unit_price, product, category, channel, country, region, weight, import_id)
-       select $1::uuid, $2::uuid, c.id, case when s.n = 1 then s.k else md5(s.k::text || ':' || s.n)::uuid end,
-         s.order_id, s.ordered_at, s.quantity, s.unit_price, s.product, s.category, s.channel, s.country, s.region,
-         s.weight, $3::uuid
+       select $1::uuid, $2::uuid, c.id, s.line_key, s.order_id, s.ordered_at, s.quantity, s.unit_price, s.product,
+         s.category, s.channel, s.country, s.region, s.weight, $3::uuid
        from numbered s join customers c on c.tenant_id = $1::uuid and c.external_id = s.external_id
-       on conflict (tenant_id, dataset_id, line_key) do nothing
+       ${
+         hasLines.rows.length > 0
+           ? `where not exists (select 1 from order_lines o
+                where o.tenant_id = $1::uuid and o.dataset_id = $2::uuid and o.line_key = s.line_key)`
+           : ""
+       }
        returning 1
      )
      select (select count(*) from ins) as n, (select count(*) from import_stage) as staged`,

@@ -1,0 +1,13 @@
+import { getDataset } from "../services/dataset/get-dataset.js";
+import { listDatasets } from "../services/dataset/list-datasets.js";
+import { router, tenantProcedure } from "../trpc.js";
+import { getDatasetInput } from "./dataset.schema.js";
+
+/** Datasets of a workspace and their profiles (column statistics and feature correlations). */
+export const datasetRouter = router({
+  list: tenantProcedure("viewer").query(({ ctx }) => listDatasets(ctx.tx, { tenantId: ctx.tenant.id })),
+
+  get: tenantProcedure("viewer")
+    .input(getDatasetInput)
+    .query(({ ctx, input }) => getDataset(ctx.tx, { tenantId: ctx.tenant.id, id: input.id })),
+});

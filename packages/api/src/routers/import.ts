@@ -1,0 +1,48 @@
+import { getImport, listImports } from "../services/import/get-import.js";
+import { previewUpload } from "../services/import/preview-upload.js";
+import { dispatchImport, queueImport } from "../services/import/start-import.js";
+import { router, tenantProcedure } from "../trpc.js";
+import { getImportInput, listImportsInput, previewImportInput, startImportInput } from "./import.schema.js";
+
+/**
+ * Imports of customer and order files. The bytes arrive through the streaming upload route
+ * (apps/web .../imports), which records a pending import with a preview; these procedures re-preview,
+ * start it with the confirmed mapping, and read its progress (polled while it runs, like runs).
+ */
+export const importRouter = router({
+  list: tenantProcedure("viewer")
+    .input(listImportsInput)
+    .query(({ ctx, input }) => listImports(ctx.tx, { tenantId: ctx.tenant.id, limit: input.limit })),
+
+  get: tenantProcedure("viewer")
+    .input(getImportInput)
+    .query(({ ctx, input }) => getImport(ctx.tx, { tenantId: ctx.tenant.id, id: input.id })),
+
+  preview: tenantProcedure("editor")
+    .input(previewImportInput)
+    .query(({ ctx, input }) =>
+      previewUpload(ctx.tx, {
+        tenantId: ctx.tenant.id,
+        id: input.id,
+        ...(input.encoding ? { encoding: input.encoding } : {}),
+        ...(input.delimiter ? { delimiter: input.delimiter } : {}),
+        ...(input.sheet ? { sheet: input.sheet } : {}),
+      }),
+    ),
+
+  start: tenantProcedure("editor")
+    .input(startImportInput)
+    .mutation(async ({ ctx, input }) => {
+      const params = {
+        tenantId: ctx.tenant.id,
+        importId: input.id,
+        mapping: input.mapping,
+        onInvalid: input.onInvalid,
+        ...(input.datasetName ? { datasetName: input.datasetName } : {}),
+      };
+      const queued = await queueImport(ctx.tx, params);
+      // Runs once this request's transaction has committed (see dispatchImport).
+      void dispatchImport(ctx.database, params);
+      return queued;
+    }),
+});
