@@ -17,25 +17,63 @@ interface HierarchicalFixture {
 
 const fixture = loadFixture<HierarchicalFixture>("hierarchical.json");
 
+/** The two clusters merge `row` joins, each named by its smallest row and its size. */
+function children(merges: ArrayLike<number>, n: number, row: number): string[] {
+  const name = (id: number): string => {
+    const stack = [id];
+    let min = Number.POSITIVE_INFINITY;
+    let size = 0;
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      if (node < n) {
+        min = Math.min(min, node);
+        size++;
+      } else {
+        stack.push(merges[(node - n) * 4]!, merges[(node - n) * 4 + 1]!);
+      }
+    }
+    return `${min}/${size}`;
+  };
+  return [name(merges[row * 4]!), name(merges[row * 4 + 1]!)].sort();
+}
+
 describe("hierarchical clustering against SciPy and scikit-learn", () => {
   for (const c of fixture.cases) {
     const x = toMatrix(fixture.datasets[c.dataset]!);
     describe(`${c.dataset}, ${c.linkage} linkage`, () => {
       const result = hierarchical(x, { linkage: c.linkage, k: 2 });
 
-      it("builds SciPy's linkage matrix: same pairs and sizes, heights to 1e-9 (relative)", () => {
+      it("builds SciPy's linkage matrix: heights to 1e-9 (relative), same pairs and sizes wherever heights are not tied", () => {
         expect(result.merges.length).toBe(c.merges.length);
+        const m = x.n - 1;
+        const height = (row: number) => c.merges[row * 4 + 2]!;
+        // Ward runs on centroids rather than SciPy's distance matrix: equal heights (Iris has
+        // many exact ties) may then be merged in another order, giving an equally valid tree.
+        const tied = (row: number) =>
+          (row > 0 && Math.abs(height(row) - height(row - 1)) <= 1e-12 * Math.max(1, height(row))) ||
+          (row < m - 1 && Math.abs(height(row + 1) - height(row)) <= 1e-12 * Math.max(1, height(row)));
         let worst = 0;
-        for (let row = 0; row < x.n - 1; row++) {
-          expect([result.merges[row * 4], result.merges[row * 4 + 1], result.merges[row * 4 + 3]]).toEqual([
-            c.merges[row * 4],
-            c.merges[row * 4 + 1],
-            c.merges[row * 4 + 3],
-          ]);
-          const expected = c.merges[row * 4 + 2]!;
-          worst = Math.max(worst, Math.abs(result.merges[row * 4 + 2]! - expected) / Math.max(1, expected));
+        let compared = 0;
+        for (let row = 0; row < m; row++) {
+          worst = Math.max(
+            worst,
+            Math.abs(result.merges[row * 4 + 2]! - height(row)) / Math.max(1, height(row)),
+          );
+          if (c.linkage === "ward" && tied(row)) continue;
+          compared++;
+          if (c.linkage === "ward") {
+            // Cluster ids downstream of a reordered tie differ; compare the rows each side holds.
+            expect(children(result.merges, x.n, row)).toEqual(children(c.merges, x.n, row));
+          } else {
+            expect([result.merges[row * 4], result.merges[row * 4 + 1], result.merges[row * 4 + 3]]).toEqual([
+              c.merges[row * 4],
+              c.merges[row * 4 + 1],
+              c.merges[row * 4 + 3],
+            ]);
+          }
         }
         expect(worst).toBeLessThan(1e-9);
+        expect(compared).toBeGreaterThan(m / 2);
       });
 
       it("cuts into k clusters equal to AgglomerativeClustering up to label names (ARI = 1)", () => {

@@ -1,10 +1,12 @@
 import { CancelledError, CoreInputError } from "../../errors.js";
 import { assertFinite, type Matrix } from "../../matrix/matrix.js";
+import { wardScanKernel } from "./ward-kernel.js";
 
 /**
- * Largest input `hierarchical` accepts. Ward, average and complete linkage keep the condensed
- * distance matrix, n (n - 1) / 2 float64 values: 1.6 GB at 20,000 rows. Single linkage needs
- * no matrix but is O(n^2) in time, so the same limit keeps its run time in seconds.
+ * Largest input `hierarchical` accepts. Average and complete linkage keep the condensed
+ * distance matrix, n (n - 1) / 2 float64 values: 1.6 GB at 20,000 rows. Ward (on centroids)
+ * and single linkage (Prim) need O(n d) memory but are O(n^2) in time, so the same limit keeps
+ * their run time in seconds.
  */
 export const MAX_HIERARCHICAL_ROWS = 20_000;
 
@@ -44,9 +46,11 @@ export interface Dendrogram {
 /**
  * Agglomerative clustering with SciPy's algorithms and hence SciPy's tree: the
  * nearest-neighbour chain (Murtagh 1983; Müllner 2011) with Lance-Williams updates of a
- * condensed distance matrix for ward, average and complete linkage; Prim's minimum spanning
- * tree, computing distances on the fly, for single linkage. Ties are broken as SciPy breaks
- * them. O(n^2) time; refuses more than MAX_HIERARCHICAL_ROWS rows.
+ * condensed distance matrix for average and complete linkage, and on cluster centroids for
+ * ward; Prim's minimum spanning tree, computing distances on the fly, for single linkage. Ties
+ * are broken as SciPy breaks them (for ward, merges at exactly equal heights may come in
+ * another order, since centroid arithmetic rounds differently from SciPy's matrix updates).
+ * O(n^2) time; refuses more than MAX_HIERARCHICAL_ROWS rows.
  */
 export function hierarchical(x: Matrix, options: HierarchicalOptions = {}): HierarchicalResult {
   const { n } = x;
@@ -83,7 +87,12 @@ export function hierarchical(x: Matrix, options: HierarchicalOptions = {}): Hier
       throw new CancelledError(stage);
     }
   };
-  const raw = linkage === "single" ? primSingleLinkage(x, progress) : nnChain(x, linkage, progress);
+  const raw =
+    linkage === "single"
+      ? primSingleLinkage(x, progress)
+      : linkage === "ward"
+        ? wardChain(x, progress)
+        : nnChain(x, linkage, progress);
   const merges = relabel(raw, n);
   const cut = k !== undefined ? cutToK(merges, n, k) : cutAtHeight(merges, n, threshold!);
   return { labels: cut.labels, k: cut.k, merges, dendrogram: dendrogramOf(merges, n) };
@@ -119,7 +128,7 @@ function pairwiseDistances(x: Matrix, progress: Progress): Float64Array {
  * SciPy's nn_chain: follow nearest neighbours until two clusters are each other's nearest,
  * merge them, keep the rest of the chain. Merges come out unsorted with raw slot numbers.
  */
-function nnChain(x: Matrix, linkage: Linkage, progress: Progress): Float64Array {
+function nnChain(x: Matrix, linkage: "average" | "complete", progress: Progress): Float64Array {
   const n = x.n;
   const dist = pairwiseDistances(x, progress);
   const out = new Float64Array(Math.max(0, n - 1) * 4);
@@ -196,20 +205,107 @@ function nnChain(x: Matrix, linkage: Linkage, progress: Progress): Float64Array 
       const iy = i < cy ? condensedIndex(n, i, cy) : condensedIndex(n, cy, i);
       const dxi = dist[ix]!;
       const dyi = dist[iy]!;
-      let value: number;
-      if (linkage === "ward") {
-        const t = 1 / (nx + ny + ni);
-        value = Math.sqrt(
-          (ni + nx) * t * dxi * dxi + (ni + ny) * t * dyi * dyi - ni * t * currentMin * currentMin,
-        );
-      } else if (linkage === "complete") {
-        value = Math.max(dxi, dyi);
-      } else {
-        value = (nx * dxi + ny * dyi) / (nx + ny);
-      }
-      dist[iy] = value;
+      dist[iy] = linkage === "complete" ? Math.max(dxi, dyi) : (nx * dxi + ny * dyi) / (nx + ny);
     }
     if ((step & 0xff) === 0xff) progress("hierarchical: merging", 0.3 + (0.7 * step) / n);
+  }
+  return out;
+}
+
+/**
+ * Ward linkage by the same nearest-neighbour chain, but with each cluster held as its centroid
+ * and size instead of a distance matrix: the Ward distance of clusters A and B is
+ * sqrt(2 |A| |B| / (|A| + |B|)) |c_A - c_B|, which is exactly what SciPy's Lance-Williams
+ * recursion computes. O(n d) memory, and each chain step reads the centroids contiguously.
+ */
+function wardChain(x: Matrix, progress: Progress): Float64Array {
+  const { n, d } = x;
+  const scan = wardScanKernel(d);
+  // Live clusters are kept compacted in slot order (position p holds slot slots[p]), so a scan
+  // reads only live centroids, contiguously; order is kept, so ties break as in SciPy.
+  let centroids = Float64Array.from(x.data);
+  let sizes = new Float64Array(n).fill(1);
+  let slots = new Int32Array(n);
+  for (let i = 0; i < n; i++) slots[i] = i;
+  let m = n;
+  let live = n;
+  const positionOf = new Int32Array(n);
+  for (let i = 0; i < n; i++) positionOf[i] = i;
+  const out = new Float64Array(Math.max(0, n - 1) * 4);
+  // The chain holds positions; compaction rewrites them.
+  const chain = new Int32Array(n);
+  let chainLength = 0;
+  const result = new Float64Array(1);
+  const distance = (a: number, b: number): number => {
+    let s = 0;
+    for (let t = 0; t < d; t++) {
+      const diff = centroids[a * d + t]! - centroids[b * d + t]!;
+      s += diff * diff;
+    }
+    const na = sizes[a]!;
+    const nb = sizes[b]!;
+    return Math.sqrt(((2 * na * nb) / (na + nb)) * s);
+  };
+  for (let step = 0; step < n - 1; step++) {
+    if (live * 2 < m && m > 64) {
+      let w = 0;
+      for (let p = 0; p < m; p++) {
+        if (sizes[p]! === 0) continue;
+        if (w !== p) {
+          centroids.copyWithin(w * d, p * d, p * d + d);
+          sizes[w] = sizes[p]!;
+          slots[w] = slots[p]!;
+        }
+        positionOf[slots[w]!] = w;
+        w++;
+      }
+      for (let c = 0; c < chainLength; c++) chain[c] = positionOf[slots[chain[c]!]!]!;
+      m = w;
+      centroids = centroids.subarray(0, m * d);
+      sizes = sizes.subarray(0, m);
+      slots = slots.subarray(0, m);
+    }
+    if (chainLength === 0) {
+      chainLength = 1;
+      chain[0] = 0;
+      while (sizes[chain[0]!]! === 0) chain[0]!++;
+    }
+    let cx = 0;
+    let cy = 0;
+    let currentMin = 0;
+    for (;;) {
+      cx = chain[chainLength - 1]!;
+      if (chainLength > 1) {
+        cy = chain[chainLength - 2]!;
+        currentMin = distance(cx, cy);
+      } else {
+        currentMin = Number.POSITIVE_INFINITY;
+      }
+      cy = scan(centroids, sizes, m, cx, cy, currentMin, result);
+      currentMin = result[0]!;
+      if (chainLength > 1 && cy === chain[chainLength - 2]) break;
+      chain[chainLength++] = cy;
+    }
+    chainLength -= 2;
+    if (cx > cy) {
+      const tmp = cx;
+      cx = cy;
+      cy = tmp;
+    }
+    const nx = sizes[cx]!;
+    const ny = sizes[cy]!;
+    out[step * 4] = slots[cx]!;
+    out[step * 4 + 1] = slots[cy]!;
+    out[step * 4 + 2] = currentMin;
+    out[step * 4 + 3] = nx + ny;
+    // The merged cluster lives on in cy's place, as in SciPy.
+    for (let t = 0; t < d; t++) {
+      centroids[cy * d + t] = (nx * centroids[cx * d + t]! + ny * centroids[cy * d + t]!) / (nx + ny);
+    }
+    sizes[cx] = 0;
+    sizes[cy] = nx + ny;
+    live--;
+    if ((step & 0xff) === 0xff) progress("hierarchical: merging", step / n);
   }
   return out;
 }
