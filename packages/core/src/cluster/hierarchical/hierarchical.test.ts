@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CancelledError, CoreInputError } from "../../errors.js";
 import { fromRows } from "../../matrix/matrix.js";
-import { cutAtHeight, hierarchical, MAX_HIERARCHICAL_ROWS } from "./hierarchical.js";
+import { cutAtHeight, hierarchical, MAX_HIERARCHICAL_ROWS, truncateDendrogram } from "./hierarchical.js";
 
 // Rows on a line at 0, 1, 5, 6, 20: pairs {0,1} and {5,6} merge first at height 1.
 const line = fromRows([[0], [1], [5], [6], [20]]);
@@ -36,6 +36,20 @@ describe("hierarchical", () => {
     const result = hierarchical(line, { linkage: "single" });
     expect(Array.from(result.dendrogram.leafOrder)).toEqual([4, 0, 1, 2, 3]);
     expect(Array.from(result.dendrogram.heights)).toEqual([1, 1, 4, 14]);
+  });
+
+  it("truncates the dendrogram to its top p clusters for drawing", () => {
+    const result = hierarchical(line, { linkage: "single" });
+    // Merges: (0,1)->5 at 1, (2,3)->6 at 1, (5,6)->7 at 4, (4,7)->8 at 14.
+    const top = truncateDendrogram(result.merges, 5, 3);
+    expect(top.leaves).toEqual([
+      { id: 4, size: 1 },
+      { id: 5, size: 2 },
+      { id: 6, size: 2 },
+    ]);
+    expect(Array.from(top.merges)).toEqual([1, 2, 4, 4, 0, 3, 14, 5]);
+    expect(truncateDendrogram(result.merges, 5, 1).leaves).toEqual([{ id: 8, size: 5 }]);
+    expect(truncateDendrogram(result.merges, 5, 99).leaves.map((l) => l.id)).toEqual([4, 0, 1, 2, 3]);
   });
 
   it("cuts at a distance threshold: only merges below it join clusters", () => {

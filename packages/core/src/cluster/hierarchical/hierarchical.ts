@@ -455,3 +455,53 @@ function dendrogramOf(merges: Float64Array, n: number): Dendrogram {
   }
   return { leafOrder, heights };
 }
+
+/** The top of a dendrogram: what a chart of a large tree draws (SciPy's truncate_mode="lastp"). */
+export interface TruncatedDendrogram {
+  /** The p clusters left after undoing the last p - 1 merges, in the dendrogram's left-to-right order. */
+  leaves: Array<{ /** Cluster id in the full linkage matrix. */ id: number; size: number }>;
+  /**
+   * The last p - 1 merges as a linkage matrix over the truncated tree: ids below p are
+   * positions in `leaves`, p + j is the cluster made by row j.
+   */
+  merges: Float64Array;
+}
+
+/** Keeps the last p - 1 merges of a linkage matrix for drawing. */
+export function truncateDendrogram(merges: Float64Array, n: number, p: number): TruncatedDendrogram {
+  const total = merges.length / 4;
+  if (total !== n - 1) {
+    throw new CoreInputError(`merges has ${total} rows, expected n - 1 = ${n - 1}`, { field: "merges" });
+  }
+  if (!Number.isInteger(p) || p < 1)
+    throw new CoreInputError(`p must be a positive integer, got ${p}`, { field: "p" });
+  const keep = Math.min(p, n) - 1;
+  const first = total - keep;
+  const sizeOf = (id: number) => (id < n ? 1 : merges[(id - n) * 4 + 3]!);
+  // Leaves in left-to-right order: walk down from the root through kept merges only.
+  const leaves: TruncatedDendrogram["leaves"] = [];
+  const leafPosition = new Map<number, number>();
+  const root = n === 1 ? 0 : 2 * n - 2;
+  const stack = [root];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (id >= n && id - n >= first) {
+      const row = id - n;
+      stack.push(merges[row * 4 + 1]!, merges[row * 4]!);
+      continue;
+    }
+    leafPosition.set(id, leaves.length);
+    leaves.push({ id, size: sizeOf(id) });
+  }
+  const out = new Float64Array(keep * 4);
+  const rename = (id: number) =>
+    id >= n && id - n >= first ? leaves.length + (id - n - first) : leafPosition.get(id)!;
+  for (let j = 0; j < keep; j++) {
+    const row = first + j;
+    out[j * 4] = rename(merges[row * 4]!);
+    out[j * 4 + 1] = rename(merges[row * 4 + 1]!);
+    out[j * 4 + 2] = merges[row * 4 + 2]!;
+    out[j * 4 + 3] = merges[row * 4 + 3]!;
+  }
+  return { leaves, merges: out };
+}

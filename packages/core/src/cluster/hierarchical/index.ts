@@ -7,4 +7,6 @@ export {
   hierarchical,
   type Linkage,
   MAX_HIERARCHICAL_ROWS,
+  type TruncatedDendrogram,
+  truncateDendrogram,
 } from "./hierarchical.js";
