@@ -597,11 +597,15 @@ export function describeClustering(
 }
 
 /** Runs one segmentation end to end on this thread. `progress` is called often; it may throw to stop. */
-export function clusterRun(input: ClusterInput, progress: Progress = () => {}): ClusterOutput {
-  progress("Preparing features", 2);
+export function clusterRun(
+  input: ClusterInput,
+  progress: Progress = () => {},
+  given?: Clustering,
+): ClusterOutput {
+  if (!given) progress("Preparing features", 2);
   const prepared = prepareMatrix(input);
-  const { x } = prepared;
-  const clustering = clusterInline(input, x, progress);
+  // `given`: clustered already (k-means on core's executor); only measure, map and explain here.
+  const clustering = given ?? clusterInline(input, prepared.x, progress);
   return describeClustering(input, prepared, clustering, progress);
 }
 

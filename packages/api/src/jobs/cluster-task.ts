@@ -1,7 +1,7 @@
 import type { MessagePort } from "node:worker_threads";
 import { CoreInputError } from "@strata/core";
 import type { RunConfig } from "../services/run/run-config.js";
-import { type ClusterOutput, clusterRun, RunInputError } from "./cluster-run.js";
+import { type Clustering, type ClusterOutput, clusterRun, RunInputError } from "./cluster-run.js";
 
 /**
  * Piscina task file (built to dist/jobs/cluster-task.js): one run's clustering inside a worker
@@ -15,6 +15,8 @@ export interface ClusterTaskInput {
   features: string[];
   config: RunConfig;
   port: MessagePort;
+  /** Already clustered (k-means on core's executor): only measure, map and explain. */
+  clustering?: Clustering;
 }
 
 export type ClusterTaskResult =
@@ -40,7 +42,7 @@ export default function clusterTask(input: ClusterTaskInput): ClusterTaskResult 
     port.postMessage({ stage, percent } satisfies ProgressMessage);
   };
   try {
-    const output = clusterRun(input, progress);
+    const output = clusterRun(input, progress, input.clustering);
     return { ok: true, output };
   } catch (error) {
     if (error instanceof RunInputError) return { ok: false, message: error.message };

@@ -52,23 +52,20 @@ export async function readFeatureMatrix(
     );
     return Number(r[0]?.n ?? 0);
   });
-  const values = sql.join(
-    features.map(
-      (f) => sql`case when jsonb_typeof(features -> ${f}) = 'number' then (features ->> ${f})::float8 end`,
-    ),
-    sql`, `,
-  );
   let capacity = Math.max(total, 1);
   let data = new Float64Array(new SharedArrayBuffer(capacity * d * 8));
   const customerIds: string[] = [];
   let after: string | null = null;
   for (;;) {
     options.signal?.throwIfAborted();
+    // The whole jsonb document per row, picked apart here: measured faster on both drivers than
+    // extracting and casting each feature in SQL (PGlite especially), and a non-number is simply
+    // missing instead of a cast error.
     const chunk = await withTenant(database.db, tenantId, (tx) =>
-      queryRows<{ id: string; v: Array<number | null> | string }>(
+      queryRows<{ id: string; f: Record<string, unknown> | string }>(
         tx,
         sql`
-        select customer_id as id, array[${values}]::float8[] as v
+        select customer_id as id, features as f
         from customer_features
         where tenant_id = ${tenantId} ${after === null ? sql`` : sql`and customer_id > ${after}`}
         order by customer_id
@@ -85,10 +82,10 @@ export async function readFeatureMatrix(
     }
     for (const row of chunk) {
       const o = customerIds.length * d;
-      const v = parseVector(row.v);
+      const f = (typeof row.f === "string" ? JSON.parse(row.f) : row.f) as Record<string, unknown>;
       for (let j = 0; j < d; j++) {
-        const x = v[j];
-        data[o + j] = x === null || x === undefined ? Number.NaN : Number(x);
+        const x = f[features[j]!];
+        data[o + j] = typeof x === "number" && Number.isFinite(x) ? x : Number.NaN;
       }
       customerIds.push(row.id);
     }
@@ -98,15 +95,6 @@ export async function readFeatureMatrix(
   }
   const n = customerIds.length;
   return { data: n * d === data.length ? data : data.subarray(0, n * d), n, d, customerIds };
-}
-
-/** node-postgres and PGlite both parse float8[]; a text literal is handled in case a driver does not. */
-function parseVector(v: Array<number | null> | string): Array<number | null> {
-  if (typeof v !== "string") return v;
-  return v
-    .replace(/^\{|\}$/g, "")
-    .split(",")
-    .map((s) => (s === "NULL" ? null : Number(s)));
 }
 
 /** Inserts one run's assignments (inside the caller's result transaction). */

@@ -7,7 +7,7 @@ import type { Piscina } from "piscina";
 import { parseRunConfig, type RunConfig } from "../services/run/run-config.js";
 import {
   type ClusterInput,
-  describeClustering,
+  type Clustering,
   kmeansOnExecutor,
   prepareMatrix,
   RunInputError,
@@ -183,13 +183,21 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
 
     // 2. Clustering (20-90 %): k-means on core's executor from here, other algorithms as one task.
     t = Date.now();
+    // Never backwards: the bar only moves forward even when a later phase restarts its own count.
     const report = (stage: string, percent: number) => {
-      progress = { stage, percent: clamp(20 + 0.7 * percent) };
+      progress = { stage, percent: Math.max(progress.percent, clamp(20 + 0.7 * percent)) };
     };
     const input: ClusterInput = { data: matrix.data, n: matrix.n, d: matrix.d, features, config };
     const result =
       config.algorithm === "kmeans"
-        ? await clusterOnExecutor(executor, input, report, controller.signal, () => stopReason !== undefined)
+        ? await clusterOnExecutor(
+            executor,
+            pool,
+            input,
+            report,
+            controller.signal,
+            () => stopReason !== undefined,
+          )
         : await clusterOnPool(pool, input, report, controller.signal, () => stopReason !== undefined);
     timings.clusterMs = Date.now() - t;
     if (!result.ok) {
@@ -303,25 +311,29 @@ function runFailure(error: unknown): string {
 
 async function clusterOnExecutor(
   executor: Executor,
+  pool: Piscina,
   input: ClusterInput,
   report: Report,
   signal: AbortSignal,
   isStopping: () => boolean,
 ): Promise<Outcome> {
+  let clustering: Clustering;
   try {
     report("Preparing features", 2);
     const prepared = prepareMatrix(input);
-    const clustering = await kmeansOnExecutor(executor, input, prepared.x, report, signal);
-    return { ok: true, output: describeClustering(input, prepared, clustering, report) };
+    clustering = await kmeansOnExecutor(executor, input, prepared.x, report, signal);
   } catch (error) {
     if (isStopping()) throw error;
     return { ok: false, message: runFailure(error) };
   }
+  // Measuring, the map and the explanations run on a pool thread as well, so this event loop stays
+  // free for heartbeats and cancellation however long they take.
+  return clusterOnPool(pool, { ...input, clustering }, report, signal, isStopping);
 }
 
 async function clusterOnPool(
   pool: Piscina,
-  input: ClusterInput,
+  input: ClusterInput & { clustering?: Clustering },
   report: Report,
   signal: AbortSignal,
   isStopping: () => boolean,
