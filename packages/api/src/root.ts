@@ -8,6 +8,7 @@ import { importRouter } from "./routers/import.js";
 import { invitationRouter } from "./routers/invitation.js";
 import { memberRouter } from "./routers/member.js";
 import { runRouter } from "./routers/run.js";
+import { segmentRouter } from "./routers/segment.js";
 import { tenantRouter } from "./routers/tenant.js";
 import { createCallerFactory, router } from "./trpc.js";
 
@@ -22,6 +23,7 @@ export const appRouter = router({
   dataset: datasetRouter,
   import: importRouter,
   customer: customerRouter,
+  segment: segmentRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -25,6 +25,7 @@ import {
   transformScaler,
 } from "@strata/core";
 import type { RunConfig } from "../services/run/run-config.js";
+import { type ExplanationOutput, explainResult } from "./explain-result.js";
 
 /**
  * The computing half of a run: raw feature matrix in (NaN = missing), the whole result out. k-means
@@ -80,6 +81,8 @@ export interface ClusterOutput {
   map: { method: "pca"; explainedVarianceRatio: number[]; points: Array<[number, number, number, number]> };
   /** Algorithm-specific parts (see Clustering.extra). */
   algorithmDetails: Record<string, unknown>;
+  /** Profiles, rules, names, correlations and the t-SNE map (explain-result.ts). */
+  explanation?: ExplanationOutput;
 }
 
 /** A problem with the run's input that the user can fix; its message is shown as is. */
@@ -566,6 +569,15 @@ export function describeClustering(
 
   progress("Drawing the map", 92);
   const map = mapSample(x, labels, input.config.mapSampleSize);
+  progress("Explaining the segments", 94);
+  const explanation = explainResult(
+    x,
+    labels,
+    prepared.features,
+    prepared.scaler,
+    map.points.map((p) => p[0]),
+    seed,
+  );
 
   return {
     rows: prepared.rows,
@@ -593,6 +605,7 @@ export function describeClustering(
     },
     map,
     algorithmDetails: clustering.extra ?? {},
+    explanation,
   };
 }
 

@@ -236,6 +236,14 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
           segment,
         })),
       },
+      // Issue 6's explanation of the segments and the non-linear map (see explain-result.ts).
+      explanation: output.explanation?.explanation ?? null,
+      tsne: (output.explanation?.tsne ?? []).map(([row, x, y, segment]) => ({
+        customerId: customerIds[row]!,
+        x,
+        y,
+        segment,
+      })),
     };
     const metrics = {
       ...output.metrics,

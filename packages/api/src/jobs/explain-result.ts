@@ -1,0 +1,127 @@
+import { CoreInputError, explainSegments, type Matrix, tsne } from "@strata/core";
+
+/**
+ * What the result page explains about a run's segments, computed once by the worker next to the
+ * clustering (issue 6): profiles in the features' own units, the surrogate tree's readable rules with
+ * their fidelity, a suggested name per segment, the features' correlation matrix, and a non-linear
+ * (t-SNE) map of a sample. Kept apart from cluster-run.ts so the run executor only gains one call.
+ */
+export interface SegmentExplanationDoc {
+  features: string[];
+  overall: { mean: Array<number | null>; sd: Array<number | null> };
+  segments: Array<{
+    segment: number;
+    size: number;
+    share: number;
+    name: string;
+    mean: Array<number | null>;
+    median: Array<number | null>;
+    /** (segment mean - overall mean) / overall sd, per feature. */
+    deviation: Array<number | null>;
+    /** Indices of the features that set the segment apart most, largest |deviation| first. */
+    top: number[];
+    rules: Array<{ text: string; support: number; precision: number; recall: number }>;
+  }>;
+  /** Share of customers (noise excluded) whose segment the surrogate tree predicts, in %. */
+  fidelity: number;
+  /** Pearson correlation, features x features. */
+  correlation: Array<Array<number | null>>;
+  noise: number;
+}
+
+export interface ExplanationOutput {
+  explanation: SegmentExplanationDoc | null;
+  /** t-SNE coordinates: [row index of the prepared matrix, x, y, segment]. */
+  tsne: Array<[number, number, number, number]>;
+}
+
+/** Points of the t-SNE map at most: its neighbour search is quadratic in the sample. */
+export const TSNE_SAMPLE = 1_000;
+
+const num = (v: number, digits = 5) => (Number.isFinite(v) ? Number(v.toPrecision(digits)) : null);
+
+/**
+ * `scaled` is the prepared (scaled) matrix the clustering saw; `center`/`scale` undo the scaler
+ * (every scaler is affine per column), so profiles and rules read in original units. `sampleRows`
+ * are the rows of the PCA map sample; the t-SNE map uses the first TSNE_SAMPLE of them, so hovering
+ * either map shows the same customers.
+ */
+export function explainResult(
+  scaled: Matrix,
+  labels: Int32Array,
+  features: string[],
+  scaler: { center: ArrayLike<number>; scale: ArrayLike<number> },
+  sampleRows: ArrayLike<number>,
+  seed: number,
+): ExplanationOutput {
+  const { n, d } = scaled;
+  const original = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) {
+      original[i * d + j] = scaled.data[i * d + j]! * scaler.scale[j]! + scaler.center[j]!;
+    }
+  }
+  const x: Matrix = { data: original, n, d };
+  let explanation: SegmentExplanationDoc | null = null;
+  try {
+    const e = explainSegments(x, labels, features, { top: Math.min(d, 6), tree: { maxDepth: 3, seed } });
+    explanation = {
+      features: [...features],
+      overall: {
+        mean: Array.from(e.profiles.overall.mean, (v) => num(v)),
+        sd: Array.from(e.profiles.overall.sd, (v) => num(v)),
+      },
+      segments: e.profiles.segments.map((p, s) => ({
+        segment: p.segment,
+        size: p.size,
+        share: num(p.share) ?? 0,
+        name: e.names[s] ?? `Segment ${s + 1}`,
+        mean: Array.from(p.mean, (v) => num(v)),
+        median: Array.from(p.median, (v) => num(v)),
+        deviation: Array.from(p.deviation, (v) => num(v, 4)),
+        top: p.top.map((t) => t.index),
+        rules: (e.rules.rules[s] ?? []).slice(0, 3).map((r) => ({
+          text: r.text,
+          support: r.support,
+          precision: num(r.precision, 3) ?? 0,
+          recall: num(r.recall, 3) ?? 0,
+        })),
+      })),
+      fidelity: num(e.rules.fidelity, 4) ?? 0,
+      correlation: Array.from({ length: d }, (_, a) =>
+        Array.from({ length: d }, (_, b) => num(e.pearson[a * d + b]!, 3)),
+      ),
+      noise: e.profiles.noise,
+    };
+  } catch (error) {
+    // Degenerate inputs (a single segment, no spread) leave the explanation out, not the run.
+    if (!(error instanceof CoreInputError)) throw error;
+  }
+
+  const rows = Array.from(sampleRows).slice(0, TSNE_SAMPLE);
+  const points: ExplanationOutput["tsne"] = [];
+  if (rows.length >= 4 && d >= 1) {
+    const sample = new Float64Array(rows.length * d);
+    rows.forEach((r, i) => {
+      sample.set(scaled.data.subarray(r * d, r * d + d), i * d);
+    });
+    try {
+      const map = tsne(
+        { data: sample, n: rows.length, d },
+        { seed, iterations: 500, sampleSize: TSNE_SAMPLE },
+      );
+      map.indices.forEach((i, p) => {
+        const r = rows[i]!;
+        points.push([
+          r,
+          num(map.embedding.data[p * 2]!, 4) ?? 0,
+          num(map.embedding.data[p * 2 + 1]!, 4) ?? 0,
+          labels[r]!,
+        ]);
+      });
+    } catch (error) {
+      if (!(error instanceof CoreInputError)) throw error;
+    }
+  }
+  return { explanation, tsne: points };
+}

@@ -1,0 +1,100 @@
+import { pearsonMatrix } from "@strata/core";
+import type { Tx } from "@strata/db";
+import { sql } from "drizzle-orm";
+import { listNumericFeatures, queryRows } from "../../jobs/run-data.js";
+
+/** Customers read to describe the features (customer ids are random uuids: a fair sample). */
+export const FEATURE_SAMPLE = 5_000;
+
+/** Behavioural features a first run uses when the workspace has them: RFM and basket. */
+const DEFAULT_FEATURES = ["recency_days", "frequency", "monetary", "average_basket", "returns_share"];
+
+export interface FeatureDescription {
+  name: string;
+  /** Share of customers without a numeric value, 0..1. */
+  missingShare: number;
+  mean: number | null;
+  min: number | null;
+  max: number | null;
+  /** Sample skewness (Fisher-Pearson); |skew| > 1 is strongly skewed. */
+  skew: number | null;
+  /** Strongest absolute correlation with another feature, and which. */
+  strongestCorrelation: { feature: string; r: number } | null;
+}
+
+const round = (v: number, digits = 4) => (Number.isFinite(v) ? Number(v.toPrecision(digits)) : null);
+
+/**
+ * What the new-run form shows beside each numeric customer feature so the choice is informed:
+ * missing share, skew, range and its strongest correlation, measured on a sample of customers;
+ * plus the features a one-click run uses.
+ */
+export async function describeFeatures(tx: Tx, params: { tenantId: string }) {
+  const names = await listNumericFeatures(tx, params.tenantId);
+  const [total] = await queryRows<{ n: number | string }>(
+    tx,
+    sql`select count(*)::int as n from customer_features where tenant_id = ${params.tenantId}`,
+  );
+  const customers = Number(total?.n ?? 0);
+  if (names.length === 0) return { customers, sampled: 0, features: [], correlation: [], defaults: [] };
+  const rows = await queryRows<{ features: Record<string, unknown> }>(
+    tx,
+    sql`select features from customer_features where tenant_id = ${params.tenantId}
+        order by customer_id limit ${FEATURE_SAMPLE}`,
+  );
+  const n = rows.length;
+  const d = names.length;
+  const data = new Float64Array(n * d);
+  const stats = names.map((name, j) => {
+    const values: number[] = [];
+    rows.forEach((r, i) => {
+      const v = r.features[name];
+      const x = typeof v === "number" && Number.isFinite(v) ? v : Number.NaN;
+      data[i * d + j] = x;
+      if (!Number.isNaN(x)) values.push(x);
+    });
+    const m = values.length;
+    let mean = 0;
+    for (const v of values) mean += v / Math.max(1, m);
+    let m2 = 0;
+    let m3 = 0;
+    for (const v of values) {
+      m2 += (v - mean) ** 2 / m;
+      m3 += (v - mean) ** 3 / m;
+    }
+    // Missing values take the mean for the correlation (pairwise deletion would need n^2 work per pair).
+    rows.forEach((_, i) => {
+      if (Number.isNaN(data[i * d + j]!)) data[i * d + j] = m > 0 ? mean : 0;
+    });
+    return {
+      name,
+      missingShare: n > 0 ? 1 - m / n : 1,
+      mean: m > 0 ? round(mean) : null,
+      min: m > 0 ? round(Math.min(...values)) : null,
+      max: m > 0 ? round(Math.max(...values)) : null,
+      skew: m > 2 && m2 > 0 ? round(m3 / m2 ** 1.5, 3) : null,
+    };
+  });
+  const r = n > 1 ? pearsonMatrix({ data, n, d }) : new Float64Array(d * d).fill(Number.NaN);
+  const correlation = Array.from({ length: d }, (_, a) =>
+    Array.from({ length: d }, (_, b) => round(r[a * d + b]!, 3)),
+  );
+  const features: FeatureDescription[] = stats.map((s, a) => {
+    let best: { feature: string; r: number } | null = null;
+    for (let b = 0; b < d; b++) {
+      const v = correlation[a]![b];
+      if (b === a || v === null || v === undefined) continue;
+      if (!best || Math.abs(v) > Math.abs(best.r)) best = { feature: names[b]!, r: v };
+    }
+    return { ...s, strongestCorrelation: best };
+  });
+  const present = DEFAULT_FEATURES.filter((f) => names.includes(f));
+  const defaults =
+    present.length >= 2
+      ? present
+      : features
+          .filter((f) => f.missingShare < 0.5 && !f.name.startsWith("rfm_"))
+          .map((f) => f.name)
+          .slice(0, 8);
+  return { customers, sampled: n, features, correlation, defaults };
+}
