@@ -104,20 +104,20 @@ describe("dbscan", () => {
   }
 
   it("joins or separates two crowded cells by whether any pair is within eps", () => {
-    // 3,000 rows in each of two tiny discs; their nearest rows are 1.01 (or 0.99) apart.
+    // 1,200 rows in each of two tiny discs; their nearest rows are 1.01 (or 0.99) apart.
     const random = createRandom(8);
     for (const gap of [1.01, 0.99]) {
       const rows: number[][] = [];
-      for (let i = 0; i < 6000; i++) {
-        const side = i < 3000 ? 0 : 1;
+      for (let i = 0; i < 2400; i++) {
+        const side = i < 1200 ? 0 : 1;
         const angle = random.next() * 2 * Math.PI;
         const radius = 0.05 * Math.sqrt(random.next());
         const centre = side === 0 ? -0.05 : 0.05 + gap;
         rows.push([centre + radius * Math.cos(angle), radius * Math.sin(angle)]);
       }
       rows.push([0, 0], [gap + 0.1, 0]); // the two closest rows, each at its disc's edge
-      rows[6000]![0] = 0;
-      rows[6001]![0] = gap;
+      rows[2400]![0] = 0;
+      rows[2401]![0] = gap;
       const x = fromRows(rows);
       for (const algorithm of algorithms) {
         const result = dbscan(x, { eps: 1, minSamples: 5, algorithm });
