@@ -1,3 +1,5 @@
+import { formatDateTime } from "./format";
+
 /** Audit events per page in the settings log (server prefetch and client pages must agree). */
 export const AUDIT_PAGE_SIZE = 25;
 
@@ -32,12 +34,20 @@ export function describeAuditAction(action: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-/** Audit details as short "key: value" pairs; nested values are shown as compact JSON. */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+function describeValue(value: unknown): string {
+  if (value instanceof Date) return formatDateTime(value);
+  if (typeof value === "string" && ISO_DATE.test(value)) return formatDateTime(value);
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+
+/** Audit details as short "key: value" pairs; dates are readable, nested values compact JSON. */
 export function describeAuditDetails(details: unknown): string {
   if (details === null || details === undefined) return "";
   if (typeof details !== "object") return String(details);
   return Object.entries(details as Record<string, unknown>)
     .filter(([, value]) => value !== null && value !== undefined && value !== "")
-    .map(([key, value]) => `${key}: ${typeof value === "object" ? JSON.stringify(value) : String(value)}`)
+    .map(([key, value]) => `${key}: ${describeValue(value)}`)
     .join(" · ");
 }

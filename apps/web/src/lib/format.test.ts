@@ -38,4 +38,10 @@ describe("audit descriptions", () => {
       "from: viewer · to: editor",
     );
   });
+
+  it("shows dates in details the way the rest of the page does", () => {
+    expect(describeAuditDetails({ expiresAt: "2026-12-02T01:15:23.282Z" })).toBe(
+      "expiresAt: 2 Dec 2026, 01:15 UTC",
+    );
+  });
 });

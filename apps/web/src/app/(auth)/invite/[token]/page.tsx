@@ -54,8 +54,10 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   return (
     <Card>
       <CardHeader>
-        <p className="text-sm font-medium text-brand-700">You are invited</p>
-        <h1 className="text-xl font-semibold">Join {invitation.workspaceName}</h1>
+        {isPending ? <p className="text-sm font-medium text-brand-700">You are invited</p> : null}
+        <h1 className="text-xl font-semibold">
+          {isPending ? `Join ${invitation.workspaceName}` : `Invitation to ${invitation.workspaceName}`}
+        </h1>
       </CardHeader>
       <CardContent className="space-y-4 py-5">
         <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-2 text-sm">
