@@ -1,0 +1,53 @@
+import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
+import { trpcErrorCode } from "@/lib/errors";
+import { clientIp, getSessionUser } from "@/server/auth";
+import { getReadyDatabase } from "@/server/database";
+import { api, db } from "@/server/modules";
+
+export const dynamic = "force-dynamic";
+
+/** The rejected-rows report of an import: CSV with the header `line,column,value,reason` (CONTRACT.md). */
+export async function GET(
+  request: Request,
+  { params }: { params: Promise<{ workspace: string; id: string }> },
+) {
+  const { workspace, id } = await params;
+  const [database, user] = await Promise.all([getReadyDatabase(), getSessionUser()]);
+  if (!user)
+    return Response.json(
+      { error: { code: "UNAUTHORIZED", message: "Sign in to continue." } },
+      { status: 401 },
+    );
+  const caller = api.createCaller(
+    api.createContext({ database, userId: user.id, ip: clientIp(request.headers) }),
+  );
+  let path: string;
+  let fileName: string;
+  try {
+    // Reading the import through its procedure checks membership; the path stays on the server.
+    const found = await caller.import.get({ workspace, id });
+    fileName = found.fileName;
+    const tenant = await caller.tenant.get({ workspace });
+    path = await db.withTenant(database.db, tenant.id, (tx) =>
+      api.getRejectedReportPath(tx, { tenantId: tenant.id, id }),
+    );
+  } catch (error) {
+    const code = trpcErrorCode(error) ?? (error as { code?: string }).code ?? "NOT_FOUND";
+    const message =
+      code === "INTERNAL_SERVER_ERROR" ? "The report is not available." : (error as Error).message;
+    return Response.json(
+      { error: { code, message } },
+      { status: code === "NOT_FOUND" || code === "BAD_REQUEST" ? 404 : 500 },
+    );
+  }
+  const base = fileName.replace(/\.[^.]+$/, "").replace(/[^\w.-]+/g, "-") || "import";
+  const body = Readable.toWeb(createReadStream(path)) as unknown as ReadableStream<Uint8Array>;
+  return new Response(body, {
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="${base}-rejected-rows.csv"`,
+      "cache-control": "no-store",
+    },
+  });
+}

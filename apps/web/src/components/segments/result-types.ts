@@ -1,0 +1,153 @@
+/**
+ * The shape of a run's `result` document as the worker writes it (packages/api/src/jobs/run-executor.ts
+ * and explain-result.ts). The api types it as a plain record; the result page reads it through
+ * `readRunResult`, which tolerates older runs that lack newer parts.
+ */
+export interface ModelSelectionPoint {
+  k: number;
+  inertia: number;
+  silhouette: number | null;
+  calinskiHarabasz: number | null;
+  daviesBouldin: number | null;
+}
+
+export interface MapPoint {
+  customerId: string;
+  x: number;
+  y: number;
+  segment: number;
+}
+
+export interface SegmentExplanation {
+  segment: number;
+  size: number;
+  share: number;
+  name: string;
+  mean: Array<number | null>;
+  median: Array<number | null>;
+  deviation: Array<number | null>;
+  top: number[];
+  rules: Array<{ text: string; support: number; precision: number; recall: number }>;
+}
+
+export interface Explanation {
+  features: string[];
+  overall: { mean: Array<number | null>; sd: Array<number | null> };
+  segments: SegmentExplanation[];
+  fidelity: number;
+  correlation: Array<Array<number | null>>;
+  noise: number;
+}
+
+export interface RunResult {
+  algorithm: string;
+  k: number;
+  sizes: number[];
+  features: string[];
+  droppedFeatures: Array<{ feature: string; reason: string }>;
+  centroidsOriginal: number[][];
+  modelSelection: ModelSelectionPoint[];
+  chosenK: { k: number; reason: string };
+  preparation: { rowsIn: number; rowsUsed: number; rowsDropped: number; valuesImputed: number } | null;
+  map: { method: string; explainedVarianceRatio: number[]; points: MapPoint[] };
+  tsne: MapPoint[];
+  explanation: Explanation | null;
+  algorithmDetails: {
+    eps?: number;
+    minSamples?: number;
+    noise?: number;
+    linkage?: string;
+    dendrogram?: { rows: number; lastMerges: number[] };
+  };
+}
+
+export interface RunMetrics {
+  inertia?: number | null;
+  silhouette?: number | null;
+  calinskiHarabasz?: number | null;
+  daviesBouldin?: number | null;
+  noiseShare?: number | null;
+  rows?: number;
+  features?: number;
+  k?: number;
+}
+
+const arr = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
+
+export function readRunResult(value: unknown): RunResult | null {
+  if (!value || typeof value !== "object") return null;
+  const r = value as Record<string, unknown>;
+  const map = (r.map ?? {}) as Record<string, unknown>;
+  return {
+    algorithm: typeof r.algorithm === "string" ? r.algorithm : "kmeans",
+    k: typeof r.k === "number" ? r.k : 0,
+    sizes: arr<number>(r.sizes),
+    features: arr<string>(r.features),
+    droppedFeatures: arr(r.droppedFeatures),
+    centroidsOriginal: arr(r.centroidsOriginal),
+    modelSelection: arr(r.modelSelection),
+    chosenK: (r.chosenK as RunResult["chosenK"]) ?? { k: 0, reason: "" },
+    preparation: (r.preparation as RunResult["preparation"]) ?? null,
+    map: {
+      method: typeof map.method === "string" ? map.method : "pca",
+      explainedVarianceRatio: arr(map.explainedVarianceRatio),
+      points: arr(map.points),
+    },
+    tsne: arr(r.tsne),
+    explanation: (r.explanation as Explanation | null | undefined) ?? null,
+    algorithmDetails: (r.algorithmDetails as RunResult["algorithmDetails"]) ?? {},
+  };
+}
+
+export const ALGORITHM_LABELS: Record<string, string> = {
+  kmeans: "k-means",
+  minibatch: "Mini-batch k-means",
+  dbscan: "DBSCAN",
+  hierarchical: "Hierarchical",
+  gmm: "Gaussian mixture",
+};
+
+/** Same palette as the api's default segment colours (services/segment/palette.ts). */
+export const SEGMENT_PALETTE = [
+  "#2563eb",
+  "#e69f00",
+  "#009e73",
+  "#cc79a7",
+  "#d55e00",
+  "#56b4e9",
+  "#7c3aed",
+  "#b45309",
+  "#0f766e",
+  "#be123c",
+  "#4d7c0f",
+  "#1e3a8a",
+];
+export const NOISE_COLOR = "#94a3b8";
+
+export function segmentColor(segment: number): string {
+  return segment < 0 ? NOISE_COLOR : (SEGMENT_PALETTE[segment % SEGMENT_PALETTE.length] ?? "#2563eb");
+}
+
+export function segmentLabel(segment: number, names?: string[]): string {
+  if (segment < 0) return "Noise";
+  return names?.[segment] ?? `Segment ${segment + 1}`;
+}
+
+const NUMBER = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 2 });
+const COMPACT = new Intl.NumberFormat("en-GB", { notation: "compact", maximumFractionDigits: 1 });
+const PERCENT = new Intl.NumberFormat("en-GB", { style: "percent", maximumFractionDigits: 1 });
+
+export function formatNumber(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return "–";
+  return Math.abs(v) >= 100_000 ? COMPACT.format(v) : NUMBER.format(v);
+}
+
+export function formatPercent(v: number | null | undefined): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return "–";
+  return PERCENT.format(v);
+}
+
+/** Feature names as people read them: `recency_days` -> "recency days", `channel:parcel` -> "channel: parcel". */
+export function featureLabel(name: string): string {
+  return name.replace(/:/g, ": ").replace(/_/g, " ");
+}

@@ -1,0 +1,211 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { Alert } from "@/components/ui/alert";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { LoadingState } from "@/components/ui/spinner";
+import { toFormError } from "@/lib/errors";
+import { useTRPC } from "@/trpc/react";
+import { CorrelationHeatmap } from "./charts/correlation-heatmap";
+import { Dendrogram } from "./charts/dendrogram";
+import { ElbowChart, ScoresByK } from "./charts/model-selection-charts";
+import { SegmentMap } from "./charts/segment-map";
+import {
+  featureLabel,
+  formatNumber,
+  formatPercent,
+  type RunMetrics,
+  readRunResult,
+  segmentLabel,
+} from "./result-types";
+import { RunProgressBar } from "./run-status";
+import { SegmentCard } from "./segment-card";
+
+/** Everything a finished run shows: model selection, the map, a card per segment, correlations. */
+export function RunResults({
+  workspace,
+  runId,
+  result: raw,
+  metrics: rawMetrics,
+  progress,
+}: {
+  workspace: string;
+  runId: string;
+  result: unknown;
+  metrics: unknown;
+  progress: { stage: string; percent: number };
+}) {
+  const trpc = useTRPC();
+  const insights = useQuery(trpc.segment.runInsights.queryOptions({ workspace, runId }));
+  const result = readRunResult(raw);
+  const metrics = (rawMetrics ?? {}) as RunMetrics;
+  if (!result) return <Alert tone="error">This run finished without a result document.</Alert>;
+  const names = result.explanation?.segments.map((s) => s.name) ?? [];
+  const totalCustomers = result.preparation?.rowsUsed ?? result.sizes.reduce((a, b) => a + b, 0);
+  const noise = result.algorithmDetails.noise ?? 0;
+  const cardSegments = [...result.sizes.map((_, s) => s), ...(noise > 0 ? [-1] : [])];
+
+  return (
+    <div className="space-y-6">
+      <Card>
+        <CardContent className="space-y-4 py-5">
+          <RunProgressBar stage={progress.stage} percent={progress.percent} />
+          <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+            <Stat label="Segments" value={String(result.k)} />
+            <Stat label="Customers" value={totalCustomers.toLocaleString("en")} />
+            <Stat label="Silhouette" value={formatNumber(metrics.silhouette)} />
+            {result.algorithm === "dbscan" ? (
+              <Stat
+                label="Noise share"
+                value={formatPercent(metrics.noiseShare ?? (totalCustomers ? noise / totalCustomers : null))}
+              />
+            ) : (
+              <Stat label="Davies-Bouldin" value={formatNumber(metrics.daviesBouldin)} />
+            )}
+          </dl>
+          <p className="text-sm text-slate-700" data-testid="chosen-k-reason">
+            <span className="font-medium text-slate-900">Why {result.k} segments: </span>
+            {result.chosenK.reason}
+          </p>
+          {result.droppedFeatures.length > 0 ? (
+            <p className="text-xs text-slate-500">
+              Left out:{" "}
+              {result.droppedFeatures.map((f) => `${featureLabel(f.feature)} (${f.reason})`).join("; ")}.
+            </p>
+          ) : null}
+        </CardContent>
+      </Card>
+
+      {result.algorithm === "dbscan" ? (
+        <Alert
+          tone="info"
+          title={`Noise: ${formatPercent(totalCustomers ? noise / totalCustomers : 0)} of customers`}
+        >
+          DBSCAN left {noise.toLocaleString("en")} customers in no dense group (radius{" "}
+          {formatNumber(result.algorithmDetails.eps)}, at least {result.algorithmDetails.minSamples ?? "–"}{" "}
+          customers per neighbourhood). They are shown in grey and can be published as their own segment.
+        </Alert>
+      ) : null}
+
+      {result.modelSelection.length > 1 ? (
+        <Card>
+          <CardHeader>
+            <CardTitle>Choosing the number of segments</CardTitle>
+            <CardDescription>Each k was tried; the dashed line marks the k that was chosen.</CardDescription>
+          </CardHeader>
+          <CardContent className="space-y-6">
+            <div>
+              <h3 className="text-sm font-medium text-slate-700">
+                Elbow: inertia by k (lower means tighter segments)
+              </h3>
+              <ElbowChart points={result.modelSelection} chosenK={result.k} />
+            </div>
+            <ScoresByK points={result.modelSelection} chosenK={result.k} />
+          </CardContent>
+        </Card>
+      ) : null}
+
+      <Card>
+        <CardHeader>
+          <CardTitle>Map of customers</CardTitle>
+          <CardDescription>
+            Each dot is a customer, coloured by segment. Hover a dot to see who it is.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          {result.map.points.length > 0 ? (
+            <SegmentMap
+              pca={result.map.points}
+              tsne={result.tsne}
+              explainedVariance={result.map.explainedVarianceRatio}
+              names={names}
+              totalCustomers={totalCustomers}
+              externalIds={insights.data?.externalIds ?? {}}
+            />
+          ) : (
+            <p className="text-sm text-slate-500">This run has no map sample.</p>
+          )}
+        </CardContent>
+      </Card>
+
+      <section aria-labelledby="segments-heading" className="space-y-3">
+        <div className="flex flex-wrap items-baseline justify-between gap-2">
+          <h2 id="segments-heading" className="text-lg font-semibold text-slate-900">
+            Segments
+          </h2>
+          {insights.data?.revenue === null ? (
+            <p className="text-xs text-slate-500">
+              No revenue feature (monetary) in this workspace: revenue share not shown.
+            </p>
+          ) : null}
+        </div>
+        {insights.isPending ? <LoadingState label="Measuring revenue share…" /> : null}
+        {insights.error ? <Alert tone="error">{toFormError(insights.error).message}</Alert> : null}
+        <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
+          {cardSegments.map((segment) => {
+            const row = insights.data?.segments.find((s) => s.segment === segment);
+            const size = segment < 0 ? noise : (result.sizes[segment] ?? 0);
+            return (
+              <SegmentCard
+                key={segment}
+                name={segmentLabel(segment, names)}
+                explanation={result.explanation}
+                data={{
+                  segment,
+                  size,
+                  share: totalCustomers ? size / totalCustomers : 0,
+                  revenueShare: row?.revenueShare ?? null,
+                }}
+              />
+            );
+          })}
+        </div>
+      </section>
+
+      {result.algorithm === "hierarchical" && result.algorithmDetails.dendrogram ? (
+        <Card>
+          <CardHeader>
+            <CardTitle>Dendrogram</CardTitle>
+            <CardDescription>
+              How the {result.algorithmDetails.linkage ?? "ward"} linkage merged customers into groups, top of
+              the tree only.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <Dendrogram
+              rows={result.algorithmDetails.dendrogram.rows}
+              lastMerges={result.algorithmDetails.dendrogram.lastMerges}
+              k={result.k}
+            />
+          </CardContent>
+        </Card>
+      ) : null}
+
+      {result.explanation ? (
+        <Card>
+          <CardHeader>
+            <CardTitle>Correlation between features</CardTitle>
+            <CardDescription>
+              Pearson correlation of the features used: red moves together, blue moves opposite.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <CorrelationHeatmap
+              features={result.explanation.features}
+              matrix={result.explanation.correlation}
+            />
+          </CardContent>
+        </Card>
+      ) : null}
+    </div>
+  );
+}
+
+function Stat({ label, value }: { label: string; value: string }) {
+  return (
+    <div className="rounded-md bg-slate-50 px-3 py-2">
+      <dt className="text-xs text-slate-500">{label}</dt>
+      <dd className="text-lg font-semibold tabular-nums text-slate-900">{value}</dd>
+    </div>
+  );
+}
