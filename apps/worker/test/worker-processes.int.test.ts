@@ -42,11 +42,14 @@ async function startWorker(url: string): Promise<WorkerProcess> {
   return { child, output };
 }
 
+/** Stops a worker process; resolves to its exit code (null when killed by the signal). */
 async function stopWorker(worker: WorkerProcess | undefined, signal: NodeJS.Signals = "SIGTERM") {
-  if (!worker || worker.child.exitCode !== null || worker.child.signalCode !== null) return;
+  if (!worker || worker.child.exitCode !== null || worker.child.signalCode !== null)
+    return worker?.child.exitCode;
   const exited = once(worker.child, "exit");
   worker.child.kill(signal);
-  await exited;
+  const [code] = (await exited) as [number | null];
+  return code;
 }
 
 function urlOf(database: TestDatabase): string {
@@ -102,7 +105,10 @@ describe.skipIf(!hasPostgres)("worker processes on PostgreSQL", () => {
       [created.id],
     );
     expect(counted.rows[0]!.n).toBe(12_000);
-    await stopWorker(workers.pop());
+    // SIGTERM drains: the idle worker stops cleanly.
+    const second = workers.pop()!;
+    expect(await stopWorker(second)).toBe(0);
+    expect(second.output).toContain("[worker] stopped");
   });
 
   it("has two worker processes do twenty queued runs, each exactly once", async () => {

@@ -11,6 +11,8 @@ export const RUN_DEAD_LETTER_QUEUE = "segmentation-run-dead";
 export interface RunJobData {
   runId: string;
   tenantId: string;
+  /** The job's own id, repeated in its data: a dead-letter copy gets a new id but must find its run. */
+  jobId?: string;
 }
 
 export interface JobQueueOptions {
@@ -134,7 +136,7 @@ export class JobQueue {
   /** Queues the job of one attempt of a run; the job id is chosen by the caller (stored on the run). */
   async sendRun(data: RunJobData, jobId: string, options: { expireInSeconds?: number } = {}): Promise<void> {
     await this.start();
-    await this.boss.send(RUN_QUEUE, data, { id: jobId, ...options });
+    await this.boss.send(RUN_QUEUE, { ...data, jobId }, { id: jobId, ...options });
   }
 
   async cancelRunJob(jobId: string): Promise<void> {

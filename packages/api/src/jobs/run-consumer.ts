@@ -140,7 +140,7 @@ export async function startRunConsumer(
             .where(
               and(
                 eq(runs.id, job.data.runId),
-                eq(runs.jobId, job.id),
+                eq(runs.jobId, job.data.jobId ?? job.id),
                 inArray(runs.status, ["queued", "running"]),
               ),
             ),

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { MessageChannel } from "node:worker_threads";
 import { CancelledError, CoreInputError, type Executor, TaskFailedError } from "@strata/core";
@@ -13,7 +14,7 @@ import {
   RunInputError,
 } from "./cluster-run.js";
 import type { ClusterTaskInput, ClusterTaskResult, ProgressMessage } from "./cluster-task.js";
-import type { RunJobData } from "./queue.js";
+import { getJobQueue, type RunJobData } from "./queue.js";
 import { insertAssignments, listNumericFeatures, readFeatureMatrix } from "./run-data.js";
 
 /** How often a running run's row gets its progress and heartbeat written (and cancellation read). */
@@ -22,11 +23,6 @@ export const HEARTBEAT_MS = 1_000;
 /** The job's run is not visible yet (its transaction has not committed): retry the job shortly. */
 export class RunNotVisibleError extends Error {
   override readonly name = "RunNotVisibleError";
-}
-
-/** The process is shutting down: give the run back to the queue. */
-export class WorkerShutdownError extends Error {
-  override readonly name = "WorkerShutdownError";
 }
 
 export interface RunExecutorContext {
@@ -288,8 +284,9 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
       return;
     }
     if (reason?.kind === "shutdown") {
-      await requeueAfterShutdown(database, job, jobId);
-      throw new WorkerShutdownError("worker shut down during the run; the queue retries it");
+      // Handed back under a new job (this one completes): another worker takes it right away.
+      await handBackAfterShutdown(database, job, jobId);
+      return;
     }
     throw error;
   } finally {
@@ -386,19 +383,33 @@ export async function finishRun(
   );
 }
 
-/** Shutdown mid-run: the run waits for the job's retry (same job id, so it is still the owner). */
-async function requeueAfterShutdown(database: Database, job: RunJobData, jobId: string): Promise<void> {
-  await withTenant(database.db, job.tenantId, (tx) =>
-    tx
-      .update(runs)
-      .set({
-        status: "queued",
-        // Being shut down is not the run's fault: that attempt does not count.
-        attempt: sql`greatest(${runs.attempt} - 1, 0)`,
-        heartbeatAt: null,
-        workerId: null,
-        progress: { stage: "Waiting for a worker (the previous one shut down)", percent: 0 },
-      })
-      .where(and(eq(runs.id, job.runId), eq(runs.jobId, jobId), eq(runs.status, "running"))),
-  ).catch((error: Error) => console.error(`[worker] could not hand run ${job.runId} back: ${error.message}`));
+/**
+ * Shutdown mid-run: the run goes back to `queued` with a new job, sent at once, so another worker
+ * (or this one after a restart) picks it up; the old job simply completes.
+ */
+async function handBackAfterShutdown(database: Database, job: RunJobData, jobId: string): Promise<void> {
+  const newJobId = randomUUID();
+  try {
+    const handed = await withTenant(database.db, job.tenantId, (tx) =>
+      tx
+        .update(runs)
+        .set({
+          status: "queued",
+          jobId: newJobId,
+          // Being shut down is not the run's fault: that attempt does not count.
+          attempt: sql`greatest(${runs.attempt} - 1, 0)`,
+          heartbeatAt: null,
+          workerId: null,
+          queuedAt: new Date(),
+          progress: { stage: "Waiting for a worker (the previous one shut down)", percent: 0 },
+        })
+        .where(and(eq(runs.id, job.runId), eq(runs.jobId, jobId), eq(runs.status, "running")))
+        .returning({ id: runs.id }),
+    );
+    if (handed.length > 0)
+      await getJobQueue(database).sendRun({ runId: job.runId, tenantId: job.tenantId }, newJobId);
+  } catch (error) {
+    // The recovery sweep of any worker finds the run (stale heartbeat or missing job) and requeues it.
+    console.error(`[worker] could not hand run ${job.runId} back: ${(error as Error).message}`);
+  }
 }
