@@ -69,6 +69,20 @@ describe.each(testDrivers())("invitations on %s", (driver) => {
     expect(await membershipsOf(tenant.id)).toHaveLength(2);
   });
 
+  it("one link accepted by two people at the same moment admits exactly one", async () => {
+    const { owner, tenant, workspace } = await h.newWorkspace("race");
+    const { token } = await owner.caller.invitation.create({ workspace, role: "editor" });
+    const [gil, hal] = await Promise.all([h.newUser("gil"), h.newUser("hal")]);
+    const results = await Promise.allSettled([
+      gil.caller.invitation.accept({ token }),
+      hal.caller.invitation.accept({ token }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(rejected.reason).toMatchObject({ code: "CONFLICT" });
+    expect(await membershipsOf(tenant.id)).toHaveLength(2);
+  });
+
   it("refuses an expired link with a clear message and changes nothing", async () => {
     const { owner, tenant, workspace } = await h.newWorkspace("exp");
     const { token, id } = await owner.caller.invitation.create({ workspace, role: "editor" });

@@ -131,6 +131,35 @@ describe.each(testDrivers())("members on %s", (driver) => {
     expect(await roleOf(tenant.id, second.id)).toBe("owner");
   });
 
+  it("two owners stepping down at the same moment leave exactly one owner", async () => {
+    // Each sees two owners before either writes, unless changes in a workspace take turns. Several
+    // workspaces race at once so that, on PostgreSQL, the two transactions really do overlap.
+    const races = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const { owner, tenant, workspace } = await h.newWorkspace("race");
+        const second = await h.addMember(owner.caller, workspace, "owner");
+        return { owner, second, tenant, workspace };
+      }),
+    );
+    const outcomes = await Promise.all(
+      races.map(({ owner, second, workspace }) =>
+        Promise.allSettled([
+          owner.caller.member.updateRole({ workspace, userId: owner.id, role: "admin" }),
+          second.caller.member.updateRole({ workspace, userId: second.id, role: "admin" }),
+        ]),
+      ),
+    );
+    for (const [i, results] of outcomes.entries()) {
+      const owners = (
+        await h.database.db.select().from(memberships).where(eq(memberships.tenantId, races[i]!.tenant.id))
+      ).filter((m) => m.role === "owner");
+      expect(owners).toHaveLength(1);
+      expect(results.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+      const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+      expect(rejected.reason).toMatchObject({ code: "PRECONDITION_FAILED" });
+    }
+  });
+
   it("lets an admin remove a member and any member leave, each with an audit event", async () => {
     const { owner, tenant, workspace } = await h.newWorkspace("rm");
     const admin = await h.addMember(owner.caller, workspace, "admin");

@@ -4,6 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import { recordAuditEvent } from "../audit/record-audit-event.js";
 import { getMembership } from "../member/get-membership.js";
+import { lockTenantMembers } from "../member/lock-tenant-members.js";
 import { invitationStatus } from "./token.js";
 
 export const INVITATION_NOT_FOUND = "This invitation link is not valid.";
@@ -16,6 +17,7 @@ export async function acceptInvitation(
   tx: Tx,
   params: { tenantId: string; tokenHash: string; userId: string; now?: Date },
 ): Promise<{ workspace: string; role: Role }> {
+  await lockTenantMembers(tx, { tenantId: params.tenantId });
   const [invitation] = await tx
     .select()
     .from(invitations)

@@ -3,8 +3,8 @@ import { and, eq } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 
 /**
- * Refuses to take the owner role away from `userId` when they are the last owner. The owners' rows
- * are locked first, so two owners demoting each other at once cannot leave the workspace ownerless.
+ * Refuses to take the owner role away from `userId` when they are the last owner. Call it after
+ * `lockTenantMembers`, so two owners demoting each other at once cannot leave the workspace ownerless.
  */
 export async function assertAnotherOwnerRemains(
   tx: Tx,
@@ -13,8 +13,7 @@ export async function assertAnotherOwnerRemains(
   const owners = await tx
     .select({ userId: memberships.userId })
     .from(memberships)
-    .where(and(eq(memberships.tenantId, params.tenantId), eq(memberships.role, "owner")))
-    .for("update");
+    .where(and(eq(memberships.tenantId, params.tenantId), eq(memberships.role, "owner")));
   if (!owners.some((owner) => owner.userId !== params.userId)) {
     throw new AppError("PRECONDITION_FAILED", params.message);
   }

@@ -4,13 +4,12 @@ import { and, eq } from "drizzle-orm";
 
 export async function getMembership(
   tx: Tx,
-  params: { tenantId: string; userId: string; forUpdate?: boolean },
+  params: { tenantId: string; userId: string },
 ): Promise<{ userId: string; role: Role } | undefined> {
-  const query = tx
+  const [row] = await tx
     .select({ userId: memberships.userId, role: memberships.role })
     .from(memberships)
     .where(and(eq(memberships.tenantId, params.tenantId), eq(memberships.userId, params.userId)))
     .limit(1);
-  const [row] = params.forUpdate ? await query.for("update") : await query;
   return row;
 }

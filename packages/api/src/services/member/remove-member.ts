@@ -5,6 +5,7 @@ import { AppError } from "../../errors.js";
 import { recordAuditEvent } from "../audit/record-audit-event.js";
 import { assertAnotherOwnerRemains } from "./assert-other-owner.js";
 import { getMembership } from "./get-membership.js";
+import { lockTenantMembers } from "./lock-tenant-members.js";
 
 /** Admins remove members (owners only by owners); any member may remove themselves (leave). */
 export async function removeMember(
@@ -15,11 +16,8 @@ export async function removeMember(
   if (!isSelf && !hasRole(params.actorRole, "admin")) {
     throw new AppError("FORBIDDEN", `This needs the admin role or higher; you are ${params.actorRole}.`);
   }
-  const target = await getMembership(tx, {
-    tenantId: params.tenantId,
-    userId: params.userId,
-    forUpdate: true,
-  });
+  await lockTenantMembers(tx, { tenantId: params.tenantId });
+  const target = await getMembership(tx, { tenantId: params.tenantId, userId: params.userId });
   if (!target) throw new AppError("NOT_FOUND", "Member not found");
   if (target.role === "owner" && !isSelf && params.actorRole !== "owner") {
     throw new AppError("FORBIDDEN", "Only an owner can remove an owner.");

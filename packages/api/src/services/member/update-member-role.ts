@@ -5,16 +5,14 @@ import { AppError } from "../../errors.js";
 import { recordAuditEvent } from "../audit/record-audit-event.js";
 import { assertAnotherOwnerRemains } from "./assert-other-owner.js";
 import { getMembership } from "./get-membership.js";
+import { lockTenantMembers } from "./lock-tenant-members.js";
 
 export async function updateMemberRole(
   tx: Tx,
   params: { tenantId: string; actorUserId: string; actorRole: Role; userId: string; role: Role },
 ): Promise<{ userId: string; role: Role }> {
-  const target = await getMembership(tx, {
-    tenantId: params.tenantId,
-    userId: params.userId,
-    forUpdate: true,
-  });
+  await lockTenantMembers(tx, { tenantId: params.tenantId });
+  const target = await getMembership(tx, { tenantId: params.tenantId, userId: params.userId });
   if (!target) throw new AppError("NOT_FOUND", "Member not found");
   if (target.role === params.role) return { userId: params.userId, role: params.role };
   if ((target.role === "owner" || params.role === "owner") && params.actorRole !== "owner") {
