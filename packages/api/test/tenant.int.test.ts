@@ -44,9 +44,12 @@ describe.each(testDrivers())("workspaces on %s", (driver) => {
     );
     expect(fieldOf(error)).toBe("slug");
     await expectTRPCError(ann.caller.tenant.create({ name: "Sign in", slug: "sign-in" }), "CONFLICT");
+    // A name that derives to a reserved path gets a suffix instead.
+    const settings = await ann.caller.tenant.create({ name: "Settings" });
+    expect(settings.slug).toMatch(/^settings-\d+$/);
     await expectTRPCError(ann.caller.tenant.create({ name: "Bad", slug: "-Bad Slug-" }), "BAD_REQUEST");
     const owned = await h.database.db.select().from(memberships).where(eq(memberships.userId, ann.id));
-    expect(owned).toHaveLength(1);
+    expect(owned).toHaveLength(2);
   });
 
   it("lists only the workspaces the user belongs to, with their role in each", async () => {
