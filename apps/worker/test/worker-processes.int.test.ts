@@ -113,7 +113,7 @@ describe.skipIf(!hasPostgres)("worker processes on PostgreSQL", () => {
 
   it("has two worker processes do twenty queued runs, each exactly once", async () => {
     const ws: Workspace = await createWorkspace(database);
-    await seedCustomers(database, ws.tenantId, 900);
+    await seedCustomers(database, ws.tenantId, 300);
     const editor = callerFor(database, ws.editorId);
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) {
@@ -150,6 +150,6 @@ describe.skipIf(!hasPostgres)("worker processes on PostgreSQL", () => {
       [ws.tenantId],
     );
     expect(assignments.rows).toHaveLength(20);
-    expect(assignments.rows.every((r) => r.n === 900)).toBe(true);
+    expect(assignments.rows.every((r) => r.n === 300)).toBe(true);
   });
 });
