@@ -79,8 +79,8 @@ function dbscanData(n, seed) {
 }
 const dbX = dbscanData(sizes.dbscanN, 4);
 const dbFile = writeMatrix("dbscan", dbX);
-const dbEps = 0.15;
-const dbMinSamples = 5;
+const dbEps = 0.2;
+const dbMinSamples = 10;
 
 // ---- k-means: scikit-learn and Strata alternate, best of N each -------------------------------
 // The machines are shared and the load changes by the minute: alternating the two sides
@@ -296,15 +296,22 @@ Strata's best per-iteration time: ${f(best(1))} ms on one thread (${f(best(1) / 
 ${f(best(2))} ms on two (${f(best(2) / perIter(skLloyd(2)), 2)} x). The hardware floor (PERFORMANCE.md) for a full Lloyd
 pass is about 4 ms on one core and 2.4 ms on two.
 
-Where the time goes: Strata's Lloyd pass is plain scalar JavaScript (V8 emits no SIMD for it):
-64 multiply-adds per row with a bounds-checked load each, so it is bound by instructions, not
-memory, at roughly 20x the floor. Hamerly's bounds make most later iterations skip the distance
-loop entirely (one read of the row's label and two bounds instead of 64 bytes of row and 64
-multiply-adds), which is what brings the per-iteration figure under scikit-learn's. The first
-iterations, while centroids still move a lot, cost a full pass each. Two threads split the rows
-in fixed chunks over a Piscina pool (SharedArrayBuffer, no copies); the gain is below 2x
-because each iteration is a round trip to the workers and the main thread combines the partial
-sums.
+Where the time goes: a full Lloyd pass in Strata is scalar JavaScript (V8 emits no SIMD for
+it): 64 multiply-adds per row, each with a bounds-checked load, so it is bound by instructions,
+not memory, at about 20x the hardware floor, and ${f(perIter(strataKm.find((r) => r.algorithm === "lloyd" && r.threads === 1)) / perIter(skLloyd(1)), 1)} x scikit-learn's BLAS-backed pass here.
+Hamerly's bounds let a row skip the distance loop when its centroid provably stays nearest
+(a label and two bounds read instead of 64 bytes of row and 64 multiply-adds). On standard
+normal data, which has no cluster structure, many rows sit near a boundary: in the first
+iterations most rows are re-examined, later about a quarter need their own distance and about
+a tenth a full scan, so Hamerly costs ${f(best(1) / perIter(strataKm.find((r) => r.algorithm === "lloyd" && r.threads === 1)), 2)} of Strata's Lloyd per iteration. ${
+  best(1) <= perIter(skLloyd(1))
+    ? "That puts it under scikit-learn's Lloyd."
+    : "That is not yet enough to be under scikit-learn's Lloyd on one thread; the next step is a WebAssembly SIMD (f64x2) distance kernel for the full scans."
+}
+Two threads split the rows in fixed chunks over a Piscina pool (SharedArrayBuffer, no copies);
+each iteration is one round trip to the workers. On a loaded machine (see the load average
+above) the second thread has no free core to run on, which is why the 2-thread figures can be
+no better than the 1-thread ones.
 
 ## Choosing k: k = 2..10 on ${sweepX.n.toLocaleString("en")} x 8, silhouette on a 10,000-row sample
 
