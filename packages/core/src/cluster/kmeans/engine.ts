@@ -60,6 +60,17 @@ export function* kmeansRun(
     iterations = iter + 1;
 
     const next = new Float64Array(kd);
+    // Hamerly keeps counts by adding and removing weights: with fractional sample weights a
+    // cluster that lost every row can be left with rounding dust instead of 0. Treat it as empty.
+    let totalWeight = 0;
+    for (let j = 0; j < k; j++) totalWeight += counts[j]!;
+    const dust = 1e-12 * totalWeight;
+    for (let j = 0; j < k; j++) {
+      if (counts[j]! <= dust && counts[j] !== 0) {
+        counts[j] = 0;
+        sums.fill(0, j * d, j * d + d);
+      }
+    }
     for (let j = 0; j < k; j++) {
       const cnt = counts[j]!;
       for (let t = 0; t < d; t++) next[j * d + t] = cnt > 0 ? sums[j * d + t]! / cnt : centroids[j * d + t]!;
