@@ -268,6 +268,9 @@ const sweepTable = strataSweepRows.map((r) => {
   return `| ${r.k} | ${r.inertia.toFixed(0)} / ${s.inertia.toFixed(0)} | ${r.silhouette.toFixed(4)} / ${s.silhouette.toFixed(4)} | ${r.calinskiHarabasz.toFixed(0)} / ${s.calinskiHarabasz.toFixed(0)} | ${r.daviesBouldin.toFixed(3)} / ${s.daviesBouldin.toFixed(3)} |`;
 });
 
+// How much slower than idle this run was, judged by scikit-learn's 1-thread Lloyd iteration
+// (PERFORMANCE.md: about 31 ms idle on these machines for the full-size case).
+const slowdown = Math.max(1, perIter(skLloyd(1)) / 31);
 const best = (t) => Math.min(...strataKm.filter((r) => r.threads === t).map(perIter));
 const md = `# packages/core benchmarks
 
@@ -324,7 +327,11 @@ sample, Calinski-Harabasz and Davies-Bouldin on all rows.
 | Strata ${hasSweepK ? "sweepK" : "kmeans + metrics loop"}, 1 thread | ${f(sweepOne.seconds, 2)} |
 | Strata sweepKParallel, Piscina 2 threads | ${f(sweepTwo.seconds, 2)} |
 
-Ratio (Strata 1 thread / scikit-learn): ${f(sweepOne.seconds / sk.sweep.seconds, 2)}; with 2 threads: ${f(sweepTwo.seconds / sk.sweep.seconds, 2)}. Target: under 10 s.
+Ratio (Strata 1 thread / scikit-learn): ${f(sweepOne.seconds / sk.sweep.seconds, 2)}; with 2 threads: ${f(sweepTwo.seconds / sk.sweep.seconds, 2)}. Target: under 10 s.${
+  quick
+    ? ""
+    : ` This run's scikit-learn Lloyd iteration took ${f(perIter(skLloyd(1)))} ms against about 31 ms on an idle machine (PERFORMANCE.md), a slowdown of ${f(slowdown)}x; divided by it, Strata's sweep would take about ${f(sweepOne.seconds / slowdown)} s on one thread and ${f(sweepTwo.seconds / slowdown)} s on two when idle (an estimate, not a measurement).`
+}
 ${chosen === undefined ? "" : `\nchooseK picked k = ${chosen.k}: ${chosen.reason}\n`}
 Per k, Strata / scikit-learn (standard normal data has no true clusters, so the indices are flat):
 
