@@ -190,9 +190,10 @@ async function profileColumn(
     missing: rows - present,
     missingShare: rows === 0 ? 0 : (rows - present) / rows,
     distinct: Number(s.distinct),
-    min: s.min ?? null,
+    // Customer ids of order lines are internal uuids: their range means nothing to a reader.
+    min: column.field === "customerId" ? null : (s.min ?? null),
     median: null,
-    max: s.max ?? null,
+    max: column.field === "customerId" ? null : (s.max ?? null),
     mean: null,
     ...(histogram ? { histogram } : {}),
     ...(topValues ? { topValues } : {}),

@@ -1,0 +1,142 @@
+"use client";
+
+import type { RouterOutputs } from "@strata/api";
+import { useQuery } from "@tanstack/react-query";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Table, TBody, Td, THead, Th } from "@/components/ui/table";
+import { useTRPC } from "@/trpc/react";
+import { CorrelationGrid } from "./correlation-grid";
+
+type Profile = RouterOutputs["dataset"]["get"]["profile"];
+type Column = Profile["columns"][number];
+
+function formatValue(v: number | string | null, type: string): string {
+  if (v === null || v === undefined) return "—";
+  if (typeof v === "number")
+    return Math.abs(v) >= 1000 ? Math.round(v).toLocaleString() : String(Number(v.toPrecision(4)));
+  if (type === "date") return v.slice(0, 10);
+  return v.length > 24 ? `${v.slice(0, 24)}…` : v;
+}
+
+/** Bars of a histogram (numeric and date columns) or of the top values (the others). */
+function Distribution({ column }: { column: Column }) {
+  const bars = column.histogram?.length
+    ? column.histogram.map((b) => ({
+        label:
+          column.type === "date"
+            ? new Date(b.from).toISOString().slice(0, 7)
+            : formatValue(b.from, "numeric"),
+        count: b.count,
+      }))
+    : (column.topValues ?? []).map((t) => ({ label: t.value, count: t.count }));
+  if (bars.length === 0) return <span className="text-xs text-slate-400">—</span>;
+  const max = Math.max(...bars.map((b) => b.count), 1);
+  const isTop = !column.histogram?.length;
+  if (isTop) {
+    return (
+      <div className="w-56 space-y-0.5">
+        {bars.slice(0, 5).map((b) => (
+          <div
+            key={b.label}
+            className="flex items-center gap-2 text-xs"
+            title={`${b.label}: ${b.count.toLocaleString()}`}
+          >
+            <span className="w-24 truncate text-slate-600">{b.label}</span>
+            <span className="h-2 rounded bg-brand-500" style={{ width: `${(b.count / max) * 72}px` }} />
+            <span className="tabular-nums text-slate-500">{b.count.toLocaleString()}</span>
+          </div>
+        ))}
+      </div>
+    );
+  }
+  return (
+    <div className="flex h-10 w-56 items-end gap-px" role="img" aria-label={`Histogram of ${column.name}`}>
+      {bars.map((b, i) => (
+        <span
+          // biome-ignore lint/suspicious/noArrayIndexKey: bins are positional
+          key={i}
+          className="flex-1 rounded-t-sm bg-brand-500"
+          style={{ height: `${Math.max(2, (b.count / max) * 100)}%` }}
+          title={`${b.label}: ${b.count.toLocaleString()}`}
+        />
+      ))}
+    </div>
+  );
+}
+
+/** The profiling page: per column type, missing share, distinct values, range and distribution; feature correlations. */
+export function DatasetProfile({ workspace, id }: { workspace: string; id: string }) {
+  const trpc = useTRPC();
+  const dataset = useQuery(trpc.dataset.get.queryOptions({ workspace, id }));
+  if (dataset.isLoading) return <p className="text-sm text-slate-500">Profiling…</p>;
+  if (!dataset.data)
+    return <p className="text-sm text-red-700">{dataset.error?.message ?? "Dataset not found"}</p>;
+  const { profile } = dataset.data;
+  return (
+    <div className="space-y-6">
+      <Card>
+        <CardHeader>
+          <CardTitle>Columns</CardTitle>
+          <CardDescription>
+            {profile.rows.toLocaleString()} rows · profiled{" "}
+            {dataset.data.profiledAt ? new Date(dataset.data.profiledAt).toLocaleString() : "just now"}
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <Table>
+            <THead>
+              <tr>
+                <Th>Column</Th>
+                <Th>Type</Th>
+                <Th className="text-right">Missing</Th>
+                <Th className="text-right">Distinct</Th>
+                <Th className="text-right">Min</Th>
+                <Th className="text-right">Median</Th>
+                <Th className="text-right">Max</Th>
+                <Th>Distribution</Th>
+              </tr>
+            </THead>
+            <TBody>
+              {profile.columns.map((c) => (
+                <tr key={`${c.field}-${c.name}`}>
+                  <Td>
+                    <span className="font-medium text-slate-900">{c.name}</span>
+                    {c.field !== c.name ? (
+                      <span className="block text-xs text-slate-500">{c.field}</span>
+                    ) : null}
+                  </Td>
+                  <Td>{c.type}</Td>
+                  <Td className="text-right tabular-nums">{(c.missingShare * 100).toFixed(1)}%</Td>
+                  <Td className="text-right tabular-nums">{c.distinct.toLocaleString()}</Td>
+                  <Td className="text-right tabular-nums">{formatValue(c.min, c.type)}</Td>
+                  <Td className="text-right tabular-nums">{formatValue(c.median, c.type)}</Td>
+                  <Td className="text-right tabular-nums">{formatValue(c.max, c.type)}</Td>
+                  <Td>
+                    <Distribution column={c} />
+                  </Td>
+                </tr>
+              ))}
+            </TBody>
+          </Table>
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Correlation of customer features</CardTitle>
+          <CardDescription>
+            Pearson correlation between the per-customer features computed after each import (sample of{" "}
+            {profile.correlation.sampleSize.toLocaleString()} customers). Strongly correlated features say
+            much the same thing: pick one of them for segmenting.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          {profile.correlation.features.length > 1 ? (
+            <CorrelationGrid features={profile.correlation.features} matrix={profile.correlation.matrix} />
+          ) : (
+            <p className="text-sm text-slate-500">Not enough numeric features yet.</p>
+          )}
+        </CardContent>
+      </Card>
+    </div>
+  );
+}

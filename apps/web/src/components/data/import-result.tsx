@@ -1,0 +1,121 @@
+"use client";
+
+import type { RouterOutputs } from "@strata/api";
+import Link from "next/link";
+import { Alert } from "@/components/ui/alert";
+import { Button, buttonClasses } from "@/components/ui/button";
+import { Card, CardContent, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
+import { Table, TBody, Td, THead, Th } from "@/components/ui/table";
+import { ProgressBar } from "./import-wizard";
+
+type ImportRow = RouterOutputs["import"]["get"];
+
+const STAGES: Record<string, string> = {
+  queued: "Waiting to start",
+  reading: "Reading and validating rows",
+  writing: "Writing to the database",
+  features: "Computing customer features",
+  profiling: "Profiling the dataset",
+  done: "Done",
+};
+
+/** Progress of a running import, then its outcome with the validation report. */
+export function ImportResult({
+  workspace,
+  result,
+  onImportValid,
+  onNewImport,
+}: {
+  workspace: string;
+  result: ImportRow;
+  onImportValid?: (() => void) | undefined;
+  onNewImport: () => void;
+}) {
+  const isRunning = result.status === "queued" || result.status === "running";
+  const reportUrl = `/api/workspaces/${encodeURIComponent(workspace)}/imports/${result.id}/rejected`;
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>
+          {isRunning
+            ? `Importing ${result.fileName}`
+            : result.status === "succeeded"
+              ? `Imported ${result.fileName}`
+              : result.status === "rejected"
+                ? `${result.fileName} was rejected`
+                : `${result.fileName} could not be imported`}
+        </CardTitle>
+      </CardHeader>
+      <CardContent className="space-y-4">
+        {isRunning ? (
+          <ProgressBar label={STAGES[result.stage ?? "queued"] ?? "Importing"} fraction={result.progress} />
+        ) : null}
+        {result.status === "succeeded" ? (
+          <Alert tone="success" title="Import finished">
+            {result.rowsImported.toLocaleString()} new, {result.rowsUpdated.toLocaleString()} updated or
+            already there, {result.rowsRejected.toLocaleString()} rejected
+            {result.datasetName ? ` — dataset “${result.datasetName}”` : ""}.
+          </Alert>
+        ) : null}
+        {result.status === "rejected" || result.status === "failed" ? (
+          <Alert tone="error" title={result.status === "rejected" ? "Validation failed" : "Import failed"}>
+            {result.error}
+          </Alert>
+        ) : null}
+        {result.error && result.status === "succeeded" ? <Alert tone="warning">{result.error}</Alert> : null}
+        {!isRunning && result.rejectedSample.length > 0 ? (
+          <section aria-labelledby="rejected-heading" className="space-y-2">
+            <h3 id="rejected-heading" className="text-sm font-semibold text-slate-900">
+              Validation report: {result.rowsRejected.toLocaleString()} rejected row
+              {result.rowsRejected === 1 ? "" : "s"}
+              {result.rejectedSample.length < result.rowsRejected
+                ? ` (first ${result.rejectedSample.length} shown)`
+                : ""}
+            </h3>
+            <Table>
+              <THead>
+                <tr>
+                  <Th>Line</Th>
+                  <Th>Column</Th>
+                  <Th>Value</Th>
+                  <Th>Reason</Th>
+                </tr>
+              </THead>
+              <TBody>
+                {result.rejectedSample.map((r, i) => (
+                  <tr key={`${r.line}-${r.column}-${i}`}>
+                    <Td>{r.line}</Td>
+                    <Td>{r.column || "(whole row)"}</Td>
+                    <Td className="max-w-64 truncate font-mono text-xs">{r.value}</Td>
+                    <Td>{r.reason}</Td>
+                  </tr>
+                ))}
+              </TBody>
+            </Table>
+          </section>
+        ) : null}
+      </CardContent>
+      {!isRunning ? (
+        <CardFooter>
+          {result.hasRejectedReport ? (
+            <a className={buttonClasses("secondary")} href={reportUrl} download>
+              Download rejected rows (CSV)
+            </a>
+          ) : null}
+          {onImportValid ? <Button onClick={onImportValid}>Import the valid rows only</Button> : null}
+          {result.status === "succeeded" && result.datasetId ? (
+            <Link
+              className={buttonClasses("secondary")}
+              href={`/${workspace}/data/datasets/${result.datasetId}`}
+            >
+              View profile
+            </Link>
+          ) : null}
+          <Button variant="ghost" onClick={onNewImport}>
+            Import another file
+          </Button>
+        </CardFooter>
+      ) : null}
+    </Card>
+  );
+}
