@@ -214,7 +214,7 @@ const rows = results.map(({ driver, wallMs, run, load }) => {
   const t = run.timings;
   const database = t.readMs + t.writeMs;
   const other = wallMs - database - t.clusterMs;
-  return `| ${driver} | ${s(wallMs)} | ${s(t.readMs)} | ${s(t.writeMs)} | **${s(database)}** (${Math.round((100 * database) / wallMs)} %) | **${s(t.clusterMs)}** (${Math.round((100 * t.clusterMs) / wallMs)} %) | ${s(other)} | ${run.result.k} | ${load} |`;
+  return `| ${driver} | ${s(wallMs)} | ${s(t.readMs)} | ${s(t.writeMs)} | **${s(database)}** (${Math.round((100 * database) / wallMs)} %) | **${s(t.clusterMs)}** (${Math.round((100 * t.clusterMs) / wallMs)} %) | ${s(t.fitMs)} | ${s(t.describeMs)} | ${s(other)} | ${run.result.k} | ${load} |`;
 });
 const md = `# Worker benchmarks
 
@@ -230,13 +230,13 @@ Not a test: numbers depend on the machine and on what else it runs.
 - Machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? "unknown CPU"}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version};
   load average at the start ${load} (other work was running on the machine).
 
-| database | queue to result (s) | read features (s) | write result (s) | database time | clustering time | queue, claim, progress (s) | k chosen | load average (1 min) |
-|---|---|---|---|---|---|---|---|---|
+| database | queue to result (s) | read features (s) | write result (s) | database time | clustering time | of which k sweep (s) | of which metrics, maps, explanations (s) | queue, claim, progress (s) | k chosen | load average (1 min) |
+|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join("\n")}
 
 Database time is reading the feature matrix in 10,000-row chunks plus writing the result and every
-membership in one transaction; clustering time is preparation, the k sweep, metrics and the map on
-the worker's threads; the rest is the queue (polling every second), claiming the run and progress
+membership in one transaction; clustering time is preparation, the k sweep, metrics, the PCA map and
+the segment explanations (profiles, rules, names, t-SNE map of a sample) on the worker's threads; the rest is the queue (polling every second), claiming the run and progress
 writes.
 
 Where the database time goes. Reading: each chunk returns the customers' feature documents (jsonb)

@@ -193,6 +193,7 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
             report,
             controller.signal,
             () => stopReason !== undefined,
+            timings,
           )
         : await clusterOnPool(pool, input, report, controller.signal, () => stopReason !== undefined);
     timings.clusterMs = Date.now() - t;
@@ -321,8 +322,10 @@ async function clusterOnExecutor(
   report: Report,
   signal: AbortSignal,
   isStopping: () => boolean,
+  timings: RunTimings,
 ): Promise<Outcome> {
   let clustering: Clustering;
+  const t = Date.now();
   try {
     report("Preparing features", 2);
     const prepared = prepareMatrix(input);
@@ -331,9 +334,13 @@ async function clusterOnExecutor(
     if (isStopping()) throw error;
     return { ok: false, message: runFailure(error) };
   }
+  timings.fitMs = Date.now() - t;
   // Measuring, the map and the explanations run on a pool thread as well, so this event loop stays
   // free for heartbeats and cancellation however long they take.
-  return clusterOnPool(pool, { ...input, clustering }, report, signal, isStopping);
+  const described = Date.now();
+  const outcome = await clusterOnPool(pool, { ...input, clustering }, report, signal, isStopping);
+  timings.describeMs = Date.now() - described;
+  return outcome;
 }
 
 async function clusterOnPool(

@@ -39,6 +39,9 @@ export interface RunTimings {
   readMs?: number;
   prepareMs?: number;
   clusterMs?: number;
+  /** Of clusterMs (k-means runs): fitting the model (the k sweep) vs measuring, mapping, explaining. */
+  fitMs?: number;
+  describeMs?: number;
   writeMs?: number;
   totalMs?: number;
 }
