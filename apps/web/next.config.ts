@@ -7,6 +7,9 @@ const { version } = JSON.parse(readFileSync(new URL("./package.json", import.met
 
 const config: NextConfig = {
   poweredByHeader: false,
+  // A separate build folder when asked (NEXT_DIST_DIR), so parallel builds and browser tests on one
+  // checkout do not overwrite each other's .next.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   reactStrictMode: true,
   // Our own @strata/* packages are loaded by Node at run time (src/server/modules.ts), and so are
   // these: PGlite ships WASM and data files it loads by path, Piscina spawns worker files by path,

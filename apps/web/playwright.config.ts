@@ -53,7 +53,8 @@ export default defineConfig({
       DATABASE_URL: "",
       NEXTAUTH_URL: "",
       AUTH_URL: "",
-      STRATA_DEMO: "0",
+      // The demo workspace (its retailer imported in the background) for the segments journeys.
+      STRATA_DEMO: "1",
     },
   },
 });

@@ -44,7 +44,7 @@ export function ElbowChart({ points, chosenK }: { points: ModelSelectionPoint[];
             }}
           />
           <Line
-            type="monotone"
+            type="linear"
             dataKey="inertia"
             stroke="#2563eb"
             strokeWidth={2}
@@ -89,7 +89,7 @@ export function ScoresByK({ points, chosenK }: { points: ModelSelectionPoint[]; 
                 />
                 <ReferenceLine x={chosenK} stroke="#dc2626" strokeDasharray="4 3" />
                 <Line
-                  type="monotone"
+                  type="linear"
                   dataKey={score.key}
                   stroke={score.color}
                   strokeWidth={2}

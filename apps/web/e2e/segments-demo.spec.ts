@@ -1,0 +1,115 @@
+import { mkdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect, test } from "@playwright/test";
+import { snapshot } from "./fixtures";
+import { openNewRunForm, signInThroughApi, waitForRunToFinish } from "./segments-helpers";
+
+/** Screenshots linked from README.md ("What it looks like"). */
+const DOCS_SCREENSHOTS = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "..",
+  "docs",
+  "screenshots",
+);
+
+test("on the demo workspace an analyst runs auto-k k-means, reads the result, publishes named segments and exports one", async ({
+  page,
+}) => {
+  test.setTimeout(420_000);
+  await signInThroughApi(page);
+
+  await test.step("the new-run form suggests features with their statistics; one click starts the run", async () => {
+    await openNewRunForm(page);
+    await expect(page.getByRole("checkbox", { name: "monetary" })).toBeChecked();
+    await expect(page.getByRole("columnheader", { name: "Missing" })).toBeVisible();
+    await expect(page.getByLabel("Algorithm")).toHaveValue("kmeans");
+    await expect(page.getByRole("radio", { name: "Choose automatically" })).toBeChecked();
+    await snapshot(page, "segments-01-new-run");
+    await page.getByRole("button", { name: "Start run" }).click();
+  });
+
+  await test.step("progress rises to 100% and the result appears", async () => {
+    await expect(page).toHaveURL(/\/demo\/segments\/runs\/[0-9a-f-]{36}$/);
+    await waitForRunToFinish(page);
+    await expect(page.getByRole("figure", { name: /Elbow chart/ })).toBeVisible();
+    await expect(page.getByRole("figure", { name: /Silhouette by k/ })).toBeVisible();
+    const cards = page.getByRole("article");
+    expect(await cards.count()).toBeGreaterThanOrEqual(2);
+    await expect(cards.first().getByText("What sets it apart")).toBeVisible();
+    await expect(cards.first().getByText(/tree fidelity/)).toBeVisible();
+    await expect(page.getByText(/Showing a sample of/)).toBeVisible();
+    await expect(page.getByRole("table", { name: "Correlation between the features used" })).toBeVisible();
+  });
+
+  await test.step("the map switches to t-SNE", async () => {
+    await page.getByText("t-SNE (non-linear)").click();
+    await expect(
+      page.getByRole("figure", { name: /Map of customers coloured by segment \(t-SNE\)/ }),
+    ).toBeVisible();
+    await page.getByText("PCA (linear)").click();
+  });
+
+  await test.step("screenshots of the results page for the README", async () => {
+    mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
+    const shot = async (name: string, fullPage = false) => {
+      await page.mouse.move(0, 0); // no tooltip left open under the pointer
+      await page.waitForTimeout(600); // charts re-measure their container after a resize
+      await page.screenshot({ path: join(DOCS_SCREENSHOTS, `${name}.png`), fullPage });
+    };
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot("run-results-1440x900");
+    await page.getByRole("heading", { name: "Segments", exact: true, level: 2 }).scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.scrollBy(0, -24));
+    await shot("run-results-1440x900-segments");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot("run-results-390x844");
+    await page.getByRole("heading", { name: "Segments", exact: true, level: 2 }).scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.scrollBy(0, -16));
+    await shot("run-results-390x844-segments");
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  const setName = `Demo segments ${Date.now().toString(36)}`;
+  await test.step("the analyst names the segments and publishes them", async () => {
+    await page.getByRole("link", { name: "Publish as segment set" }).click();
+    await page.getByLabel("Segment set name").fill(setName);
+    await page.getByLabel("Name of segment 1").fill("Champions");
+    await page
+      .getByLabel("Persona (who these customers are)")
+      .first()
+      .fill("Our best customers: buy often and spend most.");
+    await page.getByLabel("Name of segment 2").fill("Occasional buyers");
+    await snapshot(page, "segments-02-publish");
+    await page.getByRole("button", { name: "Publish segment set" }).click();
+    await expect(page.getByRole("heading", { name: setName, level: 1 })).toBeVisible();
+  });
+
+  await test.step("the segment's customers are listed, searchable and sortable", async () => {
+    await page.getByRole("link", { name: "Customers of Champions" }).click();
+    await expect(page.getByRole("heading", { name: "Champions", level: 1 })).toBeVisible();
+    const table = page.getByRole("table", { name: "Customers of Champions" });
+    await expect(table).toBeVisible();
+    const firstId = (await table.getByRole("row").nth(1).getByRole("cell").first().textContent()) ?? "";
+    expect(firstId.length).toBeGreaterThan(0);
+    await page.getByLabel("Sort by").selectOption("externalId");
+    await page.getByLabel("Search customers").fill(firstId);
+    await expect(table.getByRole("row")).toHaveCount(2);
+    await snapshot(page, "segments-03-customers");
+  });
+
+  await test.step("the segment exports as CSV with the agreed header", async () => {
+    const downloading = page.waitForEvent("download");
+    await page.getByRole("link", { name: "Export CSV" }).click();
+    const download = await downloading;
+    const path = await download.path();
+    const lines = readFileSync(path, "utf8").trim().split(/\r?\n/);
+    expect(lines[0]).toBe("customer_id,segment_set,segment,assigned_at");
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines[1]).toContain(`,${setName},Champions,`);
+  });
+});
