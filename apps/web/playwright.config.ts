@@ -1,12 +1,15 @@
 import { mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineConfig } from "@playwright/test";
 
 // The browser tests start the BUILT app (`next build` runs first through turbo's test:e2e -> build)
 // on its own port with a fresh embedded database, so they never touch a developer's data or server.
-const PORT = Number(process.env.E2E_PORT ?? 3100);
-// Set once in the main process; Playwright's workers inherit it instead of making their own folder.
+// Port 3100 unless it is taken (another server on this machine), then any free port. Set once in the
+// main process; Playwright's workers inherit E2E_PORT and E2E_DATA_DIR instead of choosing their own.
+process.env.E2E_PORT ??= String(await freePort(3100));
+const PORT = Number(process.env.E2E_PORT);
 process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), "strata-e2e-"));
 
 export default defineConfig({
@@ -58,3 +61,16 @@ export default defineConfig({
     },
   },
 });
+
+function freePort(preferred: number): Promise<number> {
+  const listen = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const server = createServer();
+      server.once("error", reject);
+      server.listen(port, () => {
+        const address = server.address();
+        server.close(() => resolve(typeof address === "object" && address ? address.port : port));
+      });
+    });
+  return listen(preferred).catch(() => listen(0));
+}
