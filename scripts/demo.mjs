@@ -76,8 +76,10 @@ async function waitForHealth() {
   while (Date.now() < deadline) {
     try {
       const response = await fetch(`http://127.0.0.1:${PORT}/api/health`);
-      if (response.ok) return;
-      last = `${response.status} ${await response.text()}`;
+      const body = await response.text();
+      // 200 means the database answers; `startup: "ready"` that the demo login is seeded too.
+      if (response.ok && JSON.parse(body).startup !== "starting") return;
+      last = `${response.status} ${body}`;
     } catch (error) {
       last = error instanceof Error ? error.message : String(error);
     }

@@ -5,6 +5,13 @@ import { api } from "./modules";
 
 const RETRY_MS = 5_000;
 
+const shared = globalThis as { __strataStartup?: "starting" | "ready" };
+
+/** "ready" once the database is migrated, the demo login seeded and the run consumer started. */
+export function startupState(): "starting" | "ready" {
+  return shared.__strataStartup ?? "starting";
+}
+
 /**
  * Runs once when the server starts (from instrumentation.ts): auth URL, database, migrations, demo
  * seed, run consumer. A bad environment variable stops the server with its name. An unreachable
@@ -26,6 +33,7 @@ export async function startServer(): Promise<void> {
       // number of apps/worker processes may share the queue with it). See @strata/api/jobs.
       const jobs = await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ "@strata/api/jobs");
       await jobs.startRunConsumer(database);
+      shared.__strataStartup = "ready";
       console.log(`[strata] database ready (${database.driver}); sign-in URL ${authUrl}`);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

@@ -1,5 +1,6 @@
 import { APP_VERSION } from "@/env";
 import { getReadyDatabase } from "@/server/database";
+import { startupState } from "@/server/start";
 
 export const dynamic = "force-dynamic";
 
@@ -16,7 +17,8 @@ export async function GET(): Promise<Response> {
       })(),
       TIMEOUT_MS,
     );
-    return Response.json({ status: "ok", database: driver, version: APP_VERSION });
+    // `startup` says whether start-up work (demo seed, run consumer) is done; the start script waits for it.
+    return Response.json({ status: "ok", database: driver, version: APP_VERSION, startup: startupState() });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return Response.json(
