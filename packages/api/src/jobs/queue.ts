@@ -114,8 +114,9 @@ export class JobQueue {
         retryLimit: 3,
         retryDelay: 5,
         retryBackoff: true,
-        // The queue's backstop; the consumer enforces each run's own time limit before this.
-        expireInSeconds: 4 * 60 * 60,
+        // Only a backstop, longer than any run's own limit (at most 23 h, enforced by the consumer;
+        // pg-boss allows under 24 h): a dead worker is noticed by the run's heartbeat, not by expiry.
+        expireInSeconds: 23.5 * 60 * 60,
         deadLetter: RUN_DEAD_LETTER_QUEUE,
       });
     })();

@@ -36,7 +36,7 @@ export const runConfigSchema = z
     timeoutSeconds: z
       .int()
       .min(10)
-      .max(24 * 60 * 60)
+      .max(23 * 60 * 60)
       .default(60 * 60),
     /** Customers drawn on the 2-D map of the result. */
     mapSampleSize: z.int().min(100).max(20_000).default(2_000),
