@@ -236,17 +236,22 @@ ${rows.join("\n")}
 
 Database time is reading the feature matrix in 10,000-row chunks plus writing the result and every
 membership in one transaction; clustering time is preparation, the k sweep, metrics, the PCA map and
-the segment explanations (profiles, rules, names, t-SNE map of a sample) on the worker's threads; the rest is the queue (polling every second), claiming the run and progress
-writes.
+the segment explanations (profiles, rules, names, t-SNE map of a sample) on the worker's threads;
+the rest is the queue (polling every second), claiming the run and progress writes.
 
 Where the database time goes. Reading: each chunk returns the customers' feature documents (jsonb)
 and the worker picks the selected features out in JavaScript, which measured about twice as fast as
 extracting and casting every feature in SQL, on both drivers. Writing: the memberships go in
 as \`unnest\` of three arrays, 20,000 rows per statement, inside the tenant transaction. On PGlite
-(PostgreSQL compiled to WebAssembly, one connection) that is the largest part of a big run: measured
+(PostgreSQL compiled to WebAssembly, one connection) that is most of the database time: measured
 on 50,000 rows, the foreign key to \`customers\` roughly doubles the insert time and row-level
 security adds about a third; both are kept (memberships of a deleted customer go with it, and the
 tenant check holds for the worker too). PostgreSQL writes the same rows several times faster.
+
+Where the clustering time goes. The k sweep (nine k-means fits of three restarts each, one k per
+thread, largest k first, each scored on the silhouette sample) is the bigger half; measuring the
+chosen segmentation, the PCA map and the explanations of the segments (surrogate-tree rules over all
+customers and a t-SNE map of a sample) run after it on a pool thread and take the rest.
 `;
 writeFileSync(new URL("../BENCHMARKS.md", import.meta.url), md);
 console.log(md);
