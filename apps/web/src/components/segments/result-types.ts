@@ -139,6 +139,7 @@ const PERCENT = new Intl.NumberFormat("en-GB", { style: "percent", maximumFracti
 
 export function formatNumber(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return "–";
+  if (Math.abs(v) < 0.005) return "0";
   return Math.abs(v) >= 100_000 ? COMPACT.format(v) : NUMBER.format(v);
 }
 

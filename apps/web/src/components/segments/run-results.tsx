@@ -64,7 +64,9 @@ export function RunResults({
             )}
           </dl>
           <p className="text-sm text-slate-700" data-testid="chosen-k-reason">
-            <span className="font-medium text-slate-900">Why {result.k} segments: </span>
+            <span className="font-medium text-slate-900">
+              Why {result.k} segment{result.k === 1 ? "" : "s"}:{" "}
+            </span>
             {result.chosenK.reason}
           </p>
           {result.droppedFeatures.length > 0 ? (

@@ -78,9 +78,11 @@ export function RunView({
           </h1>
           <p className="mt-1 text-sm text-slate-600">
             {algorithm},{" "}
-            {config.k === "auto" || config.k === undefined
-              ? `k chosen from ${config.kMin ?? 2}–${config.kMax ?? 10}`
-              : `k = ${config.k}`}
+            {config.algorithm === "dbscan"
+              ? "segments found by density"
+              : config.k === "auto" || config.k === undefined
+                ? `k chosen from ${config.kMin ?? 2}–${config.kMax ?? 10}`
+                : `k = ${config.k}`}
             {" · "}started {formatDateTime(data.createdAt)}
           </p>
         </div>

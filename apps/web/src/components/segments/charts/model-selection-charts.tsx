@@ -19,7 +19,7 @@ export function ElbowChart({ points, chosenK }: { points: ModelSelectionPoint[];
   return (
     <figure aria-label="Elbow chart: inertia by number of segments" className="h-64 w-full">
       <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={points} margin={{ top: 16, right: 16, bottom: 8, left: 8 }}>
+        <LineChart data={points} margin={{ top: 24, right: 24, bottom: 8, left: 8 }}>
           <CartesianGrid stroke="#e2e8f0" strokeDasharray="3 3" />
           <XAxis
             dataKey="k"
@@ -38,7 +38,7 @@ export function ElbowChart({ points, chosenK }: { points: ModelSelectionPoint[];
             strokeDasharray="4 3"
             label={{
               value: `chosen k = ${chosenK}`,
-              position: "insideTopRight",
+              position: "top",
               fill: "#dc2626",
               fontSize: 12,
             }}
