@@ -112,4 +112,17 @@ test("on the demo workspace an analyst runs auto-k k-means, reads the result, pu
     expect(lines.length).toBeGreaterThan(1);
     expect(lines[1]).toContain(`,${setName},Champions,`);
   });
+
+  await test.step("the published set is listed under Segments with its named segments", async () => {
+    await page.getByRole("navigation", { name: "Workspace" }).getByRole("link", { name: "Segments" }).click();
+    await expect(page.getByRole("link", { name: setName })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Champions" }).first()).toBeVisible();
+    await expect(
+      page
+        .getByRole("table")
+        .getByRole("link", { name: /k-means run/ })
+        .first(),
+    ).toBeVisible();
+    await snapshot(page, "segments-04-overview");
+  });
 });

@@ -12,12 +12,12 @@ import { useTRPC } from "@/trpc/react";
 import { ALGORITHM_LABELS, segmentColor } from "./result-types";
 
 function agreement(ari: number | null): string {
-  if (ari === null) return "too few shared customers to say";
-  if (ari > 0.9) return "practically the same segments";
-  if (ari > 0.7) return "mostly the same segments";
-  if (ari > 0.4) return "partly the same segments";
-  if (ari > 0.1) return "quite different segments";
-  return "unrelated segmentations";
+  if (ari === null) return "Too few shared customers to say";
+  if (ari > 0.9) return "Practically the same segments";
+  if (ari > 0.7) return "Mostly the same segments";
+  if (ari > 0.4) return "Partly the same segments";
+  if (ari > 0.1) return "Quite different segments";
+  return "Unrelated segmentations";
 }
 
 /** Two finished runs side by side: adjusted Rand index and where each segment's customers went. */

@@ -79,7 +79,7 @@ export function SegmentCustomers({ workspace, segmentId }: { workspace: string; 
               <option value="recencyDays">Days since last order</option>
             </Select>
           </div>
-          <div className="w-36 space-y-1">
+          <div className="w-40 space-y-1">
             <Label htmlFor="customer-direction">Order</Label>
             <Select
               id="customer-direction"

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import {
+  featureLabel,
+  formatNumber,
+  formatPercent,
+  readRunResult,
+  segmentColor,
+  segmentLabel,
+} from "./result-types";
+
+describe("readRunResult", () => {
+  it("returns null for a run without a result document", () => {
+    expect(readRunResult(null)).toBeNull();
+    expect(readRunResult("nope")).toBeNull();
+  });
+
+  it("fills parts an older run lacks with empty values instead of failing", () => {
+    const result = readRunResult({ algorithm: "dbscan", k: 2, sizes: [10, 5] });
+    expect(result).toMatchObject({
+      algorithm: "dbscan",
+      k: 2,
+      sizes: [10, 5],
+      modelSelection: [],
+      tsne: [],
+      explanation: null,
+      map: { method: "pca", points: [], explainedVarianceRatio: [] },
+      algorithmDetails: {},
+    });
+  });
+});
+
+describe("labels and numbers", () => {
+  it("names noise and unnamed segments, and gives noise grey", () => {
+    expect(segmentLabel(-1, ["A"])).toBe("Noise");
+    expect(segmentLabel(0, ["A"])).toBe("A");
+    expect(segmentLabel(3, ["A"])).toBe("Segment 4");
+    expect(segmentColor(-1)).toBe("#94a3b8");
+    expect(segmentColor(0)).not.toBe(segmentColor(1));
+  });
+
+  it("formats missing values as a dash, tiny values as 0 and large ones compactly", () => {
+    expect(formatNumber(null)).toBe("–");
+    expect(formatNumber(Number.NaN)).toBe("–");
+    expect(formatNumber(-0.0001)).toBe("0");
+    expect(formatNumber(1234.567)).toBe("1,234.57");
+    expect(formatNumber(466_400)).toBe("466.4k");
+    expect(formatPercent(0.1234)).toBe("12.3%");
+  });
+
+  it("reads feature names as words", () => {
+    expect(featureLabel("recency_days")).toBe("recency days");
+    expect(featureLabel("channel_share:parcel")).toBe("channel share: parcel");
+  });
+});
