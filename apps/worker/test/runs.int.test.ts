@@ -16,7 +16,7 @@ describe.each(testDrivers())("segmentation runs on %s", (driver) => {
   beforeAll(async () => {
     database = await createTestDb(driver);
     ws = await createWorkspace(database);
-    await seedCustomers(database, ws.tenantId, 6000);
+    await seedCustomers(database, ws.tenantId, 3000);
     // In-process consumer, as in embedded mode. Small heartbeat/sweep settings keep the suite quick.
     consumer = await startRunConsumer(database, {
       threads: 2,
@@ -80,7 +80,7 @@ describe.each(testDrivers())("segmentation runs on %s", (driver) => {
     expect(result.k).toBe(3);
     expect(result.chosenK.reason).toMatch(/k = 3/);
     expect(result.modelSelection.map((p) => p.k)).toEqual([2, 3, 4, 5, 6]);
-    expect(result.sizes).toEqual([2000, 2000, 2000]);
+    expect(result.sizes).toEqual([1000, 1000, 1000]);
     // Each blob is one segment, whatever its index: its centre in original units is the blob's centre.
     expect(result.features).toEqual(["frequency", "monetary", "recency"]);
     const monetary = result.centroidsOriginal.map((c) => Math.round(c[1]!)).sort((a, b) => a - b);
@@ -88,14 +88,14 @@ describe.each(testDrivers())("segmentation runs on %s", (driver) => {
     expect(monetary[1]).toBeCloseTo(400, -1);
     expect(monetary[2]).toBeCloseTo(1500, -1);
     expect(result.map.points.length).toBe(2000);
-    expect(done.metrics).toMatchObject({ k: 3, rows: 6000 });
+    expect(done.metrics).toMatchObject({ k: 3, rows: 3000 });
     expect(done.attempt).toBe(1);
 
     const assignments = await database.query<{ segment: number; n: number }>(
       "select segment, count(*)::int as n from run_assignments where run_id = $1 group by segment order by segment",
       [created.id],
     );
-    expect(assignments.rows.map((r) => r.n)).toEqual([2000, 2000, 2000]);
+    expect(assignments.rows.map((r) => r.n)).toEqual([1000, 1000, 1000]);
 
     const list = await viewer.run.list({ workspace: ws.slug });
     expect(list.items.map((r) => r.id)).toContain(created.id);
