@@ -23,7 +23,9 @@ describe.each(testDrivers())("the job queue on %s", (driver) => {
 
   it("installs its schema and the run queues", async () => {
     const { rows } = await database.query<{ name: string }>("select name from pgboss.queue order by name");
-    expect(rows.map((r) => r.name)).toEqual(expect.arrayContaining(["segmentation-run", "segmentation-run-dead"]));
+    expect(rows.map((r) => r.name)).toEqual(
+      expect.arrayContaining(["segmentation-run", "segmentation-run-dead"]),
+    );
     const { rows: version } = await database.query<{ version: number }>("select version from pgboss.version");
     expect(version[0]!.version).toBeGreaterThan(0);
   });
@@ -33,10 +35,14 @@ describe.each(testDrivers())("the job queue on %s", (driver) => {
     await queue.ensureQueue(`${name}-dead`);
     await queue.ensureQueue(name, { retryLimit: 2, retryDelay: 0, deadLetter: `${name}-dead` });
     const attempts: number[] = [];
-    await queue.boss.work<{ n: number }>(name, { pollingIntervalSeconds: 0.5, includeMetadata: true }, async ([job]) => {
-      attempts.push(job!.retryCount);
-      throw new Error("always fails");
-    });
+    await queue.boss.work<{ n: number }>(
+      name,
+      { pollingIntervalSeconds: 0.5, includeMetadata: true },
+      async ([job]) => {
+        attempts.push(job!.retryCount);
+        throw new Error("always fails");
+      },
+    );
     const id = await queue.boss.send(name, { n: 1 });
     const dead = await waitFor("the dead letter", async () => {
       const [job] = await queue.boss.fetch<{ n: number }>(`${name}-dead`);
@@ -62,7 +68,12 @@ describe.each(testDrivers())("the job queue on %s", (driver) => {
     const name = `nightly-${randomUUID().slice(0, 8)}`;
     await queue.schedule(name, "0 3 * * *", { workspace: "demo" }, { tz: "Europe/Amsterdam" });
     expect(await queue.boss.getSchedules()).toContainEqual(
-      expect.objectContaining({ name, cron: "0 3 * * *", timezone: "Europe/Amsterdam", data: { workspace: "demo" } }),
+      expect.objectContaining({
+        name,
+        cron: "0 3 * * *",
+        timezone: "Europe/Amsterdam",
+        data: { workspace: "demo" },
+      }),
     );
     await queue.unschedule(name);
     expect((await queue.boss.getSchedules()).map((s) => s.name)).not.toContain(name);
