@@ -78,7 +78,11 @@ export function DatasetProfile({ workspace, id }: { workspace: string; id: strin
         <CardHeader>
           <CardTitle>Columns</CardTitle>
           <CardDescription>
-            {profile.rows.toLocaleString()} rows · profiled{" "}
+            {profile.rows.toLocaleString()} rows
+            {profile.sampleSize < profile.rows
+              ? ` (statistics on a random sample of ${profile.sampleSize.toLocaleString()})`
+              : ""}{" "}
+            · profiled{" "}
             {dataset.data.profiledAt ? new Date(dataset.data.profiledAt).toLocaleString() : "just now"}
           </CardDescription>
         </CardHeader>

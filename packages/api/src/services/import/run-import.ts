@@ -35,6 +35,8 @@ export interface ImportOutcome {
   datasetId: string | null;
   message: string | null;
   ms: number;
+  /** Milliseconds spent in each stage (read and validate, write, features, profile). */
+  timings?: Record<string, number>;
 }
 
 const PROGRESS_INTERVAL_MS = 400;
@@ -49,6 +51,13 @@ const PROGRESS_INTERVAL_MS = 400;
  */
 export async function runImport(database: Database, params: RunImportParams): Promise<ImportOutcome> {
   const started = Date.now();
+  const timings: Record<string, number> = {};
+  let stageStarted = started;
+  const lap = (stage: string) => {
+    const now = Date.now();
+    timings[stage] = now - stageStarted;
+    stageStarted = now;
+  };
   const { tenantId, importId, mapping, onInvalid } = params;
   const record = await withTenant(database.db, tenantId, async (tx) => {
     const [row] = await tx
@@ -124,7 +133,12 @@ export async function runImport(database: Database, params: RunImportParams): Pr
         })
         .where(and(eq(imports.tenantId, tenantId), eq(imports.id, importId))),
     );
-    return { ...outcome, rejectedReportPath: hasReport ? reportPath : null, ms: Date.now() - started };
+    return {
+      ...outcome,
+      rejectedReportPath: hasReport ? reportPath : null,
+      ms: Date.now() - started,
+      timings,
+    };
   };
 
   let header: string[] = [];
@@ -203,6 +217,7 @@ export async function runImport(database: Database, params: RunImportParams): Pr
       });
     }
 
+    lap("read");
     await progress({ stage: "writing", progress: 0.6, rowsRead }, true);
     const datasetName = params.datasetName?.trim() || (kind === "customers" ? "Customers" : "Orders");
     const columns = describeColumns(kind, header, mapping);
@@ -244,6 +259,7 @@ export async function runImport(database: Database, params: RunImportParams): Pr
         .where(and(eq(imports.tenantId, tenantId), eq(imports.id, importId)));
       return { datasetId, ...counts };
     });
+    lap("write");
     await report.close();
 
     let message: string | null = null;
@@ -251,10 +267,12 @@ export async function runImport(database: Database, params: RunImportParams): Pr
       await withTenant(database.db, tenantId, (tx) =>
         recomputeCustomerFeatures(tx, { tenantId, driver: database.driver }),
       );
+      lap("features");
       await progress({ stage: "profiling", progress: 0.95 }, true);
       await withTenant(database.db, tenantId, (tx) =>
         profileDataset(tx, { tenantId, datasetId: merged.datasetId }),
       );
+      lap("profile");
     } catch (error) {
       // The rows are in (committed); derived data can be recomputed later, so report it and go on.
       message = `Imported, but the features or profile could not be computed: ${(error as Error).message}`;

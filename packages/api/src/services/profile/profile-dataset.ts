@@ -29,6 +29,8 @@ export interface ColumnProfile {
 
 export interface DatasetProfile {
   rows: number;
+  /** Rows the column statistics were computed on: all of them, or a random sample of large datasets. */
+  sampleSize: number;
   columns: ColumnProfile[];
   /** Pearson correlation of the numeric customer features (on a sample of customers). */
   correlation: { features: string[]; matrix: number[][]; sampleSize: number };
@@ -49,6 +51,8 @@ const ORDER_COLUMNS: Record<string, string> = {
 };
 
 const BINS = 20;
+/** Larger datasets are profiled on a random sample of this many rows (ranges and shares barely move). */
+const PROFILE_SAMPLE = 100_000;
 const CORRELATION_SAMPLE = 20_000;
 const MAX_CORRELATION_FEATURES = 30;
 
@@ -67,12 +71,24 @@ export async function profileDataset(
     const dataset = found.rows[0];
     if (!dataset) throw new AppError("NOT_FOUND", "Dataset not found");
     const table = dataset.kind === "customers" ? "customers" : "order_lines";
-    const from = `from ${table} where tenant_id = $1 and dataset_id = $2`;
+    let from = `from ${table} where tenant_id = $1 and dataset_id = $2`;
     const total = await client.query<{ n: string | number }>(`select count(*) as n ${from}`, [
       tenantId,
       datasetId,
     ]);
-    const rows = Number(total.rows[0]?.n ?? 0);
+    const allRows = Number(total.rows[0]?.n ?? 0);
+    let rows = allRows;
+    if (allRows > PROFILE_SAMPLE) {
+      // Utility statements take no parameters: the ids are uuids from the database, checked here.
+      if (![tenantId, datasetId].every((id) => /^[0-9a-f-]{36}$/i.test(id)))
+        throw new Error("ids must be uuids");
+      await client.query(
+        `create temp table profile_sample on commit drop as select * from ${table}
+         where tenant_id = '${tenantId}' and dataset_id = '${datasetId}' order by random() limit ${PROFILE_SAMPLE}`,
+      );
+      from = "from profile_sample where tenant_id = $1 and dataset_id = $2";
+      rows = PROFILE_SAMPLE;
+    }
     const columns: ColumnProfile[] = [];
     for (const column of dataset.columns) {
       const expr = columnExpression(dataset.kind, column);
@@ -80,7 +96,7 @@ export async function profileDataset(
       columns.push(await profileColumn(client, column, expr, from, [tenantId, datasetId], rows));
     }
     const correlation = await featureCorrelation(client, tenantId);
-    const profile: DatasetProfile = { rows, columns, correlation };
+    const profile: DatasetProfile = { rows: allRows, sampleSize: rows, columns, correlation };
     await client.query(
       "update datasets set profile = $3::jsonb, profiled_at = now() where tenant_id = $1 and id = $2",
       [tenantId, datasetId, JSON.stringify(profile)],
