@@ -13,18 +13,21 @@ describe.each(testDrivers())("segmentation runs on %s", (driver) => {
   let consumer: RunConsumer;
   let ws: Workspace;
 
-  beforeAll(async () => {
-    database = await createTestDb(driver);
-    ws = await createWorkspace(database);
-    await seedCustomers(database, ws.tenantId, 3000);
-    // In-process consumer, as in embedded mode. Small heartbeat/sweep settings keep the suite quick.
-    consumer = await startRunConsumer(database, {
+  // In-process consumer, as in embedded mode.
+  const startConsumer = () =>
+    startRunConsumer(database, {
       threads: 2,
       pollingIntervalSeconds: 0.5,
       clusterTaskFile: crashingTask,
       executorTaskFile: crashingExecutorTask,
       log: () => {},
     });
+
+  beforeAll(async () => {
+    database = await createTestDb(driver);
+    ws = await createWorkspace(database);
+    await seedCustomers(database, ws.tenantId, 3000);
+    consumer = await startConsumer();
   });
 
   afterAll(async () => {
@@ -200,6 +203,7 @@ describe.each(testDrivers())("segmentation runs on %s", (driver) => {
         return FINAL.has(run.status) ? run : undefined;
       });
     const [d, h] = [await wait(density.id), await wait(tree.id)];
+    expect([d.error, h.error]).toEqual([null, null]);
     expect(d.status).toBe("succeeded");
     expect(d.result).toMatchObject({ algorithm: "dbscan", k: 3 });
     expect((d.metrics as { noiseShare: number }).noiseShare).toBeLessThan(0.1);
@@ -221,5 +225,27 @@ describe.each(testDrivers())("segmentation runs on %s", (driver) => {
     const next = await editor.run.create({ workspace: ws.slug, config: { k: 3, seed: 1 } });
     const done = await finalRun(next.id);
     expect(done.status).toBe("succeeded");
+  });
+  it("hands a running run back to the queue when its consumer shuts down, and another finishes it", async () => {
+    const editor = callerFor(database, ws.editorId);
+    const created = await editor.run.create({
+      workspace: ws.slug,
+      config: { k: "auto", kMin: 2, kMax: 16, seed: 5 },
+    });
+    await waitFor("the run to be clustering", async () => {
+      const run = await editor.run.get({ workspace: ws.slug, id: created.id });
+      if (FINAL.has(run.status)) throw new Error(`run ended before the shutdown: ${run.status}`);
+      return run.status === "running" && run.progress.percent >= 20 ? run : undefined;
+    });
+    await consumer.stop({ drainTimeoutMs: 200 });
+    const handedBack = await editor.run.get({ workspace: ws.slug, id: created.id });
+    expect(handedBack.status).toBe("queued");
+    expect(handedBack.progress.stage).toMatch(/previous one shut down/);
+
+    consumer = await startConsumer();
+    const done = await finalRun(created.id);
+    expect(done.status).toBe("succeeded");
+    // Being shut down is not the run's fault: the interrupted attempt does not count.
+    expect(done.attempt).toBe(1);
   });
 });
