@@ -24,6 +24,8 @@ export interface SegmentExplanationDoc {
   }>;
   /** Share of customers (noise excluded) whose segment the surrogate tree predicts, in %. */
   fidelity: number;
+  /** DBSCAN's noise described like a segment (segment -1), so its card says what sets it apart. */
+  noiseProfile?: SegmentExplanationDoc["segments"][number] | null;
   /** Pearson correlation, features x features. */
   correlation: Array<Array<number | null>>;
   noise: number;
@@ -68,34 +70,49 @@ export function explainResult(
   const x: Matrix = { data: original, n, d };
   let explanation: SegmentExplanationDoc | null = null;
   try {
-    const e = explainSegments(x, labels, features, { top: Math.min(d, 6), tree: { maxDepth: 3, seed } });
+    // Noise (-1) is profiled as one more class, so profiles compare with every customer and the
+    // noise gets its own description; it is taken out of the segment list again below.
+    let k = 0;
+    let noiseCount = 0;
+    for (const l of labels) {
+      if (l + 1 > k) k = l + 1;
+      if (l < 0) noiseCount++;
+    }
+    const profileLabels = noiseCount > 0 ? Int32Array.from(labels, (l) => (l < 0 ? k : l)) : labels;
+    const e = explainSegments(x, profileLabels, features, {
+      top: Math.min(d, 6),
+      tree: { maxDepth: 3, seed },
+    });
+    const describe = (p: (typeof e.profiles.segments)[number], s: number) => ({
+      segment: s < k ? p.segment : -1,
+      size: p.size,
+      share: num(p.share) ?? 0,
+      name: s < k ? (e.names[s] ?? `Segment ${s + 1}`) : "Noise",
+      mean: Array.from(p.mean, (v) => num(v)),
+      median: Array.from(p.median, (v) => num(v)),
+      deviation: Array.from(p.deviation, (v) => num(v, 4)),
+      top: p.top.map((t) => t.index),
+      rules: (e.rules.rules[s] ?? []).slice(0, 3).map((r) => ({
+        text: r.text,
+        support: r.support,
+        precision: num(r.precision, 3) ?? 0,
+        recall: num(r.recall, 3) ?? 0,
+      })),
+    });
+    const noiseProfile = noiseCount > 0 ? e.profiles.segments[k] : undefined;
     explanation = {
       features: [...features],
       overall: {
         mean: Array.from(e.profiles.overall.mean, (v) => num(v)),
         sd: Array.from(e.profiles.overall.sd, (v) => num(v)),
       },
-      segments: e.profiles.segments.map((p, s) => ({
-        segment: p.segment,
-        size: p.size,
-        share: num(p.share) ?? 0,
-        name: e.names[s] ?? `Segment ${s + 1}`,
-        mean: Array.from(p.mean, (v) => num(v)),
-        median: Array.from(p.median, (v) => num(v)),
-        deviation: Array.from(p.deviation, (v) => num(v, 4)),
-        top: p.top.map((t) => t.index),
-        rules: (e.rules.rules[s] ?? []).slice(0, 3).map((r) => ({
-          text: r.text,
-          support: r.support,
-          precision: num(r.precision, 3) ?? 0,
-          recall: num(r.recall, 3) ?? 0,
-        })),
-      })),
+      segments: e.profiles.segments.slice(0, k).map(describe),
+      noiseProfile: noiseProfile ? describe(noiseProfile, k) : null,
       fidelity: num(e.rules.fidelity, 4) ?? 0,
       correlation: Array.from({ length: d }, (_, a) =>
         Array.from({ length: d }, (_, b) => num(e.pearson[a * d + b]!, 3)),
       ),
-      noise: e.profiles.noise,
+      noise: noiseCount,
     };
   } catch (error) {
     // Degenerate inputs (a single segment, no spread) leave the explanation out, not the run.

@@ -35,6 +35,8 @@ export interface Explanation {
   overall: { mean: Array<number | null>; sd: Array<number | null> };
   segments: SegmentExplanation[];
   fidelity: number;
+  /** DBSCAN noise described like a segment (segment -1). */
+  noiseProfile?: SegmentExplanation | null;
   correlation: Array<Array<number | null>>;
   noise: number;
 }

@@ -19,7 +19,8 @@ export function SegmentCard({
   name: string;
 }) {
   const color = segmentColor(data.segment);
-  const profile = data.segment >= 0 ? explanation?.segments[data.segment] : undefined;
+  const profile =
+    data.segment >= 0 ? explanation?.segments[data.segment] : (explanation?.noiseProfile ?? undefined);
   const deviations =
     profile && explanation
       ? profile.top.slice(0, 5).map((j) => ({
@@ -63,6 +64,11 @@ export function SegmentCard({
             </dd>
           </div>
         </dl>
+        {data.segment < 0 ? (
+          <p className="text-sm text-slate-600">
+            Customers in no dense group: outliers DBSCAN left unassigned.
+          </p>
+        ) : null}
         {deviations.length > 0 ? (
           <section aria-label="Distinguishing features">
             <h4 className="mb-2 text-xs font-semibold uppercase tracking-wide text-slate-500">
@@ -70,10 +76,6 @@ export function SegmentCard({
             </h4>
             <DeviationBars items={deviations} color={color} />
           </section>
-        ) : data.segment < 0 ? (
-          <p className="text-sm text-slate-600">
-            Customers in no dense group: outliers DBSCAN left unassigned.
-          </p>
         ) : null}
         {profile && profile.rules.length > 0 ? (
           <section aria-label="Rules">
