@@ -156,6 +156,10 @@ profiled. Peak memory is the resident set of the whole process (database driver 
 ${table}
 
 Target (issue 5): the 540,000-line file into PostgreSQL, features included, in under 30 s.
+The load average of the machine during the run was ${loadavg()
+  .map((l) => l.toFixed(1))
+  .join(", ")} (1, 5, 15 min): other work on the same two cores slows every stage.
+Format this file with \`biome check --write BENCHMARKS.md\` after a run (CI checks markdown tables).
 `;
 writeFileSync(join(here, "..", "BENCHMARKS.md"), report);
 console.log(report);
