@@ -363,7 +363,13 @@ function fitOrSweep(
     return {
       ...fit,
       modelSelection: [],
-      chosenK: { k: kMin, reason: `k = ${kMin} was chosen in the run's settings.` },
+      chosenK: {
+        k: fit.k,
+        reason:
+          fit.k === kMin
+            ? `k = ${kMin} was chosen in the run's settings.`
+            : `k = ${kMin} was asked for, but the data only splits into ${fit.k} distinct segments.`,
+      },
     };
   }
   const results: Fit[] = [];
@@ -375,12 +381,16 @@ function fitOrSweep(
     );
   }
   progress("Scoring each k (silhouette)", 72);
+  // A cut of a hierarchical tree with tied merge heights can yield the same clustering for two k:
+  // keep one row per distinct number of segments.
+  const seen = new Set<number>();
+  const distinct = results.filter((r) => !seen.has(r.k) && seen.add(r.k) !== undefined);
   const sil = silhouetteScores(
     x,
-    results.map((r) => r.labels),
+    distinct.map((r) => r.labels),
     { seed, sampleSize: SWEEP_SILHOUETTE_SAMPLE },
   );
-  return fromSweep(results, sil, (r) => ({
+  return fromSweep(distinct, sil, (r) => ({
     calinskiHarabasz: metricOrNull(() => calinskiHarabasz(x, r.labels)),
     daviesBouldin: metricOrNull(() => daviesBouldin(x, r.labels)),
   }));
