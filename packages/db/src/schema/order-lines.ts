@@ -1,7 +1,6 @@
 import { bigint, doublePrecision, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { tenantIsolationPolicy } from "./app-role.js";
 import { customers } from "./customers.js";
-import { datasets } from "./datasets.js";
 
 /**
  * One line of an order (a transaction). `line_key` makes re-imports idempotent: it is a hash of the
@@ -15,9 +14,9 @@ export const orderLines = pgTable(
     // No foreign key to tenants: every line belongs to a customer of the same tenant (which cascades),
     // and each foreign key costs a lookup per inserted line on bulk imports.
     tenantId: uuid().notNull(),
-    datasetId: uuid()
-      .notNull()
-      .references(() => datasets.id, { onDelete: "cascade" }),
+    // No foreign key either (a per-line lookup and row lock on bulk imports): lines are written only by
+    // the import merge, which takes the dataset id from the row it has just upserted.
+    datasetId: uuid().notNull(),
     customerId: uuid()
       .notNull()
       .references(() => customers.id, { onDelete: "cascade" }),
