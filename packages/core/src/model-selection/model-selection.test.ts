@@ -3,7 +3,8 @@ import { CancelledError, CoreInputError } from "../errors.js";
 import type { Matrix } from "../matrix/matrix.js";
 import { calinskiHarabasz, daviesBouldin, silhouette } from "../metrics/index.js";
 import { createRandom } from "../random/index.js";
-import { bootstrapStability, chooseK, type KScores, sweepK } from "./index.js";
+import { kmeans } from "../cluster/kmeans/index.js";
+import { bootstrapStability, chooseK, type KScores, sampleRows, sweepFit, sweepK } from "./index.js";
 
 function blobs(n: number, centres: number[][], spread: number, seed: number): Matrix {
   const random = createRandom(seed);
@@ -56,6 +57,31 @@ describe("sweepK", () => {
     expect(() => sweepK(four, { kMin: 5, kMax: 4 })).toThrow(CoreInputError);
     expect(() => sweepK(four, { kMax: 800 })).toThrow(CoreInputError);
     expect(() => sweepK(four, { kMax: 3, onProgress: () => false })).toThrow(CancelledError);
+  });
+
+  it("fits restarts on a row sample above fitSampleSize and refines the best on all rows", () => {
+    const viaSample = sweepFit(four, 4, { seed: 3, fitSampleSize: 200 });
+    // The refinement is a plain all-rows run seeded with the sample fit's centroids.
+    const sample = sampleRows(four.n, 200, 3 + 7919);
+    const data = new Float64Array(200 * 3);
+    for (let r = 0; r < 200; r++) data.set(four.data.subarray(sample[r]! * 3, sample[r]! * 3 + 3), r * 3);
+    const seedFit = kmeans({ data, n: 200, d: 3 }, 4, { seed: 3, nInit: 3 });
+    const refined = kmeans(four, 4, { seed: 3, init: seedFit.centroids });
+    expect(viaSample.nInit).toBe(3);
+    expect(viaSample.inertia).toBe(refined.inertia);
+    expect(Array.from(viaSample.labels)).toEqual(Array.from(refined.labels));
+    // Four well-separated blobs: the sampled fit finds the same partition as 10 restarts on all rows.
+    expect(viaSample.inertia).toBeCloseTo(kmeans(four, 4, { seed: 3 }).inertia, 6);
+    const rowsViaSample = sweepK(four, { kMin: 2, kMax: 7, seed: 3, fitSampleSize: 300 });
+    expect(chooseK(rowsViaSample).k).toBe(4);
+  });
+
+  it("sampleRows draws distinct sorted rows, the same for a seed", () => {
+    const a = sampleRows(1000, 100, 5);
+    expect(new Set(a).size).toBe(100);
+    for (let i = 1; i < a.length; i++) expect(a[i]!).toBeGreaterThan(a[i - 1]!);
+    expect(Array.from(sampleRows(1000, 100, 5))).toEqual(Array.from(a));
+    expect(Array.from(sampleRows(1000, 100, 6))).not.toEqual(Array.from(a));
   });
 
   it("chooseK picks 4 for four blobs and says why", () => {

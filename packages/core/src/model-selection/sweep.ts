@@ -1,10 +1,11 @@
-import { type KMeansOptions, type KMeansResult, kmeans } from "../cluster/kmeans/index.js";
+import type { KMeansResult } from "../cluster/kmeans/index.js";
 import { CancelledError, CoreInputError } from "../errors.js";
 import type { Matrix } from "../matrix/matrix.js";
 import { calinskiHarabasz, daviesBouldin } from "../metrics/cluster-indices.js";
 import { SILHOUETTE_DEFAULT_SAMPLE_SIZE, silhouetteScores } from "../metrics/silhouette.js";
+import { type SweepFitOptions, sweepFit } from "./sweep-fit.js";
 
-export interface SweepKOptions extends Omit<KMeansOptions, "onProgress"> {
+export interface SweepKOptions extends Omit<SweepFitOptions, "onProgress"> {
   /** Smallest k tried. Default 2. */
   kMin?: number;
   /** Largest k tried. Default 10. */
@@ -37,6 +38,11 @@ export interface SweepKRow {
  * k-means for every k from kMin to kMax with the scores model selection compares. The
  * silhouettes of all k are computed together on one seeded sample of rows (each pair distance
  * once for every k), which is both faster and a fairer comparison than a new sample per k.
+ *
+ * Defaults for the fits (see `sweepFit`): 3 k-means++ restarts per k (`nInit`, not 10), run on a
+ * seeded sample of `fitSampleSize` = 20,000 rows when there are more; the best restart's
+ * centroids then seed one run on all rows, whose labels and inertia the scores use. Refit the
+ * chosen k with `kmeans` (nInit 10) when the restarts matter more than the time.
  */
 export function sweepK(x: Matrix, options: SweepKOptions = {}): SweepKRow[] {
   const {
@@ -69,7 +75,7 @@ export function sweepK(x: Matrix, options: SweepKOptions = {}): SweepKRow[] {
   for (let k = kMin; k <= kMax; k++) {
     const step = k - kMin;
     fits.push(
-      kmeans(x, k, {
+      sweepFit(x, k, {
         ...kmeansOptions,
         onProgress: (_stage, fraction) => report("sweep: k-means", (0.8 * (step + fraction)) / count),
       }),

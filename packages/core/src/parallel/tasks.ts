@@ -3,8 +3,6 @@ import { CHUNK_ROWS, type ChunkOp, type KMeansRowState, runChunk } from "../clus
 import {
   createRowState,
   initialCentroids,
-  type KMeansOptions,
-  kmeans,
   type ResolvedKMeansOptions,
   runSettings,
 } from "../cluster/kmeans/kmeans.js";
@@ -12,6 +10,7 @@ import { CancelledError, CoreInputError } from "../errors.js";
 import type { Matrix } from "../matrix/matrix.js";
 import { calinskiHarabasz, daviesBouldin } from "../metrics/cluster-indices.js";
 import { silhouette, silhouetteRange } from "../metrics/silhouette.js";
+import { type SweepFitOptions, sweepFit } from "../model-selection/sweep-fit.js";
 import type { ProgressCallback, TaskName } from "./executor.js";
 
 /** One k-means restart (run index `run` of the resolved options), labels included. */
@@ -58,7 +57,8 @@ export interface SilhouetteRangeInput {
 export interface SweepKInput {
   x: Matrix;
   k: number;
-  options: Omit<KMeansOptions, "onProgress">;
+  /** Fit options; nInit defaults to 3 and restarts run on a 20,000-row sample (see `sweepFit`). */
+  options: Omit<SweepFitOptions, "onProgress">;
   silhouetteSampleSize: number;
   seed: number;
 }
@@ -113,7 +113,7 @@ function kmeansChunks(input: KMeansChunksInput): KMeansChunksOutput {
 
 function sweepK(input: SweepKInput, progress: ProgressCallback | undefined): SweepKOutput {
   const { x, k } = input;
-  const result = kmeans(x, k, {
+  const result = sweepFit(x, k, {
     ...input.options,
     onProgress: progress === undefined ? undefined : (stage, f) => void progress(stage, f * 0.9),
   });
