@@ -14,3 +14,4 @@ export {
   type MiniBatchKMeansOptions,
   miniBatchKMeans,
 } from "./mini-batch.js";
+export { setWasmDisabled, WASM_MAX_D } from "./wasm.js";

@@ -9,6 +9,8 @@
  * the centroid half-norms precomputed once per iteration: one multiply-add per value read.
  */
 
+import { wasmLloyd } from "./wasm.js";
+
 export const CHUNK_ROWS = 16_384;
 
 /** State arrays a run keeps per row. `upper`/`lower` are Hamerly's bounds (length 0 for Lloyd). */
@@ -273,6 +275,13 @@ export function lloydRange(
 ): void {
   const { x, d, k, weights, labels, upper, lower } = state;
   const hn = halfNorms(centroids, k, d);
+  if (
+    !bounds &&
+    weights === undefined &&
+    wasmLloyd(x, d, k, labels, centroids, hn, start, end, out, accumulate)
+  ) {
+    return;
+  }
   if (d === 8 && !bounds) {
     lloyd8(state, centroids, hn, start, end, out, accumulate);
     return;
