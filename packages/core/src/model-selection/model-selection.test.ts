@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { kmeans } from "../cluster/kmeans/index.js";
 import { CancelledError, CoreInputError } from "../errors.js";
 import type { Matrix } from "../matrix/matrix.js";
 import { calinskiHarabasz, daviesBouldin, silhouette } from "../metrics/index.js";
 import { createRandom } from "../random/index.js";
-import { kmeans } from "../cluster/kmeans/index.js";
 import { bootstrapStability, chooseK, type KScores, sampleRows, sweepFit, sweepK } from "./index.js";
 
 function blobs(n: number, centres: number[][], spread: number, seed: number): Matrix {
