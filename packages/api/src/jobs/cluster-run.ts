@@ -21,6 +21,7 @@ import {
   silhouette,
   silhouetteScores,
   suggestEps,
+  sweepFit,
   toShared,
   transformScaler,
 } from "@strata/core";
@@ -464,7 +465,8 @@ function clusterInline(input: ClusterInput, x: Matrix, progress: Progress): Clus
   switch (algorithm) {
     case "kmeans":
       return fitOrSweep(input, x, progress, (k, onProgress, sweeping) =>
-        kmeans(x, k, { seed, nInit: sweeping ? 3 : 10, onProgress }),
+        // A sweep fits each k on a sample and refines on all rows (core's sweepFit), as the pool path does.
+        sweeping ? sweepFit(x, k, { seed, onProgress }) : kmeans(x, k, { seed, nInit: 10, onProgress }),
       );
     case "minibatch":
       return fitOrSweep(input, x, progress, (k, onProgress) => miniBatchKMeans(x, k, { seed, onProgress }));
