@@ -53,7 +53,6 @@ function Distribution({ column }: { column: Column }) {
     <div className="flex h-10 w-56 items-end gap-px" role="img" aria-label={`Histogram of ${column.name}`}>
       {bars.map((b, i) => (
         <span
-          // biome-ignore lint/suspicious/noArrayIndexKey: bins are positional
           key={i}
           className="flex-1 rounded-t-sm bg-brand-500"
           style={{ height: `${Math.max(2, (b.count / max) * 100)}%` }}

@@ -44,7 +44,8 @@ describe("WebAssembly SIMD Lloyd kernel", () => {
   afterEach(() => setWasmDisabled(false));
 
   it("builds a valid module for every supported d", () => {
-    const wasm = (globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } }).WebAssembly;
+    const wasm = (globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } })
+      .WebAssembly;
     for (const d of [1, 2, 3, 4, 5, 7, 8, 9, 16, 32]) {
       expect(wasm.validate(buildAssignModule(d))).toBe(true);
       expect(wasmKernel(d)).not.toBeNull();
