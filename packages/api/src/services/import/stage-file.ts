@@ -1,21 +1,12 @@
-import { once } from "node:events";
-import { createWriteStream, type WriteStream } from "node:fs";
+import { BufferedFileWriter } from "./buffered-file-writer.js";
 
 /**
  * Valid rows waiting for the import transaction, written to disk in PostgreSQL's COPY text format
  * (one row per physical line, tab-separated, `\N` for NULL), so a file of any size is read with
  * bounded memory and loaded with one COPY.
  */
-export class StageFile {
-  readonly path: string;
+export class StageFile extends BufferedFileWriter {
   rows = 0;
-  private readonly out: WriteStream;
-  private buffer = "";
-
-  constructor(path: string) {
-    this.path = path;
-    this.out = createWriteStream(path, { encoding: "utf8" });
-  }
 
   /** Appends one row; values are strings, finite numbers or null. */
   add(values: ReadonlyArray<string | number | null>): void {
@@ -29,26 +20,6 @@ export class StageFile {
     }
     this.buffer += `${line}\n`;
     this.rows++;
-  }
-
-  /** Writes what is buffered, waiting when the disk is slower than the parser. */
-  async flush(): Promise<void> {
-    if (this.buffer.length === 0) return;
-    const chunk = this.buffer;
-    this.buffer = "";
-    if (!this.out.write(chunk)) await once(this.out, "drain");
-  }
-
-  private closing: Promise<void> | undefined;
-
-  /** Flushes and closes the file; safe to call more than once. */
-  close(): Promise<void> {
-    this.closing ??= (async () => {
-      await this.flush();
-      this.out.end();
-      if (!this.out.writableFinished) await once(this.out, "finish");
-    })();
-    return this.closing;
   }
 }
 
