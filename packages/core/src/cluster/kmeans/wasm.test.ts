@@ -1,9 +1,16 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Matrix } from "../../matrix/matrix.js";
 import { createRandom } from "../../random/index.js";
-import { halfNorms, lloydRange, partialLength } from "./kernels.js";
+import { halfNorms } from "./kernels.js";
 import { kmeans } from "./kmeans.js";
-import { buildAssignModule, setWasmDisabled, wasmKernel, wasmLloyd } from "./wasm.js";
+import {
+  batchRows,
+  buildScanModule,
+  rowScanner,
+  setWasmDisabled,
+  WASM_MAX_D,
+  wasmAvailable,
+} from "./wasm.js";
 
 function normal(n: number, d: number, seed: number): Matrix {
   const random = createRandom(seed);
@@ -12,106 +19,95 @@ function normal(n: number, d: number, seed: number): Matrix {
   return { data, n, d };
 }
 
-/** The JS path's partial for rows [start, end): lloydRange with the wasm kernel switched off. */
-function jsPartial(
-  x: Matrix,
-  k: number,
-  centroids: Float64Array,
-  labels: Int32Array,
-  start: number,
-  end: number,
-) {
-  setWasmDisabled(true);
+interface Scan {
+  label: number[];
+  first: number[];
+  second: number[];
+}
+
+/** Scans the first m rows of x (m <= one batch) with the wasm kernel or its JS twin. */
+function scan(x: Matrix, m: number, centroids: Float64Array, k: number, useWasm: boolean): Scan {
+  setWasmDisabled(!useWasm);
   try {
-    const out = new Float64Array(partialLength(k, x.d));
-    const state = {
-      x: x.data,
-      d: x.d,
-      k,
-      weights: undefined,
-      labels,
-      upper: new Float64Array(0),
-      lower: new Float64Array(0),
+    expect(wasmAvailable(x.d)).toBe(useWasm);
+    const scanner = rowScanner(x.d, k, centroids, halfNorms(centroids, k, x.d));
+    scanner.x.set(x.data.subarray(0, m * x.d));
+    scanner.scan(m);
+    return {
+      label: Array.from(scanner.label.subarray(0, m)),
+      first: Array.from(scanner.first.subarray(0, m)),
+      second: Array.from(scanner.second.subarray(0, m)),
     };
-    lloydRange(state, centroids, start, end, out, true, false);
-    return out;
   } finally {
     setWasmDisabled(false);
   }
 }
 
-describe("WebAssembly SIMD Lloyd kernel", () => {
+describe("k-means distance kernel (WebAssembly SIMD and its JS twin)", () => {
   afterEach(() => setWasmDisabled(false));
 
   it("builds a valid module for every supported d", () => {
     const wasm = (globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } })
       .WebAssembly;
-    for (const d of [1, 2, 3, 4, 5, 7, 8, 9, 16, 32]) {
-      expect(wasm.validate(buildAssignModule(d))).toBe(true);
-      expect(wasmKernel(d)).not.toBeNull();
+    for (const d of [1, 2, 3, 7, 8, 9, 16, 17, 33, WASM_MAX_D]) {
+      expect(wasm.validate(buildScanModule(d))).toBe(true);
+      expect(wasmAvailable(d)).toBe(true);
     }
-    expect(wasmKernel(8)).not.toBeNull();
-    expect(wasmKernel(33)).toBeNull();
+    expect(wasmAvailable(WASM_MAX_D + 1)).toBe(false);
   });
 
-  for (const [d, k] of [
-    [8, 8],
-    [8, 5],
-    [3, 4],
-    [5, 7],
-    [13, 2],
-    [1, 3],
+  for (const [d, k, m] of [
+    [8, 8, 2048],
+    [8, 5, 1001],
+    [3, 4, 7],
+    [5, 1, 64],
+    [1, 3, 33],
+    [13, 2, 300],
+    [17, 9, 255],
   ] as const) {
-    it(`gives the JS path's labels, sums, counts and inertia (d = ${d}, k = ${k})`, () => {
-      const n = 3000;
-      const x = normal(n, d, d * 31 + k);
+    it(`finds the nearest and second-nearest centroid, bit for bit like the JS twin (d = ${d}, k = ${k}, ${m} rows)`, () => {
+      expect(m).toBeLessThanOrEqual(batchRows(d));
+      const x = normal(m, d, d * 31 + k);
       const centroids = normal(k, d, 99 + k).data;
-      const jsLabels = new Int32Array(n).fill(-1);
-      const expected = jsPartial(x, k, centroids, jsLabels, 100, n - 7);
-      const labels = new Int32Array(n).fill(-1);
-      const out = new Float64Array(partialLength(k, d));
-      expect(
-        wasmLloyd(x.data, d, k, labels, centroids, halfNorms(centroids, k, d), 100, n - 7, out, true),
-      ).toBe(true);
-      expect(Array.from(labels)).toEqual(Array.from(jsLabels));
-      for (let i = 0; i < out.length; i++) expect(out[i]).toBeCloseTo(expected[i]!, 9);
-      expect(out[k * d + k + 1]).toBe(n - 107);
-      // Nothing changes on a second pass: no label moves.
-      const again = new Float64Array(partialLength(k, d));
-      wasmLloyd(x.data, d, k, labels, centroids, halfNorms(centroids, k, d), 100, n - 7, again, false);
-      expect(again[k * d + k + 1]).toBe(0);
-      expect(again[k * d + k]).toBeCloseTo(expected[k * d + k]!, 9);
+      const fromWasm = scan(x, m, centroids, k, true);
+      const fromJs = scan(x, m, centroids, k, false);
+      expect(fromWasm).toEqual(fromJs);
+      // And both are right: brute force with squared differences.
+      for (let i = 0; i < m; i++) {
+        const dist = Array.from({ length: k }, (_, j) => {
+          let s = 0;
+          for (let t = 0; t < d; t++) s += (x.data[i * d + t]! - centroids[j * d + t]!) ** 2;
+          return s;
+        });
+        const sorted = [...dist].sort((a, b) => a - b);
+        expect(fromWasm.label[i]).toBe(dist.indexOf(sorted[0]!));
+        expect(fromWasm.first[i]).toBeCloseTo(sorted[0]!, 9);
+        if (k === 1) expect(fromWasm.second[i]).toBe(Number.POSITIVE_INFINITY);
+        else expect(fromWasm.second[i]).toBeCloseTo(sorted[1]!, 9);
+      }
     });
   }
 
-  it("k-means with and without the kernel reaches the same labels and inertia", () => {
-    const x = normal(20_000, 8, 5);
-    const options = { seed: 1, nInit: 2, algorithm: "lloyd" as const, maxIter: 30 };
-    const withWasm = kmeans(x, 6, options);
-    setWasmDisabled(true);
-    const withJs = kmeans(x, 6, options);
-    setWasmDisabled(false);
-    expect(withWasm.iterations).toBe(withJs.iterations);
-    expect(withWasm.inertia).toBeCloseTo(withJs.inertia, 6);
-    expect(Array.from(withWasm.labels)).toEqual(Array.from(withJs.labels));
+  it("keeps the first of equally near centroids, like the JS twin", () => {
+    // Rows on the bisector of centroids 0 and 1, and a duplicated centroid (2 = 3).
+    const x: Matrix = { data: new Float64Array([0, 1, 0, -3, 4, 4, 4, 4.5]), n: 4, d: 2 };
+    const centroids = new Float64Array([-1, 0, 1, 0, 4, 4, 4, 4]);
+    const fromWasm = scan(x, 4, centroids, 4, true);
+    expect(fromWasm.label).toEqual([0, 0, 2, 2]);
+    expect(fromWasm).toEqual(scan(x, 4, centroids, 4, false));
   });
 
-  it("falls back to JS (returns false) when disabled, as when WebAssembly SIMD is unavailable", () => {
-    setWasmDisabled(true);
-    const out = new Float64Array(partialLength(2, 8));
-    const ok = wasmLloyd(
-      new Float64Array(16),
-      8,
-      2,
-      new Int32Array(2),
-      new Float64Array(16),
-      new Float64Array(2),
-      0,
-      2,
-      out,
-      true,
-    );
-    expect(ok).toBe(false);
-    expect(Array.from(out).every((v) => v === 0)).toBe(true);
-  });
+  for (const algorithm of ["lloyd", "hamerly"] as const) {
+    it(`k-means (${algorithm}) with and without WebAssembly reaches the same labels and inertia`, () => {
+      const x = normal(20_000, 8, 5);
+      const options = { seed: 1, nInit: 2, algorithm, maxIter: 30 };
+      const withWasm = kmeans(x, 6, options);
+      setWasmDisabled(true);
+      const withJs = kmeans(x, 6, options);
+      setWasmDisabled(false);
+      expect(withWasm.iterations).toBe(withJs.iterations);
+      expect(withWasm.inertia).toBe(withJs.inertia);
+      expect(Array.from(withWasm.labels)).toEqual(Array.from(withJs.labels));
+    });
+  }
 });

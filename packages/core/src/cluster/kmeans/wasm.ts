@@ -1,57 +1,59 @@
 /**
- * A WebAssembly SIMD (f64x2) kernel for the Lloyd assignment step, built as bytes here (no
- * toolchain): for d features it is unrolled over the features, holds the row as d splatted
- * f64x2 values and scores two centroids per multiply, keeping the nearest; it also adds the row
- * to its cluster's sum and count. The arithmetic is written in the same order as the JS loops in
- * kernels.ts (the d = 8 tree, or four strided partial sums otherwise), so labels, inertia and
- * sums are the same numbers as the JS path (up to the sign of an exact zero).
+ * The k-means distance kernel: for a batch of rows, the nearest and second-nearest centroid and
+ * both squared distances. It runs as WebAssembly SIMD (f64x2), built as bytes here (no
+ * toolchain), with a plain JS twin that gives the same numbers when WebAssembly SIMD is missing.
  *
- * Data is copied into the module's memory a block of rows at a time (one memcpy of the rows and
- * labels per block), so any Float64Array, shared or not, works. When WebAssembly SIMD is not
- * available (or the module fails to compile) `wasmLloyd` returns false and the caller runs JS.
+ * Layout of the WebAssembly kernel (measured on the 1M x 8, k = 8 benchmark: about 4x the
+ * row-at-a-time SIMD kernel it replaced, whose TurboFan code spilled the centroids each row):
+ * - the batch is transposed into row pairs, so each f64x2 lane is one row and every lane does
+ *   the same work: no horizontal adds, no lane extracts, no data-dependent branches;
+ * - centroid-stationary: one centroid's values sit splatted in registers (8 features at a
+ *   time) while every row pair of the batch streams past from L2, so nothing spills;
+ * - the running best, second best and label of each pair live in a small scratch, updated
+ *   with compare-and-bitselect.
+ * Distances are ||x||^2 + 2 (||c||^2/2 - x.c), clamped at 0, with every dot product summed
+ * left to right, feature 0 first, in both kernels: the wasm and JS paths agree to the bit.
  */
 
-/** Feature counts the unrolled kernel is built for (keeps the module a few KB). */
-export const WASM_MAX_D = 32;
-const BLOCK_ROWS = 16_384;
+/** Feature counts the unrolled kernel is built for (keeps each module a few KB). */
+export const WASM_MAX_D = 64;
+/** Bytes of rows per batch: the batch, its transposed copy and the outputs stay in L2. */
+const BATCH_BYTES = 128 * 1024;
+/** Features whose centroid values are held in registers at once (x86-64 has 16 xmm registers). */
+const GROUP = 8;
+/** Per-pair scratch: best (f64x2), second best (f64x2), label (i64x2), partial dot, ||x||^2. */
+const PAIR_BYTES = 80;
 
-// Value types and opcodes (WebAssembly core spec + SIMD proposal).
+/** Rows per batch for d features: even, at least 2. */
+export function batchRows(d: number): number {
+  return Math.max(2, Math.min(4096, Math.floor(BATCH_BYTES / (8 * d)) & ~1));
+}
+
+/** What a scan adds to `sums`: nothing, each row, or each row times its weight (from `w`). */
+export type ScanSums = "none" | "unit" | "weighted";
+
+/**
+ * Scans batches of rows against k centroids. Write a batch into `x` (row-major, up to `rows`
+ * rows), call `scan(m)`, then read `label`, `first` and `second` (squared distances to the
+ * nearest and second-nearest centroid, +Infinity when k = 1) for its m rows. With sums, each
+ * row is also added to its nearest centroid's sum and count in `sums` ([k x d sums | k counts],
+ * zero when the scanner is made, added to across scans, in row order).
+ */
+export interface RowScanner {
+  readonly rows: number;
+  readonly x: Float64Array;
+  readonly w: Float64Array;
+  readonly label: Int32Array;
+  readonly first: Float64Array;
+  readonly second: Float64Array;
+  readonly sums: Float64Array;
+  scan(m: number, sums?: ScanSums): void;
+}
+
+// ---- a small WebAssembly assembler ---------------------------------------------------------
+
 const I32 = 0x7f;
-const F64 = 0x7c;
 const V128 = 0x7b;
-const op = {
-  block: 0x02,
-  loop: 0x03,
-  if: 0x04,
-  end: 0x0b,
-  br: 0x0c,
-  brIf: 0x0d,
-  localGet: 0x20,
-  localSet: 0x21,
-  localTee: 0x22,
-  i32Load: 0x28,
-  f64Load: 0x2b,
-  i32Store: 0x36,
-  f64Store: 0x39,
-  i32Const: 0x41,
-  f64Const: 0x44,
-  i32Ne: 0x47,
-  i32LtU: 0x49,
-  f64Lt: 0x63,
-  i32Add: 0x6a,
-  i32Mul: 0x6c,
-  f64Add: 0xa0,
-  f64Mul: 0xa2,
-  f64ConvertI32S: 0xb7,
-} as const;
-const simd = {
-  load: 0x00,
-  load64Splat: 0x0a,
-  f64x2ExtractLane: 0x21,
-  f64x2Add: 0xf0,
-  f64x2Sub: 0xf1,
-  f64x2Mul: 0xf2,
-} as const;
 
 function uleb(n: number): number[] {
   const out: number[] = [];
@@ -77,305 +79,328 @@ function sleb(n: number): number[] {
   }
 }
 
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
 function vec(items: number[][]): number[] {
   return [...uleb(items.length), ...items.flat()];
+}
+
+function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
 }
 
 function name(s: string): number[] {
   return vec([...s].map((c) => [c.charCodeAt(0)]));
 }
 
-// Parameters and locals of the kernel function.
+/** Emits a function body; each method pushes one instruction (stack machine order). */
+class Code {
+  readonly bytes: number[] = [];
+  get(l: number): this {
+    this.bytes.push(0x20, ...uleb(l));
+    return this;
+  }
+  set(l: number): this {
+    this.bytes.push(0x21, ...uleb(l));
+    return this;
+  }
+  tee(l: number): this {
+    this.bytes.push(0x22, ...uleb(l));
+    return this;
+  }
+  i32(v: number): this {
+    this.bytes.push(0x41, ...sleb(v));
+    return this;
+  }
+  op(...b: number[]): this {
+    this.bytes.push(...b);
+    return this;
+  }
+  simd(opcode: number, ...imm: number[]): this {
+    this.bytes.push(0xfd, ...uleb(opcode), ...imm);
+    return this;
+  }
+  /** v128.load at [top + offset] (align hint 8 bytes: offsets are multiples of 8, not 16). */
+  vload(offset: number): this {
+    return this.simd(0x00, 3, ...uleb(offset));
+  }
+  vstore(offset: number): this {
+    return this.simd(0x0b, 3, ...uleb(offset));
+  }
+  splatLoad(offset: number): this {
+    return this.simd(0x0a, 3, ...uleb(offset));
+  }
+  f64load(offset: number): this {
+    return this.op(0x2b, 3, ...uleb(offset));
+  }
+  i32store(offset: number): this {
+    return this.op(0x36, 2, ...uleb(offset));
+  }
+  vconst(bytes: number[]): this {
+    return this.simd(0x0c, ...bytes);
+  }
+  f64x2(value: number): this {
+    const b = new Uint8Array(new Float64Array([value, value]).buffer);
+    return this.vconst([...b]);
+  }
+  add(): this {
+    return this.simd(0xf0, 0x01);
+  }
+  sub(): this {
+    return this.simd(0xf1, 0x01);
+  }
+  mul(): this {
+    return this.simd(0xf2, 0x01);
+  }
+  max(): this {
+    return this.simd(0xf5, 0x01);
+  }
+  lt(): this {
+    return this.simd(0x49);
+  }
+  bitselect(): this {
+    return this.simd(0x52);
+  }
+  /** Lanes 0 of a and b (low doubles): [a0, b0]; hi: [a1, b1]. */
+  interleave(hi: boolean): this {
+    const a = hi ? 8 : 0;
+    const lanes = [
+      ...Array.from({ length: 8 }, (_, i) => a + i),
+      ...Array.from({ length: 8 }, (_, i) => 16 + a + i),
+    ];
+    return this.simd(0x0d, ...lanes);
+  }
+  f64load0(): this {
+    return this.f64load(0);
+  }
+  f64store(offset: number): this {
+    return this.op(0x39, 3, ...uleb(offset));
+  }
+  /** local += step (i32). */
+  bump(l: number, step: number): this {
+    return this.get(l).i32(step).op(0x6a).set(l);
+  }
+}
+
+// Parameters and locals of scan(nRows, k, offC, offH, offX, offT, offB, offLab, offD1, offD2,
+// offSums, offW).
+const NPARAMS = 12;
 const P = {
-  nRows: 0,
-  kp: 1,
+  n: 0,
+  k: 1,
   offC: 2,
   offH: 3,
-  offOut: 4,
-  offCounts: 5,
-  offLab: 6,
-  offX: 7,
-  accumulate: 8,
-  offScalars: 9,
+  offX: 4,
+  offT: 5,
+  offB: 6,
+  offLab: 7,
+  offD1: 8,
+  offD2: 9,
+  offSums: 10,
+  offW: 11,
 } as const;
-const L = {
-  r: 10,
-  xo: 11,
-  p: 12,
-  co: 13,
-  ho: 14,
-  best: 15,
-  bo: 16,
-  changed: 17,
-  v1: 18,
-  lane: 19,
-  xx: 20,
-  dist: 21,
-  inertia: 22,
-  s0: 23,
-  v: 27,
-  xs: 28,
-} as const;
+const L = { q: 12, np: 13, xo: 14, rb: 15, to: 16, tend: 17, bo: 18, j: 19, co: 20 } as const;
+const V = { a: 21, b: 22, v: 23, m: 24, b1: 25, h: 26, jj: 27, acc: 28, xx: 29, c: 30 } as const;
 
 /**
- * The kernel for d features:
- * assign(nRows, kp, offC, offH, offOut, offCounts, offLab, offX, accumulate, offScalars).
- * Centroids at offC as kp pairs, each d f64x2 values (feature t of centroids 2p and 2p+1);
- * half-norms at offH as kp f64x2; sums (k*d) at offOut and counts (k) at offCounts, added to;
- * labels (i32, old in, new out) at offLab; rows at offX; offScalars holds [inertia f64,
- * changed f64], added to.
+ * The kernel for d features: scan(nRows, k, offC, offH, offX, offT, offB, offLab, offD1, offD2,
+ * offSums, offW) with centroids (k x d) at offC, their half-norms (k) at offH, nRows rows at
+ * offX; scratch of nRows/2 pairs at offT (d f64x2 each) and offB (PAIR_BYTES each); writes
+ * labels (i32) at offLab and squared distances to the nearest and second-nearest centroid at
+ * offD1/offD2 (each with room for one row more than nRows). When offSums is not 0 each row
+ * (times its weight at offW, when offW is not 0) is added to its centroid's sum at offSums and
+ * its weight (or 1) to the count that follows the k x d sums.
  */
-export function buildAssignModule(d: number): Uint8Array {
-  const c: number[] = [];
-  const get = (i: number) => c.push(op.localGet, ...uleb(i));
-  const set = (i: number) => c.push(op.localSet, ...uleb(i));
-  const i32c = (v: number) => c.push(op.i32Const, ...sleb(v));
-  const f64c = (v: number) => {
-    const b = new Uint8Array(new Float64Array([v]).buffer);
-    c.push(op.f64Const, ...b);
-  };
-  const mem = (align: number, offset: number) => [...uleb(align), ...uleb(offset)];
-  const s = (o: number, ...rest: number[]) => c.push(0xfd, ...uleb(o), ...rest);
+export function buildScanModule(d: number): Uint8Array {
+  const c = new Code();
+  const rowBytes = d * 8;
+  const pairBytes = d * 16;
+  const groups: number[][] = [];
+  for (let t = 0; t < d; t += GROUP)
+    groups.push(Array.from({ length: Math.min(GROUP, d - t) }, (_, i) => t + i));
 
-  // inertia = changed = 0; r = 0; xo = offX
-  f64c(0);
-  set(L.inertia);
-  i32c(0);
-  set(L.changed);
-  i32c(0);
-  set(L.r);
-  get(P.offX);
-  set(L.xo);
-  c.push(op.block, 0x40); // exit if nRows == 0
-  get(L.r);
-  get(P.nRows);
-  c.push(op.i32LtU, 0x45 /* i32.eqz */, op.brIf, 0);
-  c.push(op.loop, 0x40); // rows
-  for (let t = 0; t < d; t++) {
-    get(L.xo);
-    s(simd.load64Splat, ...mem(3, t * 8));
-    set(L.xs + t);
-  }
-  i32c(0);
-  set(L.best);
-  f64c(Number.POSITIVE_INFINITY);
-  set(L.v1);
-  i32c(0);
-  set(L.p);
-  get(P.offC);
-  set(L.co);
-  get(P.offH);
-  set(L.ho);
-  c.push(op.loop, 0x40); // centroid pairs
-  const prod = (t: number) => {
-    get(L.xs + t);
-    get(L.co);
-    s(simd.load, ...mem(3, t * 16));
-    s(simd.f64x2Mul);
+  // np = (n + 1) >> 1; exit when no rows
+  c.op(0x02, 0x40); // block $exit
+  c.get(P.n).op(0x45, 0x0d, 0); // br_if $exit (n == 0)
+  c.get(P.n).i32(1).op(0x6a).i32(1).op(0x76).set(L.np);
+
+  // ---- transpose into pairs, ||x||^2 per pair, reset best/second/label ----
+  c.i32(0).set(L.q);
+  c.get(P.offX).set(L.xo);
+  c.get(P.offT).set(L.to);
+  c.get(P.offB).set(L.bo);
+  c.op(0x03, 0x40); // loop
+  // rb = 2q + 1 < n ? xo + rowBytes : xo (an odd last row pairs with itself)
+  c.get(L.xo).i32(rowBytes).op(0x6a);
+  c.get(L.xo);
+  c.get(L.q).i32(1).op(0x74).i32(1).op(0x6a).get(P.n).op(0x49); // (2q + 1) < n (unsigned)
+  c.op(0x1b).set(L.rb); // select
+  const square = (first: boolean) => {
+    // xx = first ? v * v : xx + v * v, with v on the local V.v
+    if (first) c.get(V.v).get(V.v).mul().set(V.xx);
+    else c.get(V.xx).get(V.v).get(V.v).mul().add().set(V.xx);
   };
-  if (d === 8) {
-    // ((x0c0 + x1c1) + x2c2) + x3c3 + (((x4c4 + x5c5) + x6c6) + x7c7), as in kernels.ts
-    prod(0);
-    prod(1);
-    s(simd.f64x2Add);
-    prod(2);
-    s(simd.f64x2Add);
-    prod(3);
-    s(simd.f64x2Add);
-    prod(4);
-    prod(5);
-    s(simd.f64x2Add);
-    prod(6);
-    s(simd.f64x2Add);
-    prod(7);
-    s(simd.f64x2Add);
-    s(simd.f64x2Add);
-  } else {
-    // four strided partial sums s0..s3 over t < d - d % 4, the tail into s0, (s0 + s1) + (s2 + s3)
-    const d4 = d - (d % 4);
-    const started = [false, false, false, false];
-    const addTo = (m: number, t: number) => {
-      if (started[m]) {
-        get(L.s0 + m);
-        prod(t);
-        s(simd.f64x2Add);
+  for (let t = 0; t + 1 < d; t += 2) {
+    c.get(L.xo)
+      .vload(t * 8)
+      .set(V.a);
+    c.get(L.rb)
+      .vload(t * 8)
+      .set(V.b);
+    for (const hi of [false, true]) {
+      c.get(V.a).get(V.b).interleave(hi).set(V.v);
+      c.get(L.to)
+        .get(V.v)
+        .vstore((t + (hi ? 1 : 0)) * 16);
+      square(t === 0 && !hi);
+    }
+  }
+  if (d % 2 === 1) {
+    const t = d - 1;
+    c.get(L.xo)
+      .splatLoad(t * 8)
+      .get(L.rb)
+      .f64load(t * 8)
+      .simd(0x22, 1)
+      .set(V.v); // replace lane 1
+    c.get(L.to)
+      .get(V.v)
+      .vstore(t * 16);
+    square(t === 0);
+  }
+  c.get(L.bo).f64x2(Number.POSITIVE_INFINITY).vstore(0);
+  c.get(L.bo).f64x2(Number.POSITIVE_INFINITY).vstore(16);
+  c.get(L.bo).vconst(new Array(16).fill(0)).vstore(32);
+  c.get(L.bo).get(V.xx).vstore(64);
+  c.bump(L.xo, 2 * rowBytes)
+    .bump(L.to, pairBytes)
+    .bump(L.bo, PAIR_BYTES);
+  c.get(L.q).i32(1).op(0x6a).tee(L.q).get(L.np).op(0x49, 0x0d, 0, 0x0b); // br_if loop; end
+  c.get(L.to).set(L.tend);
+
+  // ---- centroids, one at a time, every pair streaming past ----
+  c.i32(0).set(L.j);
+  c.get(P.offC).set(L.co);
+  c.op(0x03, 0x40); // loop over centroids
+  c.get(P.offH).get(L.j).i32(3).op(0x74).op(0x6a).splatLoad(0).set(V.h);
+  c.get(L.j).op(0xad).simd(0x12).set(V.jj); // i64.extend_i32_u, i64x2.splat
+  groups.forEach((group, g) => {
+    const last = g === groups.length - 1;
+    group.forEach((t, i) => {
+      c.get(L.co)
+        .splatLoad(t * 8)
+        .set(V.c + i);
+    });
+    c.get(P.offT).set(L.to);
+    c.get(P.offB).set(L.bo);
+    c.op(0x03, 0x40); // loop over pairs
+    group.forEach((t, i) => {
+      if (i === 0 && g === 0) {
+        c.get(V.c)
+          .get(L.to)
+          .vload(t * 16)
+          .mul();
       } else {
-        prod(t);
-        started[m] = true;
+        if (i === 0) c.get(L.bo).vload(48);
+        c.get(V.c + i)
+          .get(L.to)
+          .vload(t * 16)
+          .mul()
+          .add();
       }
-      set(L.s0 + m);
-    };
-    for (let t = 0; t < d4; t += 4) for (let m = 0; m < 4; m++) addTo(m, t + m);
-    for (let t = d4; t < d; t++) addTo(0, t);
-    const term = (m: number) => {
-      if (started[m]) get(L.s0 + m);
-      else c.push(0xfd, ...uleb(0x0c), ...new Array(16).fill(0)); // v128.const 0
-    };
-    term(0);
-    term(1);
-    s(simd.f64x2Add);
-    term(2);
-    term(3);
-    s(simd.f64x2Add);
-    s(simd.f64x2Add);
-  }
-  set(L.v);
-  get(L.ho);
-  s(simd.load, ...mem(3, 0));
-  get(L.v);
-  s(simd.f64x2Sub);
-  set(L.v);
-  // best = 2p + lane and v1 = lane where lane < v1 (a branch: measured faster than select here).
-  for (let lane = 0; lane < 2; lane++) {
-    get(L.v);
-    s(simd.f64x2ExtractLane, lane);
-    c.push(op.localTee, ...uleb(L.lane));
-    get(L.v1);
-    c.push(op.f64Lt, op.if, 0x40);
-    get(L.lane);
-    set(L.v1);
-    get(L.p);
-    i32c(1);
-    c.push(0x74 /* i32.shl */);
-    if (lane === 1) {
-      i32c(1);
-      c.push(op.i32Add);
+    });
+    if (!last) {
+      c.set(V.acc);
+      c.get(L.bo).get(V.acc).vstore(48);
+    } else {
+      c.set(V.acc);
+      c.get(V.h).get(V.acc).sub().set(V.v);
+      c.get(L.bo).vload(0).set(V.b1);
+      c.get(V.v).get(V.b1).lt().set(V.m);
+      // second = v < best ? best : (v < second ? v : second); best = v < best ? v : best
+      c.get(L.bo);
+      c.get(V.b1);
+      c.get(V.v).get(L.bo).vload(16).get(V.v).get(L.bo).vload(16).lt().bitselect();
+      c.get(V.m).bitselect().vstore(16);
+      c.get(L.bo).get(V.v).get(V.b1).get(V.m).bitselect().vstore(0);
+      c.get(L.bo).get(V.jj).get(L.bo).vload(32).get(V.m).bitselect().vstore(32);
     }
-    set(L.best);
-    c.push(op.end);
+    c.bump(L.bo, PAIR_BYTES);
+    c.get(L.to).i32(pairBytes).op(0x6a).tee(L.to).get(L.tend).op(0x49, 0x0d, 0, 0x0b); // br_if; end
+  });
+  c.bump(L.co, rowBytes);
+  c.get(L.j).i32(1).op(0x6a).tee(L.j).get(P.k).op(0x49, 0x0d, 0, 0x0b); // br_if; end
+
+  // ---- per pair: distances (clamped at 0) and labels ----
+  c.i32(0).set(L.q);
+  c.get(P.offB).set(L.bo);
+  c.op(0x03, 0x40);
+  for (const [field, out] of [
+    [0, P.offD1],
+    [16, P.offD2],
+  ] as const) {
+    c.get(out).get(L.q).i32(4).op(0x74).op(0x6a); // out + 16 q
+    c.get(L.bo).vload(64).f64x2(2).get(L.bo).vload(field).mul().add();
+    c.f64x2(0).max().vstore(0);
   }
-  get(L.co);
-  i32c(d * 16);
-  c.push(op.i32Add);
-  set(L.co);
-  get(L.ho);
-  i32c(16);
-  c.push(op.i32Add);
-  set(L.ho);
-  get(L.p);
-  i32c(1);
-  c.push(op.i32Add, op.localTee, ...uleb(L.p));
-  get(P.kp);
-  c.push(op.i32LtU, op.brIf, 0, op.end); // end pairs loop
-  // xx, in the JS order
-  const sq = (t: number) => {
-    get(L.xo);
-    c.push(op.f64Load, ...mem(3, t * 8));
-    get(L.xo);
-    c.push(op.f64Load, ...mem(3, t * 8), op.f64Mul);
-  };
-  if (d === 8) {
-    sq(0);
-    sq(1);
-    c.push(op.f64Add);
-    sq(2);
-    c.push(op.f64Add);
-    sq(3);
-    c.push(op.f64Add);
-    sq(4);
-    sq(5);
-    c.push(op.f64Add);
-    sq(6);
-    c.push(op.f64Add);
-    sq(7);
-    c.push(op.f64Add, op.f64Add);
-  } else {
-    f64c(0);
-    for (let t = 0; t < d; t++) {
-      sq(t);
-      c.push(op.f64Add);
+  for (const lane of [0, 1]) {
+    c.get(P.offLab).get(L.q).i32(3).op(0x74).op(0x6a); // offLab + 8 q
+    c.get(L.bo)
+      .vload(32)
+      .simd(0x1b, 2 * lane)
+      .i32store(4 * lane); // i32x4.extract_lane
+  }
+  c.bump(L.bo, PAIR_BYTES);
+  c.get(L.q).i32(1).op(0x6a).tee(L.q).get(L.np).op(0x49, 0x0d, 0, 0x0b);
+
+  // ---- sums and counts, row by row in order (reusing q as the row, bo as its sum, rb as w) ----
+  c.get(P.offSums).op(0x45, 0x0d, 0); // br_if $exit (offSums == 0)
+  c.get(P.k).i32(rowBytes).op(0x6c).get(P.offSums).op(0x6a).set(L.tend); // counts at offSums + k d 8
+  for (const weighted of [false, true]) {
+    c.get(P.offW);
+    if (!weighted) c.op(0x45); // unit weights when offW == 0
+    c.op(0x04, 0x40); // if
+    c.i32(0).set(L.q);
+    c.get(P.offX).set(L.xo);
+    c.op(0x03, 0x40);
+    c.get(P.offLab).get(L.q).i32(2).op(0x74).op(0x6a).op(0x28, 2, 0).set(L.j); // label
+    c.get(L.j).i32(rowBytes).op(0x6c).get(P.offSums).op(0x6a).set(L.bo);
+    if (weighted) c.get(P.offW).get(L.q).i32(3).op(0x74).op(0x6a).splatLoad(0).set(V.h);
+    for (let t = 0; t + 1 < d; t += 2) {
+      c.get(L.bo)
+        .get(L.bo)
+        .vload(t * 8);
+      if (weighted) c.get(V.h);
+      c.get(L.xo).vload(t * 8);
+      if (weighted) c.mul();
+      c.add().vstore(t * 8);
     }
+    if (d % 2 === 1) {
+      const t = d - 1;
+      c.get(L.bo)
+        .get(L.bo)
+        .f64load(t * 8);
+      if (weighted) c.get(V.h).simd(0x21, 0); // f64x2.extract_lane 0
+      c.get(L.xo).f64load(t * 8);
+      if (weighted) c.op(0xa2); // f64.mul
+      c.op(0xa0).f64store(t * 8); // f64.add
+    }
+    c.get(L.tend).get(L.j).i32(3).op(0x74).op(0x6a).tee(L.bo);
+    c.get(L.bo).f64load0();
+    if (weighted) c.get(V.h).simd(0x21, 0);
+    else c.op(0x44, ...new Uint8Array(new Float64Array([1]).buffer)); // f64.const 1
+    c.op(0xa0).f64store(0);
+    c.bump(L.xo, rowBytes);
+    c.get(L.q).i32(1).op(0x6a).tee(L.q).get(P.n).op(0x49, 0x0d, 0, 0x0b); // br_if; end loop
+    c.op(0x0b); // end if
   }
-  set(L.xx);
-  // dist = xx + 2 v1, clamped at 0
-  get(L.xx);
-  f64c(2);
-  get(L.v1);
-  c.push(op.f64Mul, op.f64Add, op.localTee, ...uleb(L.dist));
-  f64c(0);
-  c.push(op.f64Lt, op.if, 0x40);
-  f64c(0);
-  set(L.dist);
-  c.push(op.end);
-  get(L.inertia);
-  get(L.dist);
-  c.push(op.f64Add);
-  set(L.inertia);
-  // labels
-  get(P.offLab);
-  get(L.r);
-  i32c(4);
-  c.push(op.i32Mul, op.i32Add, op.localTee, ...uleb(L.bo));
-  c.push(op.i32Load, ...mem(2, 0));
-  get(L.best);
-  c.push(op.i32Ne, op.if, 0x40);
-  get(L.bo);
-  get(L.best);
-  c.push(op.i32Store, ...mem(2, 0));
-  get(L.changed);
-  i32c(1);
-  c.push(op.i32Add);
-  set(L.changed);
-  c.push(op.end);
-  // sums and counts
-  get(P.accumulate);
-  c.push(op.if, 0x40);
-  get(P.offOut);
-  get(L.best);
-  i32c(d * 8);
-  c.push(op.i32Mul, op.i32Add);
-  set(L.bo);
-  for (let t = 0; t < d; t++) {
-    get(L.bo);
-    get(L.bo);
-    c.push(op.f64Load, ...mem(3, t * 8));
-    get(L.xo);
-    c.push(op.f64Load, ...mem(3, t * 8), op.f64Add, op.f64Store, ...mem(3, t * 8));
-  }
-  get(P.offCounts);
-  get(L.best);
-  i32c(8);
-  c.push(op.i32Mul, op.i32Add);
-  c.push(op.localTee, ...uleb(L.bo));
-  get(L.bo);
-  c.push(op.f64Load, ...mem(3, 0));
-  f64c(1);
-  c.push(op.f64Add, op.f64Store, ...mem(3, 0));
-  c.push(op.end);
-  // next row
-  get(L.xo);
-  i32c(d * 8);
-  c.push(op.i32Add);
-  set(L.xo);
-  get(L.r);
-  i32c(1);
-  c.push(op.i32Add, op.localTee, ...uleb(L.r));
-  get(P.nRows);
-  c.push(op.i32LtU, op.brIf, 0, op.end, op.end); // end rows loop, end block
-  // scalars: inertia and changed, added to
-  get(P.offScalars);
-  get(P.offScalars);
-  c.push(op.f64Load, ...mem(3, 0));
-  get(L.inertia);
-  c.push(op.f64Add, op.f64Store, ...mem(3, 0));
-  get(P.offScalars);
-  get(P.offScalars);
-  c.push(op.f64Load, ...mem(3, 8));
-  get(L.changed);
-  c.push(op.f64ConvertI32S, op.f64Add, op.f64Store, ...mem(3, 8));
-  c.push(op.end);
+  c.op(0x0b); // end block $exit
+  c.op(0x0b); // end function
 
   const locals = vec([
-    [...uleb(8), I32],
-    [...uleb(5), F64],
-    [...uleb(5 + d), V128],
+    [...uleb(L.co - L.q + 1), I32],
+    [...uleb(V.c - V.a + Math.min(GROUP, d)), V128],
   ]);
-  const body = [...locals, ...c];
-  const params = new Array(10).fill(I32);
+  const body = [...locals, ...c.bytes];
+  const params = new Array(NPARAMS).fill(I32);
   return new Uint8Array([
     0x00,
     0x61,
@@ -391,7 +416,7 @@ export function buildAssignModule(d: number): Uint8Array {
     ...section(
       7,
       vec([
-        [...name("assign"), 0x00, 0],
+        [...name("scan"), 0x00, 0],
         [...name("mem"), 0x02, 0],
       ]),
     ),
@@ -399,7 +424,9 @@ export function buildAssignModule(d: number): Uint8Array {
   ]);
 }
 
-type AssignFn = (...args: number[]) => void;
+// ---- the compiled kernel, one instance per d on each thread -------------------------------
+
+type ScanFn = (...args: number[]) => void;
 /** The part of the WebAssembly JS API used here (core has no DOM or Node typings in src). */
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
@@ -410,12 +437,12 @@ interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
 }
-interface Kernel {
-  readonly assign: AssignFn;
+interface Compiled {
+  readonly scan: ScanFn;
   readonly memory: WasmMemory;
 }
 
-const kernels = new Map<number, Kernel | null>();
+const compiled = new Map<number, Compiled | null>();
 let disabled = false;
 
 /** Turns the WebAssembly kernel off (true) or back on, e.g. to compare it with the JS path. */
@@ -424,87 +451,135 @@ export function setWasmDisabled(value: boolean): void {
 }
 
 /** The compiled kernel for d features, or null when WebAssembly SIMD is unavailable. */
-export function wasmKernel(d: number): Kernel | null {
+function compile(d: number): Compiled | null {
   if (disabled || d < 1 || d > WASM_MAX_D) return null;
-  let kernel = kernels.get(d);
+  let kernel = compiled.get(d);
   if (kernel !== undefined) return kernel;
   kernel = null;
   try {
     const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-    const bytes = buildAssignModule(d);
+    const bytes = buildScanModule(d);
     if (wasm?.validate(bytes)) {
       const instance = new wasm.Instance(new wasm.Module(bytes), {});
-      kernel = {
-        assign: instance.exports.assign as AssignFn,
-        memory: instance.exports.mem as WasmMemory,
-      };
+      kernel = { scan: instance.exports.scan as ScanFn, memory: instance.exports.mem as WasmMemory };
     }
   } catch {
     kernel = null;
   }
-  kernels.set(d, kernel);
+  compiled.set(d, kernel);
   return kernel;
 }
 
+/** Whether scans for d features run in WebAssembly (false: the JS twin). */
+export function wasmAvailable(d: number): boolean {
+  return compile(d) !== null;
+}
+
+const align16 = (n: number) => (n + 15) & ~15;
+
 /**
- * Lloyd assignment of rows [start, end) with unit weights via the wasm kernel: writes labels,
- * adds sums and counts (when `accumulate`), inertia and changed-label count into `out`
- * (layout of kernels.ts `partialLength`). Returns false (doing nothing) when the kernel is
- * unavailable for this d.
+ * A scanner for d features against these k centroids (half-norms `hn`). The wasm one shares its
+ * module's memory: use it before asking for another scanner with the same d on this thread.
  */
-export function wasmLloyd(
-  x: Float64Array,
+export function rowScanner(d: number, k: number, centroids: Float64Array, hn: Float64Array): RowScanner {
+  const rows = batchRows(d);
+  const kernel = compile(d);
+  if (kernel === null) return jsScanner(d, k, centroids, hn, rows);
+  const pairs = rows / 2;
+  const offC = 0;
+  const offH = align16(offC + k * d * 8);
+  const offT = align16(offH + k * 8);
+  const offB = offT + pairs * d * 16;
+  const offX = offB + pairs * PAIR_BYTES;
+  const offLab = align16(offX + rows * d * 8);
+  const offD1 = align16(offLab + (rows + 2) * 4);
+  const offD2 = align16(offD1 + (rows + 2) * 8);
+  const offW = align16(offD2 + (rows + 2) * 8);
+  const offSums = align16(offW + rows * 8);
+  const need = offSums + (k * d + k) * 8;
+  const memory = kernel.memory;
+  if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65_536));
+  const buf = memory.buffer;
+  new Float64Array(buf, offC, k * d).set(centroids.subarray(0, k * d));
+  new Float64Array(buf, offH, k).set(hn.subarray(0, k));
+  const sums = new Float64Array(buf, offSums, k * d + k);
+  sums.fill(0);
+  const scan = kernel.scan;
+  return {
+    rows,
+    x: new Float64Array(buf, offX, rows * d),
+    w: new Float64Array(buf, offW, rows),
+    label: new Int32Array(buf, offLab, rows),
+    first: new Float64Array(buf, offD1, rows),
+    second: new Float64Array(buf, offD2, rows),
+    sums,
+    scan(m: number, mode: ScanSums = "none") {
+      const toSums = mode === "none" ? 0 : offSums;
+      scan(m, k, offC, offH, offX, offT, offB, offLab, offD1, offD2, toSums, mode === "weighted" ? offW : 0);
+    },
+  };
+}
+
+/** The JS twin of the kernel: the same arithmetic in the same order, row by row. */
+function jsScanner(
   d: number,
   k: number,
-  labels: Int32Array,
   centroids: Float64Array,
   hn: Float64Array,
-  start: number,
-  end: number,
-  out: Float64Array,
-  accumulate: boolean,
-): boolean {
-  const kernel = wasmKernel(d);
-  if (kernel === null) return false;
-  const kp = (k + 1) >> 1;
-  const kd = k * d;
-  const block = Math.min(BLOCK_ROWS, Math.max(0, end - start));
-  const offC = 0;
-  const offH = offC + kp * d * 16;
-  const offOut = offH + kp * 16;
-  const offCounts = offOut + kd * 8;
-  const offScalars = offCounts + k * 8;
-  const offLab = offScalars + 16;
-  const offX = offLab + ((block * 4 + 15) & ~15);
-  const need = offX + block * d * 8;
-  const memory = kernel.memory;
-  if (memory.buffer.byteLength < need) {
-    memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65_536));
-  }
-  const buf = memory.buffer;
-  const f = new Float64Array(buf);
-  // centroid pairs: value (p, t, lane) = centroid 2p + lane, feature t; a missing odd one is 0 with half-norm +inf
-  for (let p = 0; p < kp; p++) {
-    for (let lane = 0; lane < 2; lane++) {
-      const j = 2 * p + lane;
-      for (let t = 0; t < d; t++) f[(offC >> 3) + (p * d + t) * 2 + lane] = j < k ? centroids[j * d + t]! : 0;
-      f[(offH >> 3) + p * 2 + lane] = j < k ? hn[j]! : Number.POSITIVE_INFINITY;
-    }
-  }
-  f.set(out.subarray(0, kd + k), offOut >> 3);
-  f[offScalars >> 3] = 0;
-  f[(offScalars >> 3) + 1] = 0;
-  const lab = new Int32Array(buf, offLab, block);
-  const xs = new Float64Array(buf, offX, block * d);
-  for (let s = start; s < end; s += block) {
-    const rows = Math.min(block, end - s);
-    lab.set(labels.subarray(s, s + rows));
-    xs.set(x.subarray(s * d, (s + rows) * d));
-    kernel.assign(rows, kp, offC, offH, offOut, offCounts, offLab, offX, accumulate ? 1 : 0, offScalars);
-    labels.set(lab.subarray(0, rows), s);
-  }
-  out.set(f.subarray(offOut >> 3, (offOut >> 3) + kd + k), 0);
-  out[kd + k]! += f[offScalars >> 3]!;
-  out[kd + k + 1]! += f[(offScalars >> 3) + 1]!;
-  return true;
+  rows: number,
+): RowScanner {
+  const x = new Float64Array(rows * d);
+  const label = new Int32Array(rows);
+  const first = new Float64Array(rows);
+  const second = new Float64Array(rows);
+  const w = new Float64Array(rows);
+  const sums = new Float64Array(k * d + k);
+  return {
+    rows,
+    x,
+    w,
+    label,
+    first,
+    second,
+    sums,
+    scan(m: number, mode: ScanSums = "none") {
+      for (let r = 0; r < m; r++) {
+        const o = r * d;
+        let xx = x[o]! * x[o]!;
+        for (let t = 1; t < d; t++) xx = xx + x[o + t]! * x[o + t]!;
+        let b1 = Number.POSITIVE_INFINITY;
+        let b2 = Number.POSITIVE_INFINITY;
+        let best = 0;
+        for (let j = 0, c = 0; j < k; j++, c += d) {
+          let dot = centroids[c]! * x[o]!;
+          for (let t = 1; t < d; t++) dot = dot + centroids[c + t]! * x[o + t]!;
+          const v = hn[j]! - dot;
+          if (v < b1) {
+            b2 = b1;
+            b1 = v;
+            best = j;
+          } else if (v < b2) {
+            b2 = v;
+          }
+        }
+        label[r] = best;
+        first[r] = Math.max(xx + 2 * b1, 0);
+        second[r] = Math.max(xx + 2 * b2, 0);
+      }
+      if (mode === "none") return;
+      const kd = k * d;
+      for (let r = 0; r < m; r++) {
+        const o = r * d;
+        const b = label[r]! * d;
+        if (mode === "weighted") {
+          const wr = w[r]!;
+          for (let t = 0; t < d; t++) sums[b + t]! += wr * x[o + t]!;
+          sums[kd + label[r]!]! += wr;
+        } else {
+          for (let t = 0; t < d; t++) sums[b + t]! += x[o + t]!;
+          sums[kd + label[r]!]! += 1;
+        }
+      }
+    },
+  };
 }
