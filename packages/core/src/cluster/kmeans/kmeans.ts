@@ -180,7 +180,9 @@ export function resolveKMeansOptions(
       field: "k",
     });
   }
-  return { nInit, maxIter, tolAbs: tol * meanVariance(x), seed, init, algorithm, sampleWeight };
+  // tol 0 (run to maxIter or a fixed point) needs no scale: skip a pass over the data.
+  const tolAbs = tol === 0 ? 0 : tol * meanVariance(x);
+  return { nInit, maxIter, tolAbs, seed, init, algorithm, sampleWeight };
 }
 
 /** Initial centroids of restart `run` (deterministic for a seed). */

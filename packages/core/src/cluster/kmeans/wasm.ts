@@ -47,7 +47,19 @@ export interface RowScanner {
   readonly first: Float64Array;
   readonly second: Float64Array;
   readonly sums: Float64Array;
+  /** Rows (indices into `x`) for `ownDistances`, with their current labels in `candidateLabel`. */
+  readonly candidate: Int32Array;
+  readonly candidateLabel: Int32Array;
+  /** Squared distance of each candidate to its own centroid, written by `ownDistances`. */
+  readonly own: Float64Array;
+  /** Rows (indices into `x`) for `scanListed`. */
+  readonly pending: Int32Array;
+  /** Scans the first m rows of `x`. */
   scan(m: number, sums?: ScanSums): void;
+  /** Scans the m rows listed in `pending`; results in list order. */
+  scanListed(m: number): void;
+  /** Fills `own` for the first m candidates. */
+  ownDistances(m: number): void;
 }
 
 // ---- a small WebAssembly assembler ---------------------------------------------------------
@@ -181,8 +193,8 @@ class Code {
 }
 
 // Parameters and locals of scan(nRows, k, offC, offH, offX, offT, offB, offLab, offD1, offD2,
-// offSums, offW).
-const NPARAMS = 12;
+// offSums, offW, offIdx).
+const NPARAMS = 13;
 const P = {
   n: 0,
   k: 1,
@@ -196,9 +208,10 @@ const P = {
   offD2: 9,
   offSums: 10,
   offW: 11,
+  offIdx: 12,
 } as const;
-const L = { q: 12, np: 13, xo: 14, rb: 15, to: 16, tend: 17, bo: 18, j: 19, co: 20 } as const;
-const V = { a: 21, b: 22, v: 23, m: 24, b1: 25, h: 26, jj: 27, acc: 28, xx: 29, c: 30 } as const;
+const L = { q: 13, np: 14, xo: 15, rb: 16, to: 17, tend: 18, bo: 19, j: 20, co: 21 } as const;
+const V = { a: 22, b: 23, v: 24, m: 25, b1: 26, h: 27, jj: 28, acc: 29, xx: 30, c: 31 } as const;
 
 /**
  * The kernel for d features: scan(nRows, k, offC, offH, offX, offT, offB, offLab, offD1, offD2,
@@ -207,7 +220,9 @@ const V = { a: 21, b: 22, v: 23, m: 24, b1: 25, h: 26, jj: 27, acc: 28, xx: 29, 
  * labels (i32) at offLab and squared distances to the nearest and second-nearest centroid at
  * offD1/offD2 (each with room for one row more than nRows). When offSums is not 0 each row
  * (times its weight at offW, when offW is not 0) is added to its centroid's sum at offSums and
- * its weight (or 1) to the count that follows the k x d sums.
+ * its weight (or 1) to the count that follows the k x d sums. When offIdx is not 0 the rows
+ * scanned are the ones whose indices (i32, into the rows at offX) are listed there, in that
+ * order; sums are only for contiguous rows.
  */
 export function buildScanModule(d: number): Uint8Array {
   const c = new Code();
@@ -228,8 +243,26 @@ export function buildScanModule(d: number): Uint8Array {
   c.get(P.offT).set(L.to);
   c.get(P.offB).set(L.bo);
   c.op(0x03, 0x40); // loop
-  // rb = 2q + 1 < n ? xo + rowBytes : xo (an odd last row pairs with itself)
-  c.get(L.xo).i32(rowBytes).op(0x6a);
+  // rows 2q and 2q + 1: listed at offIdx, or the next two; an odd last row pairs with itself
+  const rowAt = (slot: number) =>
+    c
+      .get(P.offIdx)
+      .get(L.q)
+      .i32(3)
+      .op(0x74)
+      .op(0x6a)
+      .op(0x28, 2, ...uleb(slot * 4))
+      .i32(rowBytes)
+      .op(0x6c)
+      .get(P.offX)
+      .op(0x6a);
+  c.get(P.offIdx).op(0x04, 0x40); // if listed
+  rowAt(0).set(L.xo);
+  rowAt(1).set(L.rb);
+  c.op(0x05); // else
+  c.get(L.xo).i32(rowBytes).op(0x6a).set(L.rb);
+  c.op(0x0b); // end if
+  c.get(L.rb);
   c.get(L.xo);
   c.get(L.q).i32(1).op(0x74).i32(1).op(0x6a).get(P.n).op(0x49); // (2q + 1) < n (unsigned)
   c.op(0x1b).set(L.rb); // select
@@ -400,7 +433,8 @@ export function buildScanModule(d: number): Uint8Array {
     [...uleb(V.c - V.a + Math.min(GROUP, d)), V128],
   ]);
   const body = [...locals, ...c.bytes];
-  const params = new Array(NPARAMS).fill(I32);
+  const ownBody = buildOwn(d);
+  const i32params = (n: number) => vec(new Array(n).fill([I32]));
   return new Uint8Array([
     0x00,
     0x61,
@@ -410,18 +444,87 @@ export function buildScanModule(d: number): Uint8Array {
     0x00,
     0x00,
     0x00,
-    ...section(1, vec([[0x60, ...vec(params.map((p) => [p])), ...vec([])]])),
-    ...section(3, vec([[0]])),
+    ...section(
+      1,
+      vec([
+        [0x60, ...i32params(NPARAMS), ...vec([])],
+        [0x60, ...i32params(6), ...vec([])],
+      ]),
+    ),
+    ...section(3, vec([[0], [1]])),
     ...section(5, vec([[0x00, ...uleb(1)]])),
     ...section(
       7,
       vec([
         [...name("scan"), 0x00, 0],
+        [...name("own"), 0x00, 1],
         [...name("mem"), 0x02, 0],
       ]),
     ),
-    ...section(10, vec([[...uleb(body.length), ...body]])),
+    ...section(
+      10,
+      vec([
+        [...uleb(body.length), ...body],
+        [...uleb(ownBody.length), ...ownBody],
+      ]),
+    ),
   ]);
+}
+
+/**
+ * own(nc, offX, offIdx, offLab, offC, offOut): for each of nc listed rows (i32 indices into the
+ * rows at offX) the squared distance to its own centroid (i32 labels at offLab, centroids at
+ * offC), summed left to right over the features, into offOut (f64).
+ */
+function buildOwn(d: number): number[] {
+  const c = new Code();
+  const rowBytes = d * 8;
+  const [nc, offX, offIdx, offLab, offC, offOut, i, xo, co, sum, v] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  c.op(0x02, 0x40);
+  c.get(nc).op(0x45, 0x0d, 0);
+  c.op(0x03, 0x40);
+  c.get(offIdx)
+    .get(i)
+    .i32(2)
+    .op(0x74)
+    .op(0x6a)
+    .op(0x28, 2, 0)
+    .i32(rowBytes)
+    .op(0x6c)
+    .get(offX)
+    .op(0x6a)
+    .set(xo);
+  c.get(offLab)
+    .get(i)
+    .i32(2)
+    .op(0x74)
+    .op(0x6a)
+    .op(0x28, 2, 0)
+    .i32(rowBytes)
+    .op(0x6c)
+    .get(offC)
+    .op(0x6a)
+    .set(co);
+  for (let t = 0; t < d; t++) {
+    c.get(xo)
+      .f64load(t * 8)
+      .get(co)
+      .f64load(t * 8)
+      .op(0xa1)
+      .set(v); // f64.sub
+    if (t === 0) c.get(v).get(v).op(0xa2).set(sum);
+    else c.get(sum).get(v).get(v).op(0xa2, 0xa0).set(sum); // f64.mul, f64.add
+  }
+  c.get(offOut).get(i).i32(3).op(0x74).op(0x6a).get(sum).f64store(0);
+  c.get(i).i32(1).op(0x6a).tee(i).get(nc).op(0x49, 0x0d, 0, 0x0b); // br_if; end loop
+  c.op(0x0b, 0x0b); // end block, end function
+  return [
+    ...vec([
+      [...uleb(3), I32],
+      [...uleb(2), 0x7c],
+    ]),
+    ...c.bytes,
+  ];
 }
 
 // ---- the compiled kernel, one instance per d on each thread -------------------------------
@@ -439,6 +542,7 @@ interface WasmApi {
 }
 interface Compiled {
   readonly scan: ScanFn;
+  readonly own: ScanFn;
   readonly memory: WasmMemory;
 }
 
@@ -461,7 +565,8 @@ function compile(d: number): Compiled | null {
     const bytes = buildScanModule(d);
     if (wasm?.validate(bytes)) {
       const instance = new wasm.Instance(new wasm.Module(bytes), {});
-      kernel = { scan: instance.exports.scan as ScanFn, memory: instance.exports.mem as WasmMemory };
+      const { scan, own, mem } = instance.exports;
+      kernel = { scan: scan as ScanFn, own: own as ScanFn, memory: mem as WasmMemory };
     }
   } catch {
     kernel = null;
@@ -496,7 +601,11 @@ export function rowScanner(d: number, k: number, centroids: Float64Array, hn: Fl
   const offD2 = align16(offD1 + (rows + 2) * 8);
   const offW = align16(offD2 + (rows + 2) * 8);
   const offSums = align16(offW + rows * 8);
-  const need = offSums + (k * d + k) * 8;
+  const offCand = align16(offSums + (k * d + k) * 8);
+  const offCandLab = align16(offCand + rows * 4);
+  const offOwn = align16(offCandLab + rows * 4);
+  const offPend = align16(offOwn + rows * 8);
+  const need = offPend + (rows + 2) * 4;
   const memory = kernel.memory;
   if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65_536));
   const buf = memory.buffer;
@@ -504,7 +613,7 @@ export function rowScanner(d: number, k: number, centroids: Float64Array, hn: Fl
   new Float64Array(buf, offH, k).set(hn.subarray(0, k));
   const sums = new Float64Array(buf, offSums, k * d + k);
   sums.fill(0);
-  const scan = kernel.scan;
+  const { scan, own } = kernel;
   return {
     rows,
     x: new Float64Array(buf, offX, rows * d),
@@ -513,9 +622,20 @@ export function rowScanner(d: number, k: number, centroids: Float64Array, hn: Fl
     first: new Float64Array(buf, offD1, rows),
     second: new Float64Array(buf, offD2, rows),
     sums,
+    candidate: new Int32Array(buf, offCand, rows),
+    candidateLabel: new Int32Array(buf, offCandLab, rows),
+    own: new Float64Array(buf, offOwn, rows),
+    pending: new Int32Array(buf, offPend, rows),
     scan(m: number, mode: ScanSums = "none") {
       const toSums = mode === "none" ? 0 : offSums;
-      scan(m, k, offC, offH, offX, offT, offB, offLab, offD1, offD2, toSums, mode === "weighted" ? offW : 0);
+      const w = mode === "weighted" ? offW : 0;
+      scan(m, k, offC, offH, offX, offT, offB, offLab, offD1, offD2, toSums, w, 0);
+    },
+    scanListed(m: number) {
+      scan(m, k, offC, offH, offX, offT, offB, offLab, offD1, offD2, 0, 0, offPend);
+    },
+    ownDistances(m: number) {
+      own(m, offX, offCand, offCandLab, offC, offOwn);
     },
   };
 }
@@ -534,6 +654,34 @@ function jsScanner(
   const second = new Float64Array(rows);
   const w = new Float64Array(rows);
   const sums = new Float64Array(k * d + k);
+  const candidate = new Int32Array(rows);
+  const candidateLabel = new Int32Array(rows);
+  const own = new Float64Array(rows);
+  const pending = new Int32Array(rows);
+  // Scans row `row` of x into result slot r.
+  const scanRow = (r: number, row: number) => {
+    const o = row * d;
+    let xx = x[o]! * x[o]!;
+    for (let t = 1; t < d; t++) xx = xx + x[o + t]! * x[o + t]!;
+    let b1 = Number.POSITIVE_INFINITY;
+    let b2 = Number.POSITIVE_INFINITY;
+    let best = 0;
+    for (let j = 0, c = 0; j < k; j++, c += d) {
+      let dot = centroids[c]! * x[o]!;
+      for (let t = 1; t < d; t++) dot = dot + centroids[c + t]! * x[o + t]!;
+      const v = hn[j]! - dot;
+      if (v < b1) {
+        b2 = b1;
+        b1 = v;
+        best = j;
+      } else if (v < b2) {
+        b2 = v;
+      }
+    }
+    label[r] = best;
+    first[r] = Math.max(xx + 2 * b1, 0);
+    second[r] = Math.max(xx + 2 * b2, 0);
+  };
   return {
     rows,
     x,
@@ -542,30 +690,12 @@ function jsScanner(
     first,
     second,
     sums,
+    candidate,
+    candidateLabel,
+    own,
+    pending,
     scan(m: number, mode: ScanSums = "none") {
-      for (let r = 0; r < m; r++) {
-        const o = r * d;
-        let xx = x[o]! * x[o]!;
-        for (let t = 1; t < d; t++) xx = xx + x[o + t]! * x[o + t]!;
-        let b1 = Number.POSITIVE_INFINITY;
-        let b2 = Number.POSITIVE_INFINITY;
-        let best = 0;
-        for (let j = 0, c = 0; j < k; j++, c += d) {
-          let dot = centroids[c]! * x[o]!;
-          for (let t = 1; t < d; t++) dot = dot + centroids[c + t]! * x[o + t]!;
-          const v = hn[j]! - dot;
-          if (v < b1) {
-            b2 = b1;
-            b1 = v;
-            best = j;
-          } else if (v < b2) {
-            b2 = v;
-          }
-        }
-        label[r] = best;
-        first[r] = Math.max(xx + 2 * b1, 0);
-        second[r] = Math.max(xx + 2 * b2, 0);
-      }
+      for (let r = 0; r < m; r++) scanRow(r, r);
       if (mode === "none") return;
       const kd = k * d;
       for (let r = 0; r < m; r++) {
@@ -579,6 +709,21 @@ function jsScanner(
           for (let t = 0; t < d; t++) sums[b + t]! += x[o + t]!;
           sums[kd + label[r]!]! += 1;
         }
+      }
+    },
+    scanListed(m: number) {
+      for (let r = 0; r < m; r++) scanRow(r, pending[r]!);
+    },
+    ownDistances(m: number) {
+      for (let i = 0; i < m; i++) {
+        const o = candidate[i]! * d;
+        const c = candidateLabel[i]! * d;
+        let sum = 0;
+        for (let t = 0; t < d; t++) {
+          const v = x[o + t]! - centroids[c + t]!;
+          sum = t === 0 ? v * v : sum + v * v;
+        }
+        own[i] = sum;
       }
     },
   };
