@@ -300,25 +300,32 @@ Strata's best per-iteration time: ${f(best(1))} ms on one thread (${f(best(1) / 
 ${f(best(2))} ms on two (${f(best(2) / perIter(skLloyd(2)), 2)} x). The hardware floor (PERFORMANCE.md) for a full Lloyd
 pass is about 4 ms on one core and 2.4 ms on two.
 
-Where the time goes: Strata's Lloyd pass runs a WebAssembly SIMD kernel (src/cluster/kmeans/wasm.ts,
-f64x2, built as bytes at run time, JS fallback): per row it holds the 8 values as splatted
-pairs and scores two centroids per multiply (32 f64x2 multiplies and adds for k = 8), then adds
-the row to its cluster's sum. Rows are copied into the module's memory one 16,384-row block
-(1 MB at d = 8) at a time: 6-8 ms per pass over 1M x 8, measured apart, under a tenth of it
-(copying once per fit would need the data to live in wasm memory). It is still
-bound by instructions (lane extracts and a compare-and-branch per centroid, 2-wide vectors
-because WebAssembly SIMD has no 256-bit lanes or FMA), not memory, far above the 4 ms floor:
-${f(perIter(strataKm.find((r) => r.algorithm === "lloyd" && r.threads === 1)) / perIter(skLloyd(1)), 2)} x scikit-learn's pass here.
-Hamerly's bounds let a row skip the distance loop when its centroid provably stays nearest
-(a label and two bounds read instead of 64 bytes of row and 64 multiply-adds); its full scans
-are still scalar JavaScript. On standard normal data, which has no cluster structure, many rows
-sit near a boundary: in the first iterations most rows are re-examined, later about a quarter
-need their own distance and about a tenth a full scan, so Hamerly costs ${f(perIter(strataKm.find((r) => r.algorithm === "hamerly" && r.threads === 1)) / perIter(strataKm.find((r) => r.algorithm === "lloyd" && r.threads === 1)), 2)} of Strata's
-(WebAssembly) Lloyd per iteration. ${
+Where the time goes: every distance goes through one kernel (src/cluster/kmeans/wasm.ts,
+WebAssembly SIMD f64x2, built as bytes at run time, with a JS twin that gives the same bits).
+A batch of rows (128 KB) is copied into the module's memory and transposed into row pairs, so
+each f64x2 lane is one row; one centroid at a time sits splatted in registers while the whole
+batch streams past from L2, and each row's best and second-best distance and label are kept with
+compare-and-bitselect: no lane extracts, no data-dependent branches, nothing spilled. Timed
+apart on 1M x 8, k = 8 (2026-11-25, idle machine): the kernel 24 ms per pass (2.6 ms per
+centroid plus 4 ms of transposing and finishing), copying the rows in 6.6 ms (8.5 ms from a
+SharedArrayBuffer, which V8 copies with relaxed atomics), adding each row to its cluster's sum
+11 ms: Strata's Lloyd pass is ${f(perIter(strataKm.find((r) => r.algorithm === "lloyd" && r.threads === 1)) / perIter(skLloyd(1)), 2)} x scikit-learn's here, held back by 2-wide vectors with no fused
+multiply-add (WebAssembly SIMD has neither 256-bit lanes nor FMA) and by the copy.
+Hamerly's bounds (the default algorithm) let most rows skip the kernel. A step reads each row's
+label and two bounds in JS (no row data); when any row of a batch might have a nearer centroid,
+the batch is copied in once and the kernel computes those candidates' own distances, then scans
+the ones still in doubt, moving rows that change cluster between the sums. Candidates are
+scattered (on this data about 18% of rows after the first ten iterations, 6% needing a scan):
+reading them one by one from the JS array cost 88-136 ns each in cache misses, the sequential
+batch copy about 7 ns a row. Structureless normal data keeps many rows near a boundary, so the
+first ten iterations cost 30-70 ms each and the later ones about 22 ms; Hamerly costs ${f(perIter(strataKm.find((r) => r.algorithm === "hamerly" && r.threads === 1)) / perIter(strataKm.find((r) => r.algorithm === "lloyd" && r.threads === 1)), 2)} of
+Strata's Lloyd per iteration. ${
   best(1) <= perIter(skLloyd(1))
-    ? "Strata's best is under scikit-learn's Lloyd on one thread."
-    : "Strata's best is not yet under scikit-learn's Lloyd on one thread."
-}
+    ? "Strata's best is under scikit-learn's Lloyd on one thread"
+    : "Strata's best is not yet under scikit-learn's Lloyd on one thread"
+}${best(2) <= perIter(skLloyd(2)) ? " and under it on two." : ", and not under it on two."}
+Both are far above the 4 ms floor of a pass: each later Hamerly step still moves about 100 MB
+(the rows copied in, the bounds read and written).
 Two threads split the rows in fixed chunks over a Piscina pool (SharedArrayBuffer, no copies);
 each iteration is one round trip to the workers. On a loaded machine (see the load average
 above) the second thread has no free core to run on, which is why the 2-thread figures can be

@@ -184,7 +184,7 @@ function hamerlyRange(
 ): void {
   const { x, d, k, labels, upper, lower } = state;
   const scanner = rowScanner(d, k, centroids, halfNorms(centroids, k, d));
-  const { rows, candidate, candidateLabel, own, pending } = scanner;
+  const { rows, candidate, candidateLabel, candidateBound, own } = scanner;
   const lowerDrift = lowerBoundDrift(drift);
   let changed = 0;
   for (let s = start; s < end; s += rows) {
@@ -198,55 +198,41 @@ function hamerlyRange(
       upper[i] = u;
       if (u > l && u > halfGap[a]!) {
         candidate[nc] = i - s;
-        candidateLabel[nc++] = a;
+        candidateLabel[nc] = a;
+        candidateBound[nc++] = Math.max(l, halfGap[a]!);
       }
     }
     if (nc === 0) continue;
     scanner.x.set(x.subarray(s * d, e * d));
-    scanner.ownDistances(nc);
-    let m = 0;
-    for (let c = 0; c < nc; c++) {
-      const i = s + candidate[c]!;
-      const u = Math.sqrt(own[c]!);
-      if (u <= Math.max(lower[i]!, halfGap[candidateLabel[c]!]!)) upper[i] = u;
-      else pending[m++] = candidate[c]!;
-    }
-    if (m > 0) changed += settle(state, scanner, s, m, out);
+    const m = scanner.filterCandidates(nc);
+    for (let c = 0; c < nc; c++) upper[s + candidate[c]!] = own[c]!;
+    if (m > 0) changed += settle(state, scanner, s, m);
   }
+  const sums = scanner.sums;
+  for (let j = 0; j < k * d + k; j++) out[j]! += sums[j]!;
   out[k * d + k + 1]! += changed;
 }
 
 /**
  * Scans the m pending rows of the batch that starts at row s and applies the result: exact
- * bounds, new labels, sum deltas. Returns how many rows changed cluster.
+ * bounds and new labels; the kernel moves the rows that change cluster between the sums.
+ * Returns how many rows changed cluster.
  */
-function settle(state: KMeansRowState, scanner: RowScanner, s: number, m: number, out: Float64Array): number {
-  const { d, k, weights, labels, upper, lower } = state;
-  const kd = k * d;
-  const { x, label, first, second, pending } = scanner;
-  scanner.scanListed(m);
+function settle(state: KMeansRowState, scanner: RowScanner, s: number, m: number): number {
+  const { weights, labels, upper, lower } = state;
+  const { label, first, second, pending, w } = scanner;
+  if (weights !== undefined) for (let p = 0; p < m; p++) w[p] = weights[s + pending[p]!]!;
+  scanner.scanListed(m, weights === undefined ? "unit" : "weighted");
   let changed = 0;
   for (let p = 0; p < m; p++) {
-    const r = pending[p]!;
-    const i = s + r;
-    const best = label[p]!;
+    const i = s + pending[p]!;
     upper[i] = Math.sqrt(first[p]!);
     lower[i] = Math.sqrt(second[p]!);
-    const a = labels[i]!;
-    if (best === a) continue;
-    labels[i] = best;
-    changed++;
-    const w = weights === undefined ? 1 : weights[i]!;
-    const o = r * d;
-    const from = a * d;
-    const to = best * d;
-    for (let t = 0; t < d; t++) {
-      const v = w * x[o + t]!;
-      out[from + t]! -= v;
-      out[to + t]! += v;
+    const best = label[p]!;
+    if (labels[i] !== best) {
+      labels[i] = best;
+      changed++;
     }
-    out[kd + a]! -= w;
-    out[kd + best]! += w;
   }
   return changed;
 }

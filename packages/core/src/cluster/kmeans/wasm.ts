@@ -1,9 +1,12 @@
 /**
  * The k-means distance kernel: for a batch of rows, the nearest and second-nearest centroid and
- * both squared distances. It runs as WebAssembly SIMD (f64x2), built as bytes here (no
- * toolchain), with a plain JS twin that gives the same numbers when WebAssembly SIMD is missing.
+ * both squared distances, optionally adding the rows to their cluster's sums (Lloyd) or moving
+ * the rows that changed cluster between them (Hamerly); and Hamerly's filter, the distance of
+ * candidate rows to their own centroid. It runs as WebAssembly SIMD (f64x2), built as bytes
+ * here (no toolchain), with a plain JS twin that gives the same numbers when WebAssembly SIMD
+ * is missing.
  *
- * Layout of the WebAssembly kernel (measured on the 1M x 8, k = 8 benchmark: about 4x the
+ * Layout of the scan (measured on 1M x 8, k = 8: 24 ms a pass against 65 ms for the
  * row-at-a-time SIMD kernel it replaced, whose TurboFan code spilled the centroids each row):
  * - the batch is transposed into row pairs, so each f64x2 lane is one row and every lane does
  *   the same work: no horizontal adds, no lane extracts, no data-dependent branches;
@@ -47,19 +50,31 @@ export interface RowScanner {
   readonly first: Float64Array;
   readonly second: Float64Array;
   readonly sums: Float64Array;
-  /** Rows (indices into `x`) for `ownDistances`, with their current labels in `candidateLabel`. */
+  /**
+   * Rows (indices into `x`) for `filterCandidates`, with their current labels and the bound
+   * their own distance must exceed to need a scan.
+   */
   readonly candidate: Int32Array;
   readonly candidateLabel: Int32Array;
-  /** Squared distance of each candidate to its own centroid, written by `ownDistances`. */
+  readonly candidateBound: Float64Array;
+  /** Distance of each candidate to its own centroid, written by `filterCandidates`. */
   readonly own: Float64Array;
-  /** Rows (indices into `x`) for `scanListed`. */
+  /** Rows (indices into `x`) for `scanListed`, with their current labels in `pendingLabel`. */
   readonly pending: Int32Array;
+  readonly pendingLabel: Int32Array;
   /** Scans the first m rows of `x`. */
   scan(m: number, sums?: ScanSums): void;
-  /** Scans the m rows listed in `pending`; results in list order. */
-  scanListed(m: number): void;
-  /** Fills `own` for the first m candidates. */
-  ownDistances(m: number): void;
+  /**
+   * Scans the m rows listed in `pending`; results in list order. With sums, each row whose
+   * nearest centroid is not its `pendingLabel` moves (times its weight in `w`, by list slot)
+   * from that centroid's sum and count to the new one's.
+   */
+  scanListed(m: number, sums?: ScanSums): void;
+  /**
+   * Fills `own` for the first m candidates and lists those farther than their bound in
+   * `pending`/`pendingLabel`; returns how many it listed.
+   */
+  filterCandidates(m: number): number;
 }
 
 // ---- a small WebAssembly assembler ---------------------------------------------------------
@@ -193,8 +208,8 @@ class Code {
 }
 
 // Parameters and locals of scan(nRows, k, offC, offH, offX, offT, offB, offLab, offD1, offD2,
-// offSums, offW, offIdx).
-const NPARAMS = 13;
+// offSums, offW, offIdx, offMoves).
+const NPARAMS = 14;
 const P = {
   n: 0,
   k: 1,
@@ -209,9 +224,10 @@ const P = {
   offSums: 10,
   offW: 11,
   offIdx: 12,
+  offMoves: 13,
 } as const;
-const L = { q: 13, np: 14, xo: 15, rb: 16, to: 17, tend: 18, bo: 19, j: 20, co: 21 } as const;
-const V = { a: 22, b: 23, v: 24, m: 25, b1: 26, h: 27, jj: 28, acc: 29, xx: 30, c: 31 } as const;
+const L = { q: 14, np: 15, xo: 16, rb: 17, to: 18, tend: 19, bo: 20, j: 21, co: 22 } as const;
+const V = { a: 23, b: 24, v: 25, m: 26, b1: 27, h: 28, jj: 29, acc: 30, xx: 31, c: 32 } as const;
 
 /**
  * The kernel for d features: scan(nRows, k, offC, offH, offX, offT, offB, offLab, offD1, offD2,
@@ -222,7 +238,9 @@ const V = { a: 22, b: 23, v: 24, m: 25, b1: 26, h: 27, jj: 28, acc: 29, xx: 30, 
  * (times its weight at offW, when offW is not 0) is added to its centroid's sum at offSums and
  * its weight (or 1) to the count that follows the k x d sums. When offIdx is not 0 the rows
  * scanned are the ones whose indices (i32, into the rows at offX) are listed there, in that
- * order; sums are only for contiguous rows.
+ * order. With offMoves (i32 old labels of the listed rows) the sums change only for rows whose
+ * label differs from the old one: the row (times its weight) leaves the old centroid's sum and
+ * count and joins the new one's, as Hamerly's incremental update needs.
  */
 export function buildScanModule(d: number): Uint8Array {
   const c = new Code();
@@ -384,19 +402,14 @@ export function buildScanModule(d: number): Uint8Array {
   c.bump(L.bo, PAIR_BYTES);
   c.get(L.q).i32(1).op(0x6a).tee(L.q).get(L.np).op(0x49, 0x0d, 0, 0x0b);
 
-  // ---- sums and counts, row by row in order (reusing q as the row, bo as its sum, rb as w) ----
+  // ---- sums and counts, row by row in order (q: the row, j: its label, bo: its sum, h: w) ----
   c.get(P.offSums).op(0x45, 0x0d, 0); // br_if $exit (offSums == 0)
   c.get(P.k).i32(rowBytes).op(0x6c).get(P.offSums).op(0x6a).set(L.tend); // counts at offSums + k d 8
-  for (const weighted of [false, true]) {
-    c.get(P.offW);
-    if (!weighted) c.op(0x45); // unit weights when offW == 0
-    c.op(0x04, 0x40); // if
-    c.i32(0).set(L.q);
-    c.get(P.offX).set(L.xo);
-    c.op(0x03, 0x40);
-    c.get(P.offLab).get(L.q).i32(2).op(0x74).op(0x6a).op(0x28, 2, 0).set(L.j); // label
-    c.get(L.j).i32(rowBytes).op(0x6c).get(P.offSums).op(0x6a).set(L.bo);
-    if (weighted) c.get(P.offW).get(L.q).i32(3).op(0x74).op(0x6a).splatLoad(0).set(V.h);
+  const one = [...new Uint8Array(new Float64Array([1]).buffer)];
+  // sums[label] (+|-)= w x for the row at xo; count[label] (+|-)= w
+  const move = (label: number, sign: 1 | -1, weighted: boolean) => {
+    c.get(label).i32(rowBytes).op(0x6c).get(P.offSums).op(0x6a).set(L.bo);
+    const combine = () => (sign > 0 ? c.add() : c.sub());
     for (let t = 0; t + 1 < d; t += 2) {
       c.get(L.bo)
         .get(L.bo)
@@ -404,7 +417,7 @@ export function buildScanModule(d: number): Uint8Array {
       if (weighted) c.get(V.h);
       c.get(L.xo).vload(t * 8);
       if (weighted) c.mul();
-      c.add().vstore(t * 8);
+      combine().vstore(t * 8);
     }
     if (d % 2 === 1) {
       const t = d - 1;
@@ -414,16 +427,42 @@ export function buildScanModule(d: number): Uint8Array {
       if (weighted) c.get(V.h).simd(0x21, 0); // f64x2.extract_lane 0
       c.get(L.xo).f64load(t * 8);
       if (weighted) c.op(0xa2); // f64.mul
-      c.op(0xa0).f64store(t * 8); // f64.add
+      c.op(sign > 0 ? 0xa0 : 0xa1).f64store(t * 8); // f64.add | f64.sub
     }
-    c.get(L.tend).get(L.j).i32(3).op(0x74).op(0x6a).tee(L.bo);
+    c.get(L.tend).get(label).i32(3).op(0x74).op(0x6a).tee(L.bo);
     c.get(L.bo).f64load0();
     if (weighted) c.get(V.h).simd(0x21, 0);
-    else c.op(0x44, ...new Uint8Array(new Float64Array([1]).buffer)); // f64.const 1
-    c.op(0xa0).f64store(0);
-    c.bump(L.xo, rowBytes);
-    c.get(L.q).i32(1).op(0x6a).tee(L.q).get(P.n).op(0x49, 0x0d, 0, 0x0b); // br_if; end loop
-    c.op(0x0b); // end if
+    else c.op(0x44, ...one); // f64.const 1
+    c.op(sign > 0 ? 0xa0 : 0xa1).f64store(0);
+  };
+  for (const moves of [false, true]) {
+    for (const weighted of [false, true]) {
+      // if ((offMoves != 0) == moves && (offW != 0) == weighted)
+      c.get(P.offMoves).op(0x45);
+      if (moves) c.op(0x45);
+      c.get(P.offW).op(0x45);
+      if (weighted) c.op(0x45);
+      c.op(0x71, 0x04, 0x40); // i32.and, if
+      c.i32(0).set(L.q);
+      c.op(0x03, 0x40); // loop
+      c.op(0x02, 0x40); // block: continue
+      if (moves) {
+        // the row listed at offIdx, moving from its old label (offMoves) to its new one
+        c.get(P.offIdx).get(L.q).i32(2).op(0x74).op(0x6a).op(0x28, 2, 0);
+        c.i32(rowBytes).op(0x6c).get(P.offX).op(0x6a).set(L.xo);
+        c.get(P.offMoves).get(L.q).i32(2).op(0x74).op(0x6a).op(0x28, 2, 0).set(L.co);
+      } else {
+        c.get(L.q).i32(rowBytes).op(0x6c).get(P.offX).op(0x6a).set(L.xo);
+      }
+      c.get(P.offLab).get(L.q).i32(2).op(0x74).op(0x6a).op(0x28, 2, 0).set(L.j);
+      if (moves) c.get(L.co).get(L.j).op(0x46, 0x0d, 0); // br_if continue (old == new)
+      if (weighted) c.get(P.offW).get(L.q).i32(3).op(0x74).op(0x6a).splatLoad(0).set(V.h);
+      if (moves) move(L.co, -1, weighted);
+      move(L.j, 1, weighted);
+      c.op(0x0b); // end block
+      c.get(L.q).i32(1).op(0x6a).tee(L.q).get(P.n).op(0x49, 0x0d, 0, 0x0b); // br_if; end loop
+      c.op(0x0b); // end if
+    }
   }
   c.op(0x0b); // end block $exit
   c.op(0x0b); // end function
@@ -433,7 +472,7 @@ export function buildScanModule(d: number): Uint8Array {
     [...uleb(V.c - V.a + Math.min(GROUP, d)), V128],
   ]);
   const body = [...locals, ...c.bytes];
-  const ownBody = buildOwn(d);
+  const ownBody = buildFilter(d);
   const i32params = (n: number) => vec(new Array(n).fill([I32]));
   return new Uint8Array([
     0x00,
@@ -448,7 +487,7 @@ export function buildScanModule(d: number): Uint8Array {
       1,
       vec([
         [0x60, ...i32params(NPARAMS), ...vec([])],
-        [0x60, ...i32params(6), ...vec([])],
+        [0x60, ...i32params(9), ...vec([[I32]])],
       ]),
     ),
     ...section(3, vec([[0], [1]])),
@@ -457,7 +496,7 @@ export function buildScanModule(d: number): Uint8Array {
       7,
       vec([
         [...name("scan"), 0x00, 0],
-        [...name("own"), 0x00, 1],
+        [...name("filter"), 0x00, 1],
         [...name("mem"), 0x02, 0],
       ]),
     ),
@@ -472,39 +511,25 @@ export function buildScanModule(d: number): Uint8Array {
 }
 
 /**
- * own(nc, offX, offIdx, offLab, offC, offOut): for each of nc listed rows (i32 indices into the
- * rows at offX) the squared distance to its own centroid (i32 labels at offLab, centroids at
- * offC), summed left to right over the features, into offOut (f64).
+ * filter(nc, offX, offCand, offCandLab, offC, offBound, offOwn, offPend, offPendLab) -> m: for
+ * each of nc candidates (i32 indices into the rows at offX, with i32 labels) the distance to its
+ * own centroid (squares summed left to right over the features, then the square root) into
+ * offOwn (f64); a candidate farther than its bound (f64 at offBound) is appended, with its
+ * label, to the pending lists. Returns how many were appended.
  */
-function buildOwn(d: number): number[] {
+function buildFilter(d: number): number[] {
   const c = new Code();
   const rowBytes = d * 8;
-  const [nc, offX, offIdx, offLab, offC, offOut, i, xo, co, sum, v] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const [nc, offX, offCand, offCandLab, offC, offBound, offOwn, offPend, offPendLab] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8,
+  ];
+  const [i, xo, co, m, r, a, sum, v] = [9, 10, 11, 12, 13, 14, 15, 16];
+  const at = (base: number, shift: number) => c.get(base).get(i).i32(shift).op(0x74).op(0x6a);
   c.op(0x02, 0x40);
   c.get(nc).op(0x45, 0x0d, 0);
   c.op(0x03, 0x40);
-  c.get(offIdx)
-    .get(i)
-    .i32(2)
-    .op(0x74)
-    .op(0x6a)
-    .op(0x28, 2, 0)
-    .i32(rowBytes)
-    .op(0x6c)
-    .get(offX)
-    .op(0x6a)
-    .set(xo);
-  c.get(offLab)
-    .get(i)
-    .i32(2)
-    .op(0x74)
-    .op(0x6a)
-    .op(0x28, 2, 0)
-    .i32(rowBytes)
-    .op(0x6c)
-    .get(offC)
-    .op(0x6a)
-    .set(co);
+  at(offCand, 2).op(0x28, 2, 0).tee(r).i32(rowBytes).op(0x6c).get(offX).op(0x6a).set(xo);
+  at(offCandLab, 2).op(0x28, 2, 0).tee(a).i32(rowBytes).op(0x6c).get(offC).op(0x6a).set(co);
   for (let t = 0; t < d; t++) {
     c.get(xo)
       .f64load(t * 8)
@@ -515,12 +540,20 @@ function buildOwn(d: number): number[] {
     if (t === 0) c.get(v).get(v).op(0xa2).set(sum);
     else c.get(sum).get(v).get(v).op(0xa2, 0xa0).set(sum); // f64.mul, f64.add
   }
-  c.get(offOut).get(i).i32(3).op(0x74).op(0x6a).get(sum).f64store(0);
+  at(offOwn, 3).get(sum).op(0x9f).tee(sum).f64store(0); // f64.sqrt
+  c.get(sum);
+  at(offBound, 3).f64load0();
+  c.op(0x64, 0x04, 0x40); // f64.gt, if
+  c.get(offPend).get(m).i32(2).op(0x74).op(0x6a).get(r).i32store(0);
+  c.get(offPendLab).get(m).i32(2).op(0x74).op(0x6a).get(a).i32store(0);
+  c.get(m).i32(1).op(0x6a).set(m);
+  c.op(0x0b); // end if
   c.get(i).i32(1).op(0x6a).tee(i).get(nc).op(0x49, 0x0d, 0, 0x0b); // br_if; end loop
-  c.op(0x0b, 0x0b); // end block, end function
+  c.op(0x0b); // end block
+  c.get(m).op(0x0b); // return m; end function
   return [
     ...vec([
-      [...uleb(3), I32],
+      [...uleb(6), I32],
       [...uleb(2), 0x7c],
     ]),
     ...c.bytes,
@@ -542,7 +575,7 @@ interface WasmApi {
 }
 interface Compiled {
   readonly scan: ScanFn;
-  readonly own: ScanFn;
+  readonly filter: (...args: number[]) => number;
   readonly memory: WasmMemory;
 }
 
@@ -565,8 +598,12 @@ function compile(d: number): Compiled | null {
     const bytes = buildScanModule(d);
     if (wasm?.validate(bytes)) {
       const instance = new wasm.Instance(new wasm.Module(bytes), {});
-      const { scan, own, mem } = instance.exports;
-      kernel = { scan: scan as ScanFn, own: own as ScanFn, memory: mem as WasmMemory };
+      const { scan, filter, mem } = instance.exports;
+      kernel = {
+        scan: scan as ScanFn,
+        filter: filter as Compiled["filter"],
+        memory: mem as WasmMemory,
+      };
     }
   } catch {
     kernel = null;
@@ -603,9 +640,11 @@ export function rowScanner(d: number, k: number, centroids: Float64Array, hn: Fl
   const offSums = align16(offW + rows * 8);
   const offCand = align16(offSums + (k * d + k) * 8);
   const offCandLab = align16(offCand + rows * 4);
-  const offOwn = align16(offCandLab + rows * 4);
+  const offBound = align16(offCandLab + rows * 4);
+  const offOwn = align16(offBound + rows * 8);
   const offPend = align16(offOwn + rows * 8);
-  const need = offPend + (rows + 2) * 4;
+  const offPendLab = align16(offPend + (rows + 2) * 4);
+  const need = offPendLab + rows * 4;
   const memory = kernel.memory;
   if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65_536));
   const buf = memory.buffer;
@@ -613,7 +652,7 @@ export function rowScanner(d: number, k: number, centroids: Float64Array, hn: Fl
   new Float64Array(buf, offH, k).set(hn.subarray(0, k));
   const sums = new Float64Array(buf, offSums, k * d + k);
   sums.fill(0);
-  const { scan, own } = kernel;
+  const { scan, filter } = kernel;
   return {
     rows,
     x: new Float64Array(buf, offX, rows * d),
@@ -624,18 +663,22 @@ export function rowScanner(d: number, k: number, centroids: Float64Array, hn: Fl
     sums,
     candidate: new Int32Array(buf, offCand, rows),
     candidateLabel: new Int32Array(buf, offCandLab, rows),
+    candidateBound: new Float64Array(buf, offBound, rows),
     own: new Float64Array(buf, offOwn, rows),
     pending: new Int32Array(buf, offPend, rows),
+    pendingLabel: new Int32Array(buf, offPendLab, rows),
     scan(m: number, mode: ScanSums = "none") {
       const toSums = mode === "none" ? 0 : offSums;
       const w = mode === "weighted" ? offW : 0;
-      scan(m, k, offC, offH, offX, offT, offB, offLab, offD1, offD2, toSums, w, 0);
+      scan(m, k, offC, offH, offX, offT, offB, offLab, offD1, offD2, toSums, w, 0, 0);
     },
-    scanListed(m: number) {
-      scan(m, k, offC, offH, offX, offT, offB, offLab, offD1, offD2, 0, 0, offPend);
+    scanListed(m: number, mode: ScanSums = "none") {
+      const toSums = mode === "none" ? 0 : offSums;
+      const w = mode === "weighted" ? offW : 0;
+      scan(m, k, offC, offH, offX, offT, offB, offLab, offD1, offD2, toSums, w, offPend, offPendLab);
     },
-    ownDistances(m: number) {
-      own(m, offX, offCand, offCandLab, offC, offOwn);
+    filterCandidates(m: number) {
+      return filter(m, offX, offCand, offCandLab, offC, offBound, offOwn, offPend, offPendLab);
     },
   };
 }
@@ -656,8 +699,10 @@ function jsScanner(
   const sums = new Float64Array(k * d + k);
   const candidate = new Int32Array(rows);
   const candidateLabel = new Int32Array(rows);
+  const candidateBound = new Float64Array(rows);
   const own = new Float64Array(rows);
   const pending = new Int32Array(rows);
+  const pendingLabel = new Int32Array(rows);
   // Scans row `row` of x into result slot r.
   const scanRow = (r: number, row: number) => {
     const o = row * d;
@@ -692,8 +737,10 @@ function jsScanner(
     sums,
     candidate,
     candidateLabel,
+    candidateBound,
     own,
     pending,
+    pendingLabel,
     scan(m: number, mode: ScanSums = "none") {
       for (let r = 0; r < m; r++) scanRow(r, r);
       if (mode === "none") return;
@@ -711,11 +758,28 @@ function jsScanner(
         }
       }
     },
-    scanListed(m: number) {
+    scanListed(m: number, mode: ScanSums = "none") {
       for (let r = 0; r < m; r++) scanRow(r, pending[r]!);
+      if (mode === "none") return;
+      const kd = k * d;
+      for (let r = 0; r < m; r++) {
+        const a = pendingLabel[r]!;
+        const b = label[r]!;
+        if (a === b) continue;
+        const o = pending[r]! * d;
+        const wr = mode === "weighted" ? w[r]! : 1;
+        for (let t = 0; t < d; t++) {
+          const v = wr * x[o + t]!;
+          sums[a * d + t]! -= v;
+          sums[b * d + t]! += v;
+        }
+        sums[kd + a]! -= wr;
+        sums[kd + b]! += wr;
+      }
     },
-    ownDistances(m: number) {
-      for (let i = 0; i < m; i++) {
+    filterCandidates(nc: number) {
+      let m = 0;
+      for (let i = 0; i < nc; i++) {
         const o = candidate[i]! * d;
         const c = candidateLabel[i]! * d;
         let sum = 0;
@@ -723,8 +787,14 @@ function jsScanner(
           const v = x[o + t]! - centroids[c + t]!;
           sum = t === 0 ? v * v : sum + v * v;
         }
-        own[i] = sum;
+        const u = Math.sqrt(sum);
+        own[i] = u;
+        if (u > candidateBound[i]!) {
+          pending[m] = candidate[i]!;
+          pendingLabel[m++] = candidateLabel[i]!;
+        }
       }
+      return m;
     },
   };
 }
