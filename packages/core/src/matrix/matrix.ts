@@ -50,7 +50,7 @@ export function assertFinite(x: Matrix): void {
     const end = Math.min(data.length, start + block);
     let probe = 0;
     for (let idx = start; idx < end; idx++) probe += data[idx]! * 0;
-    if (probe === probe) continue;
+    if (!Number.isNaN(probe)) continue;
     for (let idx = start; idx < end; idx++) {
       if (!Number.isFinite(data[idx]!)) {
         const row = Math.floor(idx / d);
