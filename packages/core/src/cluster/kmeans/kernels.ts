@@ -184,29 +184,28 @@ function hamerlyRange(
 ): void {
   const { x, d, k, labels, upper, lower } = state;
   const scanner = rowScanner(d, k, centroids, halfNorms(centroids, k, d));
-  const { rows, candidate, candidateLabel, candidateBound, own } = scanner;
-  const lowerDrift = lowerBoundDrift(drift);
+  const { rows, blockLabel, blockUpper, blockLower } = scanner;
+  scanner.drift.set(drift);
+  scanner.lowerDrift.set(lowerBoundDrift(drift));
+  scanner.halfGap.set(halfGap);
   let changed = 0;
   for (let s = start; s < end; s += rows) {
     const e = Math.min(end, s + rows);
-    let nc = 0;
-    for (let i = s; i < e; i++) {
-      const a = labels[i]!;
-      const u = upper[i]! + drift[a]!;
-      const l = lower[i]! - lowerDrift[a]!;
-      lower[i] = l;
-      upper[i] = u;
-      if (u > l && u > halfGap[a]!) {
-        candidate[nc] = i - s;
-        candidateLabel[nc] = a;
-        candidateBound[nc++] = Math.max(l, halfGap[a]!);
-      }
+    const n = e - s;
+    blockLabel.set(labels.subarray(s, e));
+    blockUpper.set(upper.subarray(s, e));
+    blockLower.set(lower.subarray(s, e));
+    const nc = scanner.updateBounds(n);
+    let moved = 0;
+    if (nc > 0) {
+      scanner.x.set(x.subarray(s * d, e * d));
+      const m = scanner.filterCandidates(nc);
+      if (m > 0) moved = settle(state, scanner, s, m);
     }
-    if (nc === 0) continue;
-    scanner.x.set(x.subarray(s * d, e * d));
-    const m = scanner.filterCandidates(nc);
-    for (let c = 0; c < nc; c++) upper[s + candidate[c]!] = own[c]!;
-    if (m > 0) changed += settle(state, scanner, s, m);
+    upper.set(blockUpper.subarray(0, n), s);
+    lower.set(blockLower.subarray(0, n), s);
+    if (moved > 0) labels.set(blockLabel.subarray(0, n), s);
+    changed += moved;
   }
   const sums = scanner.sums;
   for (let j = 0; j < k * d + k; j++) out[j]! += sums[j]!;
@@ -219,18 +218,18 @@ function hamerlyRange(
  * Returns how many rows changed cluster.
  */
 function settle(state: KMeansRowState, scanner: RowScanner, s: number, m: number): number {
-  const { weights, labels, upper, lower } = state;
-  const { label, first, second, pending, w } = scanner;
+  const { weights } = state;
+  const { label, first, second, pending, w, blockLabel, blockUpper, blockLower } = scanner;
   if (weights !== undefined) for (let p = 0; p < m; p++) w[p] = weights[s + pending[p]!]!;
   scanner.scanListed(m, weights === undefined ? "unit" : "weighted");
   let changed = 0;
   for (let p = 0; p < m; p++) {
-    const i = s + pending[p]!;
-    upper[i] = Math.sqrt(first[p]!);
-    lower[i] = Math.sqrt(second[p]!);
+    const r = pending[p]!;
+    blockUpper[r] = Math.sqrt(first[p]!);
+    blockLower[r] = Math.sqrt(second[p]!);
     const best = label[p]!;
-    if (labels[i] !== best) {
-      labels[i] = best;
+    if (blockLabel[r] !== best) {
+      blockLabel[r] = best;
       changed++;
     }
   }

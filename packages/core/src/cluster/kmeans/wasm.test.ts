@@ -97,6 +97,69 @@ describe("k-means distance kernel (WebAssembly SIMD and its JS twin)", () => {
     expect(fromWasm).toEqual(scan(x, 4, centroids, 4, false));
   });
 
+  for (const d of [1, 3, 8, 9]) {
+    it(`updates Hamerly's bounds and filters candidates like the JS twin (d = ${d})`, () => {
+      const k = 5;
+      const m = 500;
+      const x = normal(m, d, 7 + d);
+      const centroids = normal(k, d, 8 + d).data;
+      const random = createRandom(d);
+      const labels = Int32Array.from({ length: m }, () => random.int(k));
+      const upper = Float64Array.from({ length: m }, () => random.next() * 3);
+      const lower = Float64Array.from({ length: m }, () => random.next() * 3);
+      const drift = Float64Array.from({ length: k }, () => random.next() * 0.2);
+      const lowerDrift = Float64Array.from({ length: k }, () => random.next() * 0.2);
+      const halfGap = Float64Array.from({ length: k }, () => random.next());
+      const run = (useWasm: boolean) => {
+        setWasmDisabled(!useWasm);
+        try {
+          const scanner = rowScanner(d, k, centroids, halfNorms(centroids, k, d));
+          scanner.x.set(x.data);
+          scanner.blockLabel.set(labels);
+          scanner.blockUpper.set(upper);
+          scanner.blockLower.set(lower);
+          scanner.drift.set(drift);
+          scanner.lowerDrift.set(lowerDrift);
+          scanner.halfGap.set(halfGap);
+          const nc = scanner.updateBounds(m);
+          const candidates = Array.from(scanner.candidate.subarray(0, nc));
+          const pendingCount = scanner.filterCandidates(nc);
+          return {
+            candidates,
+            pending: Array.from(scanner.pending.subarray(0, pendingCount)),
+            pendingLabel: Array.from(scanner.pendingLabel.subarray(0, pendingCount)),
+            upper: Array.from(scanner.blockUpper.subarray(0, m)),
+            lower: Array.from(scanner.blockLower.subarray(0, m)),
+          };
+        } finally {
+          setWasmDisabled(false);
+        }
+      };
+      const fromWasm = run(true);
+      expect(fromWasm).toEqual(run(false));
+      // Candidates: rows whose drifted upper bound exceeds max(lower, half-gap); pending: those
+      // whose exact own distance still does.
+      for (let r = 0; r < m; r++) {
+        const a = labels[r]!;
+        const u = upper[r]! + drift[a]!;
+        const l = lower[r]! - lowerDrift[a]!;
+        const bound = Math.max(l, halfGap[a]!);
+        expect(fromWasm.lower[r]).toBe(l);
+        expect(fromWasm.candidates.includes(r)).toBe(u > bound);
+        if (u <= bound) {
+          expect(fromWasm.upper[r]).toBe(u);
+          continue;
+        }
+        let s = 0;
+        for (let t = 0; t < d; t++) s += (x.data[r * d + t]! - centroids[a * d + t]!) ** 2;
+        expect(fromWasm.upper[r]).toBeCloseTo(Math.sqrt(s), 12);
+        expect(fromWasm.pending.includes(r)).toBe(Math.sqrt(s) > bound);
+      }
+      expect(fromWasm.candidates.length).toBeGreaterThan(0);
+      expect(fromWasm.pending.length).toBeGreaterThan(0);
+    });
+  }
+
   for (const algorithm of ["lloyd", "hamerly"] as const) {
     it(`k-means (${algorithm}) with and without WebAssembly reaches the same labels and inertia`, () => {
       const x = normal(20_000, 8, 5);

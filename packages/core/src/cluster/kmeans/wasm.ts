@@ -50,15 +50,21 @@ export interface RowScanner {
   readonly first: Float64Array;
   readonly second: Float64Array;
   readonly sums: Float64Array;
+  /** Hamerly's state for the rows of the batch: labels and upper and lower bounds. */
+  readonly blockLabel: Int32Array;
+  readonly blockUpper: Float64Array;
+  readonly blockLower: Float64Array;
+  /** Per centroid: its last move, how far its rows' lower bounds shrink, its half-gap. */
+  readonly drift: Float64Array;
+  readonly lowerDrift: Float64Array;
+  readonly halfGap: Float64Array;
   /**
-   * Rows (indices into `x`) for `filterCandidates`, with their current labels and the bound
-   * their own distance must exceed to need a scan.
+   * Rows (indices into `x`) that may have a nearer centroid, from `updateBounds`, with their
+   * labels and the bound their own distance must exceed to need a scan.
    */
   readonly candidate: Int32Array;
   readonly candidateLabel: Int32Array;
   readonly candidateBound: Float64Array;
-  /** Distance of each candidate to its own centroid, written by `filterCandidates`. */
-  readonly own: Float64Array;
   /** Rows (indices into `x`) for `scanListed`, with their current labels in `pendingLabel`. */
   readonly pending: Int32Array;
   readonly pendingLabel: Int32Array;
@@ -71,8 +77,14 @@ export interface RowScanner {
    */
   scanListed(m: number, sums?: ScanSums): void;
   /**
-   * Fills `own` for the first m candidates and lists those farther than their bound in
-   * `pending`/`pendingLabel`; returns how many it listed.
+   * Hamerly's bound update for the first n rows of the block state (drift tables set); lists
+   * the candidates and returns how many.
+   */
+  updateBounds(n: number): number;
+  /**
+   * Sets the first m candidates' upper bound to their exact distance to their own centroid
+   * (rows in `x`) and lists those still farther than their bound in `pending`/`pendingLabel`;
+   * returns how many it listed.
    */
   filterCandidates(m: number): number;
 }
@@ -472,7 +484,8 @@ export function buildScanModule(d: number): Uint8Array {
     [...uleb(V.c - V.a + Math.min(GROUP, d)), V128],
   ]);
   const body = [...locals, ...c.bytes];
-  const ownBody = buildFilter(d);
+  const filterBody = buildFilter(d);
+  const boundsBody = buildBounds();
   const i32params = (n: number) => vec(new Array(n).fill([I32]));
   return new Uint8Array([
     0x00,
@@ -488,15 +501,17 @@ export function buildScanModule(d: number): Uint8Array {
       vec([
         [0x60, ...i32params(NPARAMS), ...vec([])],
         [0x60, ...i32params(9), ...vec([[I32]])],
+        [0x60, ...i32params(10), ...vec([[I32]])],
       ]),
     ),
-    ...section(3, vec([[0], [1]])),
+    ...section(3, vec([[0], [1], [2]])),
     ...section(5, vec([[0x00, ...uleb(1)]])),
     ...section(
       7,
       vec([
         [...name("scan"), 0x00, 0],
         [...name("filter"), 0x00, 1],
+        [...name("bounds"), 0x00, 2],
         [...name("mem"), 0x02, 0],
       ]),
     ),
@@ -504,23 +519,24 @@ export function buildScanModule(d: number): Uint8Array {
       10,
       vec([
         [...uleb(body.length), ...body],
-        [...uleb(ownBody.length), ...ownBody],
+        [...uleb(filterBody.length), ...filterBody],
+        [...uleb(boundsBody.length), ...boundsBody],
       ]),
     ),
   ]);
 }
 
 /**
- * filter(nc, offX, offCand, offCandLab, offC, offBound, offOwn, offPend, offPendLab) -> m: for
+ * filter(nc, offX, offCand, offCandLab, offC, offBound, offUp, offPend, offPendLab) -> m: for
  * each of nc candidates (i32 indices into the rows at offX, with i32 labels) the distance to its
- * own centroid (squares summed left to right over the features, then the square root) into
- * offOwn (f64); a candidate farther than its bound (f64 at offBound) is appended, with its
- * label, to the pending lists. Returns how many were appended.
+ * own centroid (squares summed left to right over the features, then the square root) becomes
+ * its upper bound (f64 at offUp, by row); a candidate farther than its bound (f64 at offBound)
+ * is appended, with its label, to the pending lists. Returns how many were appended.
  */
 function buildFilter(d: number): number[] {
   const c = new Code();
   const rowBytes = d * 8;
-  const [nc, offX, offCand, offCandLab, offC, offBound, offOwn, offPend, offPendLab] = [
+  const [nc, offX, offCand, offCandLab, offC, offBound, offUp, offPend, offPendLab] = [
     0, 1, 2, 3, 4, 5, 6, 7, 8,
   ];
   const [i, xo, co, m, r, a, sum, v] = [9, 10, 11, 12, 13, 14, 15, 16];
@@ -540,14 +556,12 @@ function buildFilter(d: number): number[] {
     if (t === 0) c.get(v).get(v).op(0xa2).set(sum);
     else c.get(sum).get(v).get(v).op(0xa2, 0xa0).set(sum); // f64.mul, f64.add
   }
-  at(offOwn, 3).get(sum).op(0x9f).tee(sum).f64store(0); // f64.sqrt
-  c.get(sum);
-  at(offBound, 3).f64load0();
-  c.op(0x64, 0x04, 0x40); // f64.gt, if
+  c.get(offUp).get(r).i32(3).op(0x74).op(0x6a).get(sum).op(0x9f).tee(sum).f64store(0); // f64.sqrt
   c.get(offPend).get(m).i32(2).op(0x74).op(0x6a).get(r).i32store(0);
   c.get(offPendLab).get(m).i32(2).op(0x74).op(0x6a).get(a).i32store(0);
-  c.get(m).i32(1).op(0x6a).set(m);
-  c.op(0x0b); // end if
+  c.get(m).get(sum);
+  at(offBound, 3).f64load0();
+  c.op(0x64, 0x6a).set(m); // m += distance > bound (kept by counting, no branch)
   c.get(i).i32(1).op(0x6a).tee(i).get(nc).op(0x49, 0x0d, 0, 0x0b); // br_if; end loop
   c.op(0x0b); // end block
   c.get(m).op(0x0b); // return m; end function
@@ -555,6 +569,53 @@ function buildFilter(d: number): number[] {
     ...vec([
       [...uleb(6), I32],
       [...uleb(2), 0x7c],
+    ]),
+    ...c.bytes,
+  ];
+}
+
+/**
+ * bounds(n, offLab, offUp, offLo, offDrift, offLowerDrift, offGap, offCand, offCandLab,
+ * offCandBound) -> nc: Hamerly's bound update for n rows (i32 labels, f64 upper and lower bounds,
+ * updated in place): upper grows by the own centroid's drift, lower shrinks by the cluster's
+ * lower drift; a row whose upper bound exceeds max(lower, half-gap of its centroid) is appended
+ * to the candidates with its label and that bound. Returns how many were appended.
+ */
+function buildBounds(): number[] {
+  const c = new Code();
+  const [n, offLab, offUp, offLo, offDrift, offLowerDrift, offGap, offCand, offCandLab, offCandBound] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+  ];
+  const [r, a, nc, u, l, bound] = [10, 11, 12, 13, 14, 15];
+  const row = (base: number, shift: number) => c.get(base).get(r).i32(shift).op(0x74).op(0x6a);
+  const byLabel = (base: number) => c.get(base).get(a).i32(3).op(0x74).op(0x6a).f64load0();
+  c.op(0x02, 0x40);
+  c.get(n).op(0x45, 0x0d, 0);
+  c.op(0x03, 0x40);
+  row(offLab, 2).op(0x28, 2, 0).set(a);
+  row(offUp, 3).f64load0();
+  byLabel(offDrift);
+  c.op(0xa0).set(u); // f64.add
+  row(offLo, 3).f64load0();
+  byLabel(offLowerDrift);
+  c.op(0xa1).set(l); // f64.sub
+  row(offLo, 3).get(l).f64store(0);
+  row(offUp, 3).get(u).f64store(0);
+  c.get(l);
+  byLabel(offGap);
+  c.op(0xa5).set(bound); // f64.max
+  // Written at slot nc either way, kept by counting it: no branch to mispredict.
+  c.get(offCand).get(nc).i32(2).op(0x74).op(0x6a).get(r).i32store(0);
+  c.get(offCandLab).get(nc).i32(2).op(0x74).op(0x6a).get(a).i32store(0);
+  c.get(offCandBound).get(nc).i32(3).op(0x74).op(0x6a).get(bound).f64store(0);
+  c.get(nc).get(u).get(bound).op(0x64, 0x6a).set(nc); // nc += u > bound
+  c.get(r).i32(1).op(0x6a).tee(r).get(n).op(0x49, 0x0d, 0, 0x0b); // br_if; end loop
+  c.op(0x0b); // end block
+  c.get(nc).op(0x0b); // return nc; end function
+  return [
+    ...vec([
+      [...uleb(3), I32],
+      [...uleb(3), 0x7c],
     ]),
     ...c.bytes,
   ];
@@ -576,6 +637,7 @@ interface WasmApi {
 interface Compiled {
   readonly scan: ScanFn;
   readonly filter: (...args: number[]) => number;
+  readonly bounds: (...args: number[]) => number;
   readonly memory: WasmMemory;
 }
 
@@ -598,10 +660,11 @@ function compile(d: number): Compiled | null {
     const bytes = buildScanModule(d);
     if (wasm?.validate(bytes)) {
       const instance = new wasm.Instance(new wasm.Module(bytes), {});
-      const { scan, filter, mem } = instance.exports;
+      const { scan, filter, bounds, mem } = instance.exports;
       kernel = {
         scan: scan as ScanFn,
         filter: filter as Compiled["filter"],
+        bounds: bounds as Compiled["bounds"],
         memory: mem as WasmMemory,
       };
     }
@@ -641,8 +704,13 @@ export function rowScanner(d: number, k: number, centroids: Float64Array, hn: Fl
   const offCand = align16(offSums + (k * d + k) * 8);
   const offCandLab = align16(offCand + rows * 4);
   const offBound = align16(offCandLab + rows * 4);
-  const offOwn = align16(offBound + rows * 8);
-  const offPend = align16(offOwn + rows * 8);
+  const offBlockLab = align16(offBound + rows * 8);
+  const offUp = align16(offBlockLab + rows * 4);
+  const offLo = align16(offUp + rows * 8);
+  const offDrift = align16(offLo + rows * 8);
+  const offLowerDrift = align16(offDrift + k * 8);
+  const offGap = align16(offLowerDrift + k * 8);
+  const offPend = align16(offGap + k * 8);
   const offPendLab = align16(offPend + (rows + 2) * 4);
   const need = offPendLab + rows * 4;
   const memory = kernel.memory;
@@ -652,7 +720,7 @@ export function rowScanner(d: number, k: number, centroids: Float64Array, hn: Fl
   new Float64Array(buf, offH, k).set(hn.subarray(0, k));
   const sums = new Float64Array(buf, offSums, k * d + k);
   sums.fill(0);
-  const { scan, filter } = kernel;
+  const { scan, filter, bounds } = kernel;
   return {
     rows,
     x: new Float64Array(buf, offX, rows * d),
@@ -664,7 +732,12 @@ export function rowScanner(d: number, k: number, centroids: Float64Array, hn: Fl
     candidate: new Int32Array(buf, offCand, rows),
     candidateLabel: new Int32Array(buf, offCandLab, rows),
     candidateBound: new Float64Array(buf, offBound, rows),
-    own: new Float64Array(buf, offOwn, rows),
+    blockLabel: new Int32Array(buf, offBlockLab, rows),
+    blockUpper: new Float64Array(buf, offUp, rows),
+    blockLower: new Float64Array(buf, offLo, rows),
+    drift: new Float64Array(buf, offDrift, k),
+    lowerDrift: new Float64Array(buf, offLowerDrift, k),
+    halfGap: new Float64Array(buf, offGap, k),
     pending: new Int32Array(buf, offPend, rows),
     pendingLabel: new Int32Array(buf, offPendLab, rows),
     scan(m: number, mode: ScanSums = "none") {
@@ -677,8 +750,22 @@ export function rowScanner(d: number, k: number, centroids: Float64Array, hn: Fl
       const w = mode === "weighted" ? offW : 0;
       scan(m, k, offC, offH, offX, offT, offB, offLab, offD1, offD2, toSums, w, offPend, offPendLab);
     },
+    updateBounds(n: number) {
+      return bounds(
+        n,
+        offBlockLab,
+        offUp,
+        offLo,
+        offDrift,
+        offLowerDrift,
+        offGap,
+        offCand,
+        offCandLab,
+        offBound,
+      );
+    },
     filterCandidates(m: number) {
-      return filter(m, offX, offCand, offCandLab, offC, offBound, offOwn, offPend, offPendLab);
+      return filter(m, offX, offCand, offCandLab, offC, offBound, offUp, offPend, offPendLab);
     },
   };
 }
@@ -700,7 +787,12 @@ function jsScanner(
   const candidate = new Int32Array(rows);
   const candidateLabel = new Int32Array(rows);
   const candidateBound = new Float64Array(rows);
-  const own = new Float64Array(rows);
+  const blockLabel = new Int32Array(rows);
+  const blockUpper = new Float64Array(rows);
+  const blockLower = new Float64Array(rows);
+  const drift = new Float64Array(k);
+  const lowerDrift = new Float64Array(k);
+  const halfGap = new Float64Array(k);
   const pending = new Int32Array(rows);
   const pendingLabel = new Int32Array(rows);
   // Scans row `row` of x into result slot r.
@@ -738,7 +830,12 @@ function jsScanner(
     candidate,
     candidateLabel,
     candidateBound,
-    own,
+    blockLabel,
+    blockUpper,
+    blockLower,
+    drift,
+    lowerDrift,
+    halfGap,
     pending,
     pendingLabel,
     scan(m: number, mode: ScanSums = "none") {
@@ -777,6 +874,23 @@ function jsScanner(
         sums[kd + b]! += wr;
       }
     },
+    updateBounds(n: number) {
+      let nc = 0;
+      for (let r = 0; r < n; r++) {
+        const a = blockLabel[r]!;
+        const u = blockUpper[r]! + drift[a]!;
+        const l = blockLower[r]! - lowerDrift[a]!;
+        blockLower[r] = l;
+        blockUpper[r] = u;
+        const bound = Math.max(l, halfGap[a]!);
+        if (u > bound) {
+          candidate[nc] = r;
+          candidateLabel[nc] = a;
+          candidateBound[nc++] = bound;
+        }
+      }
+      return nc;
+    },
     filterCandidates(nc: number) {
       let m = 0;
       for (let i = 0; i < nc; i++) {
@@ -788,7 +902,7 @@ function jsScanner(
           sum = t === 0 ? v * v : sum + v * v;
         }
         const u = Math.sqrt(sum);
-        own[i] = u;
+        blockUpper[candidate[i]!] = u;
         if (u > candidateBound[i]!) {
           pending[m] = candidate[i]!;
           pendingLabel[m++] = candidateLabel[i]!;
