@@ -311,14 +311,18 @@ centroid plus 4 ms of transposing and finishing), copying the rows in 6.6 ms (8.
 SharedArrayBuffer, which V8 copies with relaxed atomics), adding each row to its cluster's sum
 11 ms: Strata's Lloyd pass is ${f(perIter(strataKm.find((r) => r.algorithm === "lloyd" && r.threads === 1)) / perIter(skLloyd(1)), 2)} x scikit-learn's here, held back by 2-wide vectors with no fused
 multiply-add (WebAssembly SIMD has neither 256-bit lanes nor FMA) and by the copy.
-Hamerly's bounds (the default algorithm) let most rows skip the kernel. A step reads each row's
-label and two bounds in JS (no row data); when any row of a batch might have a nearer centroid,
-the batch is copied in once and the kernel computes those candidates' own distances, then scans
-the ones still in doubt, moving rows that change cluster between the sums. Candidates are
-scattered (on this data about 18% of rows after the first ten iterations, 6% needing a scan):
-reading them one by one from the JS array cost 88-136 ns each in cache misses, the sequential
-batch copy about 7 ns a row. Structureless normal data keeps many rows near a boundary, so the
-first ten iterations cost 30-70 ms each and the later ones about 22 ms; Hamerly costs ${f(perIter(strataKm.find((r) => r.algorithm === "hamerly" && r.threads === 1)) / perIter(strataKm.find((r) => r.algorithm === "lloyd" && r.threads === 1)), 2)} of
+Hamerly's bounds (the default algorithm) let most rows skip the distance scan. A step works a
+batch at a time: the batch's labels and bounds are copied in and updated in the kernel, without
+branches (upper grows by the own centroid's drift, lower shrinks); when any row might have a
+nearer centroid the batch's rows are copied in once, the kernel computes those candidates'
+exact distances to their own centroid and scans the ones still in doubt, moving rows that change
+cluster between the sums; the bounds are copied back. Candidates are scattered (on this data
+about 18% of rows after the first ten iterations, 6% needing a scan): reading them one by one
+from the JS array cost 88-136 ns each in cache misses, the sequential batch copy about 7 ns a
+row. Timed apart over a 50-iteration fit (2026-11-25, idle): copying rows in 6.9 ms a step,
+bounds 4.7, own distances 2.9, scans and moves 5.1, bounds in and out 2.7. Structureless normal
+data keeps many rows near a boundary, so the first ten iterations cost 20-60 ms each and the
+later ones about 18 ms; Hamerly costs ${f(perIter(strataKm.find((r) => r.algorithm === "hamerly" && r.threads === 1)) / perIter(strataKm.find((r) => r.algorithm === "lloyd" && r.threads === 1)), 2)} of
 Strata's Lloyd per iteration. ${
   best(1) <= perIter(skLloyd(1))
     ? "Strata's best is under scikit-learn's Lloyd on one thread"
