@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ensureAuthUrl, readWebEnv } from "./env";
+import { ensureAuthUrl, readWebEnv, workRunsHere } from "./env";
 
 describe("ensureAuthUrl", () => {
   it("derives the sign-in URL from PORT when no auth URL is set", () => {
@@ -27,5 +27,21 @@ describe("ensureAuthUrl", () => {
 describe("readWebEnv", () => {
   it("names the variable that is wrong", () => {
     expect(() => readWebEnv({ PORT: "eighty" })).toThrow(/PORT/);
+  });
+});
+
+describe("STRATA_WEB_RUNS", () => {
+  it("works runs in the web server unless turned off on PostgreSQL", () => {
+    expect(readWebEnv({}).STRATA_WEB_RUNS).toBe("on");
+    expect(workRunsHere("on", "postgres")).toBe(true);
+    expect(workRunsHere("off", "postgres")).toBe(false);
+  });
+
+  it("keeps working runs on the embedded database, where no worker can reach the queue", () => {
+    expect(workRunsHere("off", "pglite")).toBe(true);
+  });
+
+  it("names the variable when the value is wrong", () => {
+    expect(() => readWebEnv({ STRATA_WEB_RUNS: "no" })).toThrow(/STRATA_WEB_RUNS/);
   });
 });

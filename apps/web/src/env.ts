@@ -10,6 +10,9 @@ const webEnvSchema = z.object({
   AUTH_URL: z.preprocess(emptyAsUnset, z.url().optional()),
   STRATA_DEMO: z.preprocess(emptyAsUnset, z.enum(["0", "1"]).default("0")),
   STRATA_DEMO_PASSWORD: z.preprocess(emptyAsUnset, z.string().min(1).optional()),
+  // "off": leave segmentation runs to apps/worker processes (PostgreSQL only: with the embedded
+  // database no other process can reach the queue, so the web server always works them).
+  STRATA_WEB_RUNS: z.preprocess(emptyAsUnset, z.enum(["on", "off"]).default("on")),
 });
 
 export type WebEnv = z.infer<typeof webEnvSchema>;
@@ -21,6 +24,18 @@ export function readWebEnv(source: Record<string, string | undefined> = process.
     throw new Error(`Invalid environment variable ${String(issue?.path[0])}: ${issue?.message}`);
   }
   return parsed.data;
+}
+
+/** Whether this server works segmentation runs: always on the embedded database, else unless turned off. */
+export function workRunsHere(setting: "on" | "off", driver: string): boolean {
+  if (setting === "on") return true;
+  if (driver === "pglite") {
+    console.warn(
+      "[strata] STRATA_WEB_RUNS=off ignored: the embedded database has no other process to work runs (set DATABASE_URL)",
+    );
+    return true;
+  }
+  return false;
 }
 
 /**

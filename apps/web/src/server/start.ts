@@ -1,5 +1,5 @@
 import "server-only";
-import { ensureAuthUrl, readWebEnv } from "@/env";
+import { ensureAuthUrl, readWebEnv, workRunsHere } from "@/env";
 import { getReadyDatabase } from "./database";
 import { api } from "./modules";
 
@@ -30,9 +30,14 @@ export async function startServer(): Promise<void> {
         });
       }
       // Segmentation runs are worked in this process (embedded PGlite allows no other; on PostgreSQL any
-      // number of apps/worker processes may share the queue with it). See @strata/api/jobs.
-      const jobs = await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ "@strata/api/jobs");
-      await jobs.startRunConsumer(database);
+      // number of apps/worker processes may share the queue with it, or take it over with
+      // STRATA_WEB_RUNS=off). See @strata/api/jobs.
+      if (workRunsHere(env.STRATA_WEB_RUNS, database.driver)) {
+        const jobs = await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ "@strata/api/jobs");
+        await jobs.startRunConsumer(database);
+      } else {
+        console.log("[strata] STRATA_WEB_RUNS=off: segmentation runs are left to apps/worker processes");
+      }
       shared.__strataStartup = "ready";
       console.log(`[strata] database ready (${database.driver}); sign-in URL ${authUrl}`);
     } catch (error) {
