@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromRows } from "../matrix/matrix.js";
 import { assign, parseModel } from "../model/model.js";
+import { main } from "./main.js";
 
 const packageDir = fileURLToPath(new URL("../../", import.meta.url));
 const cli = join(packageDir, "dist/cli/main.js");
@@ -298,6 +299,19 @@ describe("strata segment", () => {
     expect(run(["segment", "--input", headerOnly]).stderr).toContain(
       "no data rows after the header on line 1",
     );
+  });
+
+  it("prints the usage for --help after a command, and exits 0", async () => {
+    for (const argv of [
+      ["segment", "--help"],
+      ["rfm", "-h"],
+    ]) {
+      const out: string[] = [];
+      const code = await main(argv, { stdout: (t) => out.push(t), stderr: (t) => out.push(t) });
+      expect(code).toBe(0);
+      expect(out.join("")).toContain("Usage: strata <command>");
+      expect(out.join("")).toContain("--min-samples");
+    }
   });
 
   it("rejects unknown flags and bad option values as usage errors", () => {

@@ -30,6 +30,10 @@ export async function main(
   },
 ): Promise<number> {
   const [command, ...rest] = argv;
+  if (rest.includes("--help") || rest.includes("-h")) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
   try {
     let result: unknown;
     if (command === "segment") result = await runSegment(rest);
