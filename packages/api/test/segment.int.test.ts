@@ -201,6 +201,18 @@ describe.each(testDrivers())("segments on %s", (driver) => {
     }
     expect(exported).toHaveLength(champions.size);
     expect(new Set(exported).size).toBe(champions.size);
+
+    // The customer page shows each published set's segment for the customer, newest first.
+    const second = await caller.segment.publish({ workspace: ws.workspace, runId, name: "Summer segments" });
+    const customer = await caller.customer.get({ workspace: ws.workspace, id: page1.items[0]!.id });
+    expect(customer.segmentHistory.map((h) => h.setName)).toEqual(["Summer segments", "Spring segments"]);
+    expect(customer.segmentHistory[1]).toMatchObject({
+      setId: set.id,
+      segmentId: champions.id,
+      segmentName: "Champions",
+      color: "#112233",
+    });
+    expect(customer.segmentHistory[0]!.setId).toBe(second.id);
   });
 
   it("refuses to publish for a viewer, twice the same name, or a run of another workspace", async () => {

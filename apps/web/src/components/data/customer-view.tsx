@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TBody, Td, THead, Th } from "@/components/ui/table";
 import { useTRPC } from "@/trpc/react";
@@ -12,7 +13,7 @@ function show(v: unknown): string {
   return String(v);
 }
 
-/** A customer: attributes, computed features, order summary and latest order lines. */
+/** A customer: attributes, computed features, order summary, segment history and latest order lines. */
 export function CustomerView({ workspace, id }: { workspace: string; id: string }) {
   const trpc = useTRPC();
   const customer = useQuery(trpc.customer.get.queryOptions({ workspace, id }));
@@ -84,9 +85,52 @@ export function CustomerView({ workspace, id }: { workspace: string; id: string 
         <CardHeader>
           <CardTitle>Segment history</CardTitle>
           <CardDescription>
-            Segments this customer has been assigned to appear here once a segment set is published.
+            {c.segmentHistory.length === 0
+              ? "Not in any segment yet: segments appear here once a segmentation run is published as a segment set."
+              : "The segment this customer was given in each published segment set, newest first."}
           </CardDescription>
         </CardHeader>
+        {c.segmentHistory.length > 0 && (
+          <CardContent>
+            <Table>
+              <THead>
+                <tr>
+                  <Th>Published</Th>
+                  <Th>Segment set</Th>
+                  <Th>Segment</Th>
+                </tr>
+              </THead>
+              <TBody>
+                {c.segmentHistory.map((h) => (
+                  <tr key={h.setId}>
+                    <Td className="tabular-nums">{h.publishedAt.toISOString().slice(0, 10)}</Td>
+                    <Td>
+                      <Link
+                        className="text-brand-700 hover:underline"
+                        href={`/${workspace}/segments/sets/${h.setId}`}
+                      >
+                        {h.setName}
+                      </Link>
+                    </Td>
+                    <Td>
+                      <Link
+                        className="inline-flex items-center gap-2 hover:underline"
+                        href={`/${workspace}/segments/sets/${h.setId}/${h.segmentId}`}
+                      >
+                        <span
+                          aria-hidden
+                          className="inline-block size-2.5 rounded-full"
+                          style={{ backgroundColor: h.color }}
+                        />
+                        {h.segmentName}
+                      </Link>
+                    </Td>
+                  </tr>
+                ))}
+              </TBody>
+            </Table>
+          </CardContent>
+        )}
       </Card>
       <Card>
         <CardHeader>

@@ -4,7 +4,10 @@ import { rawClientOf } from "../import/raw-client.js";
 
 const ORDER_LIMIT = 200;
 
-/** A customer page: attributes, features, order summary and latest order lines. */
+/**
+ * A customer page: attributes, features, order summary, latest order lines and the segment the
+ * customer was given in every published segment set, newest first.
+ */
 export async function getCustomer(tx: Tx, params: { tenantId: string; id?: string; externalId?: string }) {
   const client = rawClientOf(tx);
   const byId = params.id !== undefined;
@@ -51,6 +54,24 @@ export async function getCustomer(tx: Tx, params: { tenantId: string; id?: strin
      from order_lines where tenant_id = $1 and customer_id = $2 order by ordered_at desc, id desc limit ${ORDER_LIMIT}`,
     [params.tenantId, c.id],
   );
+  const history = await client.query<{
+    set_id: string;
+    set_name: string;
+    published_at: Date;
+    segment_id: string;
+    segment_name: string;
+    color: string;
+    position: number;
+  }>(
+    `select ss.id as set_id, ss.name as set_name, ss.created_at as published_at,
+            s.id as segment_id, s.name as segment_name, s.color, s.position
+     from segment_memberships m
+     join segment_sets ss on ss.id = m.segment_set_id and ss.tenant_id = m.tenant_id
+     join segments s on s.id = m.segment_id and s.tenant_id = m.tenant_id
+     where m.tenant_id = $1 and m.customer_id = $2
+     order by ss.created_at desc, ss.id`,
+    [params.tenantId, c.id],
+  );
   const s = summary.rows[0] ?? {};
   return {
     id: c.id,
@@ -81,5 +102,15 @@ export async function getCustomer(tx: Tx, params: { tenantId: string; id?: strin
       region: l.region,
     })),
     orderLinesShown: lines.rows.length,
+    segmentHistory: history.rows.map((h) => ({
+      setId: h.set_id,
+      setName: h.set_name,
+      publishedAt: new Date(h.published_at),
+      segmentId: h.segment_id,
+      segmentName: h.segment_name,
+      color: h.color,
+      /** -1: DBSCAN noise published as a segment. */
+      position: h.position,
+    })),
   };
 }
