@@ -103,6 +103,20 @@ test("on the demo workspace an analyst runs auto-k k-means, reads the result, pu
     await snapshot(page, "segments-03-customers");
   });
 
+  await test.step("a customer of the segment shows it in their segment history", async () => {
+    const table = page.getByRole("table", { name: "Customers of Champions" });
+    const first = table.getByRole("row").nth(1).getByRole("link");
+    const customerId = (await first.textContent()) ?? "";
+    await first.click();
+    await expect(page.getByRole("heading", { name: `Customer ${customerId}` })).toBeVisible();
+    const history = page.getByRole("table").filter({ hasText: "Segment set" });
+    await expect(history.getByRole("link", { name: setName })).toBeVisible();
+    await expect(history.getByRole("link", { name: "Champions" })).toBeVisible();
+    await snapshot(page, "segments-05-customer");
+    await page.goBack();
+    await expect(page.getByRole("heading", { name: "Champions", level: 1 })).toBeVisible();
+  });
+
   await test.step("the segment exports as CSV with the agreed header", async () => {
     const downloading = page.waitForEvent("download");
     await page.getByRole("link", { name: "Export CSV" }).click();

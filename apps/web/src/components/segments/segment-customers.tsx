@@ -1,6 +1,7 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { useEffect, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -131,7 +132,11 @@ export function SegmentCustomers({ workspace, segmentId }: { workspace: string; 
             <TBody>
               {list.data.items.map((c) => (
                 <tr key={c.id}>
-                  <Td className="font-medium text-slate-900">{c.externalId}</Td>
+                  <Td className="font-medium text-slate-900">
+                    <Link className="hover:underline" href={`/${workspace}/data/customers/${c.id}`}>
+                      {c.externalId}
+                    </Link>
+                  </Td>
                   <Td className="text-right tabular-nums">{formatNumber(c.monetary)}</Td>
                   <Td className="text-right tabular-nums">{formatNumber(c.frequency)}</Td>
                   <Td className="text-right tabular-nums">{formatNumber(c.recencyDays)}</Td>
