@@ -1,3 +1,5 @@
+import { defaultSegmentColor } from "@strata/api/palette";
+
 /**
  * The shape of a run's `result` document as the worker writes it (packages/api/src/jobs/run-executor.ts
  * and explain-result.ts). The api types it as a plain record; the result page reads it through
@@ -109,25 +111,11 @@ export const ALGORITHM_LABELS: Record<string, string> = {
   gmm: "Gaussian mixture",
 };
 
-/** Same palette as the api's default segment colours (services/segment/palette.ts). */
-export const SEGMENT_PALETTE = [
-  "#2563eb",
-  "#e69f00",
-  "#009e73",
-  "#cc79a7",
-  "#d55e00",
-  "#56b4e9",
-  "#7c3aed",
-  "#b45309",
-  "#0f766e",
-  "#be123c",
-  "#4d7c0f",
-  "#1e3a8a",
-];
-export const NOISE_COLOR = "#94a3b8";
+export { NOISE_COLOR, SEGMENT_PALETTE } from "@strata/api/palette";
 
+/** The colour a run's segment is drawn with (noise, -1, in grey). */
 export function segmentColor(segment: number): string {
-  return segment < 0 ? NOISE_COLOR : (SEGMENT_PALETTE[segment % SEGMENT_PALETTE.length] ?? "#2563eb");
+  return defaultSegmentColor(segment);
 }
 
 export function segmentLabel(segment: number, names?: string[]): string {

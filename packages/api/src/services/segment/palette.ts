@@ -1,4 +1,7 @@
 /**
+ * Browser-safe (no imports): the web's client components draw with it through
+ * `@strata/api/palette`, so the colours the api stores and the ones charts show are one list.
+ *
  * Default segment colours: distinguishable for common colour-vision deficiencies (Okabe-Ito order,
  * then Tableau-like hues), readable on white. Noise (DBSCAN) is always grey.
  */
