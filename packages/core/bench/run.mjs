@@ -330,7 +330,8 @@ Strata's Lloyd per iteration. ${
 }${best(2) <= perIter(skLloyd(2)) ? " and under it on two." : ", and not under it on two."}
 Both are far above the 4 ms floor of a pass: each later Hamerly step still moves about 100 MB
 (the rows copied in, the bounds read and written).
-Two threads split the rows in fixed chunks over a Piscina pool (SharedArrayBuffer, no copies);
+Two threads split the rows in fixed chunks over a Piscina pool (the data and the row state in
+SharedArrayBuffers, shared without copying; each thread copies its batches into its own kernel);
 each iteration is one round trip to the workers. On a loaded machine (see the load average
 above) the second thread has no free core to run on, which is why the 2-thread figures can be
 no better than the 1-thread ones.
