@@ -53,6 +53,21 @@ test("on the demo workspace an analyst runs auto-k k-means, reads the result, pu
     await page.getByText("PCA (linear)").click();
   });
 
+  await test.step("the map turns in 3-D with the arrow keys", async () => {
+    await page.getByText("PCA 3-D").click();
+    const map = page.getByRole("img", { name: /3-D map of customers/ });
+    await expect(map).toBeVisible();
+    const first = map.locator("circle").last();
+    const before = await first.getAttribute("cx");
+    await map.focus();
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowRight");
+    await expect(map.locator("circle").last()).not.toHaveAttribute("cx", before ?? "");
+    await expect(map.getByText(/^PC1 /)).toBeVisible();
+    await snapshot(page, "segments-01b-map-3d");
+    await page.getByText("PCA (linear)").click();
+  });
+
   await test.step("screenshots of the results page for the README", async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     const shot = async (name: string, fullPage = false) => {

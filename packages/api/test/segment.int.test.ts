@@ -59,7 +59,7 @@ async function finishedRun(h: Harness, tenantId: string, userId: string, config:
   const matrix = await readFeatureMatrix(h.database, tenantId, features);
   const output = clusterRun({ data: matrix.data, n: matrix.n, d: matrix.d, features, config: parsed });
   const customerIds = Array.from(output.rows, (r) => matrix.customerIds[r]!);
-  const toPoints = (points: Array<[number, number, number, number]>) =>
+  const toPoints = (points: Array<[number, number, number, number, number?]>) =>
     points.map(([row, x, y, segment]) => ({ customerId: customerIds[row]!, x, y, segment }));
   const result = {
     algorithm: parsed.algorithm,

@@ -45,6 +45,18 @@ describe("clusterRun", () => {
     expect(Array.from(out.distances).every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
   });
 
+  it("draws the map with three principal components that keep all the variance of 3-D data", () => {
+    const out = run(input, { algorithm: "kmeans", k: 3 });
+    const ratios = out.map.explainedVarianceRatio;
+    expect(ratios).toHaveLength(3);
+    expect(ratios[0]!).toBeGreaterThanOrEqual(ratios[1]!);
+    expect(ratios[0]! + ratios[1]! + ratios[2]!).toBeCloseTo(1, 3);
+    // Every point has a third coordinate, and the blobs stay apart in it.
+    expect(out.map.points.every((p) => p.length === 5 && Number.isFinite(p[4]))).toBe(true);
+    const zs = out.map.points.map((p) => p[4]!);
+    expect(Math.max(...zs) - Math.min(...zs)).toBeGreaterThan(0.1);
+  });
+
   it("finds the three blobs with DBSCAN and a suggested radius, calling a few edge customers noise", () => {
     const out = run(input, { algorithm: "dbscan" });
     expect(out.k).toBe(3);

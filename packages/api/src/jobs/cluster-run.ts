@@ -16,6 +16,7 @@ import {
   MAX_HIERARCHICAL_ROWS,
   type Matrix,
   miniBatchKMeans,
+  pca,
   type SweepKInput,
   type SweepKOutput,
   silhouette,
@@ -79,7 +80,12 @@ export interface ClusterOutput {
   };
   preparation: { rowsIn: number; rowsUsed: number; rowsDropped: number; valuesImputed: number };
   /** 2-D PCA coordinates of a seeded sample of the clustered rows (index into `rows`). */
-  map: { method: "pca"; explainedVarianceRatio: number[]; points: Array<[number, number, number, number]> };
+  map: {
+    method: "pca";
+    explainedVarianceRatio: number[];
+    /** [row, x, y, segment] and, with three or more features, z. */
+    points: Array<[number, number, number, number, number?]>;
+  };
   /** Algorithm-specific parts (see Clustering.extra). */
   algorithmDetails: Record<string, unknown>;
   /** Profiles, rules, names, correlations and the t-SNE map (explain-result.ts). */
@@ -635,46 +641,9 @@ export function clusterRun(
 }
 
 /**
- * Leading principal axes of a (small) sample by power iteration with deflation on the d x d
- * covariance: enough for a 2-D map of a few thousand rows.
+ * PCA of an evenly spread sample of rows: [row index into `rows`, x, y, segment, z] per point (z,
+ * the third component, when there are at least three features, for the 3-D view).
  */
-function principalAxes(data: Float64Array, m: number, d: number, count: number) {
-  const mean = new Float64Array(d);
-  for (let i = 0; i < m; i++) for (let j = 0; j < d; j++) mean[j]! += data[i * d + j]! / m;
-  const cov = new Float64Array(d * d);
-  for (let i = 0; i < m; i++) {
-    for (let a = 0; a < d; a++) {
-      const va = data[i * d + a]! - mean[a]!;
-      for (let b = 0; b < d; b++)
-        cov[a * d + b]! += (va * (data[i * d + b]! - mean[b]!)) / Math.max(1, m - 1);
-    }
-  }
-  let total = 0;
-  for (let j = 0; j < d; j++) total += cov[j * d + j]!;
-  const axes: Float64Array[] = [];
-  const ratios: number[] = [];
-  for (let c = 0; c < count; c++) {
-    let v = new Float64Array(d).map((_, j) => 1 / Math.sqrt(d) + j * 1e-3);
-    let lambda = 0;
-    for (let it = 0; it < 200; it++) {
-      const w = new Float64Array(d);
-      for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) w[a]! += cov[a * d + b]! * v[b]!;
-      const norm = Math.hypot(...w);
-      if (norm === 0) break;
-      for (let a = 0; a < d; a++) w[a]! /= norm;
-      const delta = w.reduce((acc, x, a) => acc + Math.abs(x - v[a]!), 0);
-      v = w;
-      lambda = norm;
-      if (delta < 1e-10) break;
-    }
-    axes.push(v);
-    ratios.push(total > 0 ? lambda / total : 0);
-    for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) cov[a * d + b]! -= lambda * v[a]! * v[b]!;
-  }
-  return { mean, axes, ratios };
-}
-
-/** PCA of an evenly spread sample of rows: [row index into `rows`, x, y, segment] per point. */
 function mapSample(x: Matrix, labels: Int32Array, size: number): ClusterOutput["map"] {
   const m = Math.min(size, x.n);
   if (m < 2 || x.d < 1) return { method: "pca", explainedVarianceRatio: [], points: [] };
@@ -686,17 +655,20 @@ function mapSample(x: Matrix, labels: Int32Array, size: number): ClusterOutput["
     picked[i] = r;
     data.set(x.data.subarray(r * x.d, (r + 1) * x.d), i * x.d);
   }
-  const { mean, axes, ratios } = principalAxes(data, m, x.d, Math.min(2, x.d));
-  const points: Array<[number, number, number, number]> = [];
+  const fit = pca({ data, n: m, d: x.d }, Math.min(3, x.d));
+  const k = fit.nComponents;
+  const score = (i: number, c: number) => (c < k ? (round(fit.scores.data[i * k + c]!, 4) ?? 0) : 0);
+  const points: ClusterOutput["map"]["points"] = [];
   for (let i = 0; i < m; i++) {
-    const coords = axes.map((axis) => {
-      let s = 0;
-      for (let j = 0; j < x.d; j++) s += (data[i * x.d + j]! - mean[j]!) * axis[j]!;
-      return round(s, 4) ?? 0;
-    });
-    points.push([picked[i]!, coords[0] ?? 0, coords[1] ?? 0, labels[picked[i]!]!]);
+    const point: ClusterOutput["map"]["points"][number] = [picked[i]!, score(i, 0), score(i, 1), labels[picked[i]!]!];
+    if (k >= 3) point.push(score(i, 2));
+    points.push(point);
   }
-  return { method: "pca", explainedVarianceRatio: ratios.map((r) => round(r) ?? 0), points };
+  return {
+    method: "pca",
+    explainedVarianceRatio: Array.from(fit.explainedVarianceRatio, (r) => round(r) ?? 0),
+    points,
+  };
 }
 
 export { CancelledError };

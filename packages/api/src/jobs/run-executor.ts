@@ -226,10 +226,11 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
       map: {
         method: output.map.method,
         explainedVarianceRatio: output.map.explainedVarianceRatio,
-        points: output.map.points.map(([row, x, y, segment]) => ({
+        points: output.map.points.map(([row, x, y, segment, z]) => ({
           customerId: customerIds[row]!,
           x,
           y,
+          ...(z === undefined ? {} : { z }),
           segment,
         })),
       },

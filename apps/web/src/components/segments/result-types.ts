@@ -17,6 +17,8 @@ export interface MapPoint {
   customerId: string;
   x: number;
   y: number;
+  /** Third principal component (PCA map of runs with three or more features). */
+  z?: number;
   segment: number;
 }
 

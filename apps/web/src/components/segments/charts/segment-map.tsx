@@ -12,8 +12,9 @@ import {
   ZAxis,
 } from "recharts";
 import { formatNumber, type MapPoint, segmentColor, segmentLabel } from "../result-types";
+import { SegmentMap3D } from "./segment-map-3d";
 
-type Method = "pca" | "tsne";
+type Method = "pca" | "pca3" | "tsne";
 
 interface MapTooltipProps {
   active?: boolean;
@@ -36,8 +37,9 @@ function MapTooltip({ active, payload, names, externalIds }: MapTooltipProps) {
 }
 
 /**
- * Customers on a 2-D map coloured by segment: PCA (linear, axes carry explained variance) or t-SNE
- * (neighbourhoods kept, distances between groups not meaningful). Only a sample is drawn.
+ * Customers on a map coloured by segment: PCA (linear, axes carry explained variance) in 2-D or,
+ * turned by the user, 3-D, or t-SNE (neighbourhoods kept, distances between groups not
+ * meaningful). Only a sample is drawn.
  */
 export function SegmentMap({
   pca,
@@ -55,7 +57,10 @@ export function SegmentMap({
   externalIds: Record<string, string>;
 }) {
   const [method, setMethod] = useState<Method>("pca");
-  const points = method === "pca" || tsne.length === 0 ? pca : tsne;
+  const has3d = pca.length > 0 && pca.every((p) => p.z !== undefined);
+  const points = method === "tsne" && tsne.length > 0 ? tsne : pca;
+  const unavailable = (value: Method) =>
+    (value === "tsne" && tsne.length === 0) || (value === "pca3" && !has3d);
   const groups = useMemo(() => {
     const by = new Map<number, MapPoint[]>();
     for (const p of points) {
@@ -66,7 +71,7 @@ export function SegmentMap({
     return [...by.entries()].sort((a, b) => (a[0] < 0 ? 1 : b[0] < 0 ? -1 : a[0] - b[0]));
   }, [points]);
   const axisLabel = (i: number) =>
-    method === "pca"
+    method !== "tsne"
       ? `PC${i + 1}${explainedVariance[i] !== undefined ? ` (${formatNumber(explainedVariance[i]! * 100)}% of variance)` : ""}`
       : `t-SNE ${i + 1}`;
 
@@ -78,6 +83,7 @@ export function SegmentMap({
           {(
             [
               ["pca", "PCA (linear)"],
+              ["pca3", "PCA 3-D"],
               ["tsne", "t-SNE (non-linear)"],
             ] as const
           ).map(([value, label]) => (
@@ -85,7 +91,8 @@ export function SegmentMap({
               key={value}
               className={`cursor-pointer rounded px-3 py-1 focus-within:ring-2 focus-within:ring-brand-500 ${
                 method === value ? "bg-brand-600 text-white" : "text-slate-700 hover:bg-slate-100"
-              } ${value === "tsne" && tsne.length === 0 ? "cursor-not-allowed opacity-50" : ""}`}
+              } ${unavailable(value) ? "cursor-not-allowed opacity-50" : ""}`}
+              title={value === "pca3" && !has3d ? "Needs three or more features" : undefined}
             >
               <input
                 type="radio"
@@ -93,7 +100,7 @@ export function SegmentMap({
                 value={value}
                 className="sr-only"
                 checked={method === value}
-                disabled={value === "tsne" && tsne.length === 0}
+                disabled={unavailable(value)}
                 onChange={() => setMethod(value)}
               />
               {label}
@@ -105,50 +112,59 @@ export function SegmentMap({
           customers.
         </p>
       </div>
-      <figure
-        aria-label={`Map of customers coloured by segment (${method === "pca" ? "PCA" : "t-SNE"})`}
-        className="h-80 w-full sm:h-96"
-      >
-        <ResponsiveContainer width="100%" height="100%">
-          <ScatterChart margin={{ top: 8, right: 8, bottom: 24, left: 0 }}>
-            <CartesianGrid stroke="#f1f5f9" />
-            <XAxis
-              type="number"
-              dataKey="x"
-              name={axisLabel(0)}
-              tick={{ fontSize: 11 }}
-              label={{ value: axisLabel(0), position: "insideBottom", offset: -12, fontSize: 12 }}
-              domain={["auto", "auto"]}
-              tickFormatter={(v: number) => formatNumber(v)}
-            />
-            <YAxis
-              type="number"
-              dataKey="y"
-              name={axisLabel(1)}
-              tick={{ fontSize: 11 }}
-              width={48}
-              domain={["auto", "auto"]}
-              tickFormatter={(v: number) => formatNumber(v)}
-            />
-            <ZAxis range={[14, 14]} />
-            <Tooltip
-              content={<MapTooltip names={names} externalIds={externalIds} />}
-              cursor={false}
-              isAnimationActive={false}
-            />
-            {groups.map(([segment, list]) => (
-              <Scatter
-                key={segment}
-                name={segmentLabel(segment, names)}
-                data={list}
-                fill={segmentColor(segment)}
-                fillOpacity={0.7}
+      {method === "pca3" && has3d ? (
+        <SegmentMap3D
+          points={pca}
+          explainedVariance={explainedVariance}
+          names={names}
+          externalIds={externalIds}
+        />
+      ) : (
+        <figure
+          aria-label={`Map of customers coloured by segment (${method === "tsne" ? "t-SNE" : "PCA"})`}
+          className="h-80 w-full sm:h-96"
+        >
+          <ResponsiveContainer width="100%" height="100%">
+            <ScatterChart margin={{ top: 8, right: 8, bottom: 24, left: 0 }}>
+              <CartesianGrid stroke="#f1f5f9" />
+              <XAxis
+                type="number"
+                dataKey="x"
+                name={axisLabel(0)}
+                tick={{ fontSize: 11 }}
+                label={{ value: axisLabel(0), position: "insideBottom", offset: -12, fontSize: 12 }}
+                domain={["auto", "auto"]}
+                tickFormatter={(v: number) => formatNumber(v)}
+              />
+              <YAxis
+                type="number"
+                dataKey="y"
+                name={axisLabel(1)}
+                tick={{ fontSize: 11 }}
+                width={48}
+                domain={["auto", "auto"]}
+                tickFormatter={(v: number) => formatNumber(v)}
+              />
+              <ZAxis range={[14, 14]} />
+              <Tooltip
+                content={<MapTooltip names={names} externalIds={externalIds} />}
+                cursor={false}
                 isAnimationActive={false}
               />
-            ))}
-          </ScatterChart>
-        </ResponsiveContainer>
-      </figure>
+              {groups.map(([segment, list]) => (
+                <Scatter
+                  key={segment}
+                  name={segmentLabel(segment, names)}
+                  data={list}
+                  fill={segmentColor(segment)}
+                  fillOpacity={0.7}
+                  isAnimationActive={false}
+                />
+              ))}
+            </ScatterChart>
+          </ResponsiveContainer>
+        </figure>
+      )}
       <ul className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600" aria-label="Map legend">
         {groups.map(([segment, list]) => (
           <li key={segment} className="flex items-center gap-1.5">
