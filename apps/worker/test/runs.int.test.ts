@@ -230,14 +230,15 @@ describe.each(testDrivers())("segmentation runs on %s", (driver) => {
     const editor = callerFor(database, ws.editorId);
     const created = await editor.run.create({
       workspace: ws.slug,
-      config: { k: "auto", kMin: 2, kMax: 16, seed: 5 },
+      // A long sweep (39 values of k), so the run is still clustering when its consumer stops.
+      config: { k: "auto", kMin: 2, kMax: 40, seed: 5 },
     });
     await waitFor("the run to be clustering", async () => {
       const run = await editor.run.get({ workspace: ws.slug, id: created.id });
       if (FINAL.has(run.status)) throw new Error(`run ended before the shutdown: ${run.status}`);
       return run.status === "running" && run.progress.percent >= 20 ? run : undefined;
     });
-    await consumer.stop({ drainTimeoutMs: 200 });
+    await consumer.stop({ drainTimeoutMs: 0 });
     const handedBack = await editor.run.get({ workspace: ws.slug, id: created.id });
     expect(handedBack.status).toBe("queued");
     expect(handedBack.progress.stage).toMatch(/previous one shut down/);

@@ -77,7 +77,8 @@ describe.skipIf(!hasPostgres)("worker processes on PostgreSQL", () => {
     const first = await startWorker(urlOf(database));
     workers.push(first);
     const editor = callerFor(database, ws.editorId);
-    const created = await editor.run.create({ workspace: ws.slug, config: { k: "auto", kMin: 2, kMax: 12 } });
+    // A sweep long enough (k = 2..20 on 12,000 customers) to be killed in the middle of.
+    const created = await editor.run.create({ workspace: ws.slug, config: { k: "auto", kMin: 2, kMax: 20 } });
     await waitFor("the first worker to be clustering", async () => {
       const run = await editor.run.get({ workspace: ws.slug, id: created.id });
       if (FINAL.has(run.status)) throw new Error(`run ended before the kill: ${run.status}`);

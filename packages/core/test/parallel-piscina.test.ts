@@ -2,9 +2,11 @@ import { afterAll, describe, expect, it } from "vitest";
 import { kmeans } from "../src/cluster/kmeans/index.js";
 import { CancelledError, CoreInputError } from "../src/errors.js";
 import type { Matrix } from "../src/matrix/matrix.js";
+import { sweepK } from "../src/model-selection/sweep.js";
 import {
   type Executor,
   kmeansParallel,
+  sweepKParallel,
   TaskAbortedError,
   TaskFailedError,
   type TaskName,
@@ -45,6 +47,18 @@ describe("Piscina executor", () => {
       expect(Array.from(got.labels)).toEqual(Array.from(expected.labels));
     });
   }
+
+  it("sweepKParallel on two threads scores every k as sweepK does, silhouette rows split between them", async () => {
+    const x = normals(6_000, 3, 11);
+    const options = { kMin: 2, kMax: 5, seed: 1, nInit: 2, silhouetteSampleSize: 2_000 };
+    const stages = new Set<string>();
+    const rows = await sweepKParallel(pool, x, { ...options, onProgress: (stage) => void stages.add(stage) });
+    const inline = sweepK(x, options);
+    expect(rows.map((r) => r.k)).toEqual([2, 3, 4, 5]);
+    expect(rows.map((r) => r.inertia)).toEqual(inline.map((r) => r.inertia));
+    expect(rows.map((r) => r.silhouette)).toEqual(inline.map((r) => r.silhouette));
+    expect([...stages]).toEqual(["k-means", "silhouette"]);
+  });
 
   it("forwards progress from the workers to the caller", async () => {
     const seen: number[] = [];

@@ -17,12 +17,11 @@ import {
   type Matrix,
   miniBatchKMeans,
   pca,
-  type SweepKInput,
-  type SweepKOutput,
   silhouette,
   silhouetteScores,
   suggestEps,
   sweepFit,
+  sweepKParallel,
   toShared,
   transformScaler,
 } from "@strata/core";
@@ -490,7 +489,8 @@ function clusterInline(input: ClusterInput, x: Matrix, progress: Progress): Clus
 
 /**
  * k-means on core's executor (a Piscina pool over every core): a fixed k spreads its restarts or row
- * chunks over the threads; auto-k runs one k of the sweep per thread. Aborting `signal` terminates
+ * chunks over the threads; auto-k runs one k of the sweep per thread, then splits the silhouettes
+ * rows between them. Aborting `signal` terminates
  * the threads at once.
  */
 export async function kmeansOnExecutor(
@@ -521,39 +521,21 @@ export async function kmeansOnExecutor(
       chosenK: { k: kMin, reason: `k = ${kMin} was chosen in the run's settings.` },
     };
   }
-  const ks = Array.from({ length: kMax - kMin + 1 }, (_, i) => kMin + i);
-  const fractions = new Float64Array(ks.length);
-  let finished = 0;
-  const report = () => {
-    let sum = 0;
-    for (const f of fractions) sum += f;
-    progress(`Trying k = ${kMin}..${kMax} (${finished} of ${ks.length} done)`, 5 + (75 * sum) / ks.length);
-  };
-  // Largest k first: they take longest, so the threads finish together.
-  const order = ks.map((k, i) => [k, i] as const).reverse();
-  const unordered = await Promise.all(
-    order.map(([k, i]) =>
-      executor
-        .run<SweepKInput, SweepKOutput>(
-          "sweep-k",
-          { x: shared, k, options: { seed, nInit: 3 }, silhouetteSampleSize: SWEEP_SILHOUETTE_SAMPLE, seed },
-          {
-            signal,
-            onProgress: (_stage, fraction) => {
-              fractions[i] = fraction;
-              report();
-            },
-          },
-        )
-        .then((r) => {
-          fractions[i] = 1;
-          finished++;
-          report();
-          return r;
-        }),
-    ),
-  );
-  const results = unordered.sort((a, b) => a.k - b.k);
+  // One k per thread, then the silhouettes of all k scored together with their rows split over the
+  // threads (core's sweepKParallel: the same numbers as the inline sweep).
+  const results = await sweepKParallel(executor, shared, {
+    kMin,
+    kMax,
+    seed,
+    nInit: 3,
+    silhouetteSampleSize: SWEEP_SILHOUETTE_SAMPLE,
+    signal,
+    onProgress: (stage, fraction) =>
+      progress(
+        stage === "silhouette" ? "Scoring each k (silhouette)" : `Trying k = ${kMin}..${kMax}`,
+        5 + 75 * fraction,
+      ),
+  });
   return fromSweep(
     results,
     results.map((r) => r.silhouette),
@@ -660,7 +642,12 @@ function mapSample(x: Matrix, labels: Int32Array, size: number): ClusterOutput["
   const score = (i: number, c: number) => (c < k ? (round(fit.scores.data[i * k + c]!, 4) ?? 0) : 0);
   const points: ClusterOutput["map"]["points"] = [];
   for (let i = 0; i < m; i++) {
-    const point: ClusterOutput["map"]["points"][number] = [picked[i]!, score(i, 0), score(i, 1), labels[picked[i]!]!];
+    const point: ClusterOutput["map"]["points"][number] = [
+      picked[i]!,
+      score(i, 0),
+      score(i, 1),
+      labels[picked[i]!]!,
+    ];
     if (k >= 3) point.push(score(i, 2));
     points.push(point);
   }

@@ -286,6 +286,105 @@ export function meanIgnoringNaN(values: Float64Array): number {
   return count === 0 ? Number.NaN : sum / count;
 }
 
+/** Rows per block of `silhouetteBlockSums`: ranges handed to threads start on a multiple of it. */
+export const SILHOUETTE_BLOCK_ROWS = 256;
+
+/**
+ * What `silhouetteScores` scores: the rows compared (a seeded sample above the sample size), each
+ * labelling's dense labels on them, and which labellings have no score (NaN: fewer than 2
+ * clusters, or one per row, among the scored rows).
+ */
+export interface SilhouetteScoresPlan {
+  readonly x: Matrix;
+  readonly labelings: Int32Array[];
+  readonly undefinedScore: Uint8Array;
+}
+
+export function planSilhouetteScores(
+  x: Matrix,
+  labelings: ReadonlyArray<ArrayLike<number>>,
+  options: SilhouetteOptions = {},
+): SilhouetteScoresPlan {
+  const m = labelings.length;
+  const sampleSize = options.sampleSize ?? SILHOUETTE_DEFAULT_SAMPLE_SIZE;
+  const seed = options.seed ?? 0;
+  let rows: Int32Array | undefined;
+  let target = x;
+  if (m > 0 && x.n > sampleSize) {
+    const sub = silhouetteSubsample(x, labelings[0]!, sampleSize, seed);
+    rows = sub.rows;
+    target = sub.x;
+  }
+  const n = target.n;
+  const dense: Int32Array[] = [];
+  const undefinedScore = new Uint8Array(m);
+  for (let l = 0; l < m; l++) {
+    const source = labelings[l]!;
+    const picked = rows === undefined ? source : Int32Array.from(rows, (r) => source[r]!);
+    const d = denseLabels(picked, n);
+    if (d.clustered !== n) {
+      throw new CoreInputError(`labelling ${l} has noise rows; silhouetteScores takes full labellings`, {
+        field: "labels",
+      });
+    }
+    if (d.k < 2 || d.k > n - 1) undefinedScore[l] = 1;
+    dense.push(d.labels);
+  }
+  return { x: target, labelings: dense, undefinedScore };
+}
+
+/**
+ * The sums of the silhouette values of each block of SILHOUETTE_BLOCK_ROWS rows in
+ * [start, end) (start a multiple of it), for every labelling of the plan: block-major,
+ * [block][labelling]. Blocks of the whole range, summed in order, give `silhouetteScores`;
+ * ranges can run on different threads.
+ */
+export function silhouetteBlockSums(
+  plan: Pick<SilhouetteScoresPlan, "x" | "labelings">,
+  start: number,
+  end: number,
+): Float64Array {
+  const { x, labelings } = plan;
+  const m = labelings.length;
+  if (start % SILHOUETTE_BLOCK_ROWS !== 0 || start < 0 || end > x.n || start > end) {
+    throw new CoreInputError(`row range [${start}, ${end}) must start on a block inside 0..${x.n}`, {
+      field: "range",
+    });
+  }
+  const prepared = labelings.map((labels) => {
+    let k = 0;
+    for (let i = 0; i < labels.length; i++) k = Math.max(k, labels[i]! + 1);
+    const sizes = new Int32Array(k);
+    for (let i = 0; i < labels.length; i++) sizes[labels[i]!]!++;
+    return labelling(labels, k, sizes);
+  });
+  const blocks = Math.ceil((end - start) / SILHOUETTE_BLOCK_ROWS);
+  const out = new Float64Array(blocks * m);
+  // One block at a time bounds the scratch memory to m blocks of values.
+  const values = Array.from({ length: m }, () => new Float64Array(SILHOUETTE_BLOCK_ROWS));
+  for (let b = 0; b < blocks; b++) {
+    const from = start + b * SILHOUETTE_BLOCK_ROWS;
+    const to = Math.min(end, from + SILHOUETTE_BLOCK_ROWS);
+    kernel(x.data, x.n, x.d, prepared, from, to, values);
+    for (let l = 0; l < m; l++) {
+      const v = values[l]!;
+      let s = 0;
+      for (let i = 0; i < to - from; i++) s += v[i]!;
+      out[b * m + l] = s;
+    }
+  }
+  return out;
+}
+
+/** The scores from the block sums of all the plan's rows, in block order. */
+export function finishSilhouetteScores(plan: SilhouetteScoresPlan, blockSums: Float64Array): number[] {
+  const m = plan.labelings.length;
+  const totals = new Float64Array(m);
+  for (let b = 0; b < blockSums.length / m; b++)
+    for (let l = 0; l < m; l++) totals[l]! += blockSums[b * m + l]!;
+  return Array.from(totals, (t, l) => (plan.undefinedScore[l] === 1 ? Number.NaN : t / plan.x.n));
+}
+
 /**
  * Silhouette scores of several labellings of the same rows at once (the k sweep): each pair
  * distance is computed once and added to every labelling's per-cluster sums, so m labellings
@@ -297,46 +396,7 @@ export function silhouetteScores(
   labelings: ReadonlyArray<ArrayLike<number>>,
   options: SilhouetteOptions = {},
 ): number[] {
-  const m = labelings.length;
-  if (m === 0) return [];
-  const sampleSize = options.sampleSize ?? SILHOUETTE_DEFAULT_SAMPLE_SIZE;
-  const seed = options.seed ?? 0;
-  let rows: Int32Array | undefined;
-  let target = x;
-  if (x.n > sampleSize) {
-    const sub = silhouetteSubsample(x, labelings[0]!, sampleSize, seed);
-    rows = sub.rows;
-    target = sub.x;
-  }
-  const n = target.n;
-  const prepared: Labelling[] = [];
-  const undefinedScore = new Uint8Array(m);
-  for (let l = 0; l < m; l++) {
-    const source = labelings[l]!;
-    const picked = rows === undefined ? source : Int32Array.from(rows, (r) => source[r]!);
-    const dense = denseLabels(picked, n);
-    if (dense.clustered !== n) {
-      throw new CoreInputError(`labelling ${l} has noise rows; silhouetteScores takes full labellings`, {
-        field: "labels",
-      });
-    }
-    // A labelling with fewer than 2 (or n) clusters among these rows has no silhouette: NaN.
-    if (dense.k < 2 || dense.k > n - 1) undefinedScore[l] = 1;
-    prepared.push(labelling(dense.labels, dense.k, dense.sizes));
-  }
-  const totals = new Float64Array(m);
-  // Blocks of rows bound the scratch memory to m blocks of values.
-  const chunk = 256;
-  const values = Array.from({ length: m }, () => new Float64Array(chunk));
-  for (let start = 0; start < n; start += chunk) {
-    const end = Math.min(n, start + chunk);
-    kernel(target.data, n, target.d, prepared, start, end, values);
-    for (let l = 0; l < m; l++) {
-      const v = values[l]!;
-      let s = 0;
-      for (let i = 0; i < end - start; i++) s += v[i]!;
-      totals[l]! += s;
-    }
-  }
-  return Array.from(totals, (t, l) => (undefinedScore[l] === 1 ? Number.NaN : t / n));
+  if (labelings.length === 0) return [];
+  const plan = planSilhouetteScores(x, labelings, options);
+  return finishSilhouetteScores(plan, silhouetteBlockSums(plan, 0, plan.x.n));
 }

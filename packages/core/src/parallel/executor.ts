@@ -1,5 +1,10 @@
 /** Names of the tasks src/parallel/task.ts runs (see tasks.ts for inputs and outputs). */
-export type TaskName = "kmeans-restart" | "kmeans-chunks" | "silhouette-range" | "sweep-k";
+export type TaskName =
+  | "kmeans-restart"
+  | "kmeans-chunks"
+  | "silhouette-range"
+  | "silhouette-blocks"
+  | "sweep-k";
 
 export type ProgressCallback = (stage: string, fraction: number) => void;
 

@@ -3,6 +3,7 @@ import { kmeans } from "../cluster/kmeans/index.js";
 import { CancelledError, CoreInputError } from "../errors.js";
 import type { Matrix } from "../matrix/matrix.js";
 import { silhouetteSamples } from "../metrics/silhouette.js";
+import { sweepK } from "../model-selection/sweep.js";
 import { createRandom } from "../random/index.js";
 import {
   createInlineExecutor,
@@ -119,10 +120,16 @@ describe("tasks", () => {
     expect(out.calinskiHarabasz).toBeGreaterThan(0);
   });
 
-  it("sweepKParallel returns one scored row per k, in k order, matching the sweep-k task", async () => {
-    const rows = await sweepKParallel(executor, x, { kMin: 2, kMax: 4, seed: 0, nInit: 1 });
+  it("sweepKParallel returns one scored row per k, in k order, with the numbers of sweepK", async () => {
+    // A 700-row silhouette sample: three blocks of rows, scored together for every k.
+    const options = { kMin: 2, kMax: 4, seed: 0, nInit: 1, silhouetteSampleSize: 700 };
+    const rows = await sweepKParallel(executor, x, options);
     expect(rows.map((r) => r.k)).toEqual([2, 3, 4]);
     expect(rows[1]!.inertia).toBe(kmeans(x, 3, { seed: 0, nInit: 1 }).inertia);
-    expect("labels" in rows[0]!).toBe(false);
+    const inline = sweepK(x, options);
+    expect(rows.map((r) => r.silhouette)).toEqual(inline.map((r) => r.silhouette));
+    expect(rows.map((r) => r.calinskiHarabasz)).toEqual(inline.map((r) => r.calinskiHarabasz));
+    expect(rows.map((r) => r.daviesBouldin)).toEqual(inline.map((r) => r.daviesBouldin));
+    expect(rows[0]!.labels).toHaveLength(x.n);
   });
 });

@@ -9,7 +9,7 @@ import {
 import { CancelledError, CoreInputError } from "../errors.js";
 import type { Matrix } from "../matrix/matrix.js";
 import { calinskiHarabasz, daviesBouldin } from "../metrics/cluster-indices.js";
-import { silhouette, silhouetteRange } from "../metrics/silhouette.js";
+import { silhouette, silhouetteBlockSums, silhouetteRange } from "../metrics/silhouette.js";
 import { type SweepFitOptions, sweepFit } from "../model-selection/sweep-fit.js";
 import type { ProgressCallback, TaskName } from "./executor.js";
 
@@ -45,6 +45,14 @@ export interface KMeansChunksInput {
 /** The chunks' partials laid end to end (each partialLength(k, d) long). */
 export type KMeansChunksOutput = Float64Array;
 
+/** Block sums of silhouette values of rows [start, end) for several labellings (`silhouetteBlockSums`). */
+export interface SilhouetteBlocksInput {
+  x: Matrix;
+  labelings: Int32Array[];
+  start: number;
+  end: number;
+}
+
 /** Silhouette value of rows [start, end) (Owner B's `silhouetteRange`). */
 export interface SilhouetteRangeInput {
   x: Matrix;
@@ -61,6 +69,11 @@ export interface SweepKInput {
   options: Omit<SweepFitOptions, "onProgress">;
   silhouetteSampleSize: number;
   seed: number;
+  /**
+   * false: leave the silhouette to the caller (NaN here), who scores all k at once, as
+   * `sweepKParallel` does. Default true.
+   */
+  silhouette?: boolean;
 }
 export interface SweepKOutput {
   k: number;
@@ -117,7 +130,10 @@ function sweepK(input: SweepKInput, progress: ProgressCallback | undefined): Swe
     ...input.options,
     onProgress: progress === undefined ? undefined : (stage, f) => void progress(stage, f * 0.9),
   });
-  const s = silhouette(x, result.labels, { sampleSize: input.silhouetteSampleSize, seed: input.seed });
+  const s =
+    input.silhouette === false
+      ? Number.NaN
+      : silhouette(x, result.labels, { sampleSize: input.silhouetteSampleSize, seed: input.seed });
   progress?.("metrics", 1);
   return {
     k,
@@ -141,6 +157,10 @@ export function runTask(task: TaskName, input: unknown, progress?: ProgressCallb
     case "silhouette-range": {
       const { x, labels, start, end } = input as SilhouetteRangeInput;
       return silhouetteRange(x, labels, start, end);
+    }
+    case "silhouette-blocks": {
+      const { x, labelings, start, end } = input as SilhouetteBlocksInput;
+      return silhouetteBlockSums({ x, labelings }, start, end);
     }
     case "sweep-k":
       return sweepK(input as SweepKInput, progress);
