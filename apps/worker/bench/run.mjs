@@ -228,7 +228,7 @@ Not a test: numbers depend on the machine and on what else it runs.
   chooseK), z-score scaling, the k sweep spread over ${availableParallelism()} threads by core's Piscina executor; consumer in the
   benchmark's process (embedded mode), after a warm-up run.
 - Machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? "unknown CPU"}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version};
-  load average at the start ${load} (other work was running on the machine).
+  load average at the start ${load} (the machine is shared: compare runs made at a similar load).
 
 | database | queue to result (s) | read features (s) | write result (s) | database time | clustering time | of which k sweep (s) | of which metrics, maps, explanations (s) | queue, claim, progress (s) | k chosen | load average (1 min) |
 |---|---|---|---|---|---|---|---|---|---|---|
@@ -248,10 +248,14 @@ on 50,000 rows, the foreign key to \`customers\` roughly doubles the insert time
 security adds about a third; both are kept (memberships of a deleted customer go with it, and the
 tenant check holds for the worker too). PostgreSQL writes the same rows several times faster.
 
-Where the clustering time goes. The k sweep (nine k-means fits of three restarts each, one k per
-thread, largest k first, each scored on the silhouette sample) is the bigger half; measuring the
-chosen segmentation, the PCA map and the explanations of the segments (surrogate-tree rules over all
-customers and a t-SNE map of a sample) run after it on a pool thread and take the rest.
+Where the clustering time goes. The k sweep: nine k-means fits of three restarts each on a
+20,000-row sample, the best refined on all rows, one k per thread, largest k first; then the
+silhouettes of all nine scored together on the 4,000-row sample, its rows split between the
+threads (core's sweepKParallel and its WebAssembly distance kernel). Measuring the chosen
+segmentation, the PCA map and the explanations of the segments (surrogate-tree rules over all
+customers and a t-SNE map of a sample) run after it on a pool thread and take the rest, now the
+larger part. The first version of this benchmark (2026-11-24, load average 10-14, per-k
+silhouettes and a JS distance loop) took 37.5 s on PostgreSQL, 16.7 s of it in the sweep.
 `;
 writeFileSync(new URL("../BENCHMARKS.md", import.meta.url), md);
 console.log(md);
