@@ -164,14 +164,15 @@ function lowerBoundDrift(drift: Float64Array): Float64Array {
  * One Hamerly (2010) step over a row range. Bounds first absorb the last update's drift
  * (upper grows by the own centroid's move, lower shrinks by the largest other move); a row is
  * skipped when upper <= max(lower, s(own)), i.e. no other centroid can be nearer, or when its
- * exact distance to its own centroid still is. The rest go through the kernel; rows that
- * change cluster add their move to the partial as sum/count deltas.
+ * exact distance to its own centroid still is. The rest are scanned; rows that change cluster
+ * add their move to the partial as sum/count deltas.
  *
- * A batch of rows at a time: the bounds pass reads no row data; when any row of the batch is a
- * candidate, the whole batch is copied into the kernel's memory in one sequential copy. The
- * candidates are scattered (a fifth of the rows, say, on the benchmark's data) and fetching
- * them one by one waits on memory for each: measured 88-136 ns per scattered row against about
- * 7 ns per row copied.
+ * A batch of rows at a time, all in the kernel (wasm.ts): the batch's labels and bounds are
+ * copied in and updated (no row data read); when any row is a candidate, the batch's rows are
+ * copied in with one sequential copy for its own-distance filter and scan; the bounds (and
+ * labels, when any moved) are copied back. The candidates are scattered (a fifth of the rows,
+ * say, on the benchmark's data) and fetching them one by one waits on memory for each:
+ * measured 88-136 ns per scattered row against about 7 ns per row copied.
  */
 function hamerlyRange(
   state: KMeansRowState,
