@@ -176,6 +176,21 @@ describe("kmeans", () => {
     expect(weighted.inertia).toBeCloseTo(duplicated.inertia, 12);
   });
 
+  it("weights rows the same way in Hamerly's incremental updates as in Lloyd's full sums", () => {
+    const x = normals(5000, 4, 31);
+    const random = createRandom(32);
+    const sampleWeight = Float64Array.from({ length: x.n }, () => 0.25 + 3 * random.next());
+    const options = { seed: 3, nInit: 1, tol: 0, maxIter: 60, sampleWeight };
+    const lloyd = kmeans(x, 6, { ...options, algorithm: "lloyd" });
+    const hamerly = kmeans(x, 6, { ...options, algorithm: "hamerly" });
+    expect(hamerly.iterations).toBe(lloyd.iterations);
+    expect(Array.from(hamerly.labels)).toEqual(Array.from(lloyd.labels));
+    for (let i = 0; i < lloyd.centroids.length; i++) {
+      expect(hamerly.centroids[i]).toBeCloseTo(lloyd.centroids[i]!, 9);
+    }
+    expect(hamerly.inertia).toBeCloseTo(lloyd.inertia, 6);
+  });
+
   it("stops at tol relative to the mean feature variance (scikit-learn semantics)", () => {
     const x = normals(2000, 3, 21);
     const loose = kmeans(x, 4, { seed: 1, nInit: 1, tol: 1e-1 });
