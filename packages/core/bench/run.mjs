@@ -309,7 +309,7 @@ compare-and-bitselect: no lane extracts, no data-dependent branches, nothing spi
 apart on 1M x 8, k = 8 (2026-11-25, idle machine): the kernel 24 ms per pass (2.6 ms per
 centroid plus 4 ms of transposing and finishing), copying the rows in 6.6 ms (8.5 ms from a
 SharedArrayBuffer, which V8 copies with relaxed atomics), adding each row to its cluster's sum
-11 ms: Strata's Lloyd pass is ${f(perIter(strataKm.find((r) => r.algorithm === "lloyd" && r.threads === 1)) / perIter(skLloyd(1)), 2)} x scikit-learn's here, held back by 2-wide vectors with no fused
+3-5 ms: Strata's Lloyd pass is ${f(perIter(strataKm.find((r) => r.algorithm === "lloyd" && r.threads === 1)) / perIter(skLloyd(1)), 2)} x scikit-learn's here, held back by 2-wide vectors with no fused
 multiply-add (WebAssembly SIMD has neither 256-bit lanes nor FMA) and by the copy.
 Hamerly's bounds (the default algorithm) let most rows skip the distance scan. A step works a
 batch at a time: the batch's labels and bounds are copied in and updated in the kernel, without
