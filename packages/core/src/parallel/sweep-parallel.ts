@@ -50,10 +50,7 @@ export async function sweepKParallel(
   const shared = toShared(x);
   const ks = Array.from({ length: kMax - kMin + 1 }, (_, i) => kMin + i);
   const fractions = new Float64Array(ks.length);
-  const runOptions = (report: (f: number) => void) => ({
-    ...(signal === undefined ? {} : { signal }),
-    onProgress: (_stage: string, f: number) => report(f),
-  });
+  const withSignal = signal === undefined ? {} : { signal };
   // Largest k first: they take longest, so the threads finish together.
   const order = [...ks].sort((a, b) => b - a);
   const fits = await Promise.all(
@@ -61,10 +58,13 @@ export async function sweepKParallel(
       executor.run<SweepKInput, SweepKOutput>(
         "sweep-k",
         { x: shared, k, options: kmeansOptions, silhouetteSampleSize, seed, silhouette: false },
-        runOptions((f) => {
-          fractions[k - kMin] = f;
-          onProgress?.("k-means", (0.8 * fractions.reduce((s, v) => s + v, 0)) / ks.length);
-        }),
+        {
+          ...withSignal,
+          onProgress: (_stage, f) => {
+            fractions[k - kMin] = f;
+            onProgress?.("k-means", (0.8 * fractions.reduce((s, v) => s + v, 0)) / ks.length);
+          },
+        },
       ),
     ),
   );
@@ -94,7 +94,7 @@ export async function sweepKParallel(
         .run<SilhouetteBlocksInput, Float64Array>(
           "silhouette-blocks",
           { x: sample, labelings, start, end },
-          runOptions(() => undefined),
+          withSignal,
         )
         .then((part) => {
           onProgress?.("silhouette", 0.8 + (0.2 * ++done) / parts);

@@ -12,19 +12,21 @@ const segmentColumns = {
   size: segments.size,
 };
 
+const setColumns = {
+  id: segmentSets.id,
+  name: segmentSets.name,
+  description: segmentSets.description,
+  runId: segmentSets.runId,
+  customerCount: segmentSets.customerCount,
+  createdAt: segmentSets.createdAt,
+  publishedByName: users.name,
+  publishedByEmail: users.email,
+};
+
 /** Every segment set of the tenant, newest first, with its segments. */
 export async function listSegmentSets(tx: Tx, params: { tenantId: string }) {
   const sets = await tx
-    .select({
-      id: segmentSets.id,
-      name: segmentSets.name,
-      description: segmentSets.description,
-      runId: segmentSets.runId,
-      customerCount: segmentSets.customerCount,
-      createdAt: segmentSets.createdAt,
-      publishedByName: users.name,
-      publishedByEmail: users.email,
-    })
+    .select(setColumns)
     .from(segmentSets)
     .leftJoin(users, eq(users.id, segmentSets.publishedBy))
     .where(eq(segmentSets.tenantId, params.tenantId))
@@ -58,16 +60,7 @@ function byPosition(a: { position: number }, b: { position: number }) {
 
 export async function getSegmentSet(tx: Tx, params: { tenantId: string; id: string }) {
   const [set] = await tx
-    .select({
-      id: segmentSets.id,
-      name: segmentSets.name,
-      description: segmentSets.description,
-      runId: segmentSets.runId,
-      customerCount: segmentSets.customerCount,
-      createdAt: segmentSets.createdAt,
-      publishedByName: users.name,
-      publishedByEmail: users.email,
-    })
+    .select(setColumns)
     .from(segmentSets)
     .leftJoin(users, eq(users.id, segmentSets.publishedBy))
     .where(and(eq(segmentSets.tenantId, params.tenantId), eq(segmentSets.id, params.id)));

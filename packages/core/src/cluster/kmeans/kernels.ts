@@ -93,7 +93,7 @@ export function halfNorms(centroids: Float64Array, k: number, d: number): Float6
  * stores the distances to the nearest and second-nearest centroid in upper/lower (Hamerly's
  * first step). Distances come from the batch kernel (wasm.ts), a batch of rows at a time.
  */
-export function lloydRange(
+function lloydRange(
   state: KMeansRowState,
   centroids: Float64Array,
   start: number,

@@ -1,21 +1,11 @@
 import { trpcErrorCode } from "@/lib/errors";
-import { clientIp, getSessionUser } from "@/server/auth";
-import { getReadyDatabase } from "@/server/database";
 import { api, auth } from "@/server/modules";
+import { errorResponse, routeCaller } from "@/server/route-caller";
 
 export const dynamic = "force-dynamic";
 
-const STATUS: Record<string, number> = {
-  BAD_REQUEST: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  PAYLOAD_TOO_LARGE: 413,
-};
-
 function fail(code: string, message: string, details: unknown[] = []) {
-  return Response.json({ error: { code, message, details } }, { status: STATUS[code] ?? 500 });
+  return errorResponse(code, message, details);
 }
 
 /**
@@ -33,11 +23,9 @@ export async function POST(request: Request, { params }: { params: Promise<{ wor
   if (kind !== "customers" && kind !== "orders") {
     return fail("BAD_REQUEST", "Say what the file holds: ?kind=customers or ?kind=orders.");
   }
-  const [database, user] = await Promise.all([getReadyDatabase(), getSessionUser()]);
-  if (!user) return fail("UNAUTHORIZED", "Sign in to continue.");
-  const caller = api.createCaller(
-    api.createContext({ database, userId: user.id, ip: clientIp(request.headers) }),
-  );
+  const signedIn = await routeCaller(request);
+  if (signedIn instanceof Response) return signedIn;
+  const { database, userId, caller } = signedIn;
   let tenant: { id: string; role: Parameters<typeof auth.hasRole>[0] };
   try {
     tenant = await caller.tenant.get({ workspace });
@@ -60,7 +48,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ wor
   try {
     const received = await api.receiveUpload(database, {
       tenantId: tenant.id,
-      userId: user.id,
+      userId,
       kind,
       fileName,
       body: request.body as unknown as AsyncIterable<Uint8Array>,

@@ -1,9 +1,8 @@
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { trpcErrorCode } from "@/lib/errors";
-import { clientIp, getSessionUser } from "@/server/auth";
-import { getReadyDatabase } from "@/server/database";
 import { api, db } from "@/server/modules";
+import { routeCaller } from "@/server/route-caller";
 
 export const dynamic = "force-dynamic";
 
@@ -13,15 +12,9 @@ export async function GET(
   { params }: { params: Promise<{ workspace: string; id: string }> },
 ) {
   const { workspace, id } = await params;
-  const [database, user] = await Promise.all([getReadyDatabase(), getSessionUser()]);
-  if (!user)
-    return Response.json(
-      { error: { code: "UNAUTHORIZED", message: "Sign in to continue." } },
-      { status: 401 },
-    );
-  const caller = api.createCaller(
-    api.createContext({ database, userId: user.id, ip: clientIp(request.headers) }),
-  );
+  const signedIn = await routeCaller(request);
+  if (signedIn instanceof Response) return signedIn;
+  const { database, caller } = signedIn;
   let path: string;
   let fileName: string;
   try {

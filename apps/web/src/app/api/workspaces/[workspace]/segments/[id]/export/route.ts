@@ -1,7 +1,5 @@
 import { trpcErrorCode } from "@/lib/errors";
-import { clientIp, getSessionUser } from "@/server/auth";
-import { getReadyDatabase } from "@/server/database";
-import { api } from "@/server/modules";
+import { errorResponse, routeCaller } from "@/server/route-caller";
 
 export const dynamic = "force-dynamic";
 
@@ -9,13 +7,6 @@ export const dynamic = "force-dynamic";
 function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
-
-const STATUS: Record<string, number> = {
-  NOT_FOUND: 404,
-  BAD_REQUEST: 400,
-  FORBIDDEN: 403,
-  UNAUTHORIZED: 401,
-};
 
 /**
  * A segment's memberships as CSV (`customer_id,segment_set,segment,assigned_at`, CONTRACT.md),
@@ -27,22 +18,16 @@ export async function GET(
   { params }: { params: Promise<{ workspace: string; id: string }> },
 ) {
   const { workspace, id } = await params;
-  const [database, user] = await Promise.all([getReadyDatabase(), getSessionUser()]);
-  if (!user)
-    return Response.json(
-      { error: { code: "UNAUTHORIZED", message: "Sign in to continue." } },
-      { status: 401 },
-    );
-  const caller = api.createCaller(
-    api.createContext({ database, userId: user.id, ip: clientIp(request.headers) }),
-  );
+  const signedIn = await routeCaller(request);
+  if (signedIn instanceof Response) return signedIn;
+  const { caller } = signedIn;
   let first: Awaited<ReturnType<typeof caller.segment.exportPage>>;
   try {
     first = await caller.segment.exportPage({ workspace, segmentId: id });
   } catch (error) {
     const code = trpcErrorCode(error) ?? "INTERNAL_SERVER_ERROR";
     const message = code === "INTERNAL_SERVER_ERROR" ? "The export failed." : (error as Error).message;
-    return Response.json({ error: { code, message } }, { status: STATUS[code] ?? 500 });
+    return errorResponse(code, message);
   }
   const encoder = new TextEncoder();
   const set = csvField(first.setName);
