@@ -291,7 +291,8 @@ class OrderValidator extends BaseValidator<OrderRow> {
     super(mapping, options);
     this.f = mapping.fields;
     this.dateFormat = options.dateFormat!;
-    this.rejectNegative = options.negativeQuantity === "reject";
+    // Returns are kept by default: rejecting them keeps the orders they cancel as sales.
+    this.rejectNegative = (options.negativeQuantity ?? "return") === "reject";
   }
 
   protected read(record: CsvRecord, rejections: Rejection[]): OrderRow | undefined {
