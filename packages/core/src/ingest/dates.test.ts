@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detectDateFormat, matchingDateFormats, parseDateInFormat } from "./dates.js";
+import { dateRejectionReason, detectDateFormat, matchingDateFormats, parseDateInFormat } from "./dates.js";
 
 const utc = (...a: [number, number, number, number?, number?, number?]) =>
   Date.UTC(a[0], a[1] - 1, a[2], a[3] ?? 0, a[4] ?? 0, a[5] ?? 0);
@@ -75,7 +75,41 @@ describe("detectDateFormat", () => {
     expect(d.message).toMatch(/line 4 \("02\/03\/2024"\), line 6 \("soon"\)/);
   });
 
+  it("reads dd-mm-yyyy when some day is above 12", () => {
+    const d = detectDateFormat(["04-09-2012", "08-03-2014", "21-08-2013", "10-02-2014"]);
+    expect(d).toMatchObject({ status: "ok", format: "dmy-dash", candidates: ["dmy-dash"] });
+  });
+
+  it("reads mm-dd-yyyy when some value has a day above 12 in second place", () => {
+    const d = detectDateFormat(["09-04-2012", "03-08-2014", "08-21-2013"]);
+    expect(d).toMatchObject({ status: "ok", format: "mdy-dash", candidates: ["mdy-dash"] });
+  });
+
+  it("reads yyyy-mm-dd as ISO, never as day or month first", () => {
+    const d = detectDateFormat(["2012-09-04", "2014-03-08", "2013-08-21"]);
+    expect(d).toMatchObject({ status: "ok", format: "iso", candidates: ["iso"] });
+  });
+
+  it("reports dashed dates with days and months up to 12 as ambiguous, offering both", () => {
+    const d = detectDateFormat(["04-09-2012", "08-03-2014", "01-02-2013"]);
+    expect(d.status).toBe("ambiguous");
+    expect(d.candidates).toEqual(["dmy-dash", "mdy-dash"]);
+    expect(d.message).toMatch(/31-01-2024 or 01-31-2024/);
+  });
+
   it("says when there is nothing to look at", () => {
     expect(detectDateFormat(["", " "]).status).toBe("none");
+  });
+});
+
+describe("dateRejectionReason", () => {
+  it("names the expected pattern and the format that would read the value", () => {
+    expect(dateRejectionReason("21-08-2013", "iso")).toBe(
+      "not a valid date in the format yyyy-mm-dd (e.g. 2024-01-31 or 2024-01-31T08:26:00); it reads as dd-mm-yyyy: choose that format",
+    );
+    expect(dateRejectionReason("soon", "dmy-dash")).toBe(
+      "not a valid date in the format dd-mm-yyyy (e.g. 31-01-2024)",
+    );
+    expect(dateRejectionReason(" ", "dmy-dash")).toBe("missing date");
   });
 });

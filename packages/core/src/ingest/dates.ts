@@ -43,6 +43,31 @@ export const DATE_FORMAT_EXAMPLES: Readonly<Record<DateFormat, string>> = {
   "excel-serial": "45322 (an Excel day number)",
 };
 
+/** Each format as a pattern a person reads ("dd-mm-yyyy"), for rejection reasons. */
+export const DATE_FORMAT_PATTERNS: Readonly<Record<DateFormat, string>> = {
+  iso: "yyyy-mm-dd",
+  "ymd-slash": "yyyy/mm/dd",
+  "dmy-dash": "dd-mm-yyyy",
+  "mdy-dash": "mm-dd-yyyy",
+  "dmy-slash": "dd/mm/yyyy",
+  "mdy-slash": "mm/dd/yyyy",
+  "dmy-dot": "dd.mm.yyyy",
+  "excel-serial": "an Excel day number",
+};
+
+/**
+ * Why a value is not a date in the chosen format, for the rejected-rows report: names the
+ * expected pattern and, when another format would read the value, says which one.
+ */
+export function dateRejectionReason(value: string, format: DateFormat): string {
+  if (value.trim() === "") return "missing date";
+  const base = `not a valid date in the format ${DATE_FORMAT_PATTERNS[format]} (e.g. ${DATE_FORMAT_EXAMPLES[format]})`;
+  const other = matchingDateFormats(value)[0];
+  return other === undefined
+    ? base
+    : `${base}; it reads as ${DATE_FORMAT_PATTERNS[other]}: choose that format`;
+}
+
 const ISO_RE =
   /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/;
 const YMD_SLASH_RE = /^(\d{4})\/(\d{1,2})\/(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;

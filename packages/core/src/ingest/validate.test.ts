@@ -5,6 +5,7 @@ import { guessMapping } from "./mapping.js";
 import {
   createRowValidator,
   detectDecimalSeparator,
+  formatOriginalRow,
   type OrderRow,
   parseDecimal,
   type Rejection,
@@ -155,8 +156,55 @@ describe("rejectionsToCsv", () => {
       { line: 6, column: "", value: 'a,"b"', reason: "the row has 2 fields but the header has 6" },
     ]);
     expect(csv).toBe(
-      'line,column,value,reason\n5,Quantity,many,quantity is not a number\n6,,"a,""b""",the row has 2 fields but the header has 6\n',
+      'line,column,value,reason,original_row\n5,Quantity,many,quantity is not a number,\n6,,"a,""b""",the row has 2 fields but the header has 6,\n',
     );
     expect(parseCsv(csv).records[1]!.fields[2]).toBe('a,"b"');
+  });
+
+  it("keeps the four contract columns first and adds the original row after them", () => {
+    const original = formatOriginalRow(["5524", "04-09-2012", 'say "hi"\tthere'], "\t");
+    expect(original).toBe('5524\t04-09-2012\t"say ""hi""\tthere"');
+    const csv = rejectionsToCsv(
+      [{ line: 2, column: "Dt_Customer", value: "04-09-2012", reason: "not a valid date" }],
+      new Map([[2, original]]),
+    );
+    const { header, records } = parseCsv(csv);
+    expect(header.slice(0, 4)).toEqual(["line", "column", "value", "reason"]);
+    expect(header[4]).toBe("original_row");
+    expect(records[0]!.fields[4]).toBe(original);
+    expect(parseCsv(records[0]!.fields[4]!, { delimiter: "\t" }).header).toEqual([
+      "5524",
+      "04-09-2012",
+      'say "hi"\tthere',
+    ]);
+  });
+});
+
+describe("createRowValidator for customers without an id column", () => {
+  const text = "Channel,Region,Fresh\n2,3,12669\n2,3,7057\n";
+
+  it("makes each id from the line number when asked", () => {
+    const { header, records } = parseCsv(text);
+    const guess = guessMapping(header, "customers");
+    expect(guess.missing).toEqual(["externalId"]);
+    const validator = createRowValidator(guess.mapping, "customers", { isIdFromLine: true });
+    const rows = records.map((r) => validator.validate(r));
+    expect(rows).toEqual([
+      {
+        ok: true,
+        row: { line: 2, externalId: "row-2", attributes: { Channel: "2", Region: "3", Fresh: "12669" } },
+      },
+      {
+        ok: true,
+        row: { line: 3, externalId: "row-3", attributes: { Channel: "2", Region: "3", Fresh: "7057" } },
+      },
+    ]);
+  });
+
+  it("asks for an id column otherwise", () => {
+    const { header } = parseCsv(text);
+    expect(() => createRowValidator(guessMapping(header, "customers").mapping, "customers")).toThrow(
+      /map a column to externalId/,
+    );
   });
 });

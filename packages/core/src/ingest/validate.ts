@@ -57,6 +57,12 @@ export interface RowValidatorOptions {
    * (default true), so that an order file and a customer file agree on the same customer.
    */
   normalizeNumericIds?: boolean;
+  /**
+   * Customer files without an id column: each customer's id is `row-<line>` (the physical line
+   * of its record), so the same file imported again updates the same customers. The mapping
+   * must then leave externalId unmapped.
+   */
+  isIdFromLine?: boolean;
 }
 
 export type ValidationResult<T> = { ok: true; row: T } | { ok: false; rejections: Rejection[] };
@@ -153,7 +159,7 @@ export function createRowValidator(
   kind: DatasetKind,
   options: RowValidatorOptions = {},
 ): RowValidator<OrderRow> | RowValidator<CustomerRow> {
-  checkMapping(mapping, kind);
+  checkMapping(mapping, kind, kind === "customers" && options.isIdFromLine === true);
   if (kind === "orders" && options.dateFormat === undefined) {
     throw new CoreInputError("choose the date format of the order dates (detectDateFormat suggests one)", {
       field: "dateFormat",
@@ -162,9 +168,15 @@ export function createRowValidator(
   return kind === "orders" ? new OrderValidator(mapping, options) : new CustomerValidator(mapping, options);
 }
 
-function checkMapping(mapping: FieldMapping, kind: DatasetKind): void {
+function checkMapping(mapping: FieldMapping, kind: DatasetKind, isIdFromLine: boolean): void {
   const width = mapping.header.length;
-  const required: readonly MappedField[] = kind === "orders" ? REQUIRED_ORDER_FIELDS : ["externalId"];
+  if (isIdFromLine && mapping.fields.externalId !== undefined) {
+    throw new CoreInputError("ids come from line numbers, so no column can be mapped to externalId", {
+      field: "externalId",
+    });
+  }
+  const required: readonly MappedField[] =
+    kind === "orders" ? REQUIRED_ORDER_FIELDS : isIdFromLine ? [] : ["externalId"];
   const missing = required.filter((f) => mapping.fields[f] === undefined);
   if (missing.length > 0) {
     throw new CoreInputError(`map a column to ${missing.join(", ")} (required for ${kind})`, {
@@ -373,17 +385,21 @@ class OrderValidator extends BaseValidator<OrderRow> {
 }
 
 class CustomerValidator extends BaseValidator<CustomerRow> {
-  private readonly idIndex: number;
+  /** The id column, or undefined when ids are made from line numbers. */
+  private readonly idIndex: number | undefined;
   private readonly attributes: Array<{ index: number; name: string }>;
   private readonly firstLine = new Map<string, number>();
 
   constructor(mapping: FieldMapping, options: RowValidatorOptions) {
     super(mapping, options);
-    this.idIndex = mapping.fields.externalId!;
+    this.idIndex = options.isIdFromLine ? undefined : mapping.fields.externalId!;
     this.attributes = uniqueNames(mapping.header, mapping.attributes);
   }
 
   protected read(record: CsvRecord, rejections: Rejection[]): CustomerRow | undefined {
+    if (this.idIndex === undefined) {
+      return { line: record.line, externalId: `row-${record.line}`, attributes: this.attributesOf(record) };
+    }
     const externalId = this.readId(record, this.idIndex, rejections, "customer id");
     if (externalId === undefined) return undefined;
     const first = this.firstLine.get(externalId);
@@ -398,12 +414,16 @@ class CustomerValidator extends BaseValidator<CustomerRow> {
       return undefined;
     }
     this.firstLine.set(externalId, record.line);
+    return { line: record.line, externalId, attributes: this.attributesOf(record) };
+  }
+
+  private attributesOf(record: CsvRecord): Record<string, string | null> {
     const attributes: Record<string, string | null> = {};
     for (const a of this.attributes) {
       const v = record.fields[a.index]!.trim();
       attributes[a.name] = v === "" ? null : v;
     }
-    return { line: record.line, externalId, attributes };
+    return attributes;
   }
 }
 
@@ -419,21 +439,40 @@ function uniqueNames(header: string[], indexes: number[]): Array<{ index: number
   });
 }
 
-/** Header of the rejected-rows report (CONTRACT.md). */
-export const REJECTIONS_CSV_HEADER = "line,column,value,reason";
+/**
+ * Header of the rejected-rows report (CONTRACT.md): the first four columns are fixed; the
+ * `original_row` after them is the whole record as it was in the file.
+ */
+export const REJECTIONS_CSV_HEADER = "line,column,value,reason,original_row";
 
 function csvField(text: string): string {
   return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** One report line (without the line break), for writing the report as a stream. */
-export function rejectionToCsvLine(r: Rejection): string {
-  return `${r.line},${csvField(r.column)},${csvField(r.value)},${csvField(r.reason)}`;
+/**
+ * A record written back as one line of its file, fields joined by the file's delimiter and
+ * quoted where they hold the delimiter, a quote or a line break (so it can be pasted back).
+ */
+export function formatOriginalRow(fields: readonly string[], delimiter = ","): string {
+  return fields
+    .map((f) => (f.includes(delimiter) || /["\r\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f))
+    .join(delimiter);
 }
 
-/** The rejected-rows report as CSV text: header `line,column,value,reason`, one line per rejection. */
-export function rejectionsToCsv(rejections: readonly Rejection[]): string {
+/** One report line (without the line break), for writing the report as a stream. */
+export function rejectionToCsvLine(r: Rejection, originalRow = ""): string {
+  return `${r.line},${csvField(r.column)},${csvField(r.value)},${csvField(r.reason)},${csvField(originalRow)}`;
+}
+
+/**
+ * The rejected-rows report as CSV text: header `line,column,value,reason,original_row`, one
+ * line per rejection; `originalRows` gives each rejected line's record (formatOriginalRow).
+ */
+export function rejectionsToCsv(
+  rejections: readonly Rejection[],
+  originalRows: ReadonlyMap<number, string> = new Map(),
+): string {
   let out = REJECTIONS_CSV_HEADER + "\n";
-  for (const r of rejections) out += rejectionToCsvLine(r) + "\n";
+  for (const r of rejections) out += rejectionToCsvLine(r, originalRows.get(r.line)) + "\n";
   return out;
 }
