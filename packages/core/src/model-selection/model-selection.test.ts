@@ -160,3 +160,42 @@ describe("bootstrapStability", () => {
     expect(() => bootstrapStability(four, 0)).toThrow(CoreInputError);
   });
 });
+
+describe("chooseK for use", () => {
+  const row = (k: number, silhouette: number, minShare: number, maxShare: number, stability?: number) => ({
+    k,
+    inertia: 1000 / k,
+    silhouette,
+    calinskiHarabasz: 100 * silhouette,
+    daviesBouldin: 1 - silhouette,
+    minShare,
+    maxShare,
+    ...(stability === undefined ? {} : { stability }),
+  });
+
+  it("rules out a k that peels off a tiny segment however well it scores, and says so", () => {
+    const choice = chooseK([
+      row(2, 0.9, 0.003, 0.997),
+      row(3, 0.4, 0.1, 0.5),
+      row(4, 0.45, 0.08, 0.4),
+      row(5, 0.3, 0.01, 0.3),
+    ]);
+    expect(choice.k).toBe(4);
+    expect(choice.ruledOut.map((o) => o.k)).toEqual([2, 5]);
+    expect(choice.reason).toMatch(/k = 2 \(one segment holds/);
+    expect(choice.reason).toMatch(/k = 5 \(its smallest segment holds 1\.0%/);
+  });
+
+  it("honours a chosen minimum share and rules out unstable k", () => {
+    const sweep = [row(3, 0.5, 0.04, 0.5, 0.9), row(4, 0.6, 0.04, 0.4, 0.3), row(5, 0.4, 0.06, 0.3, 0.8)];
+    expect(chooseK(sweep).k).toBe(3);
+    expect(chooseK(sweep, { minSegmentShare: 0.05 }).k).toBe(5);
+    expect(chooseK(sweep).ruledOut).toEqual([{ k: 4, reason: expect.stringMatching(/stability 0\.30/) }]);
+  });
+
+  it("compares every k when none is usable, and says that none was", () => {
+    const choice = chooseK([row(2, 0.8, 0.001, 0.999), row(3, 0.7, 0.001, 0.99)]);
+    expect(choice.k).toBe(2);
+    expect(choice.reason).toMatch(/No k met the usability checks/);
+  });
+});
