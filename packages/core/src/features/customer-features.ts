@@ -1,6 +1,7 @@
 import { CoreInputError } from "../errors.js";
 import type { Matrix } from "../matrix/matrix.js";
 import { DAY_MS } from "../preprocess/dates.js";
+import { LineKind, matchCancellations } from "./match-cancellations.js";
 import type { CodedColumn, OrderLines } from "./order-lines.js";
 
 export interface CustomerFeatureOptions {
@@ -12,17 +13,31 @@ export interface CustomerFeatureOptions {
 
 export interface OrderLinesReport {
   readonly linesIn: number;
-  /** Purchase lines counted in frequency and sales. */
+  /** Purchase lines counted in frequency and sales (cancelled purchase lines are not). */
   readonly purchaseLines: number;
-  /** Lines of cancelled invoices, counted as returns. */
+  /** Lines of cancelled invoices (credit notes: InvoiceNo starting with "C"), matched or not. */
   readonly cancelledLines: number;
-  /** Lines with a negative quantity on an invoice that is not cancelled, counted as returns. */
+  /** Lines with a negative quantity on an invoice that is not cancelled, matched or not. */
   readonly negativeQuantityLines: number;
+  /**
+   * Negative lines matched to the purchase line they cancel (same customer, product, unit price,
+   * opposite quantity, same day or later); each pair is taken out of every feature.
+   */
+  readonly matchedCancellations: number;
+  /** Negative or credit-note lines with no purchase line to cancel: returns, taken off monetary. */
+  readonly unmatchedReturnLines: number;
+  /** Orders (invoices, or purchase days without invoices) whose every purchase line was cancelled. */
+  readonly fullyCancelledOrders: number;
+  /** Value of the purchase lines taken out by matched cancellations. */
+  readonly cancelledValue: number;
+  /** Value of the unmatched returns (of customers kept and dropped alike). */
+  readonly returnsValue: number;
   /** Lines left out entirely, by reason. */
   readonly droppedLines: Array<{ reason: string; count: number }>;
   readonly customersIn: number;
   readonly customersOut: number;
-  readonly droppedCustomers: Array<{ reason: string; count: number }>;
+  /** Customers without a feature row, by reason, with up to five of their ids. */
+  readonly droppedCustomers: Array<{ reason: string; count: number; examples: string[] }>;
   /** ISO date-time recency and tenure are measured at. */
   readonly asOf: string;
 }
@@ -47,6 +62,24 @@ export const CORE_FEATURES = [
   "purchase_interval_days",
   "returns_share",
 ] as const;
+export type CoreFeature = (typeof CORE_FEATURES)[number];
+
+/**
+ * What each core feature means, for people reading a segment. "Purchase" excludes purchase lines
+ * cancelled by a matching negative line; "returns" are the unmatched negative lines.
+ */
+export const FEATURE_DEFINITIONS: Readonly<Record<CoreFeature, string>> = {
+  recency_days: "Whole days from the last purchase to the as-of date (cancelled orders do not count).",
+  frequency:
+    "Orders with at least one purchase line left after cancellations (distinct invoices, or purchase days without invoices).",
+  monetary:
+    "Net sales: purchase value minus returned value. Always above 0 (customers at or below 0 are left out).",
+  average_basket: "Net sales per order: monetary / frequency.",
+  tenure_days: "Whole days from the first purchase to the as-of date.",
+  purchase_interval_days:
+    "Mean days between first and last purchase per gap between orders; empty for one order.",
+  returns_share: "Returned value / gross purchase value, capped at 1 (0 = nothing returned).",
+};
 
 function topCodes(
   column: CodedColumn,
@@ -70,10 +103,13 @@ function topCodes(
  * mean days between purchases, returns share, distinct products, category and channel mix
  * (shares of sales) and seasonality (shares of sales per calendar quarter).
  *
- * Lines of cancelled invoices and lines with negative quantities are returns: their value
- * counts in returns_share and is taken off monetary, never in frequency. Lines without a
- * customer, with a zero quantity, a non-positive price or an unreadable value are dropped,
- * and customers with no purchase at all are left out; the report counts each case.
+ * Lines of cancelled invoices and lines with negative quantities are first matched to the
+ * purchase lines they cancel (see `matchCancellations`): a matched pair leaves every feature, so
+ * a fully cancelled order is no order at all. The rest are returns: their value counts in
+ * returns_share and is taken off monetary, never in frequency. Lines without a customer, with a
+ * zero quantity, a non-positive price or an unreadable value are dropped. Customers with no
+ * purchase left, or whose returns reach their purchases (net sales <= 0), are left out; the
+ * report counts each case. Definitions: `FEATURE_DEFINITIONS`.
  */
 export function customerFeatures(lines: OrderLines, options: CustomerFeatureOptions = {}): CustomerFeatures {
   const m = lines.customer.length;
@@ -91,7 +127,8 @@ export function customerFeatures(lines: OrderLines, options: CustomerFeatureOpti
   const nc = lines.customerIds.length;
   const maxMix = options.maxMixColumns ?? 8;
 
-  // Classify every line once: 0 dropped, 1 purchase, 2 return.
+  // Classify every line once (LineKind): dropped, purchase or return; matching then turns
+  // return/purchase pairs into cancellation/cancelled purchase.
   const kind = new Uint8Array(m);
   let noCustomer = 0;
   let unreadable = 0;
@@ -99,8 +136,6 @@ export function customerFeatures(lines: OrderLines, options: CustomerFeatureOpti
   let badPrice = 0;
   let cancelledLines = 0;
   let negativeLines = 0;
-  let purchaseLines = 0;
-  let latest = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < m; i++) {
     const c = lines.customer[i]!;
     const t = lines.time[i]!;
@@ -111,20 +146,28 @@ export function customerFeatures(lines: OrderLines, options: CustomerFeatureOpti
     } else if (!Number.isFinite(t) || !Number.isFinite(q) || !Number.isFinite(p)) {
       unreadable++;
     } else if (lines.cancelled?.[i]) {
-      kind[i] = 2;
+      kind[i] = LineKind.return;
       cancelledLines++;
     } else if (q < 0) {
-      kind[i] = 2;
+      kind[i] = LineKind.return;
       negativeLines++;
     } else if (q === 0) {
       zeroQuantity++;
     } else if (p <= 0) {
       badPrice++;
     } else {
-      kind[i] = 1;
-      purchaseLines++;
-      if (t > latest) latest = t;
+      kind[i] = LineKind.purchase;
     }
+  }
+  const matchedCancellations = matchCancellations(lines, kind);
+  let purchaseLines = 0;
+  let unmatchedReturnLines = 0;
+  let latest = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < m; i++) {
+    if (kind[i] === LineKind.purchase) {
+      purchaseLines++;
+      if (lines.time[i]! > latest) latest = lines.time[i]!;
+    } else if (kind[i] === LineKind.return) unmatchedReturnLines++;
   }
   const asOf = options.asOf ?? (Number.isFinite(latest) ? latest : 0);
 
@@ -135,26 +178,38 @@ export function customerFeatures(lines: OrderLines, options: CustomerFeatureOpti
   const frequency = new Float64Array(nc);
   const products = new Float64Array(nc);
   const quarter = new Float64Array(nc * 4);
+  const hasCancelled = new Uint8Array(nc);
   const value = new Float64Array(m);
+  let cancelledValue = 0;
+  let returnsValue = 0;
   // Distinct (customer, invoice) pairs; without invoices, distinct (customer, day) pairs.
   const seenOrders = new Set<number>();
+  const cancelledOrders = new Set<number>();
   const seenProducts = new Set<number>();
+  const orderKeyOf = (i: number, c: number): number =>
+    (lines.invoice ? lines.invoice[i]! : Math.floor(lines.time[i]! / DAY_MS)) * nc + c;
   for (let i = 0; i < m; i++) {
     const k = kind[i]!;
-    if (k === 0) continue;
+    if (k === LineKind.dropped || k === LineKind.cancellation) continue;
     const c = lines.customer[i]!;
     const v = Math.abs(lines.quantity[i]! * lines.unitPrice[i]!);
     value[i] = v;
-    if (k === 2) {
+    if (k === LineKind.return) {
       returns[c]! += v;
+      returnsValue += v;
+      continue;
+    }
+    if (k === LineKind.cancelledPurchase) {
+      hasCancelled[c] = 1;
+      cancelledValue += v;
+      cancelledOrders.add(orderKeyOf(i, c));
       continue;
     }
     const t = lines.time[i]!;
     sales[c]! += v;
     if (t < first[c]!) first[c] = t;
     if (t > last[c]!) last[c] = t;
-    const order = lines.invoice ? lines.invoice[i]! : Math.floor(t / DAY_MS);
-    const orderKey = order * nc + c;
+    const orderKey = orderKeyOf(i, c);
     if (!seenOrders.has(orderKey)) {
       seenOrders.add(orderKey);
       frequency[c]!++;
@@ -169,7 +224,10 @@ export function customerFeatures(lines: OrderLines, options: CustomerFeatureOpti
     quarter[c * 4 + Math.floor(new Date(t).getUTCMonth() / 3)]! += v;
   }
 
-  const isPurchase = (line: number): boolean => kind[line] === 1;
+  let fullyCancelledOrders = 0;
+  for (const key of cancelledOrders) if (!seenOrders.has(key)) fullyCancelledOrders++;
+
+  const isPurchase = (line: number): boolean => kind[line] === LineKind.purchase;
   const mixes: Array<{ prefix: string; column: CodedColumn; codes: number[] }> = [];
   if (lines.category) {
     mixes.push({
@@ -200,16 +258,33 @@ export function customerFeatures(lines: OrderLines, options: CustomerFeatureOpti
 
   const rowOf = new Int32Array(nc).fill(-1);
   const customerIds: string[] = [];
-  let onlyReturns = 0;
-  let noLines = 0;
+  const dropped = {
+    netNotPositive: {
+      reason: "returns reach or exceed purchases (net sales <= 0)",
+      count: 0,
+      examples: [] as string[],
+    },
+    allCancelled: { reason: "every purchase cancelled", count: 0, examples: [] as string[] },
+    onlyReturns: { reason: "only returns, no purchase", count: 0, examples: [] as string[] },
+    noLines: { reason: "no usable order line", count: 0, examples: [] as string[] },
+  };
+  const drop = (entry: { count: number; examples: string[] }, c: number): void => {
+    entry.count++;
+    if (entry.examples.length < 5) entry.examples.push(lines.customerIds[c]!);
+  };
   for (let c = 0; c < nc; c++) {
     if (frequency[c]! > 0) {
-      rowOf[c] = customerIds.length;
-      customerIds.push(lines.customerIds[c]!);
+      // Net sales <= 0 has no basket, no returns share below 1 and no place in a spend ranking.
+      if (sales[c]! - returns[c]! > 0) {
+        rowOf[c] = customerIds.length;
+        customerIds.push(lines.customerIds[c]!);
+      } else drop(dropped.netNotPositive, c);
+    } else if (hasCancelled[c]) {
+      drop(dropped.allCancelled, c);
     } else if (returns[c]! > 0) {
-      onlyReturns++;
+      drop(dropped.onlyReturns, c);
     } else {
-      noLines++;
+      drop(dropped.noLines, c);
     }
   }
   const n = customerIds.length;
@@ -221,11 +296,12 @@ export function customerFeatures(lines: OrderLines, options: CustomerFeatureOpti
     const f = frequency[c]!;
     data[row] = Math.floor((asOf - last[c]!) / DAY_MS);
     data[row + 1] = f;
-    data[row + 2] = sales[c]! - returns[c]!;
-    data[row + 3] = sales[c]! / f;
+    const net = sales[c]! - returns[c]!;
+    data[row + 2] = net;
+    data[row + 3] = net / f;
     data[row + 4] = Math.floor((asOf - first[c]!) / DAY_MS);
     data[row + 5] = f > 1 ? (last[c]! - first[c]!) / DAY_MS / (f - 1) : Number.NaN;
-    data[row + 6] = returns[c]! / sales[c]!;
+    data[row + 6] = Math.min(1, returns[c]! / sales[c]!);
     if (lines.product) data[row + 7] = products[c]!;
     for (let q = 0; q < 4; q++) data[row + quarterOffset + q] = quarter[c * 4 + q]! / sales[c]!;
   }
@@ -237,8 +313,9 @@ export function customerFeatures(lines: OrderLines, options: CustomerFeatureOpti
     });
     const hasOther = mix.codes.length < mix.column.names.length;
     for (let i = 0; i < m; i++) {
-      if (kind[i] !== 1) continue;
+      if (kind[i] !== LineKind.purchase) continue;
       const r = rowOf[lines.customer[i]!]!;
+      if (r < 0) continue;
       const code = mix.column.codes[i]!;
       const s = code < 0 ? mix.codes.length : slot[code]!;
       if (s === mix.codes.length && !hasOther) continue;
@@ -259,10 +336,11 @@ export function customerFeatures(lines: OrderLines, options: CustomerFeatureOpti
     const bestCount = new Int32Array(n);
     const nCountries = lines.country.names.length;
     for (let i = 0; i < m; i++) {
-      if (kind[i] !== 1) continue;
+      if (kind[i] !== LineKind.purchase) continue;
       const code = lines.country.codes[i]!;
       if (code < 0) continue;
       const r = rowOf[lines.customer[i]!]!;
+      if (r < 0) continue;
       const key = r * nCountries + code;
       const count = (counts.get(key) ?? 0) + 1;
       counts.set(key, count);
@@ -280,10 +358,7 @@ export function customerFeatures(lines: OrderLines, options: CustomerFeatureOpti
     { reason: "zero quantity", count: zeroQuantity },
     { reason: "zero or negative unit price", count: badPrice },
   ].filter((x) => x.count > 0);
-  const droppedCustomers = [
-    { reason: "only returns or cancellations, no purchase", count: onlyReturns },
-    { reason: "no usable order line", count: noLines },
-  ].filter((x) => x.count > 0);
+  const droppedCustomers = Object.values(dropped).filter((x) => x.count > 0);
   return {
     customerIds,
     features,
@@ -294,6 +369,11 @@ export function customerFeatures(lines: OrderLines, options: CustomerFeatureOpti
       purchaseLines,
       cancelledLines,
       negativeQuantityLines: negativeLines,
+      matchedCancellations,
+      unmatchedReturnLines,
+      fullyCancelledOrders,
+      cancelledValue: roundMoney(cancelledValue),
+      returnsValue: roundMoney(returnsValue),
       droppedLines,
       customersIn: nc,
       customersOut: n,
@@ -301,4 +381,9 @@ export function customerFeatures(lines: OrderLines, options: CustomerFeatureOpti
       asOf: new Date(asOf).toISOString(),
     },
   };
+}
+
+/** Report totals in cents: sums of many float products carry noise in the last digits. */
+function roundMoney(v: number): number {
+  return Math.round(v * 100) / 100;
 }
