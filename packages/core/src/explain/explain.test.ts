@@ -88,6 +88,30 @@ describe("surrogate rules", () => {
     expect(out.fidelity).toBeCloseTo((100 * 4) / 6, 9);
   });
 
+  it("gives a segment the tree predicts nowhere a one-vs-rest rule with its precision and recall", () => {
+    // 200 rows in two big segments and 6 in a small one tucked at the top of b: minLeaf (5) and
+    // depth 1 leave the small one without a leaf of its own.
+    const rows: number[][] = [];
+    const labels: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      rows.push([i % 10, i % 7]);
+      labels.push(0);
+      rows.push([50 + (i % 10), i % 7]);
+      labels.push(1);
+    }
+    for (let i = 0; i < 6; i++) {
+      rows.push([52 + i, 40 + i]);
+      labels.push(2);
+    }
+    const out = surrogateRules(fromRows(rows), Int32Array.from(labels), ["a", "b"], { maxDepth: 1 });
+    expect(out.rules[0]![0]!.source).toBe("tree");
+    const small = out.rules[2]!;
+    expect(small.length).toBeGreaterThan(0);
+    expect(small[0]).toMatchObject({ source: "one-vs-rest", text: "b > 23", precision: 1, recall: 1 });
+    expect(out.segmentFit[2]).toEqual({ precision: 1, recall: 1 });
+    expect(out.segmentFit[0]!.recall).toBe(1);
+  });
+
   it("writes thresholds with few digits", () => {
     expect(formatThreshold(31.5)).toBe("31.5");
     expect(formatThreshold(1234.567)).toBe("1235");
@@ -158,12 +182,54 @@ describe("segment names", () => {
     expect(suggestSegmentName(profile([0.2, 0.1, -0.3], f), f)).toBe("Close to average");
   });
 
+  it("never calls a segment high spenders when its own monetary is below everyone's", () => {
+    // Long gone, big baskets but few orders: monetary itself is low, so no "high spenders".
+    const f = ["recency_days", "frequency", "monetary", "average_basket", "returns_share"];
+    const name = suggestSegmentName(profile([1.4, -0.6, -0.3, 2.2, 0.1], f), f);
+    expect(name).not.toMatch(/high spenders|high value/i);
+    expect(name).toBe("Lapsed big-ticket buyers");
+    expect(suggestSegmentName(profile([1.4, 0.2, 0.9, -0.4, 0], f), f)).toBe("Lapsed high spenders");
+  });
+
+  it("says high spend on several spend columns only when every one of them is above", () => {
+    const f = ["Recency", "MntWines", "MntFruits", "NumWebPurchases", "NumStorePurchases"];
+    // Mean spend deviation is +1.1, but fruit is below everyone: not "High value".
+    expect(suggestSegmentName(profile([-0.1, 2.5, -0.3, 0.1, -0.1], f), f)).toBe("Steady mid-value");
+    expect(suggestSegmentName(profile([-0.1, 2.5, 0.3, 0.8, 0.9], f), f)).toBe("High value, frequent");
+  });
+
+  it("tells apart segments that share a name by the column that differs between them", () => {
+    const f = ["recency_days", "frequency", "monetary", "returns_share"];
+    const names = suggestSegmentNames(
+      [
+        profile([1.2, -0.6, -0.7, 2.1], f),
+        profile([1.3, -0.7, -0.6, -0.4], f),
+        profile([1.1, -0.5, -0.8, 0.3], f),
+      ],
+      f,
+    );
+    expect(names).toEqual([
+      "Lapsed bargain hunters (very high returns share)",
+      "Lapsed bargain hunters (below-average returns share)",
+      "Lapsed bargain hunters (above-average returns share)",
+    ]);
+  });
+
+  it("ranks segments alike on every level word instead of numbering them", () => {
+    const f = ["Annual Income (k$)", "Spending Score (1-100)"];
+    const names = suggestSegmentNames([profile([1.2, 1.1], f), profile([1.0, 1.3], f)], f);
+    expect(names).toEqual([
+      "High annual income, high spending score (higher annual income)",
+      "High spending score, high annual income (lower annual income)",
+    ]);
+  });
+
   it("makes duplicate names unique", () => {
     const a = profile([-0.8, 1.5, 2.1], rfm);
     const b = profile([-0.9, 1.6, 0.9], rfm);
     expect(suggestSegmentNames([a, b], rfm)).toEqual([
+      "High value, frequent (very high monetary)",
       "High value, frequent (high monetary)",
-      "High value, frequent (high frequency)",
     ]);
   });
 });

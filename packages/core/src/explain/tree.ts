@@ -38,14 +38,29 @@ export interface SegmentRule {
   readonly precision: number;
   /** Share of the segment's rows the rule selects. */
   readonly recall: number;
+  /**
+   * "tree": a leaf of the surrogate tree for all segments; "one-vs-rest": a leaf of a shallow tree
+   * fitted to this segment against the rest, for a segment the surrogate tree predicts nowhere.
+   */
+  readonly source: "tree" | "one-vs-rest";
+}
+
+/** How well a segment's rules, taken together, describe it. */
+export interface SegmentRuleFit {
+  /** Share of the rows some rule of the segment selects that are in the segment. */
+  readonly precision: number;
+  /** Share of the segment's rows some rule of the segment selects. */
+  readonly recall: number;
 }
 
 export interface SurrogateRules {
   readonly tree: DecisionTree;
   /** Share of rows (noise excluded) whose segment the tree predicts, in %. */
   readonly fidelity: number;
-  /** Rules per segment, best supported first. */
+  /** Rules per segment, the ones covering most of the segment first. Empty only for an empty segment. */
   readonly rules: SegmentRule[][];
+  /** Per segment, its rules together (leaves are disjoint, so their union). */
+  readonly segmentFit: SegmentRuleFit[];
 }
 
 export interface TreeOptions {
@@ -187,10 +202,120 @@ export function formatThreshold(v: number): string {
   return text.includes(".") ? text.replace(/\.?0+$/, "") : text;
 }
 
+type PathCondition = { feature: number; op: "<=" | ">"; threshold: number };
+
+/** Each leaf's path, merged to the tightest bound per feature and direction. */
+function leafPaths(tree: DecisionTree): Map<number, RuleCondition[]> {
+  const out = new Map<number, RuleCondition[]>();
+  const walk = (node: number, path: PathCondition[]): void => {
+    const t = tree.nodes[node]!;
+    if (t.feature >= 0) {
+      walk(t.left, [...path, { feature: t.feature, op: "<=", threshold: t.threshold }]);
+      walk(t.right, [...path, { feature: t.feature, op: ">", threshold: t.threshold }]);
+      return;
+    }
+    const merged = new Map<string, PathCondition>();
+    for (const c of path) {
+      const key = `${c.feature}${c.op}`;
+      const prev = merged.get(key);
+      if (!prev || (c.op === "<=" ? c.threshold < prev.threshold : c.threshold > prev.threshold))
+        merged.set(key, c);
+    }
+    out.set(
+      node,
+      [...merged.values()]
+        .sort((a, b) => a.feature - b.feature || (a.op === ">" ? -1 : 1))
+        .map((c) => ({ feature: tree.features[c.feature]!, op: c.op, threshold: c.threshold })),
+    );
+  };
+  if (tree.nodes.length > 0) walk(0, []);
+  return out;
+}
+
+function ruleText(conditions: RuleCondition[]): string {
+  return conditions.length
+    ? conditions.map((c) => `${c.feature} ${c.op} ${formatThreshold(c.threshold)}`).join(" and ")
+    : "all customers";
+}
+
+/**
+ * A rule for a segment the surrogate tree predicts nowhere (typically a small one): a shallow tree
+ * fitted to "this segment or not", on every row of the segment and a seeded sample of the others.
+ * Its leaves where the segment is the majority become rules; failing that, the leaf with the best
+ * F1 score, so the segment still gets its most telling description, with honest precision.
+ */
+function oneVsRestRules(
+  x: Matrix,
+  labels: Int32Array,
+  features: ReadonlyArray<string>,
+  segment: number,
+  segmentSize: number,
+  options: TreeOptions,
+): SegmentRule[] {
+  if (segmentSize === 0) return [];
+  const sampleSize = options.sampleSize ?? 50_000;
+  const others: number[] = [];
+  for (let i = 0; i < x.n; i++) if (labels[i]! >= 0 && labels[i] !== segment) others.push(i);
+  const keep = new Uint8Array(x.n);
+  const room = Math.max(0, sampleSize - segmentSize);
+  if (others.length > room) {
+    const random = createRandom((options.seed ?? 0) + 7919 * (segment + 1));
+    for (let t = 0; t < room; t++) {
+      const s = t + random.int(others.length - t);
+      const tmp = others[t]!;
+      others[t] = others[s]!;
+      others[s] = tmp;
+      keep[others[t]!] = 1;
+    }
+  } else {
+    for (const i of others) keep[i] = 1;
+  }
+  const binary = Int32Array.from(labels, (l, i) => (l === segment ? 1 : l >= 0 && keep[i] ? 0 : -1));
+  const defaultMinLeaf = options.minLeaf ?? Math.max(5, Math.floor(x.n * 0.01));
+  const tree = fitDecisionTree(x, binary, features, {
+    maxDepth: Math.min(options.maxDepth ?? 3, 3),
+    // A leaf must be able to hold the segment: a 12-row segment cannot hide behind minLeaf 50.
+    minLeaf: Math.max(1, Math.min(defaultMinLeaf, Math.ceil(segmentSize / 3))),
+    sampleSize: Number.POSITIVE_INFINITY,
+  });
+  // Precision and recall on every row, not the sample.
+  const hits = new Map<number, { inside: number; support: number }>();
+  for (let i = 0; i < x.n; i++) {
+    if (labels[i]! < 0) continue;
+    const leaf = leafOf(tree, x, i);
+    const h = hits.get(leaf) ?? { inside: 0, support: 0 };
+    h.support++;
+    if (labels[i] === segment) h.inside++;
+    hits.set(leaf, h);
+  }
+  const paths = leafPaths(tree);
+  const candidates = [...hits.entries()]
+    .filter(([, h]) => h.inside > 0)
+    .map(([leaf, h]) => {
+      const conditions = paths.get(leaf) ?? [];
+      return {
+        segment,
+        conditions,
+        text: ruleText(conditions),
+        support: h.support,
+        precision: h.inside / h.support,
+        recall: h.inside / segmentSize,
+        source: "one-vs-rest" as const,
+      };
+    });
+  const majority = candidates.filter((r) => r.precision > 0.5 && r.conditions.length > 0);
+  if (majority.length) return majority;
+  const f1 = (r: SegmentRule) => (2 * r.precision * r.recall) / (r.precision + r.recall);
+  const best = candidates.sort((a, b) => f1(b) - f1(a) || b.recall - a.recall)[0];
+  return best ? [best] : [];
+}
+
 /**
  * Fits a surrogate tree and reads one rule per leaf: the path's conditions, merged to the
  * tightest bound per feature and direction, with support, precision and recall measured on
- * every row. Fidelity is the tree's agreement with the labels, in %.
+ * every row. Fidelity is the tree's agreement with the labels, in %. A segment the tree
+ * predicts at no leaf gets rules from a one-vs-rest tree (see oneVsRestRules), so every
+ * non-empty segment has at least one rule with its precision and recall.
  */
 export function surrogateRules(
   x: Matrix,
@@ -221,39 +346,37 @@ export function surrogateRules(
     }
   }
   const rules: SegmentRule[][] = Array.from({ length: k }, () => []);
-  const walk = (node: number, path: Array<{ feature: number; op: "<=" | ">"; threshold: number }>): void => {
-    const t = tree.nodes[node]!;
-    if (t.feature >= 0) {
-      walk(t.left, [...path, { feature: t.feature, op: "<=", threshold: t.threshold }]);
-      walk(t.right, [...path, { feature: t.feature, op: ">", threshold: t.threshold }]);
-      return;
-    }
-    const hits = leafHits.get(node);
-    if (!hits) return;
+  for (const [leaf, conditions] of leafPaths(tree)) {
+    const hits = leafHits.get(leaf);
+    if (!hits) continue;
     const support = hits.reduce((a, b) => a + b, 0);
-    const merged = new Map<string, { feature: number; op: "<=" | ">"; threshold: number }>();
-    for (const c of path) {
-      const key = `${c.feature}${c.op}`;
-      const prev = merged.get(key);
-      if (!prev || (c.op === "<=" ? c.threshold < prev.threshold : c.threshold > prev.threshold))
-        merged.set(key, c);
-    }
-    const conditions = [...merged.values()]
-      .sort((a, b) => a.feature - b.feature || (a.op === ">" ? -1 : 1))
-      .map((c) => ({ feature: tree.features[c.feature]!, op: c.op, threshold: c.threshold }));
-    const segment = t.prediction;
+    const segment = tree.nodes[leaf]!.prediction;
     rules[segment]!.push({
       segment,
       conditions,
-      text: conditions.length
-        ? conditions.map((c) => `${c.feature} ${c.op} ${formatThreshold(c.threshold)}`).join(" and ")
-        : "all customers",
+      text: ruleText(conditions),
       support,
       precision: support ? hits[segment]! / support : 0,
       recall: segmentSize[segment]! ? hits[segment]! / segmentSize[segment]! : 0,
+      source: "tree",
     });
-  };
-  if (tree.nodes.length > 0) walk(0, []);
-  for (const list of rules) list.sort((a, b) => b.support - a.support);
-  return { tree, fidelity: total ? (100 * agree) / total : 0, rules };
+  }
+  for (let s = 0; s < k; s++) {
+    if (rules[s]!.length === 0) rules[s] = oneVsRestRules(x, labels, features, s, segmentSize[s]!, options);
+  }
+  for (const list of rules) list.sort((a, b) => b.recall - a.recall || b.precision - a.precision);
+  // Leaves are disjoint, so the union's counts are sums over the segment's rules.
+  const segmentFit = rules.map((list, s) => {
+    let inside = 0;
+    let support = 0;
+    for (const r of list) {
+      inside += Math.round(r.recall * segmentSize[s]!);
+      support += r.support;
+    }
+    return {
+      precision: support ? inside / support : 0,
+      recall: segmentSize[s]! ? inside / segmentSize[s]! : 0,
+    };
+  });
+  return { tree, fidelity: total ? (100 * agree) / total : 0, rules, segmentFit };
 }
