@@ -1,6 +1,9 @@
+import type { Rejection } from "@strata/core";
 import { datasets, imports, type Tx } from "@strata/db";
 import { and, desc, eq } from "drizzle-orm";
 import { AppError } from "../../errors.js";
+import { rejectedReasonsPathFor } from "./paths.js";
+import { ReasonTally, type RejectionReasonCount, readReasonCounts } from "./rejected-report.js";
 
 const importColumns = {
   id: imports.id,
@@ -38,7 +41,10 @@ function present(row: ImportRow) {
   return { ...row, hasRejectedReport: row.hasRejectedReport !== null };
 }
 
-/** One import with its progress, counts and the first rejected rows. */
+/**
+ * One import with its progress, counts, the first rejected rows and the rejections counted by
+ * reason (over the whole file; over the sample for imports that ran before those counts were kept).
+ */
 export async function getImport(tx: Tx, params: { tenantId: string; id: string }) {
   const [row] = await tx
     .select({ ...importColumns, rejectedSample: imports.rejectedSample, mapping: imports.mapping })
@@ -46,7 +52,22 @@ export async function getImport(tx: Tx, params: { tenantId: string; id: string }
     .leftJoin(datasets, eq(datasets.id, imports.datasetId))
     .where(and(eq(imports.tenantId, params.tenantId), eq(imports.id, params.id)));
   if (!row) throw new AppError("NOT_FOUND", "Import not found");
-  return { ...row, hasRejectedReport: row.hasRejectedReport !== null };
+  const counted = row.hasRejectedReport
+    ? await readReasonCounts(rejectedReasonsPathFor(row.hasRejectedReport))
+    : undefined;
+  const rejectedReasons: RejectionReasonCount[] = counted ?? countSample(row.rejectedSample);
+  return {
+    ...row,
+    hasRejectedReport: row.hasRejectedReport !== null,
+    rejectedReasons,
+    areRejectedReasonsFromSample: counted === undefined && row.rejectedSample.length > 0,
+  };
+}
+
+function countSample(sample: readonly Rejection[]): RejectionReasonCount[] {
+  const tally = new ReasonTally();
+  for (const r of sample) tally.add(r);
+  return tally.list();
 }
 
 /** The workspace's latest imports, newest first. */

@@ -1,11 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseCsv } from "@strata/core";
 import { createTestDb, type TestDatabase, testDrivers, withTenant } from "@strata/db";
 import { strToU8, zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getCustomer } from "../customer/get-customer.js";
 import { getDataset } from "../dataset/get-dataset.js";
+import { getImport } from "./get-import.js";
 import type { ImportMapping, OnInvalid } from "./mapping.js";
 import { receiveUpload } from "./receive-upload.js";
 import { startImport, waitForImport } from "./start-import.js";
@@ -49,6 +52,21 @@ const ORDERS_CSV =
   "536369,21756,BATH BUILDING BLOCK WORD,3,2011-02-11 08:35:00,5.95,12583,France\r\n" +
   // An exact repeat of a line: both are kept (two occurrences), and re-importing adds neither.
   "536369,21756,BATH BUILDING BLOCK WORD,3,2011-02-11 08:35:00,5.95,12583,France\r\n";
+
+// Rows of the Kaggle marketing campaign data set as published: tab-separated, dates dd-mm-yyyy,
+// one income missing (line 3).
+const MARKETING_TSV = [
+  "ID\tYear_Birth\tEducation\tMarital_Status\tIncome\tKidhome\tTeenhome\tDt_Customer\tRecency\tMntWines",
+  "5524\t1957\tGraduation\tSingle\t58138\t0\t0\t04-09-2012\t58\t635",
+  "1994\t1983\tGraduation\tMarried\t\t1\t0\t08-03-2014\t11\t5",
+  "4141\t1965\tGraduation\tTogether\t71613\t0\t0\t21-08-2013\t26\t426",
+  "6182\t1984\tGraduation\tTogether\t26646\t1\t0\t13-11-2012\t26\t11",
+  "",
+].join("\n");
+
+/** The shared copies of the public data sets (SOURCES.md), beside the repository. */
+const DATASETS = fileURLToPath(new URL("../../../../../../shared/datasets/", import.meta.url));
+if (!existsSync(DATASETS)) console.warn(`skipping the whole-file import tests: ${DATASETS} is absent`);
 
 describe.each(testDrivers())("imports on %s", (driver) => {
   let database: TestDatabase;
@@ -256,13 +274,15 @@ describe.each(testDrivers())("imports on %s", (driver) => {
     expect(await count("customers")).toBe(6);
 
     const report = readFileSync(outcome.rejectedReportPath!, "utf8").trim().split("\n");
-    expect(report[0]).toBe("line,column,value,reason");
+    expect(report[0]).toBe("line,column,value,reason,original_row");
     expect(report.slice(1)).toEqual([
-      "3,qty,-3,quantity is negative (returns are not accepted)",
-      expect.stringMatching(/^4,order_date,05\/01\/2024,not a valid date in the format/),
-      "5,qty,two,quantity is not a number",
-      '6,,"X5,2024-01-08,1",the row has 3 fields but the header has 4',
-      "7,customer_id,,missing customer id",
+      '3,qty,-3,quantity is negative (returns are not accepted),"X2,2024-01-06,-3,9.99"',
+      expect.stringMatching(
+        /^4,order_date,05\/01\/2024,not a valid date in the format .*,"X3,05\/01\/2024,1,4.00"$/,
+      ),
+      '5,qty,two,quantity is not a number,"X4,2024-01-07,two,4.00"',
+      '6,,"X5,2024-01-08,1",the row has 3 fields but the header has 4,"X5,2024-01-08,1"',
+      '7,customer_id,,missing customer id,",2024-01-09,1,1.00"',
     ]);
 
     // The same upload, now importing the valid rows only.
@@ -315,6 +335,136 @@ describe.each(testDrivers())("imports on %s", (driver) => {
       getCustomer(tx, { tenantId, externalId: "E2" }),
     );
     expect(e2.orderLines[0]!.product).toBe("café");
+  });
+
+  it("imports a tab-separated customer file with day-first dates, detecting both", async () => {
+    const before = await count("customers");
+    const received = await upload("customers", MARKETING_TSV, "marketing_campaign.csv");
+    const { preview } = received;
+    expect(preview.delimiter).toBe("\t");
+    expect(preview.mapping.fields).toEqual({ externalId: "ID" });
+    expect(preview.dateFormats.Dt_Customer).toMatchObject({ status: "ok", format: "dmy-dash" });
+    expect(preview.mapping.attributes).toContainEqual({
+      source: "Dt_Customer",
+      type: "date",
+      dateFormat: "dmy-dash",
+    });
+    expect(preview.mapping.attributes).toContainEqual({ source: "Income", type: "numeric" });
+    expect(preview.notices).toEqual([]);
+
+    const outcome = await run(received.importId, preview.mapping, "reject_file", "Marketing");
+    expect(outcome).toMatchObject({ status: "succeeded", imported: 4, updated: 0, rejected: 0 });
+    expect(await count("customers")).toBe(before + 4);
+    const c = await withTenant(database.db, tenantId, (tx) =>
+      getCustomer(tx, { tenantId, externalId: "5524" }),
+    );
+    // 04-09-2012 is the 4th of September; an empty income stays empty rather than failing the row.
+    expect(c.attributes).toMatchObject({ Dt_Customer: "2012-09-04", Income: 58138, Education: "Graduation" });
+    const noIncome = await withTenant(database.db, tenantId, (tx) =>
+      getCustomer(tx, { tenantId, externalId: "1994" }),
+    );
+    expect(noIncome.attributes.Income ?? null).toBeNull();
+  });
+
+  it("rejects a date attribute read in the wrong format naming line, column and value, and counts reasons", async () => {
+    const received = await upload("customers", MARKETING_TSV, "marketing_campaign.csv");
+    const mapping: ImportMapping = {
+      ...received.preview.mapping,
+      attributes: received.preview.mapping.attributes!.map((a) =>
+        a.source === "Dt_Customer" ? { ...a, dateFormat: "mdy-dash" as const } : a,
+      ),
+    };
+    const outcome = await run(received.importId, mapping, "reject_file");
+    // 21-08-2013 and 13-11-2012 have no 21st or 13th month; 04-09-2012 and 08-03-2014 read as mm-dd.
+    expect(outcome).toMatchObject({ status: "rejected", imported: 0, rejected: 2 });
+    const { header, records } = parseCsv(readFileSync(outcome.rejectedReportPath!, "utf8"));
+    expect(header).toEqual(["line", "column", "value", "reason", "original_row"]);
+    expect(records.map((r) => r.fields.slice(0, 3))).toEqual([
+      ["4", "Dt_Customer", "21-08-2013"],
+      ["5", "Dt_Customer", "13-11-2012"],
+    ]);
+    expect(records[0]!.fields[3]).toBe(
+      "not a valid date in the format mm-dd-yyyy (e.g. 01-31-2024); it reads as dd-mm-yyyy: choose that format",
+    );
+    expect(records[0]!.fields[4]).toBe(MARKETING_TSV.split("\n")[3]);
+
+    const shown = await withTenant(database.db, tenantId, (tx) =>
+      getImport(tx, { tenantId, id: received.importId }),
+    );
+    expect(shown.areRejectedReasonsFromSample).toBe(false);
+    expect(shown.rejectedReasons).toEqual([
+      expect.objectContaining({ column: "Dt_Customer", count: 2, firstLine: 4, firstValue: "21-08-2013" }),
+    ]);
+  });
+
+  it("numbers the customers of a file without an id column, and says so in the preview", async () => {
+    const csv = "Channel,Region,Fresh,Milk\n2,3,12669,9656\n2,3,7057,9810\n1,3,6353,8808\n";
+    const received = await upload("customers", csv, "wholesale.csv");
+    const { preview } = received;
+    expect(preview.mapping.fields).toEqual({});
+    expect(preview.mapping.isIdFromLine).toBe(true);
+    expect(preview.missingFields).toEqual([]);
+    expect(preview.notices.join(" ")).toMatch(/row-<line>/);
+    const outcome = await run(received.importId, preview.mapping, "reject_file", "Wholesale");
+    expect(outcome).toMatchObject({ status: "succeeded", imported: 3, rejected: 0 });
+    const c = await withTenant(database.db, tenantId, (tx) =>
+      getCustomer(tx, { tenantId, externalId: "row-4" }),
+    );
+    expect(c.attributes).toMatchObject({ Channel: 1, Fresh: 6353 });
+  });
+
+  describe.skipIf(!existsSync(DATASETS))("the public data sets in ../shared/datasets", () => {
+    async function uploadFile(fileName: string) {
+      return receiveUpload(database, {
+        tenantId,
+        userId: null,
+        kind: "customers",
+        fileName,
+        body: createReadStream(join(DATASETS, fileName)),
+        dataDir,
+      });
+    }
+
+    it.skipIf(!existsSync(join(DATASETS, "marketing_campaign.csv")))(
+      "imports all 2,240 customers of marketing_campaign.csv with the detected mapping",
+      async () => {
+        const received = await uploadFile("marketing_campaign.csv");
+        const outcome = await run(received.importId, received.preview.mapping, "reject_file", "Campaign");
+        expect(outcome.message).toBeNull();
+        expect(outcome.imported + outcome.updated).toBe(2240);
+        expect(outcome).toMatchObject({ status: "succeeded", rejected: 0 });
+        const inDataset = await database.query<{ n: string }>(
+          "select count(*) as n from customers where tenant_id = $1 and dataset_id = $2",
+          [tenantId, outcome.datasetId],
+        );
+        expect(Number(inDataset.rows[0]!.n)).toBe(2240);
+      },
+    );
+
+    it.skipIf(!existsSync(join(DATASETS, "Mall_Customers.csv")))(
+      "imports Mall_Customers.csv, keeping ids such as 0001 as written",
+      async () => {
+        const received = await uploadFile("Mall_Customers.csv");
+        expect(received.preview.mapping.fields).toEqual({ externalId: "CustomerID" });
+        const outcome = await run(received.importId, received.preview.mapping, "reject_file", "Mall");
+        expect(outcome).toMatchObject({ status: "succeeded", imported: 200, rejected: 0 });
+        const c = await withTenant(database.db, tenantId, (tx) =>
+          getCustomer(tx, { tenantId, externalId: "0001" }),
+        );
+        expect(c.attributes).toMatchObject({ Genre: "Male", Age: 19, "Annual Income (k$)": 15 });
+      },
+    );
+
+    it.skipIf(!existsSync(join(DATASETS, "wholesale_customers.csv")))(
+      "imports wholesale_customers.csv, which has no id column, with row-number ids",
+      async () => {
+        const received = await uploadFile("wholesale_customers.csv");
+        expect(received.preview.mapping.isIdFromLine).toBe(true);
+        const outcome = await run(received.importId, received.preview.mapping, "reject_file", "Wholesale");
+        expect(outcome.imported + outcome.updated).toBe(440);
+        expect(outcome).toMatchObject({ status: "succeeded", rejected: 0 });
+      },
+    );
   });
 
   it("keeps each workspace's customers to itself", async () => {

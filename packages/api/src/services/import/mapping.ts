@@ -3,10 +3,16 @@ import { z } from "zod";
 
 export const ATTRIBUTE_TYPES = ["numeric", "categorical", "date", "id", "text"] as const;
 
-/** A customer attribute column to keep: its header in the file and its type. */
+const dateFormatSchema = z.enum(DATE_FORMATS as unknown as [DateFormat, ...DateFormat[]]);
+
+/**
+ * A customer attribute column to keep: its header in the file and its type; a date attribute
+ * has its own format (detected from its values), else the mapping's `dateFormat`, else ISO.
+ */
 export const attributeMappingSchema = z.object({
   source: z.string().min(1),
   type: z.enum(ATTRIBUTE_TYPES),
+  dateFormat: dateFormatSchema.optional(),
 });
 
 /**
@@ -18,7 +24,12 @@ export const importMappingSchema = z.object({
   fields: z.record(z.string(), z.string()),
   /** Customers only: the other columns to keep as attributes; default: every unmapped column, as text. */
   attributes: z.array(attributeMappingSchema).optional(),
-  dateFormat: z.enum(DATE_FORMATS as unknown as [DateFormat, ...DateFormat[]]).optional(),
+  dateFormat: dateFormatSchema.optional(),
+  /**
+   * Customers only, for files with no id column: each customer's id is `row-<line>` (row-2 for
+   * the first data row), and `fields.externalId` stays unmapped.
+   */
+  isIdFromLine: z.boolean().optional(),
   decimalSeparator: z.enum([".", ","]).optional(),
   /** Negative quantities are rejected (default) or imported as returns. */
   negativeQuantity: z.enum(["reject", "return"]).optional(),

@@ -23,3 +23,8 @@ export function stagePathFor(tenantId: string, importId: string, dataDir?: strin
 export function rejectedReportPathFor(tenantId: string, importId: string, dataDir?: string): string {
   return join(importFolder(tenantId, dataDir), `${importId}.rejected.csv`);
 }
+
+/** Counts of the rejected rows by reason, written beside the report (see rejected-report.ts). */
+export function rejectedReasonsPathFor(reportPath: string): string {
+  return reportPath.replace(/\.csv$/, ".reasons.json");
+}

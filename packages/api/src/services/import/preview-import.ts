@@ -47,6 +47,8 @@ export interface ImportPreview {
   dateDetection: DateFormatDetection | null;
   /** Date format detection of every column that holds dates, so a re-mapped date column has one too. */
   dateFormats: Record<string, DateFormatDetection>;
+  /** Things the user should know before importing (ids made from row numbers, unsure date formats). */
+  notices: string[];
 }
 
 export interface PreviewOptions {
@@ -136,11 +138,30 @@ export async function previewImport(path: string, options: PreviewOptions): Prom
       records.map((r) => ({ line: r.line, value: r.fields[j] ?? "" })),
     );
   });
+  const notices: string[] = [];
+  let missingFields: string[] = guess.missing;
   if (options.kind === "customers") {
     const mapped = new Set(Object.values(fields));
     mapping.attributes = columns
       .filter((c) => !mapped.has(c.name))
-      .map((c): AttributeMapping => ({ source: c.name, type: c.type }));
+      .map((c): AttributeMapping => {
+        const detected = c.type === "date" ? dateFormats[c.name] : undefined;
+        if (detected && detected.status !== "ok" && detected.status !== "none") {
+          notices.push(`Column "${c.name}": ${detected.message}.`);
+        }
+        return detected?.format
+          ? { source: c.name, type: c.type, dateFormat: detected.format }
+          : { source: c.name, type: c.type };
+      });
+    if (fields.externalId === undefined) {
+      // Files such as the UCI wholesale customers have no id at all: number the rows rather than
+      // refuse the file, and say so where the user confirms the mapping.
+      mapping.isIdFromLine = true;
+      missingFields = missingFields.filter((f) => f !== "externalId");
+      notices.push(
+        'No column looks like a customer id, so each customer gets the id "row-<line>" (row-2 for the first data row). Importing the same file again updates the same customers. If the file has an id column, choose it as the customer id.',
+      );
+    }
   }
   if (isDecimalComma) mapping.decimalSeparator = ",";
   if (encoding && encoding !== "utf-8") mapping.encoding = encoding;
@@ -157,9 +178,10 @@ export async function previewImport(path: string, options: PreviewOptions): Prom
     columns,
     fields: fieldsFor(options.kind),
     mapping,
-    missingFields: guess.missing,
+    missingFields,
     dateDetection,
     dateFormats,
+    notices,
   };
 }
 

@@ -1,5 +1,6 @@
 import { createReadStream } from "node:fs";
 import { rm, stat } from "node:fs/promises";
+import { formatOriginalRow } from "@strata/core";
 import { type Database, datasets, imports, withTenant } from "@strata/db";
 import type { DatasetColumn } from "@strata/db/schema";
 import { and, eq } from "drizzle-orm";
@@ -9,10 +10,10 @@ import { profileDataset } from "../profile/profile-dataset.js";
 import { type DatasetKind, fieldsFor } from "./fields.js";
 import { loadStage } from "./load-stage.js";
 import type { ImportMapping, OnInvalid } from "./mapping.js";
-import { importFolder, rejectedReportPathFor, stagePathFor } from "./paths.js";
+import { importFolder, rejectedReasonsPathFor, rejectedReportPathFor, stagePathFor } from "./paths.js";
 import { rawClientOf } from "./raw-client.js";
 import { cleanHeader, readRecords } from "./read-file.js";
-import { RejectedReport } from "./rejected-report.js";
+import { RejectedReport, writeReasonCounts } from "./rejected-report.js";
 import { StageFile } from "./stage-file.js";
 import { attributeColumns, createImportValidator } from "./validate-row.js";
 
@@ -114,7 +115,11 @@ export async function runImport(database: Database, params: RunImportParams): Pr
     outcome: Omit<ImportOutcome, "ms" | "rejectedReportPath">,
   ): Promise<ImportOutcome> => {
     const hasReport = report.count > 0;
-    if (!hasReport) await rm(reportPath, { force: true });
+    const reasonsPath = rejectedReasonsPathFor(reportPath);
+    if (!hasReport) {
+      await rm(reportPath, { force: true });
+      await rm(reasonsPath, { force: true });
+    } else await writeReasonCounts(reasonsPath, report.reasons());
     await withTenant(database.db, tenantId, (tx) =>
       tx
         .update(imports)
@@ -162,7 +167,7 @@ export async function runImport(database: Database, params: RunImportParams): Pr
         }
         rowsRead++;
         const result = validate(rec);
-        if (!result.ok) report.add(result.rejections);
+        if (!result.ok) report.add(result.rejections, formatOriginalRow(rec.fields, batch.delimiter ?? ","));
         else if (result.customer) {
           const row = result.customer;
           stage.add([row.line, row.externalId, JSON.stringify(row.typed)]);

@@ -3,6 +3,8 @@ import {
   type CustomerRow,
   createRowValidator,
   type DatasetKind,
+  type DateFormat,
+  dateRejectionReason,
   type FieldMapping,
   type MappedField,
   type OrderRow,
@@ -38,7 +40,16 @@ export function createImportValidator(kind: DatasetKind, header: readonly string
     }
     return at;
   };
+  const isIdFromLine = kind === "customers" && mapping.isIdFromLine === true;
+  if (isIdFromLine && mapping.fields.externalId) {
+    throw new AppError(
+      "BAD_REQUEST",
+      `Either take customer ids from the column "${mapping.fields.externalId}" or generate them from row numbers, not both.`,
+      "externalId",
+    );
+  }
   for (const field of fieldsFor(kind)) {
+    if (isIdFromLine && field.name === "externalId") continue;
     if (field.required && !mapping.fields[field.name]) {
       throw new AppError("BAD_REQUEST", `Choose the column that holds "${field.label}".`, field.name);
     }
@@ -62,12 +73,13 @@ export function createImportValidator(kind: DatasetKind, header: readonly string
       dateFormat: mapping.dateFormat ?? "iso",
       decimalSeparator: mapping.decimalSeparator ?? ".",
       negativeQuantity: mapping.negativeQuantity ?? "reject",
+      isIdFromLine,
     });
   } catch (error) {
     throw new AppError("BAD_REQUEST", (error as Error).message, (error as { field?: string }).field);
   }
   const decimal = mapping.decimalSeparator ?? ".";
-  const dateFormat = mapping.dateFormat ?? "iso";
+  const dateFormatOf = (a: AttributeMapping): DateFormat => a.dateFormat ?? mapping.dateFormat ?? "iso";
 
   return (record: CsvRecord): ImportRowResult => {
     const result = validator.validate(record);
@@ -87,13 +99,14 @@ export function createImportValidator(kind: DatasetKind, header: readonly string
           rejections.push({ line: record.line, column: a.source, value: raw, reason: "is not a number" });
         } else typed[a.source] = n;
       } else if (a.type === "date") {
-        const t = parseDateInFormat(raw, dateFormat);
+        const format = dateFormatOf(a);
+        const t = parseDateInFormat(raw, format);
         if (t === undefined) {
           rejections.push({
             line: record.line,
             column: a.source,
             value: raw,
-            reason: "is not a date in the chosen format",
+            reason: dateRejectionReason(raw, format),
           });
         } else typed[a.source] = new Date(t).toISOString().slice(0, 10);
       } else typed[a.source] = raw;
