@@ -1,12 +1,18 @@
 import {
+  applyTransforms,
+  assignToNearest,
+  bootstrapStability,
   CancelledError,
+  type ColumnTransform,
   CoreInputError,
   calinskiHarabasz,
   chooseK,
+  chooseTransforms,
   cutToK,
   daviesBouldin,
   dbscan,
   type Executor,
+  findOutliers,
   fitScaler,
   gaussianMixture,
   hierarchical,
@@ -50,6 +56,32 @@ export interface ModelSelectionPoint {
   silhouette: number | null;
   calinskiHarabasz: number | null;
   daviesBouldin: number | null;
+  /** Shares of the smallest and largest segment (of the customers clustered), 0..1. */
+  minShare?: number | null;
+  maxShare?: number | null;
+  /** Mean adjusted Rand index of k-means over bootstrap resamples (1: the same segments every time). */
+  stability?: number | null;
+}
+
+/** How one feature was reshaped before scaling (chosen per run unless the run says "none"). */
+export interface FeatureTransform {
+  feature: string;
+  kind: ColumnTransform["kind"];
+  lambda?: number;
+  skewBefore: number | null;
+  skewAfter: number | null;
+}
+
+/** Customers set aside while fitting (extreme on some feature), then given their nearest segment. */
+export interface OutlierReport {
+  count: number;
+  share: number;
+  /** Robust standard deviations from the median beyond which a customer counts as extreme. */
+  threshold: number;
+  /** How many were extreme on each feature (the feature where they were most extreme). */
+  byFeature: Array<{ feature: string; count: number }>;
+  /** Row indices (into `rows`) of the customers set aside, most extreme first. */
+  rows: number[];
 }
 
 export interface ClusterOutput {
@@ -89,6 +121,10 @@ export interface ClusterOutput {
   algorithmDetails: Record<string, unknown>;
   /** Profiles, rules, names, correlations and the t-SNE map (explain-result.ts). */
   explanation?: ExplanationOutput;
+  transforms: FeatureTransform[];
+  outliers: OutlierReport;
+  /** k-means stability of the chosen k over bootstrap resamples (null when not measured). */
+  stability: number | null;
 }
 
 /** A problem with the run's input that the user can fix; its message is shown as is. */
@@ -101,10 +137,19 @@ export type Progress = (stage: string, percent: number) => void;
 const round = (v: number, digits = 6) => (Number.isFinite(v) ? Number(v.toPrecision(digits)) : null);
 
 export interface Prepared {
+  /** Every clustered row, transformed and scaled. */
   x: Matrix;
+  /** The rows the segments are fitted on: `x` without the outliers set aside. */
+  fitX: Matrix;
+  /** Row of `x` for each row of `fitX`. */
+  fitRows: Int32Array;
+  /** The same rows in the features' own units (missing values filled), for profiles and centres. */
+  original: Matrix;
   rows: Int32Array;
   features: string[];
   dropped: Array<{ feature: string; reason: string }>;
+  transforms: ColumnTransform[];
+  outliers: { mask: Uint8Array; count: number; score: Float64Array; feature: Int32Array; threshold: number };
   scaler: { kind: string; center: Float64Array; scale: Float64Array };
   valuesImputed: number;
 }
@@ -178,16 +223,55 @@ export function prepareMatrix(input: ClusterInput): Prepared {
     }
     r++;
   }
-  const x: Matrix = { data: raw, n: m, d: dk };
-  const scaler = fitScaler(x, config.scaler);
+  const original: Matrix = { data: raw, n: m, d: dk };
+  // Skewed features are reshaped first (log or Yeo-Johnson), then the customers still extreme on
+  // some feature are set aside while fitting so that no segment is spent on a handful of them.
+  // DBSCAN finds its own noise, so it sees everyone.
+  const transforms =
+    config.transform === "auto"
+      ? chooseTransforms(original)
+      : Array.from({ length: dk }, (): ColumnTransform => ({ kind: "none", skewBefore: 0, skewAfter: 0 }));
+  const shaped = transforms.some((t) => t.kind !== "none") ? applyTransforms(original, transforms) : original;
+  const setsAside = config.outliers === "set-aside" && config.algorithm !== "dbscan";
+  const outliers = setsAside
+    ? findOutliers(shaped, { maxShare: OUTLIER_MAX_SHARE })
+    : {
+        mask: new Uint8Array(m),
+        count: 0,
+        score: new Float64Array(m),
+        feature: new Int32Array(m).fill(-1),
+        threshold: 0,
+      };
+  const fitRows = new Int32Array(m - outliers.count);
+  for (let i = 0, f = 0; i < m; i++) if (!outliers.mask[i]) fitRows[f++] = i;
+  // The scale is learnt on the customers the segments are fitted on, so outliers do not stretch it.
+  const scaler = fitScaler(pickRows(shaped, fitRows), config.scaler);
+  const x = transformScaler(shaped, scaler);
   return {
-    x: transformScaler(x, scaler),
+    x,
+    fitX: outliers.count > 0 ? pickRows(x, fitRows) : x,
+    fitRows,
+    original,
     rows,
     features: keptColumns.map((j) => features[j]!),
     dropped,
+    transforms,
+    outliers,
     scaler,
     valuesImputed,
   };
+}
+
+/** At most this share of customers is set aside as outliers while fitting. */
+export const OUTLIER_MAX_SHARE = 0.02;
+
+function pickRows(x: Matrix, rows: Int32Array): Matrix {
+  if (rows.length === x.n) return x;
+  const data = new Float64Array(rows.length * x.d);
+  rows.forEach((r, i) => {
+    data.set(x.data.subarray(r * x.d, (r + 1) * x.d), i * x.d);
+  });
+  return { data, n: rows.length, d: x.d };
 }
 
 function requireRows(n: number, needed: number, what: string): void {
@@ -254,8 +338,14 @@ function toRows(centroids: Float64Array, k: number, d: number): number[][] {
   );
 }
 
-/** Core's chooseK (elbow, silhouette, Calinski-Harabasz, Davies-Bouldin vote) over a sweep. */
-export function chooseKFromSweep(sweep: ModelSelectionPoint[]): { k: number; reason: string } {
+/**
+ * Core's chooseK over a sweep: k's with a segment under the run's minimum share, one segment
+ * holding most customers or unstable segments are ruled out, then the criteria vote.
+ */
+export function chooseKFromSweep(
+  sweep: ModelSelectionPoint[],
+  options: { minSegmentShare?: number } = {},
+): { k: number; reason: string } {
   const scored = sweep.filter(
     (p) => p.silhouette !== null && p.calinskiHarabasz !== null && p.daviesBouldin !== null,
   );
@@ -270,9 +360,42 @@ export function chooseKFromSweep(sweep: ModelSelectionPoint[]): { k: number; rea
       silhouette: p.silhouette!,
       calinskiHarabasz: p.calinskiHarabasz!,
       daviesBouldin: p.daviesBouldin!,
+      ...(p.minShare == null ? {} : { minShare: p.minShare }),
+      ...(p.maxShare == null ? {} : { maxShare: p.maxShare }),
+      ...(p.stability == null ? {} : { stability: p.stability }),
     })),
+    options.minSegmentShare === undefined ? {} : { minSegmentShare: options.minSegmentShare },
   );
   return { k: choice.k, reason: choice.reason };
+}
+
+/** Shares of the smallest and the largest segment among the labelled rows (noise left out). */
+export function segmentShares(labels: Int32Array, k: number): { minShare: number; maxShare: number } {
+  const sizes = segmentSizes(labels, k);
+  const total = sizes.reduce((a, b) => a + b, 0) || 1;
+  return { minShare: Math.min(...sizes) / total, maxShare: Math.max(...sizes) / total };
+}
+
+/** Rows and resamples of the stability check: enough to see unstable segments, cheap next to the sweep. */
+export const STABILITY_SAMPLE = 2_000;
+export const STABILITY_RESAMPLES = 6;
+
+/**
+ * k-means stability of k on bootstrap resamples of a seeded sample of the rows (core's
+ * bootstrapStability: mean adjusted Rand index between the resamples' assignments).
+ */
+export function stabilityOf(x: Matrix, k: number, seed: number): number | null {
+  const m = Math.min(x.n, STABILITY_SAMPLE);
+  if (m < 2 * k) return null;
+  const step = x.n / m;
+  const rows = Int32Array.from({ length: m }, (_, i) => Math.floor(i * step));
+  const sample = pickRows(x, rows);
+  try {
+    return round(bootstrapStability(sample, k, { seed, resamples: STABILITY_RESAMPLES, nInit: 2 }).mean, 4);
+  } catch (error) {
+    if (error instanceof CoreInputError) return null;
+    throw error;
+  }
 }
 
 const metricOrNull = (fn: () => number) => {
@@ -313,17 +436,28 @@ function kRange(input: ClusterInput, x: Matrix) {
 
 /** Picks the chosen k's labelling out of a sweep (one result per k from kMin). */
 function fromSweep<T extends { k: number; labels: Int32Array; centroids: Float64Array; inertia: number }>(
+  input: ClusterInput,
+  x: Matrix,
   results: T[],
   silhouettes: ArrayLike<number>,
   extra: (r: T) => { calinskiHarabasz: number | null; daviesBouldin: number | null },
 ): Clustering {
-  const modelSelection = results.map((r, i) => ({
-    k: r.k,
-    inertia: round(r.inertia) ?? 0,
-    silhouette: round(silhouettes[i]!),
-    ...extra(r),
-  }));
-  const chosenK = chooseKFromSweep(modelSelection);
+  const { algorithm, seed, minSegmentShare } = input.config;
+  // Stability is measured with k-means, so it speaks for the k-means family only.
+  const measuresStability = algorithm === "kmeans" || algorithm === "minibatch";
+  const modelSelection = results.map((r, i) => {
+    const shares = segmentShares(r.labels, r.k);
+    return {
+      k: r.k,
+      inertia: round(r.inertia) ?? 0,
+      silhouette: round(silhouettes[i]!),
+      ...extra(r),
+      minShare: round(shares.minShare, 4),
+      maxShare: round(shares.maxShare, 4),
+      stability: measuresStability ? stabilityOf(x, r.k, seed) : null,
+    };
+  });
+  const chosenK = chooseKFromSweep(modelSelection, { minSegmentShare });
   const chosen = results.find((r) => r.k === chosenK.k)!;
   return {
     labels: chosen.labels,
@@ -396,7 +530,7 @@ function fitOrSweep(
     distinct.map((r) => r.labels),
     { seed, sampleSize: SWEEP_SILHOUETTE_SAMPLE },
   );
-  return fromSweep(distinct, sil, (r) => ({
+  return fromSweep(input, x, distinct, sil, (r) => ({
     calinskiHarabasz: metricOrNull(() => calinskiHarabasz(x, r.labels)),
     daviesBouldin: metricOrNull(() => daviesBouldin(x, r.labels)),
   }));
@@ -537,10 +671,59 @@ export async function kmeansOnExecutor(
       ),
   });
   return fromSweep(
+    input,
+    x,
     results,
     results.map((r) => r.silhouette),
     (r) => ({ calinskiHarabasz: round(r.calinskiHarabasz), daviesBouldin: round(r.daviesBouldin) }),
   );
+}
+
+/**
+ * Labels for every prepared row: the fitted rows keep theirs, the outliers set aside take the
+ * nearest segment centre (DBSCAN never sets any aside).
+ */
+function labelAllRows(prepared: Prepared, clustering: Clustering): Int32Array {
+  const { x, fitRows, outliers } = prepared;
+  if (outliers.count === 0) return clustering.labels;
+  const labels = new Int32Array(x.n);
+  fitRows.forEach((r, i) => {
+    labels[r] = clustering.labels[i]!;
+  });
+  const outlierRows = Int32Array.from({ length: x.n }, (_, i) => i).filter((i) => outliers.mask[i] === 1);
+  const nearest = assignToNearest(pickRows(x, outlierRows), clustering.centroids, clustering.k).labels;
+  outlierRows.forEach((r, i) => {
+    labels[r] = nearest[i]!;
+  });
+  return labels;
+}
+
+/** Segment means in the features' own units. */
+function originalCentres(original: Matrix, labels: Int32Array, k: number): number[][] {
+  const means = centroidsOf(original, labels, k);
+  return toRows(means, k, original.d);
+}
+
+function outlierReport(prepared: Prepared): OutlierReport {
+  const { outliers, features, x } = prepared;
+  const rows: number[] = [];
+  const counts = new Map<number, number>();
+  for (let i = 0; i < x.n; i++) {
+    if (!outliers.mask[i]) continue;
+    rows.push(i);
+    const j = outliers.feature[i]!;
+    counts.set(j, (counts.get(j) ?? 0) + 1);
+  }
+  rows.sort((a, b) => outliers.score[b]! - outliers.score[a]!);
+  return {
+    count: outliers.count,
+    share: round(outliers.count / Math.max(1, x.n), 4) ?? 0,
+    threshold: outliers.threshold,
+    byFeature: [...counts]
+      .sort((a, b) => b[1] - a[1])
+      .map(([j, count]) => ({ feature: features[j] ?? String(j), count })),
+    rows,
+  };
 }
 
 /** Distances, sizes, metrics and the map: the same for every algorithm. */
@@ -551,9 +734,11 @@ export function describeClustering(
   progress: Progress,
 ): ClusterOutput {
   const { x } = prepared;
-  const { labels, k, centroids, inertia, modelSelection, chosenK } = clustering;
+  const { k, centroids, inertia, modelSelection } = clustering;
+  let { chosenK } = clustering;
   const seed = input.config.seed;
   progress("Measuring the segments", 85);
+  const labels = labelAllRows(prepared, clustering);
   const distances = distancesTo(x, labels, centroids);
   const sizes = segmentSizes(labels, k);
   let noise = 0;
@@ -566,6 +751,25 @@ export function describeClustering(
     daviesBouldin: swept?.daviesBouldin ?? metricOrNull(() => daviesBouldin(x, labels)),
     noiseShare: input.config.algorithm === "dbscan" ? round(noise / x.n) : null,
   };
+  const { algorithm } = input.config;
+  const stability =
+    swept?.stability ??
+    (algorithm === "kmeans" || algorithm === "minibatch" ? stabilityOf(prepared.fitX, k, seed) : null);
+  if (modelSelection.length === 0 && algorithm !== "dbscan") {
+    // A k set by hand is kept, but the user hears when it makes a segment too small to act on.
+    const clustered = sizes.reduce((a, b) => a + b, 0) || 1;
+    const small = sizes.flatMap((size, s) =>
+      size / clustered < input.config.minSegmentShare
+        ? [`segment ${s + 1} (${((100 * size) / clustered).toFixed(1)}%)`]
+        : [],
+    );
+    if (small.length > 0) {
+      chosenK = {
+        k: chosenK.k,
+        reason: `${chosenK.reason} ${small.join(", ")} ${small.length === 1 ? "is" : "are"} under the minimum segment share of ${(100 * input.config.minSegmentShare).toFixed(0)}%: consider fewer segments.`,
+      };
+    }
+  }
 
   progress("Drawing the map", 92);
   const map = mapSample(x, labels, input.config.mapSampleSize);
@@ -574,7 +778,7 @@ export function describeClustering(
     x,
     labels,
     prepared.features,
-    prepared.scaler,
+    prepared.original,
     map.points.map((p) => p[0]),
     seed,
   );
@@ -593,7 +797,7 @@ export function describeClustering(
       scale: Array.from(prepared.scaler.scale),
     },
     centroids: toRows(centroids, k, x.d),
-    centroidsOriginal: toOriginal(centroids, k, prepared.scaler),
+    centroidsOriginal: originalCentres(prepared.original, labels, k),
     modelSelection,
     chosenK,
     metrics,
@@ -606,6 +810,15 @@ export function describeClustering(
     map,
     algorithmDetails: clustering.extra ?? {},
     explanation,
+    transforms: prepared.transforms.map((t, j) => ({
+      feature: prepared.features[j]!,
+      kind: t.kind,
+      ...(t.lambda === undefined ? {} : { lambda: round(t.lambda, 4) ?? 0 }),
+      skewBefore: round(t.skewBefore, 4),
+      skewAfter: round(t.skewAfter, 4),
+    })),
+    outliers: outlierReport(prepared),
+    stability,
   };
 }
 
@@ -618,7 +831,7 @@ export function clusterRun(
   if (!given) progress("Preparing features", 2);
   const prepared = prepareMatrix(input);
   // `given`: clustered already (k-means on core's executor); only measure, map and explain here.
-  const clustering = given ?? clusterInline(input, prepared.x, progress);
+  const clustering = given ?? clusterInline(input, prepared.fitX, progress);
   return describeClustering(input, prepared, clustering, progress);
 }
 

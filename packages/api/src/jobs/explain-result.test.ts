@@ -20,14 +20,7 @@ function data() {
 describe("explainResult", () => {
   it("describes DBSCAN noise like a segment of its own and compares everyone with all customers", () => {
     const { x, labels } = data();
-    const out = explainResult(
-      x,
-      labels,
-      ["a", "b"],
-      { center: [0, 0], scale: [1, 1] },
-      [0, 1, 2, 3, 4, 5],
-      0,
-    );
+    const out = explainResult(x, labels, ["a", "b"], x, [0, 1, 2, 3, 4, 5], 0);
     const e = out.explanation!;
     expect(e.segments.map((s) => s.segment)).toEqual([0, 1]);
     expect(e.noise).toBe(2);
@@ -38,17 +31,10 @@ describe("explainResult", () => {
     expect(e.segments[0]!.deviation[0]!).toBeLessThan(0);
   });
 
-  it("undoes the scaler so profiles read in the features' own units, and maps the sample with t-SNE", () => {
+  it("profiles in the features' own units while the map uses the transformed ones, and maps the sample with t-SNE", () => {
     const { x, labels } = data();
-    const scaled = { ...x, data: x.data.map((v) => v / 10) };
-    const out = explainResult(
-      scaled,
-      labels,
-      ["a", "b"],
-      { center: [0, 0], scale: [10, 10] },
-      [0, 1, 2, 3, 4, 5],
-      0,
-    );
+    const scaled = { ...x, data: x.data.map((v) => Math.log1p(Math.abs(v)) / 10) };
+    const out = explainResult(scaled, labels, ["a", "b"], x, [0, 1, 2, 3, 4, 5], 0);
     expect(out.explanation!.segments[1]!.mean[0]).toBeCloseTo(10.1, 1);
     expect(out.tsne.map((p) => p[0])).toEqual([0, 1, 2, 3, 4, 5]);
     expect(out.tsne.every(([, px, py]) => Number.isFinite(px) && Number.isFinite(py))).toBe(true);

@@ -20,7 +20,19 @@ export interface SegmentExplanationDoc {
     deviation: Array<number | null>;
     /** Indices of the features that set the segment apart most, largest |deviation| first. */
     top: number[];
-    rules: Array<{ text: string; support: number; precision: number; recall: number }>;
+    /**
+     * At most three, the ones covering most of the segment first; never empty for a non-empty segment
+     * (a segment the surrogate tree misses gets a one-vs-rest rule, source "one-vs-rest").
+     */
+    rules: Array<{
+      text: string;
+      support: number;
+      precision: number;
+      recall: number;
+      source: "tree" | "one-vs-rest";
+    }>;
+    /** The segment's rules together (all of them, not only the three kept): precision and recall. */
+    ruleFit: { precision: number; recall: number };
   }>;
   /** Share of customers (noise excluded) whose segment the surrogate tree predicts, in %. */
   fidelity: number;
@@ -47,8 +59,8 @@ export const TSNE_SAMPLE = 800;
 const num = (v: number, digits = 5) => (Number.isFinite(v) ? Number(v.toPrecision(digits)) : null);
 
 /**
- * `scaled` is the prepared (scaled) matrix the clustering saw; `center`/`scale` undo the scaler
- * (every scaler is affine per column), so profiles and rules read in original units. `sampleRows`
+ * `scaled` is the prepared (transformed and scaled) matrix the clustering saw; `original` holds
+ * the same rows in the features' own units, so profiles and rules read in those units. `sampleRows`
  * are the rows of the PCA map sample; the t-SNE map uses the first TSNE_SAMPLE of them, so hovering
  * either map shows the same customers.
  */
@@ -56,18 +68,11 @@ export function explainResult(
   scaled: Matrix,
   labels: Int32Array,
   features: string[],
-  scaler: { center: ArrayLike<number>; scale: ArrayLike<number> },
+  x: Matrix,
   sampleRows: ArrayLike<number>,
   seed: number,
 ): ExplanationOutput {
-  const { n, d } = scaled;
-  const original = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) {
-      original[i * d + j] = scaled.data[i * d + j]! * scaler.scale[j]! + scaler.center[j]!;
-    }
-  }
-  const x: Matrix = { data: original, n, d };
+  const { d } = scaled;
   let explanation: SegmentExplanationDoc | null = null;
   try {
     // Noise (-1) is profiled as one more class, so profiles compare with every customer and the
@@ -97,7 +102,12 @@ export function explainResult(
         support: r.support,
         precision: num(r.precision, 3) ?? 0,
         recall: num(r.recall, 3) ?? 0,
+        source: r.source,
       })),
+      ruleFit: {
+        precision: num(e.rules.segmentFit[s]?.precision ?? 0, 3) ?? 0,
+        recall: num(e.rules.segmentFit[s]?.recall ?? 0, 3) ?? 0,
+      },
     });
     const noiseProfile = noiseCount > 0 ? e.profiles.segments[k] : undefined;
     explanation = {

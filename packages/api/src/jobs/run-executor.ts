@@ -330,7 +330,7 @@ async function clusterOnExecutor(
   try {
     report("Preparing features", 2);
     const prepared = prepareMatrix(input);
-    clustering = await kmeansOnExecutor(executor, input, prepared.x, report, signal);
+    clustering = await kmeansOnExecutor(executor, input, prepared.fitX, report, signal);
   } catch (error) {
     if (isStopping()) throw error;
     return { ok: false, message: runFailure(error) };

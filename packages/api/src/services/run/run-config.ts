@@ -20,8 +20,18 @@ export const runConfigSchema = z
     algorithm: z.enum(RUN_ALGORITHMS).default("kmeans"),
     /** Number of segments, or "auto" to sweep kMin..kMax and choose (k-means family and gmm). */
     k: z.union([z.int().min(2).max(50), z.literal("auto")]).default("auto"),
-    kMin: z.int().min(2).max(50).default(2),
-    kMax: z.int().min(2).max(50).default(10),
+    // Two segments rarely lead to two different policies: an automatic k starts at three.
+    kMin: z.int().min(2).max(50).default(3),
+    kMax: z.int().min(2).max(50).default(8),
+    /**
+     * "auto": strongly skewed features are reshaped (log(1 + x), or Yeo-Johnson with negative
+     * values) before scaling; "none": used as they are.
+     */
+    transform: z.enum(["auto", "none"]).default("auto"),
+    /** "set-aside": the few extreme customers (at most 2%) do not shape the segments, then join the nearest. */
+    outliers: z.enum(["set-aside", "keep"]).default("set-aside"),
+    /** An automatic k never makes a segment smaller than this share of the customers. */
+    minSegmentShare: z.number().min(0).max(0.25).default(0.02),
     seed: z
       .int()
       .min(0)
