@@ -38,9 +38,15 @@ export interface DemoDataSummary {
 }
 
 /**
- * Loads the core's demo retailer (about 3,000 customers and 100,000 order lines over two years,
- * ending today) into a workspace through the ordinary import path, once: a workspace that already
- * has a dataset is left alone.
+ * The demo retailer's history ends on this date, whatever today is: the same workspace, segments
+ * and names on every machine and every day (recency is measured at the latest order, not at today).
+ */
+export const DEMO_END_DATE = "2026-06-30T23:59:59Z";
+
+/**
+ * Loads the core's demo retailer (about 3,000 customers and 100,000 order lines over the two years
+ * to DEMO_END_DATE) into a workspace through the ordinary import path, once: a workspace that
+ * already has a dataset is left alone.
  */
 export async function seedDemoData(
   database: Database,
@@ -54,7 +60,7 @@ export async function seedDemoData(
   const demo = generateDemoRetailer({
     seed: options.seed ?? 42,
     customers: options.customers ?? 3000,
-    endDate: new Date(),
+    endDate: DEMO_END_DATE,
   });
   const folder = importFolder(tenantId, options.dataDir);
   const customers = await importDemoFile(
