@@ -3,6 +3,7 @@ import {
   customerFeatures,
   type OrderLineFields,
   OrderLinesBuilder,
+  type OrderLinesReport,
   rfmScores,
 } from "@strata/core";
 import type { Driver, Tx } from "@strata/db";
@@ -17,6 +18,12 @@ export interface FeatureSummary {
   customers: number;
   withOrders: number;
   features: string[];
+  /**
+   * How the order lines were read: matched cancellations, unmatched returns, and the customers
+   * left without behavioural features (every order cancelled, only returns, net sales <= 0)
+   * by reason. Null when the tenant has no order lines.
+   */
+  orderLines: OrderLinesReport | null;
 }
 
 type FeatureValue = number | string | null;
@@ -44,8 +51,12 @@ export async function recomputeCustomerFeatures(
 
     const byCustomer = new Map<string, Record<string, FeatureValue>>();
     const names = new Set<string>();
+    let orderLines: OrderLinesReport | null = null;
     if (builder.length > 0) {
+      // customerFeatures matches each cancellation to the purchase line it cancels (customer,
+      // product, price, opposite quantity): without a product column nothing can be matched.
       const result = customerFeatures(builder.finish());
+      orderLines = result.report;
       const { n, d, data } = result.x;
       const at = (name: string) => result.features.indexOf(name);
       const column = (j: number) => Float64Array.from({ length: n }, (_, i) => data[i * d + j]!);
@@ -112,7 +123,7 @@ export async function recomputeCustomerFeatures(
       if (page.rows.length < WRITE_BATCH) break;
       lastCustomer = page.rows[page.rows.length - 1]!.id;
     }
-    return { customers, withOrders: byCustomer.size, features: [...names] };
+    return { customers, withOrders: byCustomer.size, features: [...names], orderLines };
   }
 }
 
