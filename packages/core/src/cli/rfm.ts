@@ -91,7 +91,12 @@ function formatValue(v: number): string {
   return Number.isInteger(v) ? String(v) : String(Math.round(v * 1e6) / 1e6);
 }
 
-/** `strata rfm`: per-customer behavioural features and RFM segments from an order-lines CSV. */
+/**
+ * `strata rfm`: per-customer behavioural features and RFM segments from an order-lines CSV.
+ * Credit-note lines that cancel a purchase line are matched to it and both left out; the other
+ * negative lines are returns (see customerFeatures). `report` counts both, and the customers
+ * left without a row by reason.
+ */
 export async function runRfm(argv: ReadonlyArray<string>): Promise<RfmOutput> {
   const started = performance.now();
   const flags = parseFlags("rfm", argv, FLAGS);
