@@ -3,5 +3,9 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   resolve: { alias: { "@": fileURLToPath(new URL("./src", import.meta.url)) } },
-  test: { include: ["src/**/*.test.ts"], environment: "node" },
+  test: {
+    setupFiles: ["../../tooling/vitest/fake-now.ts"],
+    include: ["src/**/*.test.ts"],
+    environment: "node",
+  },
 });
