@@ -9,7 +9,7 @@ import { LoadingState } from "@/components/ui/spinner";
 import { toFormError } from "@/lib/errors";
 import { formatDateTime } from "@/lib/format";
 import { useTRPC } from "@/trpc/react";
-import { ALGORITHM_LABELS, segmentColor } from "./result-types";
+import { ALGORITHM_LABELS, readRunResult, segmentColor } from "./result-types";
 
 function agreement(ari: number | null): string {
   if (ari === null) return "Too few shared customers to say";
@@ -18,6 +18,16 @@ function agreement(ari: number | null): string {
   if (ari > 0.4) return "Partly the same segments";
   if (ari > 0.1) return "Quite different segments";
   return "Unrelated segmentations";
+}
+
+function segmentNames(result: unknown): string[] {
+  return readRunResult(result)?.explanation?.segments.map((s) => s.name) ?? [];
+}
+
+/** "Noise", the segment's name from its run, or "S3" when the run has no names. */
+function segmentHeading(segment: number, names: string[]): string {
+  if (segment < 0) return "Noise";
+  return names[segment] ?? `S${segment + 1}`;
 }
 
 /** Two finished runs side by side: adjusted Rand index and where each segment's customers went. */
@@ -31,6 +41,17 @@ export function CompareRuns({ workspace, runA, runB }: { workspace: string; runA
     ...trpc.segment.compareRuns.queryOptions({ workspace, runA: runA ?? "", runB: runB ?? "" }),
     enabled: Boolean(runA && runB && runA !== runB),
   });
+  // Segment names come from each run's own result (its explanation); S1, S2... only when a run has none.
+  const runAResult = useQuery({
+    ...trpc.run.get.queryOptions({ workspace, id: runA ?? "" }),
+    enabled: Boolean(runA && runB && runA !== runB),
+  });
+  const runBResult = useQuery({
+    ...trpc.run.get.queryOptions({ workspace, id: runB ?? "" }),
+    enabled: Boolean(runA && runB && runA !== runB),
+  });
+  const namesA = segmentNames(runAResult.data?.result);
+  const namesB = segmentNames(runBResult.data?.result);
   const choose = (which: "a" | "b", value: string) => {
     const params = new URLSearchParams();
     const a = which === "a" ? value : runA;
@@ -102,14 +123,15 @@ export function CompareRuns({ workspace, runA, runB }: { workspace: string; runA
                       <th
                         key={s}
                         scope="col"
-                        className="px-3 py-2 text-right text-xs font-medium text-slate-600"
+                        title={s < 0 ? undefined : `Segment ${s + 1}`}
+                        className="max-w-40 px-3 py-2 text-right align-bottom text-xs font-medium text-slate-600"
                       >
                         <span
                           className="mr-1 inline-block size-2 rounded-full"
                           style={{ backgroundColor: segmentColor(s) }}
                           aria-hidden
                         />
-                        {s < 0 ? "Noise" : `S${s + 1}`}
+                        {segmentHeading(s, namesB)}
                       </th>
                     ))}
                   </tr>
@@ -120,13 +142,17 @@ export function CompareRuns({ workspace, runA, runB }: { workspace: string; runA
                     const total = row.reduce((a, b) => a + b, 0) || 1;
                     return (
                       <tr key={s}>
-                        <th scope="row" className="px-3 py-2 text-left text-xs font-medium text-slate-600">
+                        <th
+                          scope="row"
+                          title={s < 0 ? undefined : `Segment ${s + 1}`}
+                          className="max-w-56 px-3 py-2 text-left text-xs font-medium text-slate-600"
+                        >
                           <span
                             className="mr-1 inline-block size-2 rounded-full"
                             style={{ backgroundColor: segmentColor(s) }}
                             aria-hidden
                           />
-                          {s < 0 ? "Noise" : `S${s + 1}`}
+                          {segmentHeading(s, namesA)}
                         </th>
                         {row.map((n, j) => (
                           <td

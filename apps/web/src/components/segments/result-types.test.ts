@@ -47,6 +47,15 @@ describe("labels and numbers", () => {
     expect(formatPercent(0.1234)).toBe("12.3%");
   });
 
+  it("never shows a share as minus zero", () => {
+    expect(formatPercent(-0)).toBe("0%");
+    expect(formatPercent(-0.0001)).toBe("0%");
+    expect(formatPercent(-0.00049)).toBe("0%");
+    expect(formatPercent(0.00001)).toBe("0%");
+    expect(formatPercent(-0.002)).toBe("-0.2%");
+    expect(formatPercent(-0.25)).toBe("-25%");
+  });
+
   it("reads feature names as words", () => {
     expect(featureLabel("recency_days")).toBe("recency days");
     expect(featureLabel("channel_share:parcel")).toBe("channel share: parcel");

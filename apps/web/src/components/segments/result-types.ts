@@ -31,7 +31,16 @@ export interface SegmentExplanation {
   median: Array<number | null>;
   deviation: Array<number | null>;
   top: number[];
-  rules: Array<{ text: string; support: number; precision: number; recall: number }>;
+  /** Runs before rule sources lack `source`: read a missing one as "tree". */
+  rules: Array<{
+    text: string;
+    support: number;
+    precision: number;
+    recall: number;
+    source?: "tree" | "one-vs-rest";
+  }>;
+  /** The segment's rules together: precision and recall (absent on older runs). */
+  ruleFit?: { precision: number; recall: number };
 }
 
 export interface Explanation {
@@ -137,7 +146,10 @@ export function formatNumber(v: number | null | undefined): string {
 
 export function formatPercent(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return "–";
-  return PERCENT.format(v);
+  // Intl keeps the sign of a value that rounds to zero ("-0%"); round to the 0.1% shown first so
+  // -0 and tiny negatives read "0%".
+  const rounded = Math.round(v * 1000) / 1000;
+  return PERCENT.format(rounded === 0 ? 0 : rounded);
 }
 
 /** Feature names as people read them: `recency_days` -> "recency days", `channel:parcel` -> "channel: parcel". */

@@ -31,6 +31,7 @@ export function SegmentCard({
         }))
       : [];
   const headingId = `segment-${data.segment}-title`;
+  const isOneVsRest = profile?.rules[0]?.source === "one-vs-rest";
   return (
     <article
       aria-labelledby={headingId}
@@ -80,8 +81,16 @@ export function SegmentCard({
         {profile && profile.rules.length > 0 ? (
           <section aria-label="Rules">
             <h4 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">
-              Rules{explanation ? ` (tree fidelity ${formatNumber(explanation.fidelity)}%)` : ""}
+              {isOneVsRest
+                ? "Rules (this segment against the rest)"
+                : `Rules${explanation ? ` (tree fidelity ${formatNumber(explanation.fidelity)}%)` : ""}`}
             </h4>
+            {isOneVsRest ? (
+              <p className="mb-1.5 text-[11px] text-slate-500">
+                The tree for all segments gives this one no branch of its own, so these come from a tree that
+                only separates it from everyone else.
+              </p>
+            ) : null}
             <ul className="space-y-1.5">
               {profile.rules.slice(0, 2).map((rule) => (
                 <li key={rule.text} className="rounded bg-slate-50 px-2 py-1.5 text-xs text-slate-700">
@@ -93,6 +102,12 @@ export function SegmentCard({
                 </li>
               ))}
             </ul>
+            {profile.ruleFit && profile.rules.length > 1 ? (
+              <p className="mt-1.5 text-[11px] text-slate-500">
+                Its rules together cover {formatPercent(profile.ruleFit.recall)} of the segment;{" "}
+                {formatPercent(profile.ruleFit.precision)} of the customers they select are in it.
+              </p>
+            ) : null}
           </section>
         ) : null}
       </div>
