@@ -6,8 +6,26 @@ import { listNumericFeatures, queryRows } from "../../jobs/run-data.js";
 /** Customers read to describe the features (customer ids are random uuids: a fair sample). */
 export const FEATURE_SAMPLE = 5_000;
 
-/** Behavioural features a first run uses when the workspace has them: RFM and basket. */
-const DEFAULT_FEATURES = ["recency_days", "frequency", "monetary", "average_basket", "returns_share"];
+/**
+ * Behavioural features a first run uses when the workspace has order lines: recency, frequency,
+ * monetary value, basket and tenure. returns_share is offered, not suggested: it is zero for most
+ * customers, so it splits off "customers who ever returned something" before anything else.
+ */
+const ORDER_FEATURES = ["recency_days", "frequency", "monetary", "average_basket", "tenure_days"];
+
+/** At most this many attributes are suggested for a first run on customer attributes alone. */
+const MAX_SUGGESTED = 8;
+/** A column with fewer distinct values is a flag or a small code (0/1, 1-3), not a measure to cluster on. */
+const MIN_DISTINCT = 5;
+/** Two features this correlated say the same thing: only the first is suggested. */
+const NEAR_DUPLICATE = 0.9;
+
+/** Behavioural roles, in the order a suggestion takes them round by round. */
+const ROLES = [
+  /recen|days.?since|since.?last|last.?(order|purchase|visit)/i,
+  /freq|orders|purchases|visits|invoices|transactions|num/i,
+  /monet|spend|spent|revenue|sales|amount|value|mnt|basket|total|income/i,
+];
 
 export interface FeatureDescription {
   name: string;
@@ -54,6 +72,7 @@ export async function describeFeatures(tx: Tx, params: { tenantId: string }) {
       if (!Number.isNaN(x)) values.push(x);
     });
     const m = values.length;
+    const distinct = new Set(values).size;
     let mean = 0;
     for (const v of values) mean += v / Math.max(1, m);
     let m2 = 0;
@@ -73,13 +92,14 @@ export async function describeFeatures(tx: Tx, params: { tenantId: string }) {
       min: m > 0 ? round(Math.min(...values)) : null,
       max: m > 0 ? round(Math.max(...values)) : null,
       skew: m > 2 && m2 > 0 ? round(m3 / m2 ** 1.5, 3) : null,
+      distinct,
     };
   });
   const r = n > 1 ? pearsonMatrix({ data, n, d }) : new Float64Array(d * d).fill(Number.NaN);
   const correlation = Array.from({ length: d }, (_, a) =>
     Array.from({ length: d }, (_, b) => round(r[a * d + b]!, 3)),
   );
-  const features: FeatureDescription[] = stats.map((s, a) => {
+  const features: FeatureDescription[] = stats.map(({ distinct: _, ...s }, a) => {
     let best: { feature: string; r: number } | null = null;
     for (let b = 0; b < d; b++) {
       const v = correlation[a]![b];
@@ -88,13 +108,44 @@ export async function describeFeatures(tx: Tx, params: { tenantId: string }) {
     }
     return { ...s, strongestCorrelation: best };
   });
-  const present = DEFAULT_FEATURES.filter((f) => names.includes(f));
-  const defaults =
-    present.length >= 2
-      ? present
-      : features
-          .filter((f) => f.missingShare < 0.5 && !f.name.startsWith("rfm_"))
-          .map((f) => f.name)
-          .slice(0, 8);
+  const defaults = suggestFeatures(names, stats, correlation);
   return { customers, sampled: n, features, correlation, defaults };
+}
+
+/**
+ * The features a one-click run uses. With order lines: the behavioural ones (ORDER_FEATURES).
+ * Otherwise the customer attributes that measure something (not flags or small codes, not mostly
+ * missing, not a near-duplicate of one already taken), taken round by round from the recency,
+ * frequency and spend roles and then the rest, so that no single kind of figure dominates.
+ */
+export function suggestFeatures(
+  names: string[],
+  stats: Array<{ name: string; missingShare: number; distinct: number }>,
+  correlation: Array<Array<number | null>>,
+): string[] {
+  const present = ORDER_FEATURES.filter((f) => names.includes(f));
+  if (present.length >= 3) return present;
+  const usable = stats
+    .map((s, index) => ({ ...s, index }))
+    .filter((s) => s.missingShare < 0.5 && s.distinct >= MIN_DISTINCT && !s.name.startsWith("rfm_"));
+  const queues = ROLES.map((role) => usable.filter((s) => role.test(s.name)));
+  queues.push(usable.filter((s) => !ROLES.some((role) => role.test(s.name))));
+  const chosen: number[] = [];
+  const taken = new Set<number>();
+  const isDuplicate = (index: number) =>
+    chosen.some((c) => Math.abs(correlation[index]?.[c] ?? 0) > NEAR_DUPLICATE);
+  while (chosen.length < MAX_SUGGESTED && queues.some((q) => q.length > 0)) {
+    for (const queue of queues) {
+      while (queue.length > 0) {
+        const next = queue.shift()!;
+        if (taken.has(next.index)) continue;
+        taken.add(next.index);
+        if (isDuplicate(next.index)) continue;
+        chosen.push(next.index);
+        break;
+      }
+      if (chosen.length >= MAX_SUGGESTED) break;
+    }
+  }
+  return chosen.sort((a, b) => a - b).map((i) => names[i]!);
 }
