@@ -404,7 +404,12 @@ describe.each(testDrivers())("imports on %s", (driver) => {
     expect(preview.mapping.fields).toEqual({});
     expect(preview.mapping.isIdFromLine).toBe(true);
     expect(preview.missingFields).toEqual([]);
-    expect(preview.notices.join(" ")).toMatch(/row-<line>/);
+    expect(preview.notices).toEqual([
+      {
+        code: "generated-ids",
+        message: expect.stringMatching(/"row-<line>" \(row-2 for the first data row\)/),
+      },
+    ]);
     const outcome = await run(received.importId, preview.mapping, "reject_file", "Wholesale");
     expect(outcome).toMatchObject({ status: "succeeded", imported: 3, rejected: 0 });
     const c = await withTenant(database.db, tenantId, (tx) =>

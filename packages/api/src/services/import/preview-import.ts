@@ -47,8 +47,18 @@ export interface ImportPreview {
   dateDetection: DateFormatDetection | null;
   /** Date format detection of every column that holds dates, so a re-mapped date column has one too. */
   dateFormats: Record<string, DateFormatDetection>;
-  /** Things the user should know before importing (ids made from row numbers, unsure date formats). */
-  notices: string[];
+  /** Things the user should know before importing. */
+  notices: ImportNotice[];
+}
+
+/**
+ * - `generated-ids`: no column looks like a customer id, so ids are `row-<line>` (isIdFromLine)
+ * - `date-format`: the dates of `column` can be read several ways, or not all in one way
+ */
+export interface ImportNotice {
+  code: "generated-ids" | "date-format";
+  column?: string;
+  message: string;
 }
 
 export interface PreviewOptions {
@@ -138,7 +148,7 @@ export async function previewImport(path: string, options: PreviewOptions): Prom
       records.map((r) => ({ line: r.line, value: r.fields[j] ?? "" })),
     );
   });
-  const notices: string[] = [];
+  const notices: ImportNotice[] = [];
   let missingFields: string[] = guess.missing;
   if (options.kind === "customers") {
     const mapped = new Set(Object.values(fields));
@@ -147,7 +157,11 @@ export async function previewImport(path: string, options: PreviewOptions): Prom
       .map((c): AttributeMapping => {
         const detected = c.type === "date" ? dateFormats[c.name] : undefined;
         if (detected && detected.status !== "ok" && detected.status !== "none") {
-          notices.push(`Column "${c.name}": ${detected.message}.`);
+          notices.push({
+            code: "date-format",
+            column: c.name,
+            message: `Column "${c.name}": ${detected.message}.`,
+          });
         }
         return detected?.format
           ? { source: c.name, type: c.type, dateFormat: detected.format }
@@ -158,9 +172,11 @@ export async function previewImport(path: string, options: PreviewOptions): Prom
       // refuse the file, and say so where the user confirms the mapping.
       mapping.isIdFromLine = true;
       missingFields = missingFields.filter((f) => f !== "externalId");
-      notices.push(
-        'No column looks like a customer id, so each customer gets the id "row-<line>" (row-2 for the first data row). Importing the same file again updates the same customers. If the file has an id column, choose it as the customer id.',
-      );
+      notices.push({
+        code: "generated-ids",
+        message:
+          'No column looks like a customer id, so each customer gets the id "row-<line>" (row-2 for the first data row). Importing the same file again updates the same customers. If the file has an id column, choose it as the customer id.',
+      });
     }
   }
   if (isDecimalComma) mapping.decimalSeparator = ",";
