@@ -63,13 +63,55 @@ export function ImportResult({
           </Alert>
         ) : null}
         {result.error && result.status === "succeeded" ? <Alert tone="warning">{result.error}</Alert> : null}
+        {!isRunning && (result.hasRejectedReport || onImportValid) ? (
+          <div className="flex flex-wrap gap-2">
+            {result.hasRejectedReport ? (
+              <a className={buttonClasses("secondary")} href={reportUrl} download>
+                Download rejected rows (CSV)
+              </a>
+            ) : null}
+            {onImportValid ? <Button onClick={onImportValid}>Import the valid rows only</Button> : null}
+          </div>
+        ) : null}
+        {!isRunning && result.rejectedReasons.length > 0 ? (
+          <section aria-labelledby="reasons-heading" className="space-y-2">
+            <h3 id="reasons-heading" className="text-sm font-semibold text-slate-900">
+              Validation report: {result.rowsRejected.toLocaleString()} rejected row
+              {result.rowsRejected === 1 ? "" : "s"}, by problem
+              {result.areRejectedReasonsFromSample
+                ? ` (counted in the first ${result.rejectedSample.length})`
+                : ""}
+            </h3>
+            <Table aria-labelledby="reasons-heading">
+              <THead>
+                <tr>
+                  <Th>Count</Th>
+                  <Th>Column</Th>
+                  <Th>Problem</Th>
+                  <Th>First seen</Th>
+                </tr>
+              </THead>
+              <TBody>
+                {result.rejectedReasons.map((r) => (
+                  <tr key={`${r.column}-${r.reason}`}>
+                    <Td className="tabular-nums">{r.count.toLocaleString()}</Td>
+                    <Td>{r.column || "(whole row)"}</Td>
+                    <Td>{r.reason}</Td>
+                    <Td className="max-w-64 truncate">
+                      line {r.firstLine}: <span className="font-mono text-xs">{r.firstValue}</span>
+                    </Td>
+                  </tr>
+                ))}
+              </TBody>
+            </Table>
+          </section>
+        ) : null}
         {!isRunning && result.rejectedSample.length > 0 ? (
           <section aria-labelledby="rejected-heading" className="space-y-2">
             <h3 id="rejected-heading" className="text-sm font-semibold text-slate-900">
-              Validation report: {result.rowsRejected.toLocaleString()} rejected row
-              {result.rowsRejected === 1 ? "" : "s"}
+              Rejected rows
               {result.rejectedSample.length < result.rowsRejected
-                ? ` (first ${result.rejectedSample.length} shown)`
+                ? ` (first ${result.rejectedSample.length} problems shown; the CSV has them all)`
                 : ""}
             </h3>
             <Table>
@@ -97,12 +139,6 @@ export function ImportResult({
       </CardContent>
       {!isRunning ? (
         <CardFooter>
-          {result.hasRejectedReport ? (
-            <a className={buttonClasses("secondary")} href={reportUrl} download>
-              Download rejected rows (CSV)
-            </a>
-          ) : null}
-          {onImportValid ? <Button onClick={onImportValid}>Import the valid rows only</Button> : null}
           {result.status === "succeeded" && result.datasetId ? (
             <Link
               className={buttonClasses("secondary")}

@@ -17,6 +17,9 @@ type Kind = "customers" | "orders";
 type Mapping = RouterInputs["import"]["start"]["mapping"];
 type Preview = RouterOutputs["import"]["preview"];
 type OnInvalid = "reject_file" | "import_valid";
+type Attribute = NonNullable<Mapping["attributes"]>[number];
+type AttributeType = Attribute["type"];
+type DateFormat = NonNullable<Mapping["dateFormat"]>;
 
 const DATE_FORMATS: Array<[string, string]> = [
   ["iso", "2024-01-31 (ISO)"],
@@ -29,6 +32,8 @@ const DATE_FORMATS: Array<[string, string]> = [
   ["excel-serial", "Excel day number"],
 ];
 const ATTRIBUTE_TYPES = ["numeric", "categorical", "date", "id", "text"] as const;
+/** The customer id select's choice for files without an id column (mapping.isIdFromLine). */
+const ID_FROM_LINE = "\u0000row-number";
 
 /** Uploads with XMLHttpRequest, the one browser API that reports upload progress. */
 function uploadFile(workspace: string, kind: Kind, file: File, onProgress: (fraction: number) => void) {
@@ -220,9 +225,14 @@ export function ImportWizard({ workspace }: { workspace: string }) {
 
   const setField = (field: string, source: string) => {
     const fields = { ...mapping.fields };
-    if (source) fields[field] = source;
+    const isIdFromLine = preview.kind === "customers" && field === "externalId" && source === ID_FROM_LINE;
+    if (source && !isIdFromLine) fields[field] = source;
     else delete fields[field];
     const next: Mapping = { ...mapping, fields };
+    if (field === "externalId") {
+      if (isIdFromLine) next.isIdFromLine = true;
+      else delete next.isIdFromLine;
+    }
     // A newly chosen date column brings its own detected format.
     if (field === "orderedAt" && source) {
       const detected = preview.dateFormats[source]?.format;
@@ -232,9 +242,27 @@ export function ImportWizard({ workspace }: { workspace: string }) {
       const used = new Set(Object.values(fields));
       next.attributes = preview.columns
         .filter((c) => !used.has(c.name))
-        .map((c) => mapping.attributes?.find((a) => a.source === c.name) ?? { source: c.name, type: c.type });
+        .map((c) => mapping.attributes?.find((a) => a.source === c.name) ?? attributeFor(c.name, c.type));
     }
     setMapping(next);
+  };
+
+  /** A kept column; a date column comes with the format detected from its values. */
+  const attributeFor = (source: string, type: AttributeType): Attribute => {
+    const detected = type === "date" ? preview.dateFormats[source]?.format : undefined;
+    return detected ? { source, type, dateFormat: detected } : { source, type };
+  };
+
+  const setAttribute = (source: string, change: Partial<Attribute>) => {
+    setMapping({
+      ...mapping,
+      attributes: mapping.attributes?.map((a) => {
+        if (a.source !== source) return a;
+        const next = { ...a, ...change };
+        if (change.type === "date" && !next.dateFormat) return attributeFor(source, "date");
+        return next;
+      }),
+    });
   };
 
   return (
@@ -263,10 +291,17 @@ export function ImportWizard({ workspace }: { workspace: string }) {
                 </Label>
                 <Select
                   id={`field-${field.name}`}
-                  value={mapping.fields[field.name] ?? ""}
+                  value={
+                    field.name === "externalId" && mapping.isIdFromLine
+                      ? ID_FROM_LINE
+                      : (mapping.fields[field.name] ?? "")
+                  }
                   onChange={(e) => setField(field.name, e.target.value)}
                 >
                   <option value="">{field.required ? "Choose a column" : "Not in this file"}</option>
+                  {preview.kind === "customers" && field.name === "externalId" ? (
+                    <option value={ID_FROM_LINE}>No id column: number the rows (row-2, row-3, …)</option>
+                  ) : null}
                   {preview.header.map((h) => (
                     <option key={h} value={h}>
                       {h}
@@ -325,7 +360,17 @@ export function ImportWizard({ workspace }: { workspace: string }) {
           </div>
           {preview.missingFields.length > 0 ? (
             <Alert tone="warning">
-              No column was recognised for: {preview.missingFields.join(", ")}. Choose one above.
+              No column was recognised for:{" "}
+              {preview.missingFields
+                .map((name) => preview.fields.find((f) => f.name === name)?.label ?? name)
+                .join(", ")}
+              . Choose one above.
+            </Alert>
+          ) : null}
+          {mapping.isIdFromLine ? (
+            <Alert tone="info" title="Customer ids will be generated">
+              {preview.notices.find((n) => n.code === "generated-ids")?.message ??
+                'Each customer gets the id "row-<line>" (row-2 for the first data row). Importing the same file again updates the same customers.'}
             </Alert>
           ) : null}
         </section>
@@ -336,34 +381,54 @@ export function ImportWizard({ workspace }: { workspace: string }) {
               Attributes kept for each customer
             </h3>
             <div className="grid gap-2 sm:grid-cols-2 lg:grid-cols-4">
-              {mapping.attributes.map((a) => (
-                <div key={a.source} className="flex items-center gap-2 text-sm">
-                  <span className="min-w-0 flex-1 truncate" title={a.source}>
-                    {a.source}
-                  </span>
-                  <Select
-                    aria-label={`Type of ${a.source}`}
-                    className="h-8 w-32"
-                    value={a.type}
-                    onChange={(e) =>
-                      setMapping({
-                        ...mapping,
-                        attributes: mapping.attributes?.map((x) =>
-                          x.source === a.source
-                            ? { ...x, type: e.target.value as (typeof ATTRIBUTE_TYPES)[number] }
-                            : x,
-                        ),
-                      })
-                    }
-                  >
-                    {ATTRIBUTE_TYPES.map((t) => (
-                      <option key={t} value={t}>
-                        {t}
-                      </option>
-                    ))}
-                  </Select>
-                </div>
-              ))}
+              {mapping.attributes.map((a, i) => {
+                const detection = a.type === "date" ? preview.dateFormats[a.source] : undefined;
+                return (
+                  <div key={a.source} className="min-w-0 space-y-1 text-sm">
+                    {/* The visible label is the column; its accessible name says what is chosen for it. */}
+                    <Label htmlFor={`attribute-type-${i}`} className="break-words" title={a.source}>
+                      <span className="sr-only">Type of column </span>
+                      {a.source}
+                    </Label>
+                    <Select
+                      id={`attribute-type-${i}`}
+                      className="h-8"
+                      value={a.type}
+                      onChange={(e) => setAttribute(a.source, { type: e.target.value as AttributeType })}
+                    >
+                      {ATTRIBUTE_TYPES.map((t) => (
+                        <option key={t} value={t}>
+                          {t}
+                        </option>
+                      ))}
+                    </Select>
+                    {a.type === "date" ? (
+                      <>
+                        <Label htmlFor={`attribute-date-${i}`} className="text-xs font-normal text-slate-600">
+                          Date format<span className="sr-only"> of column {a.source}</span>
+                        </Label>
+                        <Select
+                          id={`attribute-date-${i}`}
+                          className="h-8"
+                          value={a.dateFormat ?? mapping.dateFormat ?? "iso"}
+                          onChange={(e) =>
+                            setAttribute(a.source, { dateFormat: e.target.value as DateFormat })
+                          }
+                        >
+                          {DATE_FORMATS.map(([value, label]) => (
+                            <option key={value} value={value}>
+                              {label}
+                            </option>
+                          ))}
+                        </Select>
+                        {detection && detection.status !== "ok" && detection.status !== "none" ? (
+                          <p className="text-xs text-amber-700">{detection.message}</p>
+                        ) : null}
+                      </>
+                    ) : null}
+                  </div>
+                );
+              })}
             </div>
           </section>
         ) : null}
