@@ -397,6 +397,20 @@ describe.each(testDrivers())("imports on %s", (driver) => {
     ]);
   });
 
+  it("says when a customer date column can be read day-first or month-first", async () => {
+    const received = await upload("customers", "id\tjoined\nQ1\t01-02-2013\nQ2\t03-04-2013\n", "joined.tsv");
+    const { preview } = received;
+    expect(preview.dateFormats.joined).toMatchObject({
+      status: "ambiguous",
+      candidates: ["dmy-dash", "mdy-dash"],
+    });
+    expect(preview.notices).toEqual([
+      { code: "date-format", column: "joined", message: expect.stringMatching(/more than one way/) },
+    ]);
+    // The suggestion is kept on the attribute, for the user to confirm or change.
+    expect(preview.mapping.attributes).toEqual([{ source: "joined", type: "date", dateFormat: "dmy-dash" }]);
+  });
+
   it("numbers the customers of a file without an id column, and says so in the preview", async () => {
     const csv = "Channel,Region,Fresh,Milk\n2,3,12669,9656\n2,3,7057,9810\n1,3,6353,8808\n";
     const received = await upload("customers", csv, "wholesale.csv");

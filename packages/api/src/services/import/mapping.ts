@@ -27,7 +27,7 @@ export const importMappingSchema = z.object({
   dateFormat: dateFormatSchema.optional(),
   /**
    * Customers only, for files with no id column: each customer's id is `row-<line>` (row-2 for
-   * the first data row), and `fields.externalId` stays unmapped.
+   * the first data row). Ignored when `fields.externalId` names a column.
    */
   isIdFromLine: z.boolean().optional(),
   decimalSeparator: z.enum([".", ","]).optional(),

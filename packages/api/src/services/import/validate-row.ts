@@ -40,14 +40,9 @@ export function createImportValidator(kind: DatasetKind, header: readonly string
     }
     return at;
   };
-  const isIdFromLine = kind === "customers" && mapping.isIdFromLine === true;
-  if (isIdFromLine && mapping.fields.externalId) {
-    throw new AppError(
-      "BAD_REQUEST",
-      `Either take customer ids from the column "${mapping.fields.externalId}" or generate them from row numbers, not both.`,
-      "externalId",
-    );
-  }
+  // A column chosen for the id wins over numbering rows (a CLI --mapping may add one to a preview
+  // that found none).
+  const isIdFromLine = kind === "customers" && mapping.isIdFromLine === true && !mapping.fields.externalId;
   for (const field of fieldsFor(kind)) {
     if (isIdFromLine && field.name === "externalId") continue;
     if (field.required && !mapping.fields[field.name]) {
