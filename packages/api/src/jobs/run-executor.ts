@@ -223,6 +223,16 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
       modelSelection: output.modelSelection,
       chosenK: output.chosenK,
       preparation: output.preparation,
+      transforms: output.transforms,
+      outliers: {
+        count: output.outliers.count,
+        share: output.outliers.share,
+        threshold: output.outliers.threshold,
+        byFeature: output.outliers.byFeature,
+        // The most extreme first; enough to look at, not a second membership list.
+        customers: output.outliers.rows.slice(0, OUTLIERS_LISTED).map((r) => customerIds[r]!),
+      },
+      stability: output.stability,
       map: {
         method: output.map.method,
         explainedVarianceRatio: output.map.explainedVarianceRatio,
@@ -298,6 +308,9 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
     await beating;
   }
 }
+
+/** Customers set aside as outliers that a run's result lists by id. */
+const OUTLIERS_LISTED = 200;
 
 type Outcome = ClusterTaskResult;
 type Report = (stage: string, percent: number) => void;

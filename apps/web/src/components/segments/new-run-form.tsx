@@ -42,7 +42,7 @@ export function NewRunForm({ workspace }: { workspace: string }) {
   const [algorithm, setAlgorithm] = useState<Algorithm>("kmeans");
   const [kMode, setKMode] = useState<"auto" | "fixed">("auto");
   const [k, setK] = useState("4");
-  const [kMin, setKMin] = useState("2");
+  const [kMin, setKMin] = useState("3");
   const [kMax, setKMax] = useState("8");
   const [scaler, setScaler] = useState("zscore");
   const [missing, setMissing] = useState("median");
@@ -51,6 +51,9 @@ export function NewRunForm({ workspace }: { workspace: string }) {
   const [linkage, setLinkage] = useState("ward");
   const [covariance, setCovariance] = useState("full");
   const [seed, setSeed] = useState("0");
+  const [transform, setTransform] = useState<"auto" | "none">("auto");
+  const [outliers, setOutliers] = useState<"set-aside" | "keep">("set-aside");
+  const [minShare, setMinShare] = useState("2");
 
   useEffect(() => {
     if (selected === null && features.data) setSelected(features.data.defaults);
@@ -96,6 +99,9 @@ export function NewRunForm({ workspace }: { workspace: string }) {
         kMin: num(kMin),
         kMax: num(kMax),
         seed: num(seed) || 0,
+        transform,
+        outliers,
+        minSegmentShare: Math.min(25, Math.max(0, Number(minShare) || 0)) / 100,
         minSamples: num(minSamples),
         linkage: linkage as "ward",
         covariance: covariance as "full",
@@ -264,8 +270,22 @@ export function NewRunForm({ workspace }: { workspace: string }) {
                       onChange={(e) => setKMax(e.target.value)}
                     />
                   </div>
+                  <div className="w-40 space-y-1">
+                    <Label htmlFor="min-share">Smallest segment (%)</Label>
+                    <Input
+                      id="min-share"
+                      type="number"
+                      min={0}
+                      max={25}
+                      step="0.5"
+                      value={minShare}
+                      onChange={(e) => setMinShare(e.target.value)}
+                    />
+                  </div>
                   <p className="pb-2 text-xs text-slate-500">
-                    Each k is tried; elbow, silhouette, Calinski-Harabasz and Davies-Bouldin vote.
+                    Each k is tried. A k with a segment under this share, one segment over 60% or segments
+                    that change between resamples is ruled out; then elbow, silhouette, Calinski-Harabasz,
+                    Davies-Bouldin and stability vote.
                   </p>
                 </div>
               ) : (
@@ -346,6 +366,38 @@ export function NewRunForm({ workspace }: { workspace: string }) {
                 <option value="robust">Robust (median and IQR)</option>
                 <option value="minmax">Min–max to 0..1</option>
                 <option value="none">None</option>
+              </Select>
+            )}
+          </Field>
+          <Field
+            id="transform"
+            label="Skewed features"
+            hint="Spend and order counts are usually skewed: a few large customers would otherwise decide every segment."
+          >
+            {(aria) => (
+              <Select
+                {...aria}
+                value={transform}
+                onChange={(e) => setTransform(e.target.value as "auto" | "none")}
+              >
+                <option value="auto">Reshape when skewed (log or Yeo-Johnson)</option>
+                <option value="none">Use as they are</option>
+              </Select>
+            )}
+          </Field>
+          <Field
+            id="outliers"
+            label="Outliers"
+            hint="At most 2% of customers, extreme on some feature, are kept from shaping the segments, then join the nearest one; the result lists them."
+          >
+            {(aria) => (
+              <Select
+                {...aria}
+                value={outliers}
+                onChange={(e) => setOutliers(e.target.value as "set-aside" | "keep")}
+              >
+                <option value="set-aside">Set aside while fitting</option>
+                <option value="keep">Fit on everyone</option>
               </Select>
             )}
           </Field>

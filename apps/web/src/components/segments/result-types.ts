@@ -11,6 +11,28 @@ export interface ModelSelectionPoint {
   silhouette: number | null;
   calinskiHarabasz: number | null;
   daviesBouldin: number | null;
+  /** Shares of the smallest and largest segment and the k-means stability (runs since issue 15). */
+  minShare?: number | null;
+  maxShare?: number | null;
+  stability?: number | null;
+}
+
+/** How a feature was reshaped before scaling. */
+export interface FeatureTransform {
+  feature: string;
+  kind: "none" | "log1p" | "yeo-johnson";
+  lambda?: number;
+  skewBefore: number | null;
+  skewAfter: number | null;
+}
+
+/** Customers set aside while fitting, then given their nearest segment. */
+export interface OutlierSummary {
+  count: number;
+  share: number;
+  threshold: number;
+  byFeature: Array<{ feature: string; count: number }>;
+  customers: string[];
 }
 
 export interface MapPoint {
@@ -67,6 +89,10 @@ export interface RunResult {
   map: { method: string; explainedVarianceRatio: number[]; points: MapPoint[] };
   tsne: MapPoint[];
   explanation: Explanation | null;
+  /** Absent on runs made before features were reshaped and outliers set aside. */
+  transforms: FeatureTransform[];
+  outliers: OutlierSummary | null;
+  stability: number | null;
   algorithmDetails: {
     eps?: number;
     minSamples?: number;
@@ -110,6 +136,9 @@ export function readRunResult(value: unknown): RunResult | null {
     },
     tsne: arr(r.tsne),
     explanation: (r.explanation as Explanation | null | undefined) ?? null,
+    transforms: arr(r.transforms),
+    outliers: (r.outliers as OutlierSummary | null | undefined) ?? null,
+    stability: typeof r.stability === "number" ? r.stability : null,
     algorithmDetails: (r.algorithmDetails as RunResult["algorithmDetails"]) ?? {},
   };
 }

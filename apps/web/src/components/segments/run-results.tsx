@@ -14,7 +14,9 @@ import {
   featureLabel,
   formatNumber,
   formatPercent,
+  type ModelSelectionPoint,
   type RunMetrics,
+  type RunResult,
   readRunResult,
   segmentLabel,
 } from "./result-types";
@@ -50,10 +52,15 @@ export function RunResults({
       <Card>
         <CardContent className="space-y-4 py-5">
           <RunProgressBar stage={progress.stage} percent={progress.percent} />
-          <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+          <dl className="grid grid-cols-2 gap-3 sm:grid-cols-5">
             <Stat label="Segments" value={String(result.k)} />
             <Stat label="Customers" value={totalCustomers.toLocaleString("en")} />
             <Stat label="Silhouette" value={formatNumber(metrics.silhouette)} />
+            <Stat
+              label="Stability"
+              value={result.stability === null ? "–" : formatNumber(result.stability)}
+              hint="Adjusted Rand index of the segments over bootstrap resamples: 1 means the same segments every time, under 0.5 they are not to be trusted."
+            />
             {result.algorithm === "dbscan" ? (
               <Stat
                 label="Noise share"
@@ -69,6 +76,7 @@ export function RunResults({
             </span>
             {result.chosenK.reason}
           </p>
+          <PreparationSummary result={result} />
           {result.droppedFeatures.length > 0 ? (
             <p className="text-xs text-slate-500">
               Left out:{" "}
@@ -103,6 +111,7 @@ export function RunResults({
               <ElbowChart points={result.modelSelection} chosenK={result.k} />
             </div>
             <ScoresByK points={result.modelSelection} chosenK={result.k} />
+            <KTable points={result.modelSelection} chosenK={result.k} />
           </CardContent>
         </Card>
       ) : null}
@@ -203,9 +212,80 @@ export function RunResults({
   );
 }
 
-function Stat({ label, value }: { label: string; value: string }) {
+/** How the features were reshaped and which customers were set aside, in two sentences. */
+function PreparationSummary({ result }: { result: RunResult }) {
+  const reshaped = result.transforms.filter((t) => t.kind !== "none");
+  const outliers = result.outliers;
+  if (reshaped.length === 0 && !outliers?.count) return null;
   return (
-    <div className="rounded-md bg-slate-50 px-3 py-2">
+    <div className="space-y-1 text-sm text-slate-700" data-testid="preparation-summary">
+      {reshaped.length > 0 ? (
+        <p>
+          <span className="font-medium text-slate-900">Skewed features reshaped: </span>
+          {reshaped
+            .map(
+              (t) =>
+                `${featureLabel(t.feature)} by ${t.kind === "log1p" ? "log(1 + x)" : `Yeo-Johnson (λ ${formatNumber(t.lambda)})`} (skew ${formatNumber(t.skewBefore)} → ${formatNumber(t.skewAfter)})`,
+            )
+            .join("; ")}
+          . Profiles and rules below are in the features' own units.
+        </p>
+      ) : null}
+      {outliers && outliers.count > 0 ? (
+        <details>
+          <summary className="cursor-pointer">
+            <span className="font-medium text-slate-900">Outliers set aside: </span>
+            {outliers.count.toLocaleString("en")} customers ({formatPercent(outliers.share)}) were extreme on{" "}
+            {outliers.byFeature.map((f) => `${featureLabel(f.feature)} (${f.count})`).join(", ")}. They did
+            not shape the segments and joined the nearest one.
+          </summary>
+          <p className="mt-1 break-words text-xs text-slate-500">
+            Most extreme first: {outliers.customers.slice(0, 50).join(", ")}
+            {outliers.customers.length > 50 ? "…" : ""}
+          </p>
+        </details>
+      ) : null}
+    </div>
+  );
+}
+
+/** Every k tried, with what ruled it in or out. */
+function KTable({ points, chosenK }: { points: ModelSelectionPoint[]; chosenK: number }) {
+  if (!points.some((p) => p.minShare != null)) return null;
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-left text-sm" aria-label="Scores of each k">
+        <thead className="text-xs text-slate-500">
+          <tr>
+            <th className="px-2 py-1 font-medium">k</th>
+            <th className="px-2 py-1 text-right font-medium">Smallest segment</th>
+            <th className="px-2 py-1 text-right font-medium">Largest segment</th>
+            <th className="px-2 py-1 text-right font-medium">Stability</th>
+            <th className="px-2 py-1 text-right font-medium">Silhouette</th>
+          </tr>
+        </thead>
+        <tbody>
+          {points.map((p) => (
+            <tr key={p.k} className={p.k === chosenK ? "bg-indigo-50 font-medium" : ""}>
+              <td className="px-2 py-1">
+                {p.k}
+                {p.k === chosenK ? " (chosen)" : ""}
+              </td>
+              <td className="px-2 py-1 text-right tabular-nums">{formatPercent(p.minShare)}</td>
+              <td className="px-2 py-1 text-right tabular-nums">{formatPercent(p.maxShare)}</td>
+              <td className="px-2 py-1 text-right tabular-nums">{formatNumber(p.stability)}</td>
+              <td className="px-2 py-1 text-right tabular-nums">{formatNumber(p.silhouette)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Stat({ label, value, hint }: { label: string; value: string; hint?: string }) {
+  return (
+    <div className="rounded-md bg-slate-50 px-3 py-2" title={hint}>
       <dt className="text-xs text-slate-500">{label}</dt>
       <dd className="text-lg font-semibold tabular-nums text-slate-900">{value}</dd>
     </div>
