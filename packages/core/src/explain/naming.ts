@@ -144,7 +144,7 @@ export function suggestSegmentName(profile: SegmentProfile, features: ReadonlyAr
   if (count >= 2 && (f !== undefined || m !== undefined)) return rfmName(r, f, m, b);
   const notable = profile.top.filter((t) => Math.abs(t.deviation) > NOTABLE).slice(0, 2);
   if (notable.length === 0) return "Close to average";
-  const parts = notable.map((t) => `${t.deviation > 0 ? "high" : "low"} ${readableFeature(t.feature)}`);
+  const parts = notable.map((t) => `${levelWord(t.deviation)} ${readableFeature(t.feature)}`);
   const text = parts.join(", ");
   return text[0]!.toUpperCase() + text.slice(1);
 }
@@ -160,25 +160,32 @@ function disambiguate(
   features: ReadonlyArray<string>,
   used: ReadonlySet<number>,
   qualifiers: string[][],
+  baseNames: ReadonlyArray<string>,
 ): void {
   if (group.length < 2) return;
+  // Prefer a column the name does not mention yet: "High age (high age)" says nothing new.
+  const name = baseNames[group[0]!]!.toLowerCase();
+  const mentioned = (j: number) => name.includes(readableFeature(features[j]!).toLowerCase());
   let best = -1;
-  let bestDistinct = 1;
-  let bestSpread = 0;
-  for (let j = 0; j < features.length; j++) {
-    if (used.has(j)) continue;
-    const devs = group.map((s) => profiles[s]!.deviation[j]!);
-    if (!devs.every(Number.isFinite)) continue;
-    const distinct = new Set(devs.map(levelWord)).size;
-    const spread = Math.max(...devs) - Math.min(...devs);
-    if (distinct > bestDistinct || (distinct === bestDistinct && distinct > 1 && spread > bestSpread)) {
-      best = j;
-      bestDistinct = distinct;
-      bestSpread = spread;
+  for (const pass of [false, true]) {
+    let bestDistinct = 1;
+    let bestSpread = 0;
+    for (let j = 0; j < features.length; j++) {
+      if (used.has(j) || mentioned(j) !== pass) continue;
+      const devs = group.map((s) => profiles[s]!.deviation[j]!);
+      if (!devs.every(Number.isFinite)) continue;
+      const distinct = new Set(devs.map(levelWord)).size;
+      const spread = Math.max(...devs) - Math.min(...devs);
+      if (distinct > bestDistinct || (distinct === bestDistinct && distinct > 1 && spread > bestSpread)) {
+        best = j;
+        bestDistinct = distinct;
+        bestSpread = spread;
+      }
     }
+    if (best >= 0) break;
   }
   if (best < 0) {
-    relativeSplit(group, profiles, features, used, qualifiers);
+    relativeSplit(group, profiles, features, used, qualifiers, baseNames);
     return;
   }
   const byWord = new Map<string, number[]>();
@@ -188,7 +195,7 @@ function disambiguate(
     byWord.set(word, [...(byWord.get(word) ?? []), s]);
   }
   const next = new Set(used).add(best);
-  for (const sub of byWord.values()) disambiguate(sub, profiles, features, next, qualifiers);
+  for (const sub of byWord.values()) disambiguate(sub, profiles, features, next, qualifiers, baseNames);
 }
 
 /**
@@ -202,6 +209,7 @@ function relativeSplit(
   features: ReadonlyArray<string>,
   used: ReadonlySet<number>,
   qualifiers: string[][],
+  baseNames: ReadonlyArray<string>,
 ): void {
   let best = -1;
   let bestSpread = 1e-9;
@@ -227,7 +235,7 @@ function relativeSplit(
   qualifiers[ranked[0]!]!.push(`highest ${label}`);
   qualifiers[ranked[ranked.length - 1]!]!.push(`lowest ${label}`);
   for (const s of middle) qualifiers[s]!.push(`middling ${label}`);
-  disambiguate(middle, profiles, features, new Set(used).add(best), qualifiers);
+  disambiguate(middle, profiles, features, new Set(used).add(best), qualifiers, baseNames);
 }
 
 /**
@@ -245,7 +253,7 @@ export function suggestSegmentNames(
   const key = (name: string) => name.toLowerCase().split(", ").sort().join(", ");
   for (const [s, name] of base.entries()) groups.set(key(name), [...(groups.get(key(name)) ?? []), s]);
   const qualifiers = profiles.map(() => [] as string[]);
-  for (const group of groups.values()) disambiguate(group, profiles, features, new Set(), qualifiers);
+  for (const group of groups.values()) disambiguate(group, profiles, features, new Set(), qualifiers, base);
   const names = base.map((name, s) =>
     qualifiers[s]!.length ? `${name} (${qualifiers[s]!.join(", ")})` : name,
   );
