@@ -72,7 +72,7 @@ describe("createRowValidator for orders", () => {
         line: 5,
         column: "InvoiceDate",
         value: "31/02/2010 10:00",
-        reason: "not a valid date in the format 31/01/2024",
+        reason: "not a valid date in the format dd/mm/yyyy (e.g. 31/01/2024)",
       },
       { line: 5, column: "Quantity", value: "many", reason: "quantity is not a number" },
       { line: 5, column: "UnitPrice", value: "-3,00", reason: "unit price is negative" },

@@ -1,6 +1,6 @@
 import { CoreInputError } from "../errors.js";
 import type { CsvRecord } from "./csv.js";
-import { DATE_FORMAT_EXAMPLES, type DateFormat, parseDateInFormat } from "./dates.js";
+import { type DateFormat, dateRejectionReason, parseDateInFormat } from "./dates.js";
 import {
   type DatasetKind,
   type FieldMapping,
@@ -322,9 +322,7 @@ class OrderValidator extends BaseValidator<OrderRow> {
     const orderedAt = this.lastDate;
     if (orderedAt === undefined) {
       const reason =
-        dateRaw.trim() === ""
-          ? "missing order date"
-          : `not a valid date in the format ${DATE_FORMAT_EXAMPLES[this.dateFormat]}`;
+        dateRaw.trim() === "" ? "missing order date" : dateRejectionReason(dateRaw, this.dateFormat);
       this.reject(rejections, line, dateIndex, dateRaw, reason);
     }
 
