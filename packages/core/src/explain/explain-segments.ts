@@ -6,8 +6,9 @@ import { type SurrogateRules, surrogateRules, type TreeOptions } from "./tree.js
 
 export interface SegmentExplanation {
   readonly profiles: SegmentProfiles;
-  /** A suggested, unique name per segment. */
+  /** A suggested name per segment, unique within the run, true of every column it names (see naming.ts). */
   readonly names: string[];
+  /** At least one rule per non-empty segment, each with precision and recall; segmentFit per segment. */
   readonly rules: SurrogateRules;
   /** d x d, row-major, for the heatmap. */
   readonly pearson: Float64Array;
