@@ -248,6 +248,10 @@ function wardChain(x: Matrix, progress: Progress): Float64Array {
   };
   for (let step = 0; step < n - 1; step++) {
     if (live * 2 < m && m > 64) {
+      // Hold the chain as slots while compacting: the loop below overwrites `slots` in place,
+      // so reading slots[chain[c]] afterwards would name whichever cluster moved into that
+      // position, and the chain would go on to merge clusters that are already one.
+      for (let c = 0; c < chainLength; c++) chain[c] = slots[chain[c]!]!;
       let w = 0;
       for (let p = 0; p < m; p++) {
         if (sizes[p]! === 0) continue;
@@ -259,7 +263,7 @@ function wardChain(x: Matrix, progress: Progress): Float64Array {
         positionOf[slots[w]!] = w;
         w++;
       }
-      for (let c = 0; c < chainLength; c++) chain[c] = positionOf[slots[chain[c]!]!]!;
+      for (let c = 0; c < chainLength; c++) chain[c] = positionOf[chain[c]!]!;
       m = w;
       centroids = centroids.subarray(0, m * d);
       sizes = sizes.subarray(0, m);
@@ -382,6 +386,9 @@ function relabel(raw: Float64Array, n: number): Float64Array {
     const src = order[row]! * 4;
     const a = find(raw[src]!);
     const b = find(raw[src + 1]!);
+    // The linkage algorithms join two different clusters at every step; a merge within one
+    // cluster would leave the tree one cluster short of a tree and every cut one cluster over.
+    if (a === b) throw new Error(`hierarchical: merge ${row} joins cluster ${a} with itself`);
     const lo = Math.min(a, b);
     const hi = Math.max(a, b);
     merges[row * 4] = lo;
@@ -396,27 +403,54 @@ function relabel(raw: Float64Array, n: number): Float64Array {
   return merges;
 }
 
-/** Labels after the first `count` merges, numbered by first appearance in row order. */
+/**
+ * Labels after the first `count` merges, numbered by first appearance in row order. Each merge
+ * must join two clusters that exist and are not yet merged, so `count` merges always leave
+ * exactly n - count clusters; a linkage matrix that breaks this is refused rather than cut
+ * into the wrong number of clusters.
+ */
 function labelsAfter(merges: Float64Array, n: number, count: number): { labels: Int32Array; k: number } {
-  const parent = new Int32Array(2 * n - 1);
+  if (merges.length !== Math.max(0, n - 1) * 4) {
+    throw new CoreInputError(`merges has ${merges.length / 4} rows, expected n - 1 = ${n - 1}`, {
+      field: "merges",
+    });
+  }
+  const parent = new Int32Array(Math.max(1, 2 * n - 1));
   for (let i = 0; i < parent.length; i++) parent[i] = i;
   for (let row = 0; row < count; row++) {
-    parent[merges[row * 4]!] = n + row;
-    parent[merges[row * 4 + 1]!] = n + row;
+    const a = merges[row * 4]!;
+    const b = merges[row * 4 + 1]!;
+    for (const id of [a, b]) {
+      if (!Number.isInteger(id) || id < 0 || id >= n + row || parent[id] !== id || a === b) {
+        throw new CoreInputError(
+          `merges row ${row} joins cluster ${id}, which does not exist yet or was already merged`,
+          { field: "merges" },
+        );
+      }
+    }
+    parent[a] = n + row;
+    parent[b] = n + row;
   }
+  // A parent always has a larger id than its child, so one pass from the top finds every root
+  // (a single-linkage chain would make walking up from each row quadratic).
+  for (let v = n + count - 1; v >= 0; v--) parent[v] = parent[parent[v]!]!;
   const labels = new Int32Array(n);
-  const id = new Int32Array(2 * n - 1).fill(-1);
+  const id = new Int32Array(parent.length).fill(-1);
   let k = 0;
   for (let i = 0; i < n; i++) {
-    let r = i;
-    while (parent[r] !== r) r = parent[r]!;
+    const r = parent[i]!;
     if (id[r]! < 0) id[r] = k++;
     labels[i] = id[r]!;
   }
   return { labels, k };
 }
 
-/** k clusters: undo the last k - 1 merges (what scikit-learn's n_clusters does). */
+/**
+ * k clusters: undo the last k - 1 merges (what scikit-learn's n_clusters does). The cut goes by
+ * merge order, not by height, so merges at tied heights cannot change the count: the result
+ * always has exactly k clusters, labelled 0..k-1, and the cut at k joins clusters of the cut at
+ * k + 1 without splitting any.
+ */
 export function cutToK(merges: Float64Array, n: number, k: number): { labels: Int32Array; k: number } {
   if (!Number.isInteger(k) || k < 1 || k > n) {
     throw new CoreInputError(`k must be an integer between 1 and ${n}, got ${k}`, { field: "k" });
