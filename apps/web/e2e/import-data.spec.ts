@@ -4,16 +4,18 @@ import { snapshot, uniqueEmail } from "./fixtures";
 const PASSWORD = "correct-horse-battery-42";
 
 // A small order export the way spreadsheets write them: quoted names with commas, one date per
-// line, and two rows that must be rejected (a negative quantity and a price that is not a number).
+// line, a credit note (a return, imported as one), and two rows that must be rejected (no customer
+// id, and a price that is not a number).
 const ORDERS_CSV = [
   "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country",
   '536365,85123A,"WHITE HANGING HEART T-LIGHT HOLDER",6,2024-12-01 08:26:00,2.55,17850,United Kingdom',
   '536365,71053,"WHITE METAL LANTERN, LARGE",6,2024-12-01 08:26:00,3.39,17850,United Kingdom',
-  "536366,22633,HAND WARMER UNION JACK,-6,2024-12-01 08:28:00,1.85,17850,United Kingdom",
+  "536366,22633,HAND WARMER UNION JACK,6,2024-12-01 08:28:00,1.85,,United Kingdom",
   "536367,84879,ASSORTED COLOUR BIRD ORNAMENT,32,2024-12-02 08:34:00,1.69,13047,United Kingdom",
   "536368,22960,JAM MAKING SET WITH JARS,6,2025-01-05 08:34:00,four,13047,United Kingdom",
   "536369,21756,BATH BUILDING BLOCK WORD,3,2025-02-11 08:35:00,5.95,12583,France",
   "536370,22728,ALARM CLOCK BAKELIKE PINK,24,2025-03-01 08:45:00,3.75,12583,France",
+  "C536371,22728,ALARM CLOCK BAKELIKE PINK,-2,2025-03-04 10:00:00,3.75,12583,France",
   "",
 ].join("\n");
 
@@ -59,7 +61,7 @@ test("an editor uploads an order file, maps its columns, reads the validation re
     await page.getByRole("button", { name: "Import", exact: true }).click();
     await expect(page.getByText("Validation failed")).toBeVisible({ timeout: 30_000 });
     const report = page.getByRole("table").filter({ hasText: "Reason" });
-    await expect(report.getByRole("row", { name: /4 Quantity -6 quantity is negative/ })).toBeVisible();
+    await expect(report.getByRole("row", { name: /4 CustomerID\s+missing customer id/ })).toBeVisible();
     await expect(
       report.getByRole("row", { name: /6 UnitPrice four unit price is not a number/ }),
     ).toBeVisible();
@@ -67,10 +69,10 @@ test("an editor uploads an order file, maps its columns, reads the validation re
     await snapshot(page, "import-02-validation-report");
   });
 
-  await test.step("importing the valid rows only brings in five lines", async () => {
+  await test.step("importing the valid rows only brings in six lines, the return among them", async () => {
     await page.getByRole("button", { name: "Import the valid rows only" }).click();
     await expect(page.getByText("Import finished")).toBeVisible({ timeout: 30_000 });
-    await expect(page.getByText(/5 new, 0 updated or already there, 2 rejected/)).toBeVisible();
+    await expect(page.getByText(/6 new, 0 updated or already there, 2 rejected/)).toBeVisible();
     await snapshot(page, "import-03-imported");
   });
 

@@ -347,13 +347,13 @@ export function ImportWizard({ workspace }: { workspace: string }) {
                 <Label htmlFor="negative">Negative quantities</Label>
                 <Select
                   id="negative"
-                  value={mapping.negativeQuantity ?? "reject"}
+                  value={mapping.negativeQuantity ?? "return"}
                   onChange={(e) =>
                     setMapping({ ...mapping, negativeQuantity: e.target.value as "reject" | "return" })
                   }
                 >
+                  <option value="return">Import as returns (credit notes net their orders)</option>
                   <option value="reject">Reject the row</option>
-                  <option value="return">Import as returns</option>
                 </Select>
               </div>
             ) : null}

@@ -31,7 +31,10 @@ export const importMappingSchema = z.object({
    */
   isIdFromLine: z.boolean().optional(),
   decimalSeparator: z.enum([".", ","]).optional(),
-  /** Negative quantities are rejected (default) or imported as returns. */
+  /**
+   * Negative quantities are imported as returns (default: a credit note then nets the order it
+   * cancels, instead of the order counting as a sale) or rejected.
+   */
   negativeQuantity: z.enum(["reject", "return"]).optional(),
   delimiter: z.string().max(2).optional(),
   encoding: z.enum(["utf-8", "utf-16le", "utf-16be", "windows-1252"]).optional(),

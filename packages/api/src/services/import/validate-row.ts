@@ -67,7 +67,7 @@ export function createImportValidator(kind: DatasetKind, header: readonly string
     validator = createRowValidator(fieldMapping, kind, {
       dateFormat: mapping.dateFormat ?? "iso",
       decimalSeparator: mapping.decimalSeparator ?? ".",
-      negativeQuantity: mapping.negativeQuantity ?? "reject",
+      negativeQuantity: mapping.negativeQuantity ?? "return",
       isIdFromLine,
     });
   } catch (error) {
