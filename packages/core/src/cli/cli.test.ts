@@ -358,7 +358,14 @@ describe("strata rfm", () => {
       country: "Country",
     });
     expect(json.customers).toBe(2);
-    expect(json.report).toMatchObject({ linesIn: 6, purchaseLines: 4, cancelledLines: 1 });
+    // C1003 cancels 1001's line B (same product, price and opposite quantity): both leave the features.
+    expect(json.report).toMatchObject({
+      linesIn: 6,
+      purchaseLines: 3,
+      cancelledLines: 1,
+      matchedCancellations: 1,
+      unmatchedReturnLines: 0,
+    });
     expect(json.report.droppedLines).toEqual([{ reason: "no customer id", count: 1 }]);
     const [head, ...lines] = readFileSync(out, "utf8").trim().split("\n");
     const cols = head!.split(",");
@@ -369,8 +376,8 @@ describe("strata rfm", () => {
       recency_days: "10",
       frequency: "2",
       monetary: "30",
-      returns_share: "0.25",
-      distinct_products: "2",
+      returns_share: "0",
+      distinct_products: "1",
       country: "United Kingdom",
     });
     expect(lines[1]!.startsWith("12583,0,1,100,")).toBe(true);

@@ -43,7 +43,7 @@ describe("suggestFeatures", () => {
     ];
     const d = names.length;
     const correlation = Array.from({ length: d }, (_, a) =>
-      Array.from({ length: d }, (_, b) => (a === b ? 1 : 0.1)),
+      Array.from({ length: d }, (_, b): number | null => (a === b ? 1 : 0.1)),
     );
     correlation[8]![9] = 0.93;
     correlation[9]![8] = 0.93;
