@@ -1,4 +1,5 @@
 export * from "./dates.js";
+export * from "./identifier.js";
 export * from "./infer.js";
 export * from "./outliers.js";
 export * from "./prepare.js";

@@ -1,18 +1,20 @@
 import { looksLikeDate } from "./dates.js";
+import { detectIdentifier, identifierNameHint } from "./identifier.js";
 import { isMissingText, parseNumber } from "./table.js";
 
 export type ColumnType = "numeric" | "categorical" | "date" | "id" | "text";
 
 /** Share of non-missing values that must parse for a column to count as numeric or date. */
 const PARSE_SHARE = 0.95;
-const ID_NAME = /(^id$|[_\s-]?id$|^id[_\s-]|code$|number$|^key$|uuid|guid)/i;
 
 /**
  * Guesses what a column holds from its cells (and, when given, its header).
- * - numeric: (almost) every value is a number; integers that are all distinct and either
- *   written with leading zeros or named like an identifier are `id` instead.
+ * - id: values that identify rows rather than describe them, judged by whole name tokens and
+ *   value patterns together (see detectIdentifier): "CustomerID" or "customer_id" with a
+ *   different value on every row, UUIDs, zero-padded or consecutive integers, distinct short
+ *   strings; "malic_acid" or "amount_paid" full of numbers stay numeric.
+ * - numeric: (almost) every value is a number.
  * - date: (almost) every value is a date written with separators.
- * - id: distinct short strings without spaces, one per row.
  * - categorical: few distinct values compared to the rows.
  * - text: everything else (free text, descriptions).
  * Missing cells (empty, NA, null, ...) are ignored; an all-missing column is `categorical`.
@@ -20,8 +22,6 @@ const ID_NAME = /(^id$|[_\s-]?id$|^id[_\s-]|code$|number$|^key$|uuid|guid)/i;
 export function inferColumnType(values: ReadonlyArray<string>, name = ""): ColumnType {
   let present = 0;
   let numbers = 0;
-  let integers = 0;
-  let leadingZeros = 0;
   let dates = 0;
   let withSpaces = 0;
   let totalLength = 0;
@@ -33,27 +33,18 @@ export function inferColumnType(values: ReadonlyArray<string>, name = ""): Colum
     distinct.add(value);
     totalLength += value.length;
     if (value.includes(" ")) withSpaces++;
-    const number = parseNumber(value);
-    if (!Number.isNaN(number)) {
-      numbers++;
-      if (Number.isInteger(number) && !value.includes(".")) integers++;
-      if (value.length > 1 && value[0] === "0" && value[1] !== ".") leadingZeros++;
-    } else if (looksLikeDate(value)) {
-      dates++;
-    }
+    if (!Number.isNaN(parseNumber(value))) numbers++;
+    else if (looksLikeDate(value)) dates++;
   }
   if (present === 0) return "categorical";
-  const unique = distinct.size === present;
-  const idByName = ID_NAME.test(name.trim());
-  if (numbers >= PARSE_SHARE * present) {
-    if (integers === numbers && unique && present >= 2 && (leadingZeros > 0 || idByName)) return "id";
-    return "numeric";
-  }
+  const isIdentifier = detectIdentifier(values, name) !== null;
+  if (numbers >= PARSE_SHARE * present) return isIdentifier ? "id" : "numeric";
   if (dates >= PARSE_SHARE * present) return "date";
+  if (isIdentifier) return "id";
   const averageLength = totalLength / present;
-  if (unique && present >= 10 && (withSpaces === 0 || idByName)) return "id";
   const cardinality = distinct.size / present;
   if (distinct.size <= 50 || cardinality <= 0.05) return "categorical";
-  if (idByName && withSpaces === 0) return "id";
+  // Many distinct codes under an identifier's name: ids repeated over several rows each.
+  if (identifierNameHint(name) === "strong" && withSpaces === 0) return "id";
   return averageLength > 20 || withSpaces > present / 2 ? "text" : "categorical";
 }

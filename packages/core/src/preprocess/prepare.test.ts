@@ -25,10 +25,54 @@ describe("prepare", () => {
       Since: "date",
     });
     expect(out.report.droppedColumns).toEqual([
-      { column: "CustomerID", reason: "identifier: a different value on every row" },
+      { column: "CustomerID", reason: "identifier: named like one, a different value on every row" },
       { column: "Country", reason: 'constant: every row is "UK"' },
     ]);
     expect(out.features).toEqual(["Genre=Female", "Age", "Income", "days since Since"]);
+  });
+
+  it("clusters columns whose names only contain the letters id and reports every column left out", () => {
+    const wine = Array.from({ length: 12 }, (_, i) => [
+      String(i + 1),
+      `W-${String(i).padStart(3, "0")}`,
+      String(1.5 + (i % 5) * 0.3),
+      String(20 + ((i * 7) % 11)),
+      String(i % 3),
+      "same",
+      i % 4 === 0 ? String(i) : "",
+    ]);
+    const table = tableFromRows(
+      ["ID", "client-id", "malic_acid", "amount_paid", "Kidhome", "batch", "fluid"],
+      wine,
+    );
+    const out = prepare(table, { dropDuplicates: false, log1p: false });
+    expect(out.features).toEqual(["malic_acid", "amount_paid", "Kidhome"]);
+    expect(out.report.columnTypes.malic_acid).toBe("numeric");
+    expect(out.report.columnTypes.ID).toBe("id");
+    const reasons = Object.fromEntries(out.report.droppedColumns.map((c) => [c.column, c.reason]));
+    expect(Object.keys(reasons).sort()).toEqual(["ID", "batch", "client-id", "fluid"]);
+    expect(reasons.ID).toMatch(/^identifier: /);
+    expect(reasons["client-id"]).toMatch(/^identifier: /);
+    expect(reasons.batch).toBe('constant: every row is "same"');
+    expect(reasons.fluid).toBe("75% missing (more than 50%)");
+  });
+
+  it("finds identifiers among columns that arrive as numbers", () => {
+    const ids = Float64Array.from({ length: 10 }, (_, i) => 17850 + 3 * i);
+    const spend = Float64Array.from({ length: 10 }, (_, i) => (i * 37) % 11);
+    const out = prepare(
+      {
+        columns: [
+          { name: "CustomerID", values: ids },
+          { name: "amount_paid", values: spend },
+        ],
+      },
+      { log1p: false },
+    );
+    expect(out.features).toEqual(["amount_paid"]);
+    expect(out.report.droppedColumns).toEqual([
+      { column: "CustomerID", reason: "identifier: named like one, a different value on every row" },
+    ]);
   });
 
   it("imputes the median and can add a missing indicator", () => {

@@ -1,6 +1,7 @@
 import { CoreInputError } from "../errors.js";
 import type { Matrix } from "../matrix/matrix.js";
 import { DAY_MS, detectDateOrder, parseDate } from "./dates.js";
+import { detectIdentifier } from "./identifier.js";
 import { type ColumnType, inferColumnType } from "./infer.js";
 import {
   type FittedScaler,
@@ -155,9 +156,15 @@ export function prepare(table: Table, options: PrepareOptions = {}): PreparedDat
   const work: WorkColumn[] = [];
   for (const col of table.columns) {
     const given = options.types?.[col.name];
+    // Columns that arrive as numbers are still judged for identifiers ("CustomerID" as 17850.0).
+    const identifier = given === undefined ? detectIdentifier(col.values, col.name) : null;
     const type: ColumnType =
       given ??
-      (col.values instanceof Float64Array ? "numeric" : inferColumnType(col.values as string[], col.name));
+      (col.values instanceof Float64Array
+        ? identifier
+          ? "id"
+          : "numeric"
+        : inferColumnType(col.values as string[], col.name));
     columnTypes[col.name] = type;
     steps.push({ step: "types", column: col.name, detail: `${given ? "given" : "inferred"} type ${type}` });
     if (options.columns && !options.columns.includes(col.name)) {
@@ -167,7 +174,10 @@ export function prepare(table: Table, options: PrepareOptions = {}): PreparedDat
     if (type === "id" || type === "text") {
       droppedColumns.push({
         column: col.name,
-        reason: type === "id" ? "identifier: a different value on every row" : "free text",
+        reason:
+          type === "id"
+            ? `identifier: ${identifier?.reason ?? "a different value on every row"}`
+            : "free text",
       });
       continue;
     }
