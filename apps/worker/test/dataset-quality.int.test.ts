@@ -82,6 +82,8 @@ function contradictions(segment: Segment, features: string[]): string[] {
   const frequency = dev(/^frequency$/i);
   if (/\bfrequent\b/.test(name) && frequency !== undefined && !(frequency > 0))
     found.push(`frequent at ${frequency}`);
+  const tenure = dev(/^tenure_days$/i);
+  if (/\bnew\b/.test(name) && tenure !== undefined && !(tenure < 0)) found.push(`new at tenure ${tenure}`);
   if (/occasional/.test(name) && frequency !== undefined && !(frequency < 0))
     found.push(`occasional at ${frequency}`);
   return found;

@@ -191,6 +191,16 @@ describe("segment names", () => {
     expect(suggestSegmentName(profile([1.4, 0.2, 0.9, -0.4, 0], f), f)).toBe("Lapsed high spenders");
   });
 
+  it("calls customers who arrived lately new, and long-standing ones so when nothing else stands out", () => {
+    const f = ["recency_days", "frequency", "monetary", "average_basket", "tenure_days"];
+    // Online Retail's third segment: recent, not yet frequent, arrived lately.
+    expect(suggestSegmentName(profile([-0.47, -0.34, -0.16, 0.02, -1.23], f), f)).toBe("New customers");
+    expect(suggestSegmentName(profile([-0.6, -0.2, 0.9, 0.1, -1.1], f), f)).toBe("New big spenders");
+    // A low tenure with a long time since the last order is not new.
+    expect(suggestSegmentName(profile([0.2, -0.3, -0.2, 0, -0.9], f), f)).not.toMatch(/new/i);
+    expect(suggestSegmentName(profile([0.1, 0.2, 0.1, 0, 0.9], f), f)).toBe("Long-standing, steady");
+  });
+
   it("says high spend on several spend columns only when every one of them is above", () => {
     const f = ["Recency", "MntWines", "MntFruits", "NumWebPurchases", "NumStorePurchases"];
     // Mean spend deviation is +1.1, but fruit is below everyone: not "High value".

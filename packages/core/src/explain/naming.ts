@@ -1,15 +1,16 @@
 import type { SegmentProfile } from "./profile.js";
 
-export type Role = "recency" | "basket" | "frequency" | "monetary";
+export type Role = "recency" | "tenure" | "basket" | "frequency" | "monetary";
 
 /**
  * Which role a column plays, tried in this order: "days since last purchase" is a recency, not a
  * spend; "avg_order_value" is a basket size, not a frequency or a total spend.
  */
-const ROLE_ORDER: ReadonlyArray<Role> = ["recency", "basket", "frequency", "monetary"];
+const ROLE_ORDER: ReadonlyArray<Role> = ["recency", "tenure", "basket", "frequency", "monetary"];
 
 const ROLES: Record<Role, RegExp> = {
   recency: /recen|days.?since|since.?last|last.?(order|purchase|visit)/i,
+  tenure: /tenure|customer.?since|since.?first|first.?(order|purchase)|days.?as.?customer/i,
   basket:
     /basket|(^|[^a-z])aov([^a-z]|$)|(avg|average|mean).?(order|spend|ticket|transaction|purchase)|order.?value|ticket.?size/i,
   frequency: /freq|orders|purchases|visits|invoices|transactions|num.?(web|store|catalog|deals)?.?purch/i,
@@ -23,6 +24,7 @@ const ROLES: Record<Role, RegExp> = {
  */
 const TIERS: Record<Role, ReadonlyArray<RegExp>> = {
   recency: [/recen/i, /since|last/i],
+  tenure: [/tenure/i, /./],
   basket: [/basket|aov/i, /order.?value|ticket/i, /./],
   frequency: [/freq/i, /orders|invoices|transactions/i, /purch/i, /visits/i],
   monetary: [/monet/i, /revenue|sales/i, /spend|spent/i, /total/i, /amount|value/i, /mnt/i, /./],
@@ -100,6 +102,7 @@ function rfmName(
   f: RoleLevel | undefined,
   m: RoleLevel | undefined,
   b: RoleLevel | undefined,
+  t: RoleLevel | undefined,
 ): string {
   // Each word below is only used when every column of its role agrees in sign (RoleLevel).
   if (r?.high) {
@@ -111,6 +114,8 @@ function rfmName(
     return "Lapsing customers";
   }
   if (m?.high && f?.high) return "High value, frequent";
+  // Customers who arrived lately have bought recently and not often yet: new, not "occasional".
+  if (t?.low && r?.below) return m?.high || b?.high ? "New big spenders" : "New customers";
   if (b?.high && f?.low) return "Big-ticket occasional buyers";
   if (m?.high) return f?.low ? "High value, occasional" : "High value";
   if (f?.high) return m?.below ? "Frequent, low spend" : "Frequent buyers";
@@ -120,6 +125,7 @@ function rfmName(
   if (f?.low) return "Occasional buyers";
   if (r?.low) return "Recently active";
   if (b?.low) return "Small-basket buyers";
+  if (t?.high) return "Long-standing, steady";
   return "Steady mid-value";
 }
 
@@ -140,8 +146,9 @@ export function suggestSegmentName(profile: SegmentProfile, features: ReadonlyAr
   const f = roleLevel(profile, roles.frequency);
   const m = roleLevel(profile, roles.monetary);
   const b = roleLevel(profile, roles.basket);
+  const t = roleLevel(profile, roles.tenure);
   const count = [r, f, m].filter((v) => v !== undefined).length;
-  if (count >= 2 && (f !== undefined || m !== undefined)) return rfmName(r, f, m, b);
+  if (count >= 2 && (f !== undefined || m !== undefined)) return rfmName(r, f, m, b, t);
   const notable = profile.top.filter((t) => Math.abs(t.deviation) > NOTABLE).slice(0, 2);
   if (notable.length === 0) return "Close to average";
   const parts = notable.map((t) => `${levelWord(t.deviation)} ${readableFeature(t.feature)}`);
