@@ -70,8 +70,10 @@ describe("strata segment", () => {
         "modelSelection",
         "iterations",
         "timings",
+        "leftOut",
       ].sort(),
     );
+    expect(json.leftOut).toEqual([{ column: "customer_id", reason: "identifier" }]);
     expect(json).toMatchObject({
       algorithm: "kmeans",
       n: 12,
@@ -259,8 +261,59 @@ describe("strata segment", () => {
     const r = run(["segment", "--input", input, "--k", "2"]);
     expect(r.stderr).toBe("");
     expect(JSON.parse(r.stdout).features).toEqual(["Quantity"]);
+    expect(JSON.parse(r.stdout).leftOut).toEqual([
+      { column: "InvoiceNo", reason: "identifier" },
+      { column: "StockCode", reason: "identifier" },
+      { column: "CustomerID", reason: "identifier" },
+    ]);
     expect(run(["segment", "--input", input, "--k", "2", "--columns", "CustomerID"]).stderr).toBe(
       `${input}, line 4, column "CustomerID": is empty, expected a number\n`,
+    );
+  });
+
+  it("clusters columns whose names only contain the letters id and reports every column left out", () => {
+    const lines = ["ID,malic_acid,amount_paid,Kidhome,grade,batch,fluid,bottled"];
+    for (let i = 0; i < 12; i++) {
+      const g = groups[i % 3]!;
+      lines.push(
+        [
+          1000 + i,
+          g[0]! + offsets[i % 4]![0]!,
+          g[1]! + offsets[i % 4]![1]!,
+          i % 3,
+          i % 2 === 0 ? "A" : "B",
+          7,
+          i < 3 ? i : "",
+          `2020-01-${String(i + 1).padStart(2, "0")}`,
+        ].join(","),
+      );
+    }
+    const input = file("wine.csv", `${lines.join("\n")}\n`);
+    const r = run(["segment", "--input", input, "--k", "3", "--seed", "1"]);
+    expect(r.stderr).toBe("");
+    const json = JSON.parse(r.stdout);
+    expect(json.features).toEqual(["malic_acid", "amount_paid", "Kidhome"]);
+    expect(json.leftOut).toEqual([
+      { column: "ID", reason: "identifier" },
+      { column: "grade", reason: "non-numeric" },
+      { column: "batch", reason: "constant" },
+      { column: "fluid", reason: "too many missing" },
+      { column: "bottled", reason: "date" },
+    ]);
+    const chosen = JSON.parse(
+      run(["segment", "--input", input, "--k", "2", "--columns", "malic_acid"]).stdout,
+    );
+    expect(chosen.leftOut.map((c: { column: string }) => c.column)).toEqual([
+      "ID",
+      "amount_paid",
+      "Kidhome",
+      "grade",
+      "batch",
+      "fluid",
+      "bottled",
+    ]);
+    expect(new Set(chosen.leftOut.map((c: { reason: string }) => c.reason))).toEqual(
+      new Set(["not selected"]),
     );
   });
 

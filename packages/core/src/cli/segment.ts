@@ -53,8 +53,8 @@ const FLAGS = {
 
 const SILHOUETTE_SAMPLE = 10_000;
 const TYPE_SAMPLE = 5_000;
-/** Header names of identifiers and codes, never clustered unless named with --columns. */
-const IDENTIFIER = /(^id$|[_\s-]?id$|^id[_\s-]|code$|number$|[_\s-]?no$|^key$|uuid|guid)/i;
+/** Columns with a larger share of empty cells are left out (unless named with --columns). */
+const MAX_MISSING_SHARE = 0.5;
 
 export interface ModelSelectionEntry {
   k: number;
@@ -78,11 +78,32 @@ export interface SegmentOutput {
   modelSelection: ModelSelectionEntry[] | null;
   iterations: number | null;
   timings: { readMs: number; fitMs: number; totalMs: number };
+  /** Every column of the file that was not clustered, and why. */
+  leftOut: LeftOutColumn[];
+}
+
+/**
+ * Why a column was not clustered: "identifier" (ids, codes, row numbers), "non-numeric"
+ * (categories, text), "date", "too many missing" (more than half the cells empty), "constant"
+ * (one value on every row) or "not selected" (--columns names others).
+ */
+export type LeftOutReason =
+  | "identifier"
+  | "non-numeric"
+  | "date"
+  | "too many missing"
+  | "constant"
+  | "not selected";
+
+export interface LeftOutColumn {
+  column: string;
+  reason: LeftOutReason;
 }
 
 interface Table {
   matrix: Matrix;
   features: string[];
+  leftOut: LeftOutColumn[];
 }
 
 /** Reads the CSV into a numeric matrix of the chosen (or inferred numeric) columns, strictly. */
@@ -103,6 +124,7 @@ async function readTable(file: string, columnsFlag: string | undefined): Promise
     },
   );
   let chosen: number[];
+  const leftOut: LeftOutColumn[] = [];
   if (columnsFlag !== undefined) {
     const names = columnsFlag
       .split(",")
@@ -117,6 +139,9 @@ async function readTable(file: string, columnsFlag: string | undefined): Promise
         );
       }
       return j;
+    });
+    header.forEach((name, j) => {
+      if (!chosen.includes(j)) leftOut.push({ column: name, reason: "not selected" });
     });
   } else {
     chosen = [];
@@ -134,9 +159,12 @@ async function readTable(file: string, columnsFlag: string | undefined): Promise
         present++;
         if (!Number.isNaN(parseNumber(v))) numbers++;
       }
-      if (IDENTIFIER.test(name)) return;
-      if (type === "numeric" || (type !== "id" && type !== "date" && numbers * 2 >= present && numbers > 0))
-        chosen.push(j);
+      if (type === "id") leftOut.push({ column: name, reason: "identifier" });
+      else if (present < (1 - MAX_MISSING_SHARE) * values.length)
+        leftOut.push({ column: name, reason: "too many missing" });
+      else if (type === "date") leftOut.push({ column: name, reason: "date" });
+      else if (type === "numeric" || (numbers * 2 >= present && numbers > 0)) chosen.push(j);
+      else leftOut.push({ column: name, reason: "non-numeric" });
     });
     if (chosen.length === 0) {
       throw new CliError(
@@ -145,6 +173,23 @@ async function readTable(file: string, columnsFlag: string | undefined): Promise
     }
   }
   const n = rows.length;
+  if (columnsFlag === undefined && n > 1) {
+    // One value on every row says nothing about which segment a row belongs to.
+    chosen = chosen.filter((j) => {
+      const first = rows[0]![j]!.trim();
+      if (rows.some((r) => r[j]!.trim() !== first)) return true;
+      leftOut.push({ column: header[j]!, reason: "constant" });
+      return false;
+    });
+    if (chosen.length === 0) {
+      throw new CliError(
+        `${file}: no numeric column to cluster (columns: ${header.join(", ")}); name them with --columns`,
+      );
+    }
+  }
+  // In the file's column order.
+  const position = new Map(header.map((name, j) => [name, j]));
+  leftOut.sort((a, b) => position.get(a.column)! - position.get(b.column)!);
   const d = chosen.length;
   const data = new Float64Array(n * d);
   for (let i = 0; i < n; i++) {
@@ -160,7 +205,7 @@ async function readTable(file: string, columnsFlag: string | undefined): Promise
       data[i * d + c] = value;
     }
   }
-  return { matrix: { data, n, d }, features: chosen.map((j) => header[j]!) };
+  return { matrix: { data, n, d }, features: chosen.map((j) => header[j]!), leftOut };
 }
 
 function clusterMeans(
@@ -498,5 +543,6 @@ export async function runSegment(argv: ReadonlyArray<string>): Promise<SegmentOu
       fitMs: Math.round(fitMs * 10) / 10,
       totalMs: Math.round((performance.now() - started) * 10) / 10,
     },
+    leftOut: table.leftOut,
   };
 }
