@@ -31,6 +31,8 @@ export interface FeatureMatrix {
   n: number;
   d: number;
   customerIds: string[];
+  /** Customers of the workspace, with features or not (those without have no order lines that count). */
+  customersInWorkspace: number;
 }
 
 /**
@@ -45,12 +47,13 @@ export async function readFeatureMatrix(
   options: { signal?: AbortSignal; onChunk?: (read: number, total: number) => void } = {},
 ): Promise<FeatureMatrix> {
   const d = features.length;
-  const total = await withTenant(database.db, tenantId, async (tx) => {
-    const r = await queryRows<{ n: number | string }>(
+  const [total, customersInWorkspace] = await withTenant(database.db, tenantId, async (tx) => {
+    const r = await queryRows<{ n: number | string; customers: number | string }>(
       tx,
-      sql`select count(*)::int as n from customer_features where tenant_id = ${tenantId}`,
+      sql`select (select count(*)::int from customer_features where tenant_id = ${tenantId}) as n,
+                 (select count(*)::int from customers where tenant_id = ${tenantId}) as customers`,
     );
-    return Number(r[0]?.n ?? 0);
+    return [Number(r[0]?.n ?? 0), Number(r[0]?.customers ?? 0)];
   });
   let capacity = Math.max(total, 1);
   let data = new Float64Array(new SharedArrayBuffer(capacity * d * 8));
@@ -94,7 +97,13 @@ export async function readFeatureMatrix(
     if (chunk.length < READ_CHUNK_ROWS) break;
   }
   const n = customerIds.length;
-  return { data: n * d === data.length ? data : data.subarray(0, n * d), n, d, customerIds };
+  return {
+    data: n * d === data.length ? data : data.subarray(0, n * d),
+    n,
+    d,
+    customerIds,
+    customersInWorkspace: Math.max(customersInWorkspace, n),
+  };
 }
 
 /** Inserts one run's assignments (inside the caller's result transaction). */

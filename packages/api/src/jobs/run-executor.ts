@@ -222,7 +222,7 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
       centroidsOriginal: output.centroidsOriginal,
       modelSelection: output.modelSelection,
       chosenK: output.chosenK,
-      preparation: output.preparation,
+      preparation: { ...output.preparation, customersInWorkspace: matrix.customersInWorkspace },
       transforms: output.transforms,
       outliers: {
         count: output.outliers.count,

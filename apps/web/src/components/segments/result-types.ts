@@ -85,7 +85,14 @@ export interface RunResult {
   centroidsOriginal: number[][];
   modelSelection: ModelSelectionPoint[];
   chosenK: { k: number; reason: string };
-  preparation: { rowsIn: number; rowsUsed: number; rowsDropped: number; valuesImputed: number } | null;
+  preparation: {
+    rowsIn: number;
+    rowsUsed: number;
+    rowsDropped: number;
+    valuesImputed: number;
+    /** Customers of the workspace when the run started (absent on older runs). */
+    customersInWorkspace?: number;
+  } | null;
   map: { method: string; explainedVarianceRatio: number[]; points: MapPoint[] };
   tsne: MapPoint[];
   explanation: Explanation | null;

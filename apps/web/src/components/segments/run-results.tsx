@@ -76,6 +76,7 @@ export function RunResults({
             </span>
             {result.chosenK.reason}
           </p>
+          <CoverageNote result={result} />
           <PreparationSummary result={result} />
           {result.droppedFeatures.length > 0 ? (
             <p className="text-xs text-slate-500">
@@ -209,6 +210,31 @@ export function RunResults({
         </Card>
       ) : null}
     </div>
+  );
+}
+
+/** Why the run has fewer customers than the workspace, so the counts on different pages reconcile. */
+function CoverageNote({ result }: { result: RunResult }) {
+  const p = result.preparation;
+  if (!p) return null;
+  const workspace = p.customersInWorkspace;
+  const withoutFeatures = workspace === undefined ? 0 : workspace - p.rowsIn;
+  if (withoutFeatures <= 0 && p.rowsDropped <= 0) return null;
+  const parts: string[] = [];
+  if (withoutFeatures > 0)
+    parts.push(
+      `${withoutFeatures.toLocaleString("en")} have no features (no order lines that count: only returns, or every order cancelled)`,
+    );
+  if (p.rowsDropped > 0)
+    parts.push(`${p.rowsDropped.toLocaleString("en")} were left out for missing values (the run's setting)`);
+  return (
+    <p className="text-sm text-slate-700" data-testid="coverage-note">
+      <span className="font-medium text-slate-900">
+        {p.rowsUsed.toLocaleString("en")} of {(workspace ?? p.rowsIn).toLocaleString("en")} customers
+        segmented:{" "}
+      </span>
+      {parts.join("; ")}.
+    </p>
   );
 }
 
