@@ -266,7 +266,9 @@ describe.each(testDrivers())("imports on %s", (driver) => {
       ",2024-01-09,1,1.00\n"; // no customer
     const before = await count("order_lines");
     const received = await upload("orders", csv, "bad.csv");
-    const outcome = await run(received.importId, received.preview.mapping, "reject_file");
+    // Returns are imported by default; this file's owner asked for negative quantities to be refused.
+    const mapping = { ...received.preview.mapping, negativeQuantity: "reject" as const };
+    const outcome = await run(received.importId, mapping, "reject_file");
     expect(outcome.status).toBe("rejected");
     expect(outcome.rejected).toBe(5);
     expect(outcome.message).toMatch(/5 of 6 rows are invalid/);
@@ -286,9 +288,22 @@ describe.each(testDrivers())("imports on %s", (driver) => {
     ]);
 
     // The same upload, now importing the valid rows only.
-    const retry = await run(received.importId, received.preview.mapping, "import_valid");
+    const retry = await run(received.importId, mapping, "import_valid");
     expect(retry).toMatchObject({ status: "succeeded", imported: 1, rejected: 5 });
     expect(await count("order_lines")).toBe(before + 1);
+  });
+
+  it("imports a negative quantity as a return by default", async () => {
+    const before = await count("order_lines");
+    const csv =
+      "invoice,customer_id,order_date,product,qty,unit_price\n" +
+      "R1,R-CUST,2024-02-05,P1,4,2.50\n" +
+      "CR1,R-CUST,2024-02-09,P1,-1,2.50\n";
+    const received = await upload("orders", csv, "returns.csv");
+    expect(received.preview.mapping.negativeQuantity ?? "return").toBe("return");
+    const outcome = await run(received.importId, received.preview.mapping, "reject_file");
+    expect(outcome).toMatchObject({ status: "succeeded", imported: 2, rejected: 0 });
+    expect(await count("order_lines")).toBe(before + 2);
   });
 
   it("rejects duplicate customer ids within a file", async () => {
