@@ -1,10 +1,13 @@
+import { countCustomers } from "../services/customer/count-customers.js";
 import { getCustomer } from "../services/customer/get-customer.js";
 import { listCustomers } from "../services/customer/list-customers.js";
 import { router, tenantProcedure } from "../trpc.js";
 import { getCustomerInput, listCustomersInput } from "./customer.schema.js";
 
-/** Customers of a workspace: a searchable list and the customer page. */
+/** Customers of a workspace: a searchable list, the customer page, and how many have features. */
 export const customerRouter = router({
+  counts: tenantProcedure("viewer").query(({ ctx }) => countCustomers(ctx.tx, { tenantId: ctx.tenant.id })),
+
   list: tenantProcedure("viewer")
     .input(listCustomersInput)
     .query(({ ctx, input }) =>

@@ -1,6 +1,7 @@
 import type { Tx } from "@strata/db";
 import { AppError } from "../../errors.js";
 import { rawClientOf } from "../import/raw-client.js";
+import { ORDER_COUNT_DEFINITION, readOrderCount } from "./read-order-count.js";
 
 const ORDER_LIMIT = 200;
 
@@ -31,8 +32,10 @@ export async function getCustomer(tx: Tx, params: { tenantId: string; id?: strin
   );
   const c = found.rows[0];
   if (!c) throw new AppError("NOT_FOUND", "Customer not found");
+  // Orders and net sales come from the computed features, as in the customer list and segments;
+  // the invoice count beside them includes credit notes and cancelled orders, to explain a difference.
   const summary = await client.query<Record<string, string | number | Date | null>>(
-    `select count(*) as lines, count(distinct coalesce(order_id, ordered_at::date::text)) as orders,
+    `select count(*) as lines, count(distinct coalesce(order_id, ordered_at::date::text)) as invoices,
             coalesce(sum(quantity * unit_price), 0) as revenue, min(ordered_at) as first_order,
             max(ordered_at) as last_order
      from order_lines where tenant_id = $1 and customer_id = $2`,
@@ -84,7 +87,14 @@ export async function getCustomer(tx: Tx, params: { tenantId: string; id?: strin
     featuresComputedAt: c.computed_at ? new Date(c.computed_at) : null,
     orderSummary: {
       lines: Number(s.lines ?? 0),
-      orders: Number(s.orders ?? 0),
+      /** Orders that count (the `frequency` feature); null when the customer has no features. */
+      orders: readOrderCount(c.features),
+      ordersDefinition: ORDER_COUNT_DEFINITION,
+      /** Distinct invoices of all lines, credit notes and cancelled orders included. */
+      invoices: Number(s.invoices ?? 0),
+      /** Net sales as segments see them (the `monetary` feature); null without features. */
+      netSales: typeof c.features?.monetary === "number" ? c.features.monetary : null,
+      /** Sum of quantity x price over every line (returns and cancellations net it). */
       revenue: Number(s.revenue ?? 0),
       firstOrder: s.first_order ? new Date(s.first_order as string) : null,
       lastOrder: s.last_order ? new Date(s.last_order as string) : null,

@@ -1,5 +1,6 @@
 import type { Tx } from "@strata/db";
 import { rawClientOf } from "../import/raw-client.js";
+import { ORDER_COUNT_DEFINITION, readOrderCount } from "./read-order-count.js";
 
 export interface ListCustomersParams {
   tenantId: string;
@@ -9,7 +10,10 @@ export interface ListCustomersParams {
   limit?: number;
 }
 
-/** Customers ordered by external id, with their headline features, searchable by id. */
+/**
+ * Customers ordered by external id, with their headline features, searchable by id. Orders are the
+ * `frequency` feature, the same figure the customer page and segments show (`readOrderCount`).
+ */
 export async function listCustomers(tx: Tx, params: ListCustomersParams) {
   const limit = Math.min(params.limit ?? 50, 200);
   const client = rawClientOf(tx);
@@ -38,7 +42,7 @@ export async function listCustomers(tx: Tx, params: ListCustomersParams) {
     id: r.id,
     externalId: r.external_id,
     attributeCount: Object.keys(r.attributes ?? {}).length,
-    frequency: numberOrNull(r.features?.frequency),
+    frequency: readOrderCount(r.features),
     monetary: numberOrNull(r.features?.monetary),
     recencyDays: numberOrNull(r.features?.recency_days),
     rfmSegment: typeof r.features?.rfm_segment === "string" ? r.features.rfm_segment : null,
@@ -51,6 +55,7 @@ export async function listCustomers(tx: Tx, params: ListCustomersParams) {
     items,
     nextCursor: rows.rows.length > limit ? items[items.length - 1]!.externalId : null,
     total: Number(totalRow.rows[0]?.n ?? 0),
+    ordersDefinition: ORDER_COUNT_DEFINITION,
   };
 }
 

@@ -13,6 +13,7 @@ export interface ColumnProfile {
   name: string;
   field: string;
   type: DatasetColumn["type"];
+  /** Every figure below is computed over all rows of the dataset, never a sample. */
   count: number;
   missing: number;
   missingShare: number;
@@ -21,6 +22,8 @@ export interface ColumnProfile {
   median: number | null;
   max: number | string | null;
   mean: number | null;
+  /** Numeric columns: whether every present value is a whole number (years, counts, ids). */
+  integer?: boolean;
   /** Numeric columns: 20 bins between the 1st and 99th percentile (the rest fall in the end bins). */
   histogram?: HistogramBin[];
   /** Categorical, id and text columns: the most frequent values. */
@@ -28,19 +31,27 @@ export interface ColumnProfile {
 }
 
 export interface DatasetProfile {
+  /** Bumped when the way figures are computed changes: older stored profiles should be recomputed. */
+  version: number;
   rows: number;
-  /** Rows the column statistics were computed on: all of them, or a random sample of large datasets. */
+  /**
+   * Rows the figures, histograms and top values were computed on. Since version 2 this is every
+   * row (SQL aggregates over the stored rows); version 1 profiled large datasets on a sample.
+   */
   sampleSize: number;
   columns: ColumnProfile[];
   /** Pearson correlation of the numeric customer features (on a sample of customers). */
   correlation: { features: string[]; matrix: number[][]; sampleSize: number };
 }
 
+export const PROFILE_VERSION = 2;
+
+/** Order-line fields and the column each is stored in (the customer id has its own query). */
 const ORDER_COLUMNS: Record<string, string> = {
-  customerId: "customer_id::text",
   orderedAt: "ordered_at",
   quantity: "quantity",
   unitPrice: "unit_price",
+  invoiceId: "order_id",
   orderId: "order_id",
   product: "product",
   category: "category",
@@ -51,68 +62,116 @@ const ORDER_COLUMNS: Record<string, string> = {
 };
 
 const BINS = 20;
-/** Larger datasets are profiled on a random sample of this many rows (ranges and shares barely move). */
-const PROFILE_SAMPLE = 100_000;
+const TOP_VALUES = 12;
 const CORRELATION_SAMPLE = 20_000;
 const MAX_CORRELATION_FEATURES = 30;
 
-/** Computes a dataset's column profile and the feature correlations, and stores them on the dataset. */
+/**
+ * Computes a dataset's column profile and the feature correlations, and stores them on the dataset.
+ * Every figure is an SQL aggregate over all the dataset's rows: a sample misses exactly the extreme
+ * values (the largest quantity, the oldest customer) that a profile is read for.
+ */
 export async function profileDataset(
   tx: Tx,
   params: { tenantId: string; datasetId: string },
 ): Promise<DatasetProfile> {
   const { tenantId, datasetId } = params;
-  {
-    const client = rawClientOf(tx);
-    const found = await client.query<{ kind: string; columns: DatasetColumn[] }>(
-      "select kind, columns from datasets where tenant_id = $1 and id = $2",
-      [tenantId, datasetId],
-    );
-    const dataset = found.rows[0];
-    if (!dataset) throw new AppError("NOT_FOUND", "Dataset not found");
-    const table = dataset.kind === "customers" ? "customers" : "order_lines";
-    let from = `from ${table} where tenant_id = $1 and dataset_id = $2`;
-    const total = await client.query<{ n: string | number }>(`select count(*) as n ${from}`, [
-      tenantId,
-      datasetId,
-    ]);
-    const allRows = Number(total.rows[0]?.n ?? 0);
-    let rows = allRows;
-    if (allRows > PROFILE_SAMPLE) {
-      // Utility statements take no parameters: the ids are uuids from the database, checked here.
-      if (![tenantId, datasetId].every((id) => /^[0-9a-f-]{36}$/i.test(id)))
-        throw new Error("ids must be uuids");
-      await client.query(
-        `create temp table profile_sample on commit drop as select * from ${table}
-         where tenant_id = '${tenantId}' and dataset_id = '${datasetId}' order by random() limit ${PROFILE_SAMPLE}`,
-      );
-      from = "from profile_sample where tenant_id = $1 and dataset_id = $2";
-      rows = PROFILE_SAMPLE;
+  const client = rawClientOf(tx);
+  const found = await client.query<{ kind: string; columns: DatasetColumn[] }>(
+    "select kind, columns from datasets where tenant_id = $1 and id = $2",
+    [tenantId, datasetId],
+  );
+  const dataset = found.rows[0];
+  if (!dataset) throw new AppError("NOT_FOUND", "Dataset not found");
+  const table = dataset.kind === "customers" ? "customers" : "order_lines";
+  const from = `from ${table} where tenant_id = $1 and dataset_id = $2`;
+  const args = [tenantId, datasetId];
+  const total = await client.query<{ n: string | number }>(`select count(*) as n ${from}`, args);
+  const rows = Number(total.rows[0]?.n ?? 0);
+  const columns: ColumnProfile[] = [];
+  for (const column of dataset.columns) {
+    if (dataset.kind === "orders" && column.field === "customerId") {
+      columns.push(await profileOrderCustomers(client, column, args, rows));
+      continue;
     }
-    const columns: ColumnProfile[] = [];
-    for (const column of dataset.columns) {
-      const expr = columnExpression(dataset.kind, column);
-      if (!expr) continue;
-      columns.push(await profileColumn(client, column, expr, from, [tenantId, datasetId], rows));
-    }
-    const correlation = await featureCorrelation(client, tenantId);
-    const profile: DatasetProfile = { rows: allRows, sampleSize: rows, columns, correlation };
-    await client.query(
-      "update datasets set profile = $3::jsonb, profiled_at = now() where tenant_id = $1 and id = $2",
-      [tenantId, datasetId, JSON.stringify(profile)],
-    );
-    return profile;
+    const expr = columnExpression(dataset.kind, column);
+    if (!expr) continue;
+    columns.push(await profileColumn(client, column, expr, from, args, rows));
   }
+  const correlation = await featureCorrelation(client, tenantId);
+  const profile: DatasetProfile = { version: PROFILE_VERSION, rows, sampleSize: rows, columns, correlation };
+  await client.query(
+    "update datasets set profile = $3::jsonb, profiled_at = now() where tenant_id = $1 and id = $2",
+    [tenantId, datasetId, JSON.stringify(profile)],
+  );
+  return profile;
 }
 
+/** Where a column's values are stored: a column of the table, or a key of the customer's attributes. */
 function columnExpression(kind: string, column: DatasetColumn): string | null {
   if (kind === "orders") return ORDER_COLUMNS[column.field] ?? null;
-  if (column.field === "customerId") return "external_id";
+  // The customer id column of a customers file is stored as the customer's external id.
+  if (column.field === "externalId" || column.field === "customerId") return "external_id";
+  if (column.field !== "attribute") return null;
   const key = `'${(column.key ?? column.source).replace(/'/g, "''")}'`;
   if (column.type === "numeric") {
     return `case when jsonb_typeof(attributes->${key}) = 'number' then (attributes->>${key})::float8 end`;
   }
   return `attributes->>${key}`;
+}
+
+function baseOf(column: DatasetColumn) {
+  return {
+    name: column.source,
+    field: column.field === "attribute" ? (column.key ?? column.source) : column.field,
+    type: column.type,
+  };
+}
+
+function counts(rows: number, present: number) {
+  return {
+    count: rows,
+    missing: rows - present,
+    missingShare: rows === 0 ? 0 : (rows - present) / rows,
+  };
+}
+
+/**
+ * The customer id of order lines: stored as a reference to the customer (a line without one is never
+ * imported), so it is never missing; its range and most frequent values are the customers' own ids.
+ */
+async function profileOrderCustomers(
+  client: RawClient,
+  column: DatasetColumn,
+  args: unknown[],
+  rows: number,
+): Promise<ColumnProfile> {
+  const stats = await client.query<{ distinct: string | number; min: string | null; max: string | null }>(
+    `select count(*) as distinct, min(c.external_id) as min, max(c.external_id) as max
+     from customers c
+     where c.tenant_id = $1
+       and c.id in (select customer_id from order_lines where tenant_id = $1 and dataset_id = $2)`,
+    args,
+  );
+  const top = await client.query<{ v: string; n: string | number }>(
+    `select c.external_id as v, t.n
+     from (select customer_id, count(*) as n from order_lines where tenant_id = $1 and dataset_id = $2
+           group by 1 order by 2 desc, 1 limit ${TOP_VALUES}) t
+     join customers c on c.id = t.customer_id and c.tenant_id = $1
+     order by t.n desc, c.external_id`,
+    args,
+  );
+  const s = stats.rows[0];
+  return {
+    ...baseOf(column),
+    ...counts(rows, rows),
+    distinct: Number(s?.distinct ?? 0),
+    min: s?.min ?? null,
+    median: null,
+    max: s?.max ?? null,
+    mean: null,
+    topValues: top.rows.map((r) => ({ value: r.v, count: Number(r.n) })),
+  };
 }
 
 async function profileColumn(
@@ -123,16 +182,13 @@ async function profileColumn(
   params: unknown[],
   rows: number,
 ): Promise<ColumnProfile> {
-  const base = {
-    name: column.source,
-    field: column.field === "attribute" ? (column.key ?? column.source) : column.field,
-    type: column.type,
-  };
+  const base = baseOf(column);
   if (column.type === "numeric") {
-    const stats = await client.query<Record<string, number | string | null>>(
+    const stats = await client.query<Record<string, number | string | boolean | null>>(
       `select count(v) as present, count(distinct v) as distinct, min(v) as min, max(v) as max, avg(v) as mean,
+              coalesce(bool_and(v = trunc(v)), false) as integer,
               percentile_cont(array[0.01, 0.5, 0.99]) within group (order by v) as q
-       from (select ${expr} as v ${from}) s`,
+       from (select (${expr})::float8 as v ${from}) s`,
       params,
     );
     const s = stats.rows[0]!;
@@ -146,7 +202,7 @@ async function profileColumn(
       const width = (high - low) / BINS;
       const bins = await client.query<{ b: number; n: string | number }>(
         `select least(greatest(floor((v - $3) / $4)::int, 0), ${BINS - 1}) as b, count(*) as n
-         from (select ${expr} as v ${from}) s where v is not null group by 1 order by 1`,
+         from (select (${expr})::float8 as v ${from}) s where v is not null group by 1 order by 1`,
         [...params, low, width],
       );
       histogram = Array.from({ length: BINS }, (_, i) => ({
@@ -158,14 +214,13 @@ async function profileColumn(
     }
     return {
       ...base,
-      count: rows,
-      missing: rows - present,
-      missingShare: rows === 0 ? 0 : (rows - present) / rows,
+      ...counts(rows, present),
       distinct: Number(s.distinct),
       min: toNumber(s.min),
       median,
       max: toNumber(s.max),
       mean: toNumber(s.mean),
+      integer: present > 0 && (s.integer === true || s.integer === "t" || s.integer === "true"),
       histogram,
     };
   }
@@ -177,6 +232,7 @@ async function profileColumn(
   );
   const s = stats.rows[0]!;
   const present = Number(s.present);
+  const distinct = Number(s.distinct);
   let topValues: Array<{ value: string; count: number }> | undefined;
   let histogram: HistogramBin[] | undefined;
   if (isDate && column.field === "orderedAt") {
@@ -192,24 +248,22 @@ async function profileColumn(
       end.setUTCMonth(end.getUTCMonth() + 1);
       return { from: start, to: end.getTime(), count: Number(r.n) };
     });
-  } else if (column.field !== "customerId") {
+  } else if (distinct < present) {
+    // A column of unique values (a customers file's id) has no most frequent value to show.
     const top = await client.query<{ v: string; n: string | number }>(
       `select v::text as v, count(*) as n from (select ${expr} as v ${from}) s where v is not null
-       group by 1 order by 2 desc, 1 limit 12`,
+       group by 1 order by 2 desc, 1 limit ${TOP_VALUES}`,
       params,
     );
     topValues = top.rows.map((r) => ({ value: r.v, count: Number(r.n) }));
   }
   return {
     ...base,
-    count: rows,
-    missing: rows - present,
-    missingShare: rows === 0 ? 0 : (rows - present) / rows,
-    distinct: Number(s.distinct),
-    // Customer ids of order lines are internal uuids: their range means nothing to a reader.
-    min: column.field === "customerId" ? null : (s.min ?? null),
+    ...counts(rows, present),
+    distinct,
+    min: s.min ?? null,
     median: null,
-    max: column.field === "customerId" ? null : (s.max ?? null),
+    max: s.max ?? null,
     mean: null,
     ...(histogram ? { histogram } : {}),
     ...(topValues ? { topValues } : {}),
