@@ -9,6 +9,28 @@ import { Input } from "@/components/ui/field";
 import { Table, TBody, Td, THead, Th } from "@/components/ui/table";
 import { useTRPC } from "@/trpc/react";
 
+/**
+ * How many of the workspace's customers have features (order lines that count) and why the others
+ * have none, so "4,372 customers" next to "4,317 segmented" is never unexplained.
+ */
+export function CustomerCoverage({ workspace }: { workspace: string }) {
+  const trpc = useTRPC();
+  const counts = useQuery(trpc.customer.counts.queryOptions({ workspace }));
+  if (!counts.data) return <span>{counts.isLoading ? "Loading…" : ""}</span>;
+  const { total, withFeatures, withoutFeatures, reasons } = counts.data;
+  return (
+    <span>
+      {total.toLocaleString()} customers in the workspace · {withFeatures.toLocaleString()} with features
+      (order lines that count, what segments use)
+      {withoutFeatures > 0
+        ? ` · ${withoutFeatures.toLocaleString()} without: ${reasons
+            .map((r) => `${r.count.toLocaleString()} ${r.reason}`)
+            .join(", ")}`
+        : ""}
+    </span>
+  );
+}
+
 /** Customers by external id, searchable, a page at a time. */
 export function CustomerList({ workspace }: { workspace: string }) {
   const trpc = useTRPC();
@@ -39,8 +61,16 @@ export function CustomerList({ workspace }: { workspace: string }) {
           <THead>
             <tr>
               <Th>Customer</Th>
-              <Th className="text-right">Orders</Th>
-              <Th className="text-right">Revenue</Th>
+              <Th className="text-right">
+                <abbr className="no-underline" title={list.data?.ordersDefinition}>
+                  Orders
+                </abbr>
+              </Th>
+              <Th className="text-right">
+                <abbr className="no-underline" title="Purchases minus returns (the monetary feature)">
+                  Net sales
+                </abbr>
+              </Th>
               <Th className="text-right">Days since last order</Th>
               <Th>RFM segment</Th>
             </tr>
@@ -66,10 +96,9 @@ export function CustomerList({ workspace }: { workspace: string }) {
             ))}
           </TBody>
         </Table>
-        <div className="flex items-center justify-between text-sm text-slate-600">
-          <span>
-            {list.data ? `${list.data.total.toLocaleString()} customers in the workspace` : "Loading…"}
-          </span>
+        {list.data ? <p className="text-xs text-slate-500">Orders: {list.data.ordersDefinition}</p> : null}
+        <div className="flex items-center justify-between gap-4 text-sm text-slate-600">
+          <CustomerCoverage workspace={workspace} />
           <span className="flex gap-2">
             <Button
               variant="secondary"

@@ -26,19 +26,43 @@ export function CustomerView({ workspace, id }: { workspace: string; id: string 
       <h2 className="text-lg font-semibold text-slate-900">Customer {c.externalId}</h2>
       <div className="grid gap-4 sm:grid-cols-4">
         {[
-          ["Orders", s.orders.toLocaleString()],
-          ["Order lines", s.lines.toLocaleString()],
-          ["Revenue", Math.round(s.revenue).toLocaleString()],
-          ["Last order", s.lastOrder ? s.lastOrder.toISOString().slice(0, 10) : "—"],
-        ].map(([label, value]) => (
+          {
+            label: "Orders",
+            value: s.orders === null ? "—" : s.orders.toLocaleString(),
+            hint: s.ordersDefinition,
+            note:
+              s.orders === null
+                ? "No features: no order lines that count"
+                : s.invoices !== s.orders
+                  ? `${s.invoices.toLocaleString()} invoices incl. credit notes and cancelled orders`
+                  : null,
+          },
+          { label: "Order lines", value: s.lines.toLocaleString(), hint: null, note: null },
+          {
+            label: "Net sales",
+            value: s.netSales === null ? "—" : Math.round(s.netSales).toLocaleString(),
+            hint: "Purchases minus returns, cancelled purchases taken out (the monetary feature)",
+            note: null,
+          },
+          {
+            label: "Last order",
+            value: s.lastOrder ? s.lastOrder.toISOString().slice(0, 10) : "—",
+            hint: null,
+            note: null,
+          },
+        ].map(({ label, value, hint, note }) => (
           <Card key={label}>
             <CardContent>
-              <p className="text-xs uppercase text-slate-500">{label}</p>
+              <p className="text-xs uppercase text-slate-500" title={hint ?? undefined}>
+                {label}
+              </p>
               <p className="text-xl font-semibold text-slate-900">{value}</p>
+              {note ? <p className="text-xs text-slate-500">{note}</p> : null}
             </CardContent>
           </Card>
         ))}
       </div>
+      <p className="text-xs text-slate-500">Orders: {s.ordersDefinition}</p>
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
           <CardHeader>

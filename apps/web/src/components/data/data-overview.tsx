@@ -6,6 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TBody, Td, THead, Th } from "@/components/ui/table";
 import { useTRPC } from "@/trpc/react";
+import { CustomerCoverage } from "./customer-list";
 
 const STATUS_TONE = {
   succeeded: "green",
@@ -63,7 +64,10 @@ export function DataOverview({ workspace }: { workspace: string }) {
               {datasets.isLoading ? "Loading…" : "No datasets yet: import a file."}
             </p>
           )}
-          <p className="mt-4 text-sm">
+          <p className="mt-4 text-sm text-slate-600">
+            <CustomerCoverage workspace={workspace} />
+          </p>
+          <p className="mt-2 text-sm">
             <Link
               className="font-medium text-brand-700 hover:underline"
               href={`/${workspace}/data/customers`}

@@ -4,28 +4,28 @@ import type { RouterOutputs } from "@strata/api";
 import { useQuery } from "@tanstack/react-query";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TBody, Td, THead, Th } from "@/components/ui/table";
+import { formatStatistic, isYearColumn } from "@/lib/format";
 import { useTRPC } from "@/trpc/react";
 import { CorrelationGrid } from "./correlation-grid";
 
 type Profile = RouterOutputs["dataset"]["get"]["profile"];
 type Column = Profile["columns"][number];
 
-function formatValue(v: number | string | null, type: string): string {
-  if (v === null || v === undefined) return "—";
-  if (typeof v === "number")
-    return Math.abs(v) >= 1000 ? Math.round(v).toLocaleString() : String(Number(v.toPrecision(4)));
-  if (type === "date") return v.slice(0, 10);
-  return v.length > 24 ? `${v.slice(0, 24)}…` : v;
+/** How a column's figures print: years without a thousands separator ("1893", not "1,893"). */
+function formatterFor(column: Column) {
+  const isYear = column.type === "numeric" && isYearColumn(column);
+  return (v: number | string | null | undefined) => formatStatistic(v, { type: column.type, isYear });
 }
 
 /** Bars of a histogram (numeric and date columns) or of the top values (the others). */
 function Distribution({ column }: { column: Column }) {
+  const format = formatterFor(column);
   const bars = column.histogram?.length
     ? column.histogram.map((b) => ({
         label:
           column.type === "date"
             ? new Date(b.from).toISOString().slice(0, 7)
-            : formatValue(b.from, "numeric"),
+            : `${format(b.from)} – ${format(b.to)}`,
         count: b.count,
       }))
     : (column.topValues ?? []).map((t) => ({ label: t.value, count: t.count }));
@@ -79,8 +79,8 @@ export function DatasetProfile({ workspace, id }: { workspace: string; id: strin
           <CardDescription>
             {profile.rows.toLocaleString()} rows
             {profile.sampleSize < profile.rows
-              ? ` (statistics on a random sample of ${profile.sampleSize.toLocaleString()})`
-              : ""}{" "}
+              ? ` (profiled before figures covered every row: statistics on a random sample of ${profile.sampleSize.toLocaleString()}; re-import to refresh)`
+              : " · every figure and distribution computed over all rows"}{" "}
             · profiled{" "}
             {dataset.data.profiledAt ? new Date(dataset.data.profiledAt).toLocaleString() : "just now"}
           </CardDescription>
@@ -95,30 +95,40 @@ export function DatasetProfile({ workspace, id }: { workspace: string; id: strin
                 <Th className="text-right">Distinct</Th>
                 <Th className="text-right">Min</Th>
                 <Th className="text-right">Median</Th>
+                <Th className="text-right">Mean</Th>
                 <Th className="text-right">Max</Th>
                 <Th>Distribution</Th>
               </tr>
             </THead>
             <TBody>
-              {profile.columns.map((c) => (
-                <tr key={`${c.field}-${c.name}`}>
-                  <Td>
-                    <span className="font-medium text-slate-900">{c.name}</span>
-                    {c.field !== c.name ? (
-                      <span className="block text-xs text-slate-500">{c.field}</span>
-                    ) : null}
-                  </Td>
-                  <Td>{c.type}</Td>
-                  <Td className="text-right tabular-nums">{(c.missingShare * 100).toFixed(1)}%</Td>
-                  <Td className="text-right tabular-nums">{c.distinct.toLocaleString()}</Td>
-                  <Td className="text-right tabular-nums">{formatValue(c.min, c.type)}</Td>
-                  <Td className="text-right tabular-nums">{formatValue(c.median, c.type)}</Td>
-                  <Td className="text-right tabular-nums">{formatValue(c.max, c.type)}</Td>
-                  <Td>
-                    <Distribution column={c} />
-                  </Td>
-                </tr>
-              ))}
+              {profile.columns.map((c) => {
+                const format = formatterFor(c);
+                return (
+                  <tr key={`${c.field}-${c.name}`}>
+                    <Td>
+                      <span className="font-medium text-slate-900">{c.name}</span>
+                      {c.field !== c.name ? (
+                        <span className="block text-xs text-slate-500">{c.field}</span>
+                      ) : null}
+                    </Td>
+                    <Td>{c.type}</Td>
+                    <Td
+                      className="text-right tabular-nums"
+                      title={`${c.missing.toLocaleString()} of ${c.count.toLocaleString()} rows`}
+                    >
+                      {(c.missingShare * 100).toFixed(1)}%
+                    </Td>
+                    <Td className="text-right tabular-nums">{c.distinct.toLocaleString()}</Td>
+                    <Td className="text-right tabular-nums">{format(c.min)}</Td>
+                    <Td className="text-right tabular-nums">{format(c.median)}</Td>
+                    <Td className="text-right tabular-nums">{format(c.mean)}</Td>
+                    <Td className="text-right tabular-nums">{format(c.max)}</Td>
+                    <Td>
+                      <Distribution column={c} />
+                    </Td>
+                  </tr>
+                );
+              })}
             </TBody>
           </Table>
         </CardContent>
