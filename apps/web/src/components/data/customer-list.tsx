@@ -67,8 +67,11 @@ export function CustomerList({ workspace }: { workspace: string }) {
                 </abbr>
               </Th>
               <Th className="text-right">
-                <abbr className="no-underline" title="Purchases minus returns (the monetary feature)">
-                  Net sales
+                <abbr
+                  className="no-underline"
+                  title="Net sales: purchases minus returns (the monetary feature)"
+                >
+                  Revenue
                 </abbr>
               </Th>
               <Th className="text-right">Days since last order</Th>

@@ -39,9 +39,9 @@ export function CustomerView({ workspace, id }: { workspace: string; id: string 
           },
           { label: "Order lines", value: s.lines.toLocaleString(), hint: null, note: null },
           {
-            label: "Net sales",
+            label: "Revenue",
             value: s.netSales === null ? "—" : Math.round(s.netSales).toLocaleString(),
-            hint: "Purchases minus returns, cancelled purchases taken out (the monetary feature)",
+            hint: "Net sales: purchases minus returns, cancelled purchases taken out (the monetary feature)",
             note: null,
           },
           {
