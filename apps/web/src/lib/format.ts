@@ -65,6 +65,15 @@ export function isYearColumn(column: {
 }
 
 /**
+ * A figure of a feature that may hold years (a segment's mean birth year): 1963.8, not "1,963.8".
+ * Known only by its name and value here, so the name must say year (or birth, yr…).
+ */
+export function isYearFeature(name: string, value: number | null | undefined): boolean {
+  if (typeof value !== "number" || value < 1000 || value > 9999) return false;
+  return nameTokens(name).some((t) => YEAR_WORDS.has(t));
+}
+
+/**
  * A profile figure: large numbers grouped (12,540), small ones to four significant digits, years
  * as written (1893), dates as the day, long text cut short.
  */

@@ -37,6 +37,8 @@ export interface FeatureMatrix {
 
 /**
  * Streams the feature matrix of a tenant's customers out of Postgres in keyset-paginated chunks,
+ * in the order of the customers' own ids (not the random row ids), so the same data gives the same
+ * rows, hence the same seeded segments, however often or in whatever order it was imported;
  * one short transaction per chunk (on PGlite, the only connection, web requests run in between).
  * Values that are not JSON numbers count as missing.
  */
@@ -65,13 +67,14 @@ export async function readFeatureMatrix(
     // extracting and casting each feature in SQL (PGlite especially), and a non-number is simply
     // missing instead of a cast error.
     const chunk = await withTenant(database.db, tenantId, (tx) =>
-      queryRows<{ id: string; f: Record<string, unknown> | string }>(
+      queryRows<{ id: string; ext: string; f: Record<string, unknown> | string }>(
         tx,
         sql`
-        select customer_id as id, features as f
-        from customer_features
-        where tenant_id = ${tenantId} ${after === null ? sql`` : sql`and customer_id > ${after}`}
-        order by customer_id
+        select f.customer_id as id, c.external_id as ext, f.features as f
+        from customer_features f
+        join customers c on c.id = f.customer_id and c.tenant_id = f.tenant_id
+        where f.tenant_id = ${tenantId} ${after === null ? sql`` : sql`and c.external_id > ${after}`}
+        order by c.external_id
         limit ${READ_CHUNK_ROWS}`,
       ),
     );
@@ -92,7 +95,7 @@ export async function readFeatureMatrix(
       }
       customerIds.push(row.id);
     }
-    after = chunk.at(-1)!.id;
+    after = chunk.at(-1)!.ext;
     options.onChunk?.(customerIds.length, Math.max(total, customerIds.length));
     if (chunk.length < READ_CHUNK_ROWS) break;
   }

@@ -133,6 +133,7 @@ export function RunResults({
               names={names}
               totalCustomers={totalCustomers}
               externalIds={insights.data?.externalIds ?? {}}
+              sizes={{ ...result.sizes, [-1]: noise }}
             />
           ) : (
             <p className="text-sm text-slate-500">This run has no map sample.</p>

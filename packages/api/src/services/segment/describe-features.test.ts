@@ -57,6 +57,19 @@ describe("suggestFeatures", () => {
     expect(suggested.length).toBeLessThanOrEqual(8);
   });
 
+  it("takes the largest spend and purchase columns of a role first, not the first by name", () => {
+    const spend = ["MntA", "MntB", "MntC", "MntD", "MntE", "MntF", "MntWines"];
+    const names = [...spend, "NumCatalog", "NumStore", "Recency"];
+    const means = [5, 6, 7, 8, 9, 10, 304, 2.7, 5.8, 49];
+    const stats = names.map((n, i) => ({ ...stat(n), mean: means[i]! }));
+    const suggested = suggestFeatures(names, stats, []);
+    expect(suggested).toHaveLength(8);
+    expect(suggested).toEqual(
+      expect.arrayContaining(["MntWines", "MntF", "MntE", "NumStore", "NumCatalog", "Recency"]),
+    );
+    expect(suggested).not.toContain("MntA");
+  });
+
   it("takes recency, frequency and spend round by round so one kind of figure does not fill the list", () => {
     const names = [
       "MntA",

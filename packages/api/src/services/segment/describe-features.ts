@@ -116,11 +116,12 @@ export async function describeFeatures(tx: Tx, params: { tenantId: string }) {
  * The features a one-click run uses. With order lines: the behavioural ones (ORDER_FEATURES).
  * Otherwise the customer attributes that measure something (not flags or small codes, not mostly
  * missing, not a near-duplicate of one already taken), taken round by round from the recency,
- * frequency and spend roles and then the rest, so that no single kind of figure dominates.
+ * frequency and spend roles (largest mean first) and then the rest, so that no single kind of
+ * figure dominates.
  */
 export function suggestFeatures(
   names: string[],
-  stats: Array<{ name: string; missingShare: number; distinct: number }>,
+  stats: Array<{ name: string; missingShare: number; distinct: number; mean?: number | null }>,
   correlation: Array<Array<number | null>>,
 ): string[] {
   const present = ORDER_FEATURES.filter((f) => names.includes(f));
@@ -128,7 +129,11 @@ export function suggestFeatures(
   const usable = stats
     .map((s, index) => ({ ...s, index }))
     .filter((s) => s.missingShare < 0.5 && s.distinct >= MIN_DISTINCT && !s.name.startsWith("rfm_"));
-  const queues = ROLES.map((role) => usable.filter((s) => role.test(s.name)));
+  // Within a role the largest figure first: the spend category most of the money goes to, the
+  // channel most purchases come through (not the first in alphabetical order).
+  const queues = ROLES.map((role) =>
+    usable.filter((s) => role.test(s.name)).sort((a, b) => (b.mean ?? 0) - (a.mean ?? 0)),
+  );
   queues.push(usable.filter((s) => !ROLES.some((role) => role.test(s.name))));
   const chosen: number[] = [];
   const taken = new Set<number>();

@@ -1,4 +1,11 @@
+import { isYearFeature } from "@/lib/format";
 import { featureLabel, formatNumber } from "../result-types";
+
+/** A segment's or the population's mean: years as written (1963.8), other figures grouped. */
+function formatMean(feature: string, value: number | null): string {
+  if (value !== null && isYearFeature(feature, value)) return value.toFixed(1).replace(/\.0$/, "");
+  return formatNumber(value);
+}
 
 export interface Deviation {
   feature: string;
@@ -25,8 +32,8 @@ export function DeviationBars({ items, color }: { items: Deviation[]; color: str
                 {featureLabel(item.feature)}
               </span>
               <span className="shrink-0 tabular-nums text-slate-500">
-                {formatNumber(item.mean)}{" "}
-                <span className="text-slate-400">vs {formatNumber(item.overall)} avg</span>
+                {formatMean(item.feature, item.mean)}{" "}
+                <span className="text-slate-400">vs {formatMean(item.feature, item.overall)} avg</span>
               </span>
             </div>
             <div

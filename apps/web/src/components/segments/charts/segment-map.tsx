@@ -48,6 +48,7 @@ export function SegmentMap({
   names,
   totalCustomers,
   externalIds,
+  sizes,
 }: {
   pca: MapPoint[];
   tsne: MapPoint[];
@@ -55,6 +56,8 @@ export function SegmentMap({
   names: string[];
   totalCustomers: number;
   externalIds: Record<string, string>;
+  /** Customers per segment (noise under -1), so the legend agrees with the cards. */
+  sizes?: Record<number, number>;
 }) {
   const [method, setMethod] = useState<Method>("pca");
   const has3d = pca.length > 0 && pca.every((p) => p.z !== undefined);
@@ -173,7 +176,8 @@ export function SegmentMap({
               style={{ backgroundColor: segmentColor(segment) }}
               aria-hidden
             />
-            {segmentLabel(segment, names)} ({list.length.toLocaleString("en")})
+            {/* Whole-segment counts, as on the cards; the dots are a sample of them. */}
+            {segmentLabel(segment, names)} ({(sizes?.[segment] ?? list.length).toLocaleString("en")})
           </li>
         ))}
       </ul>
