@@ -16,7 +16,7 @@ export interface SegmentExplanationDoc {
     name: string;
     mean: Array<number | null>;
     median: Array<number | null>;
-    /** (segment mean - overall mean) / overall sd, per feature. */
+    /** (segment mean - overall mean) / overall sd, per feature, on the reshaped scale the run clustered. */
     deviation: Array<number | null>;
     /** Indices of the features that set the segment apart most, largest |deviation| first. */
     top: number[];
@@ -84,9 +84,12 @@ export function explainResult(
       if (l < 0) noiseCount++;
     }
     const profileLabels = noiseCount > 0 ? Int32Array.from(labels, (l) => (l < 0 ? k : l)) : labels;
+    // Deviations (and the names built on them) are measured on the scale the segments were found
+    // on: any affine scaling of the reshaped features gives the same deviations.
     const e = explainSegments(x, profileLabels, features, {
       top: Math.min(d, 6),
       tree: { maxDepth: 3, seed },
+      shaped: scaled,
     });
     const describe = (p: (typeof e.profiles.segments)[number], s: number) => ({
       segment: s < k ? p.segment : -1,

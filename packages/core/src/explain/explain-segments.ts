@@ -18,20 +18,20 @@ export interface SegmentExplanation {
 /**
  * Everything the segment pages show, in one call: profiles, suggested names, surrogate-tree
  * rules with fidelity and both correlation matrices. Pass the features in original units so
- * means and rule thresholds read in the units people know.
+ * means and rule thresholds read in the units people know, and `shaped` (the rows as clustered,
+ * skewed columns reshaped) so that deviations, and the names built on them, are measured where
+ * the segments were found (profileSegments).
  */
 export function explainSegments(
   original: Matrix,
   labels: Int32Array,
   features: ReadonlyArray<string>,
-  options: { top?: number; tree?: TreeOptions } = {},
+  options: { top?: number; tree?: TreeOptions; shaped?: Matrix } = {},
 ): SegmentExplanation {
-  const profiles = profileSegments(
-    original,
-    labels,
-    features,
-    options.top === undefined ? {} : { top: options.top },
-  );
+  const profiles = profileSegments(original, labels, features, {
+    ...(options.top === undefined ? {} : { top: options.top }),
+    ...(options.shaped === undefined ? {} : { shaped: options.shaped }),
+  });
   return {
     profiles,
     names: suggestSegmentNames(profiles.segments, features),
