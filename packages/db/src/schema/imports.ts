@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import {
   bigint,
   doublePrecision,
@@ -5,12 +6,13 @@ import {
   integer,
   jsonb,
   pgEnum,
+  pgPolicy,
   pgTable,
   text,
   timestamp,
   uuid,
 } from "drizzle-orm/pg-core";
-import { tenantIsolationPolicy } from "./app-role.js";
+import { appRole, tenantIsolationPolicy } from "./app-role.js";
 import { datasetKind, datasets } from "./datasets.js";
 import { tenants } from "./tenants.js";
 import { users } from "./users.js";
@@ -18,7 +20,8 @@ import { users } from "./users.js";
 /**
  * pending: uploaded, waiting for a mapping; queued/running: importing; succeeded: rows are in;
  * rejected: the file had invalid rows and the user chose to reject the whole file (nothing changed);
- * failed: the file could not be read or the import broke (nothing changed).
+ * failed: the file could not be read or the import broke (nothing changed); cancelled: stopped by a
+ * member before its rows were loaded (nothing changed).
  */
 export const importStatus = pgEnum("import_status", [
   "pending",
@@ -27,6 +30,7 @@ export const importStatus = pgEnum("import_status", [
   "succeeded",
   "rejected",
   "failed",
+  "cancelled",
 ]);
 
 export interface RejectedRow {
@@ -68,10 +72,30 @@ export const imports = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp({ withTimezone: true }),
     finishedAt: timestamp({ withTimezone: true }),
+    /** Attempts started so far (a worker that dies mid-import starts another). */
+    attempt: integer().notNull().default(0),
+    maxAttempts: integer().notNull().default(3),
+    /** The queue job that owns the import; a retry or a recovery gives it a new one. */
+    jobId: uuid(),
+    /** `host:pid` of the process holding a running import. */
+    workerId: text(),
+    /** Touched by the worker every second or so while running; a stale value means it died. */
+    heartbeatAt: timestamp({ withTimezone: true }),
+    queuedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
     index("imports_tenant_created_idx").on(t.tenantId, t.createdAt.desc()),
+    index("imports_status_heartbeat_idx").on(t.status, t.heartbeatAt),
     tenantIsolationPolicy("imports", t.tenantId),
+    // The import consumer's recovery sweep looks across tenants for imports whose worker died or whose
+    // job was lost, through `withImportRecovery` (packages/api/src/jobs/import-recovery.ts) only.
+    pgPolicy("imports_recovery", {
+      as: "permissive",
+      for: "all",
+      to: appRole,
+      using: sql`nullif(current_setting('app.import_recovery', true), '') = 'on'`,
+      withCheck: sql`nullif(current_setting('app.import_recovery', true), '') = 'on'`,
+    }),
   ],
 );
 
