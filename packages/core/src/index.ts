@@ -10,5 +10,6 @@ export * from "./metrics/index.js";
 export * from "./model/index.js";
 export * from "./model-selection/index.js";
 export * from "./parallel/index.js";
+export * from "./pipeline/index.js";
 export * from "./preprocess/index.js";
 export * from "./random/index.js";

@@ -1,6 +1,7 @@
 import { CoreInputError } from "../errors.js";
 import type { Matrix } from "../matrix/matrix.js";
 import { type FittedScaler, SCALER_KINDS, type ScalerKind } from "../preprocess/scaler.js";
+import { type ColumnTransform, yeoJohnson } from "../preprocess/shape.js";
 
 export const MODEL_VERSION = 1;
 
@@ -14,6 +15,13 @@ interface ModelBase {
   readonly log1p: number[];
   readonly scaler: { readonly kind: ScalerKind; readonly center: number[]; readonly scale: number[] };
   readonly segmentNames?: string[];
+  /**
+   * Per feature, Yeo-Johnson's power where the run reshaped it that way (null elsewhere), applied
+   * after log1p's column flags and before scaling. Absent on models from before reshaping.
+   */
+  readonly yeoJohnson?: Array<number | null>;
+  /** Per feature, the value a missing one takes (the training median). Absent: missing is an error. */
+  readonly fill?: number[];
 }
 
 /** Nearest-centroid model (k-means, mini-batch, and the cluster means of DBSCAN/hierarchical). */
@@ -41,6 +49,9 @@ export interface ModelInput {
   readonly scaler: FittedScaler;
   readonly log1p?: ArrayLike<number>;
   readonly segmentNames?: ReadonlyArray<string>;
+  /** The run's per-feature transforms: log1p ones become `log1p` flags, Yeo-Johnson ones `yeoJohnson`. */
+  readonly transforms?: ReadonlyArray<ColumnTransform>;
+  readonly fill?: ArrayLike<number>;
 }
 
 function rows(flat: ArrayLike<number>, k: number, width: number): number[][] {
@@ -49,11 +60,20 @@ function rows(flat: ArrayLike<number>, k: number, width: number): number[][] {
 
 function base(input: ModelInput): ModelBase {
   const d = input.features.length;
+  const transforms = input.transforms;
+  const log1p = transforms
+    ? transforms.map((t) => (t.kind === "log1p" ? 1 : 0))
+    : input.log1p
+      ? Array.from(input.log1p, (v) => (v ? 1 : 0))
+      : new Array<number>(d).fill(0);
+  const powers = transforms?.map((t) => (t.kind === "yeo-johnson" ? (t.lambda ?? 0) : null));
   return {
     version: MODEL_VERSION,
     algorithm: input.algorithm,
     features: [...input.features],
-    log1p: input.log1p ? Array.from(input.log1p, (v) => (v ? 1 : 0)) : new Array<number>(d).fill(0),
+    log1p,
+    ...(powers?.some((p) => p !== null) ? { yeoJohnson: powers } : {}),
+    ...(input.fill ? { fill: Array.from(input.fill) } : {}),
     scaler: {
       kind: input.scaler.kind,
       center: Array.from(input.scaler.center),
@@ -145,6 +165,15 @@ export function parseModel(input: unknown): SegmentModel {
   }
   const d = m.features.length;
   numberRows([m.log1p], "log1p", 1, d);
+  if (
+    m.yeoJohnson !== undefined &&
+    (!Array.isArray(m.yeoJohnson) ||
+      m.yeoJohnson.length !== d ||
+      !m.yeoJohnson.every((v) => v === null || (typeof v === "number" && Number.isFinite(v))))
+  ) {
+    fail("yeoJohnson", `yeoJohnson must be ${d} powers or nulls`);
+  }
+  if (m.fill !== undefined) numberRows([m.fill], "fill", 1, d);
   const scaler = m.scaler as Record<string, unknown> | undefined;
   if (!scaler || !SCALER_KINDS.includes(scaler.kind as ScalerKind))
     fail("scaler", "scaler.kind is missing or unknown");
@@ -197,7 +226,10 @@ function scaleRows(model: SegmentModel, x: Matrix): Float64Array {
   for (let i = 0; i < x.n; i++) {
     for (let j = 0; j < d; j++) {
       let v = x.data[i * d + j]!;
+      if (Number.isNaN(v) && model.fill) v = model.fill[j]!;
       if (model.log1p[j]) v = Math.log1p(v);
+      const power = model.yeoJohnson?.[j];
+      if (power !== undefined && power !== null) v = yeoJohnson(v, power);
       if (!Number.isFinite(v)) {
         throw new CoreInputError(
           `row ${i}, ${model.features[j]}: ${x.data[i * d + j]} is not a usable value${model.log1p[j] ? " (log1p needs values above -1)" : ""}`,
@@ -231,8 +263,8 @@ function cholesky(a: ArrayLike<number>, d: number): Float64Array {
 
 /**
  * Assigns rows given in original units (columns in `model.features` order) to segments:
- * applies the model's log1p and scaler, then the nearest centroid or the most probable
- * mixture component.
+ * fills missing values (when the model has fill values), applies the model's log1p or
+ * Yeo-Johnson and scaler, then the nearest centroid or the most probable mixture component.
  */
 export function assign(model: SegmentModel, x: Matrix): Assignment {
   const z = scaleRows(model, x);

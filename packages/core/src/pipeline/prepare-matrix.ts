@@ -1,0 +1,138 @@
+import type { Matrix } from "../matrix/matrix.js";
+import { findOutliers } from "../preprocess/outliers.js";
+import { fitScaler, transformScaler } from "../preprocess/scaler.js";
+import { applyTransforms, type ColumnTransform, chooseTransforms } from "../preprocess/shape.js";
+import { pickRows } from "./shared.js";
+import { type SegmentationInput, SegmentationInputError } from "./types.js";
+
+export interface PreparedMatrix {
+  /** Every clustered row, transformed and scaled. */
+  x: Matrix;
+  /** The rows the segments are fitted on: `x` without the outliers set aside. */
+  fitX: Matrix;
+  /** Row of `x` for each row of `fitX`. */
+  fitRows: Int32Array;
+  /** The same rows in the features' own units (missing values filled), for profiles and centres. */
+  original: Matrix;
+  rows: Int32Array;
+  features: string[];
+  dropped: Array<{ feature: string; reason: string }>;
+  transforms: ColumnTransform[];
+  /** Per kept feature, the median that fills a missing value (and the model's fill value). */
+  fill: Float64Array;
+  outliers: { mask: Uint8Array; count: number; score: Float64Array; feature: Int32Array; threshold: number };
+  scaler: { kind: string; center: Float64Array; scale: Float64Array };
+  valuesImputed: number;
+}
+
+function median(values: Float64Array): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = Float64Array.from(values).sort();
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Missing values, constant features, scaling; every refusal is a sentence for the user. */
+export function prepareMatrix(input: SegmentationInput): PreparedMatrix {
+  const { data, n, d, features, options: config } = input;
+  if (n === 0) {
+    throw new SegmentationInputError(
+      "There are no customers with features in this workspace yet: import customers or order lines first.",
+    );
+  }
+  const dropped: Array<{ feature: string; reason: string }> = [];
+  const keptColumns: number[] = [];
+  const medians = new Float64Array(d);
+  for (let j = 0; j < d; j++) {
+    const present: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const v = data[i * d + j]!;
+      if (Number.isFinite(v)) present.push(v);
+    }
+    if (present.length === 0) {
+      dropped.push({ feature: features[j]!, reason: "no customer has a value" });
+      continue;
+    }
+    const first = present[0]!;
+    if (present.every((v) => v === first)) {
+      dropped.push({ feature: features[j]!, reason: `every customer has the same value (${first})` });
+      continue;
+    }
+    medians[j] = median(Float64Array.from(present));
+    keptColumns.push(j);
+  }
+  if (keptColumns.length === 0) {
+    const names = features.join(", ");
+    throw new SegmentationInputError(
+      `Every selected feature (${names}) has the same value for all customers or no value at all, so there is nothing to tell customers apart by. Choose other features.`,
+    );
+  }
+  const dk = keptColumns.length;
+  const keepRow = new Uint8Array(n).fill(1);
+  let valuesImputed = 0;
+  if (config.missing === "drop") {
+    for (let i = 0; i < n; i++) {
+      for (const j of keptColumns) if (!Number.isFinite(data[i * d + j]!)) keepRow[i] = 0;
+    }
+  }
+  let m = 0;
+  for (let i = 0; i < n; i++) m += keepRow[i]!;
+  const rows = new Int32Array(m);
+  const raw = new Float64Array(m * dk);
+  let r = 0;
+  for (let i = 0; i < n; i++) {
+    if (!keepRow[i]) continue;
+    rows[r] = i;
+    for (let c = 0; c < dk; c++) {
+      const j = keptColumns[c]!;
+      let v = data[i * d + j]!;
+      if (!Number.isFinite(v)) {
+        v = medians[j]!;
+        valuesImputed++;
+      }
+      raw[r * dk + c] = v;
+    }
+    r++;
+  }
+  const original: Matrix = { data: raw, n: m, d: dk };
+  // Skewed features are reshaped first (log or Yeo-Johnson), then the customers still extreme on
+  // some feature are set aside while fitting so that no segment is spent on a handful of them.
+  // DBSCAN finds its own noise, so it sees everyone.
+  const transforms =
+    config.transform === "auto"
+      ? chooseTransforms(original)
+      : Array.from({ length: dk }, (): ColumnTransform => ({ kind: "none", skewBefore: 0, skewAfter: 0 }));
+  const shaped = transforms.some((t) => t.kind !== "none") ? applyTransforms(original, transforms) : original;
+  const setsAside = config.outliers === "set-aside" && config.algorithm !== "dbscan";
+  const outliers = setsAside
+    ? findOutliers(shaped, { maxShare: OUTLIER_MAX_SHARE })
+    : {
+        mask: new Uint8Array(m),
+        count: 0,
+        score: new Float64Array(m),
+        feature: new Int32Array(m).fill(-1),
+        threshold: 0,
+      };
+  const fitRows = new Int32Array(m - outliers.count);
+  for (let i = 0, f = 0; i < m; i++) if (!outliers.mask[i]) fitRows[f++] = i;
+  // The scale is learnt on the customers the segments are fitted on, so outliers do not stretch it.
+  const scaler = fitScaler(pickRows(shaped, fitRows), config.scaler);
+  const x = transformScaler(shaped, scaler);
+  return {
+    x,
+    fitX: outliers.count > 0 ? pickRows(x, fitRows) : x,
+    fitRows,
+    original,
+    rows,
+    features: keptColumns.map((j) => features[j]!),
+    dropped,
+    transforms,
+    fill: Float64Array.from(keptColumns, (j) => medians[j]!),
+    outliers,
+    scaler,
+    valuesImputed,
+  };
+}
+
+/** At most this share of customers is set aside as outliers while fitting. */
+export const OUTLIER_MAX_SHARE = 0.02;
