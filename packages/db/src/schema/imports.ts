@@ -58,6 +58,9 @@ export const imports = pgTable(
     status: importStatus().notNull().default("pending"),
     /** The mapping the user confirmed (see services/import/mapping.ts). */
     mapping: jsonb().$type<Record<string, unknown>>(),
+    /** What the user chose for invalid rows, and the dataset to import into (kept for the job). */
+    onInvalid: text().$type<"reject_file" | "import_valid">(),
+    datasetName: text(),
     stage: text(),
     progress: doublePrecision().notNull().default(0),
     rowsRead: integer().notNull().default(0),
