@@ -1,4 +1,29 @@
-export { AppError, type AppErrorCode, isUniqueViolation } from "./errors.js";
+export {
+  AppError,
+  type AppErrorCode,
+  HTTP_STATUS,
+  isUniqueViolation,
+  type PublicError,
+  toPublicError,
+} from "./errors.js";
+export {
+  type ErrorBody,
+  type ErrorDetail,
+  handleImportUpload,
+  handleRejectedReport,
+  handleSegmentExport,
+  MEMBERSHIPS_CSV_HEADER,
+  toErrorResponse,
+} from "./http/index.js";
+export {
+  assertCan,
+  can,
+  isPermission,
+  PERMISSIONS,
+  type Permission,
+  permissionsOf,
+  requiredRole,
+} from "./permissions.js";
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from "./root.js";
 export {
   DEFAULT_DEMO_PASSWORD,

@@ -4,7 +4,8 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import superjson from "superjson";
 import { z } from "zod";
-import { AppError, fieldErrorsFromIssues, type IssueLike } from "./errors.js";
+import { AppError, toPublicError } from "./errors.js";
+import { isPermission, type Permission, requiredRole } from "./permissions.js";
 import { getMembership } from "./services/member/get-membership.js";
 
 export interface Context {
@@ -30,29 +31,17 @@ export interface ErrorData {
   fieldErrors: Record<string, string[]>;
 }
 
-function validationIssues(cause: unknown): IssueLike[] | undefined {
-  const issues = (cause as { issues?: unknown } | undefined)?.issues;
-  return Array.isArray(issues) ? (issues as IssueLike[]) : undefined;
-}
-
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   // What a client sees of an error: a readable message, the code and field errors. Never a stack,
   // and never the text of an unexpected error (it could hold SQL or data): that goes to the log.
   errorFormatter({ shape, error }) {
-    const cause = error.cause;
-    let message = error.message;
-    let fieldErrors: Record<string, string[]> = {};
-    const issues = validationIssues(cause);
-    if (issues && error.code === "BAD_REQUEST") {
-      fieldErrors = fieldErrorsFromIssues(issues);
-      const [field, messages] = Object.entries(fieldErrors)[0] ?? ["", ["Invalid input"]];
-      message = field ? `${field}: ${messages[0]}` : (messages[0] ?? "Invalid input");
-    } else if (cause instanceof AppError) {
-      if (cause.field) fieldErrors = { [cause.field]: [cause.message] };
-    } else if (error.code === "INTERNAL_SERVER_ERROR") {
-      message = "Something went wrong on our side. Please try again.";
-    }
+    // The same mapping the REST front doors use (errors.ts toPublicError). Codes tRPC has and AppError
+    // lacks (PARSE_ERROR, METHOD_NOT_SUPPORTED…) keep tRPC's own message, written for clients.
+    const known = toPublicError(error);
+    const message =
+      known.isExpected || error.code === "INTERNAL_SERVER_ERROR" ? known.message : error.message;
+    const fieldErrors = known.fieldErrors;
     const data: ErrorData = {
       code: shape.data.code,
       httpStatus: shape.data.httpStatus,
@@ -109,12 +98,16 @@ async function findTenantBySlug(db: DrizzleDb, slug: string) {
 }
 
 /**
- * A procedure inside one workspace, for members with at least `minRole`. Resolves the tenant and the
- * caller's membership once, then runs the handler in `withTenant` (row-level security on) with
- * `ctx.tx`, `ctx.tenant` and `ctx.role`. Not a member, or no such workspace: NOT_FOUND, the same
- * answer either way, so other tenants' workspaces cannot be discovered. Any error rolls back.
+ * A procedure inside one workspace, for members allowed `permission` (PERMISSIONS in permissions.ts).
+ * Resolves the tenant and the caller's membership once, then runs the handler in `withTenant`
+ * (row-level security on) with `ctx.tx`, `ctx.tenant` and `ctx.role`. Not a member, or no such
+ * workspace: NOT_FOUND, the same answer either way, so other tenants' workspaces cannot be
+ * discovered. Any error rolls back.
+ *
+ * A bare role name is still accepted for call sites not yet named in the table; prefer a permission.
  */
-export function tenantProcedure(minRole: Role) {
+export function tenantProcedure(permission: Permission | Role) {
+  const minRole = isPermission(permission) ? requiredRole(permission) : permission;
   return protectedProcedure.input(workspaceInput).use(async ({ ctx, input, next }) => {
     const tenant = await findTenantBySlug(ctx.database.db, input.workspace);
     if (!tenant) throw new AppError("NOT_FOUND", WORKSPACE_NOT_FOUND);

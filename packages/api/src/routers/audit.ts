@@ -3,7 +3,7 @@ import { router, tenantProcedure } from "../trpc.js";
 import { listAuditEventsInput } from "./audit.schema.js";
 
 export const auditRouter = router({
-  list: tenantProcedure("admin")
+  list: tenantProcedure("audit.read")
     .input(listAuditEventsInput)
     .query(({ ctx, input }) =>
       listAuditEvents(ctx.tx, {

@@ -6,9 +6,11 @@ import { getCustomerInput, listCustomersInput } from "./customer.schema.js";
 
 /** Customers of a workspace: a searchable list, the customer page, and how many have features. */
 export const customerRouter = router({
-  counts: tenantProcedure("viewer").query(({ ctx }) => countCustomers(ctx.tx, { tenantId: ctx.tenant.id })),
+  counts: tenantProcedure("customer.read").query(({ ctx }) =>
+    countCustomers(ctx.tx, { tenantId: ctx.tenant.id }),
+  ),
 
-  list: tenantProcedure("viewer")
+  list: tenantProcedure("customer.read")
     .input(listCustomersInput)
     .query(({ ctx, input }) =>
       listCustomers(ctx.tx, {
@@ -19,7 +21,7 @@ export const customerRouter = router({
       }),
     ),
 
-  get: tenantProcedure("viewer")
+  get: tenantProcedure("customer.read")
     .input(getCustomerInput)
     .query(({ ctx, input }) => getCustomer(ctx.tx, { tenantId: ctx.tenant.id, id: input.id })),
 });

@@ -5,9 +5,9 @@ import { getDatasetInput } from "./dataset.schema.js";
 
 /** Datasets of a workspace and their profiles (column statistics and feature correlations). */
 export const datasetRouter = router({
-  list: tenantProcedure("viewer").query(({ ctx }) => listDatasets(ctx.tx, { tenantId: ctx.tenant.id })),
+  list: tenantProcedure("dataset.read").query(({ ctx }) => listDatasets(ctx.tx, { tenantId: ctx.tenant.id })),
 
-  get: tenantProcedure("viewer")
+  get: tenantProcedure("dataset.read")
     .input(getDatasetInput)
     .query(({ ctx, input }) => getDataset(ctx.tx, { tenantId: ctx.tenant.id, id: input.id })),
 });

@@ -10,10 +10,10 @@ import { protectedProcedure, publicProcedure, router, tenantProcedure } from "..
 import { createInvitationInput, invitationTokenInput, revokeInvitationInput } from "./invitation.schema.js";
 
 export const invitationRouter = router({
-  list: tenantProcedure("admin").query(({ ctx }) =>
+  list: tenantProcedure("invitation.read").query(({ ctx }) =>
     listPendingInvitations(ctx.tx, { tenantId: ctx.tenant.id }),
   ),
-  create: tenantProcedure("admin")
+  create: tenantProcedure("invitation.create")
     .input(createInvitationInput)
     .mutation(({ ctx, input }) =>
       createInvitation(ctx.tx, {
@@ -24,7 +24,7 @@ export const invitationRouter = router({
         expiresInHours: input.expiresInHours,
       }),
     ),
-  revoke: tenantProcedure("admin")
+  revoke: tenantProcedure("invitation.revoke")
     .input(revokeInvitationInput)
     .mutation(({ ctx, input }) =>
       revokeInvitation(ctx.tx, { tenantId: ctx.tenant.id, actorUserId: ctx.user.id, id: input.id }),

@@ -5,8 +5,8 @@ import { router, tenantProcedure } from "../trpc.js";
 import { removeMemberInput, updateMemberRoleInput } from "./member.schema.js";
 
 export const memberRouter = router({
-  list: tenantProcedure("viewer").query(({ ctx }) => listMembers(ctx.tx, { tenantId: ctx.tenant.id })),
-  updateRole: tenantProcedure("admin")
+  list: tenantProcedure("member.read").query(({ ctx }) => listMembers(ctx.tx, { tenantId: ctx.tenant.id })),
+  updateRole: tenantProcedure("member.updateRole")
     .input(updateMemberRoleInput)
     .mutation(({ ctx, input }) =>
       updateMemberRole(ctx.tx, {
@@ -18,7 +18,7 @@ export const memberRouter = router({
       }),
     ),
   // Viewer here because members may leave; removing someone else needs admin (checked in the service).
-  remove: tenantProcedure("viewer")
+  remove: tenantProcedure("member.remove")
     .input(removeMemberInput)
     .mutation(({ ctx, input }) =>
       removeMember(ctx.tx, {

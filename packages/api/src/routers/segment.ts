@@ -25,7 +25,7 @@ import {
  * comparison).
  */
 export const segmentRouter = router({
-  publish: tenantProcedure("editor")
+  publish: tenantProcedure("segmentSet.publish")
     .input(publishSegmentSetInput)
     .mutation(({ ctx, input }) =>
       publishSegmentSet(ctx.tx, {
@@ -38,19 +38,19 @@ export const segmentRouter = router({
       }),
     ),
 
-  listSets: tenantProcedure("viewer").query(({ ctx }) =>
+  listSets: tenantProcedure("segmentSet.read").query(({ ctx }) =>
     listSegmentSets(ctx.tx, { tenantId: ctx.tenant.id }),
   ),
 
-  getSet: tenantProcedure("viewer")
+  getSet: tenantProcedure("segmentSet.read")
     .input(getSegmentSetInput)
     .query(({ ctx, input }) => getSegmentSet(ctx.tx, { tenantId: ctx.tenant.id, id: input.id })),
 
-  get: tenantProcedure("viewer")
+  get: tenantProcedure("segmentSet.read")
     .input(getSegmentInput)
     .query(({ ctx, input }) => getSegment(ctx.tx, { tenantId: ctx.tenant.id, id: input.id })),
 
-  customers: tenantProcedure("viewer")
+  customers: tenantProcedure("segmentSet.read")
     .input(listSegmentCustomersInput)
     .query(({ ctx, input }) =>
       listSegmentCustomers(ctx.tx, {
@@ -64,7 +64,7 @@ export const segmentRouter = router({
       }),
     ),
 
-  exportPage: tenantProcedure("viewer")
+  exportPage: tenantProcedure("segmentSet.export")
     .input(exportSegmentInput)
     .query(({ ctx, input }) =>
       exportSegmentMemberships(ctx.tx, {
@@ -75,17 +75,17 @@ export const segmentRouter = router({
       }),
     ),
 
-  compareRuns: tenantProcedure("viewer")
+  compareRuns: tenantProcedure("run.read")
     .input(compareRunsInput)
     .query(({ ctx, input }) =>
       compareRuns(ctx.tx, { tenantId: ctx.tenant.id, runA: input.runA, runB: input.runB }),
     ),
 
-  runInsights: tenantProcedure("viewer")
+  runInsights: tenantProcedure("run.read")
     .input(runInsightsInput)
     .query(({ ctx, input }) => getRunInsights(ctx.tx, { tenantId: ctx.tenant.id, runId: input.runId })),
 
-  features: tenantProcedure("viewer").query(({ ctx }) =>
+  features: tenantProcedure("segmentSet.read").query(({ ctx }) =>
     describeFeatures(ctx.tx, { tenantId: ctx.tenant.id }),
   ),
 });

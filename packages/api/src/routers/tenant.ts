@@ -27,5 +27,5 @@ export const tenantRouter = router({
       throw error;
     }
   }),
-  get: tenantProcedure("viewer").query(({ ctx }) => ({ ...ctx.tenant, role: ctx.role })),
+  get: tenantProcedure("workspace.read").query(({ ctx }) => ({ ...ctx.tenant, role: ctx.role })),
 });
