@@ -5,6 +5,7 @@ import { CancelledError, CoreInputError, type Executor, TaskFailedError } from "
 import { type Database, type RunProgress, type RunTimings, runs, withTenant } from "@strata/db";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Piscina } from "piscina";
+import { RUN_RESULT_VERSION, type RunResultDoc } from "../contract/run-result.js";
 import { parseRunConfig, type RunConfig } from "../services/run/run-config.js";
 import {
   type ClusterInput,
@@ -211,6 +212,7 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
     const { output } = result;
     const customerIds = Array.from(output.rows, (r) => matrix.customerIds[r]!);
     const resultDoc = {
+      version: RUN_RESULT_VERSION,
       algorithm: config.algorithm,
       algorithmDetails: output.algorithmDetails,
       k: output.k,
@@ -252,7 +254,7 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
         y,
         segment,
       })),
-    };
+    } satisfies RunResultDoc;
     const metrics = {
       ...output.metrics,
       k: output.k,

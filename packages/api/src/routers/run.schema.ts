@@ -1,13 +1,11 @@
 import { z } from "zod";
-import { runConfigSchema } from "../services/run/run-config.js";
+import { runRequestSchema } from "../contract/run-config.js";
 
+export { runListSchema as listRunsOutput, runViewSchema as getRunOutput } from "../contract/run.js";
 export { type RunConfig, type RunConfigInput, runConfigSchema } from "../services/run/run-config.js";
 
-export const createRunInput = z.object({
-  name: z.string().trim().max(120).optional(),
-  config: runConfigSchema.prefault({}),
-});
-
+/** The run form's request (the same schema drives the form in the browser). */
+export const createRunInput = runRequestSchema;
 export const getRunInput = z.object({ id: z.uuid("Not a run id") });
 export const cancelRunInput = getRunInput;
 export const retryRunInput = getRunInput;

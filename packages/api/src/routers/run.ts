@@ -1,18 +1,20 @@
-import type { Run } from "@strata/db";
 import { cancelRunJob, dispatchRunJob } from "../jobs/dispatch.js";
 import { cancelRun } from "../services/run/cancel-run.js";
 import { createRun } from "../services/run/create-run.js";
 import { getRun } from "../services/run/get-run.js";
 import { listRuns } from "../services/run/list-runs.js";
 import { retryRun } from "../services/run/retry-run.js";
+import { toRunView } from "../services/run/run-view.js";
 import { router, tenantProcedure } from "../trpc.js";
-import { cancelRunInput, createRunInput, getRunInput, listRunsInput, retryRunInput } from "./run.schema.js";
-
-/** What the browser sees of a run (the queue's bookkeeping stays inside). */
-function toRunView(run: Run) {
-  const { jobId: _jobId, workerId: _workerId, heartbeatAt: _heartbeatAt, tenantId: _tenantId, ...view } = run;
-  return view;
-}
+import {
+  cancelRunInput,
+  createRunInput,
+  getRunInput,
+  getRunOutput,
+  listRunsInput,
+  listRunsOutput,
+  retryRunInput,
+} from "./run.schema.js";
 
 /**
  * Segmentation runs. The work happens in a worker (apps/worker, or the web process in embedded mode);
@@ -27,6 +29,7 @@ function toRunView(run: Run) {
 export const runRouter = router({
   create: tenantProcedure("editor")
     .input(createRunInput)
+    .output(getRunOutput)
     .mutation(async ({ ctx, input }) => {
       const run = await createRun(ctx.tx, {
         tenantId: ctx.tenant.id,
@@ -41,18 +44,21 @@ export const runRouter = router({
 
   list: tenantProcedure("viewer")
     .input(listRunsInput)
+    .output(listRunsOutput)
     .query(({ ctx, input }) =>
       listRuns(ctx.tx, { tenantId: ctx.tenant.id, limit: input.limit, cursor: input.cursor }),
     ),
 
   get: tenantProcedure("viewer")
     .input(getRunInput)
+    .output(getRunOutput)
     .query(async ({ ctx, input }) =>
       toRunView(await getRun(ctx.tx, { tenantId: ctx.tenant.id, id: input.id })),
     ),
 
   cancel: tenantProcedure("editor")
     .input(cancelRunInput)
+    .output(getRunOutput)
     .mutation(async ({ ctx, input }) => {
       const run = await cancelRun(ctx.tx, { tenantId: ctx.tenant.id, id: input.id });
       cancelRunJob(ctx.database, run.jobId);
@@ -61,6 +67,7 @@ export const runRouter = router({
 
   retry: tenantProcedure("editor")
     .input(retryRunInput)
+    .output(getRunOutput)
     .mutation(async ({ ctx, input }) => {
       const run = await retryRun(ctx.tx, { tenantId: ctx.tenant.id, id: input.id });
       dispatchRunJob(ctx.database, run);

@@ -1,11 +1,13 @@
 import { runs, type Tx } from "@strata/db";
 import { and, desc, eq, lt, or } from "drizzle-orm";
+import type { RunList } from "../../contract/run.js";
+import { toRunSummary } from "./run-view.js";
 
 /** Newest first, without the (large) result document: the list page shows status, progress and metrics. */
 export async function listRuns(
   tx: Tx,
   params: { tenantId: string; limit: number; cursor?: { createdAt: Date; id: string } | undefined },
-) {
+): Promise<RunList> {
   const { tenantId, limit, cursor } = params;
   const rows = await tx
     .select({
@@ -40,7 +42,7 @@ export async function listRuns(
   const items = rows.slice(0, limit);
   const last = items.at(-1);
   return {
-    items,
+    items: items.map(toRunSummary),
     nextCursor: rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null,
   };
 }
