@@ -71,6 +71,13 @@ describe("strata segment", () => {
         "iterations",
         "timings",
         "leftOut",
+        "chosenK",
+        "names",
+        "transforms",
+        "outliers",
+        "stability",
+        "metrics",
+        "preparation",
       ].sort(),
     );
     expect(json.leftOut).toEqual([{ column: "customer_id", reason: "identifier" }]);
@@ -136,8 +143,13 @@ describe("strata segment", () => {
       "daviesBouldin",
       "inertia",
       "k",
+      "maxShare",
+      "minShare",
       "silhouette",
+      "stability",
     ]);
+    // The same sentence a workspace run shows, naming the k ruled out (k = 2 puts 8 of 12 rows in one segment).
+    expect(json.chosenK.reason).toMatch(/Ruled out first: k = 2 \(one segment holds 67%/);
     expect(three.silhouette).toBeCloseTo(json.silhouette, 12);
     expect(three.inertia).toBeCloseTo(json.inertia, 9);
   });
@@ -168,7 +180,7 @@ describe("strata segment", () => {
     expect(labels.slice(0, 3)).toEqual([0, 1, 2]);
   });
 
-  it("cuts one hierarchical tree at every k of the sweep", () => {
+  it("cuts one hierarchical tree at every k of the sweep (from 3, as runs do)", () => {
     const input = file("tree.csv", customersCsv);
     const r = run([
       "segment",
@@ -184,14 +196,13 @@ describe("strata segment", () => {
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
     expect(json).toMatchObject({ algorithm: "hierarchical", k: 3, sizes: [4, 4, 4], iterations: null });
-    expect(json.modelSelection.map((m: { k: number }) => m.k)).toEqual([2, 3, 4]);
+    expect(json.modelSelection.map((m: { k: number }) => m.k)).toEqual([3, 4]);
     // inertia falls as the tree is cut into more clusters
     const inertias = json.modelSelection.map((m: { inertia: number }) => m.inertia);
     expect(inertias[1]).toBeLessThan(inertias[0]);
-    expect(inertias[2]).toBeLessThan(inertias[1]);
   });
 
-  it("fits a Gaussian mixture and picks k by BIC when asked for auto", () => {
+  it("fits a Gaussian mixture and picks k by the same rules as every run when asked for auto", () => {
     const input = file("gmm.csv", customersCsv);
     const fixed = JSON.parse(run(["segment", "--input", input, "--algorithm", "gmm", "--k", "3"]).stdout);
     expect(fixed).toMatchObject({ algorithm: "gmm", k: 3, sizes: [4, 4, 4], modelSelection: null });
@@ -209,7 +220,8 @@ describe("strata segment", () => {
     ]);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
-    expect(json.modelSelection.map((m: { k: number }) => m.k)).toEqual([2, 3, 4]);
+    expect(json.modelSelection.map((m: { k: number }) => m.k)).toEqual([3, 4]);
+    expect(json.k).toBe(3);
   });
 
   it("gives the same clustering with --threads 2 as with one thread", () => {
@@ -240,14 +252,16 @@ describe("strata segment", () => {
     expect(json).toMatchObject({ algorithm: "minibatch", d: 1, features: ["spend"], k: 3, sizes: [4, 4, 4] });
   });
 
-  it("clusters log1p of skewed columns and shows centroids back in original units", () => {
+  it("clusters log1p of skewed columns and shows segment means in original units", () => {
     const input = file("skewed.csv", "spend\n9\n99\n9999\n99999\n");
     const r = run(["segment", "--input", input, "--k", "2", "--log1p", "spend", "--scale", "none"]);
     expect(r.code).toBe(0);
-    const centroids = (JSON.parse(r.stdout).centroids as number[][]).map((c) => c[0]!).sort((a, b) => a - b);
-    // the mean of log1p, mapped back: sqrt((1 + 9)(1 + 99)) - 1 and sqrt((1 + 9999)(1 + 99999)) - 1
-    expect(centroids[0]).toBeCloseTo(Math.sqrt(1000) - 1, 9);
-    expect(centroids[1]).toBeCloseTo(Math.sqrt(1e9) - 1, 6);
+    const json = JSON.parse(r.stdout);
+    expect(json.transforms).toMatchObject([{ feature: "spend", kind: "log1p" }]);
+    const centroids = (json.centroids as number[][]).map((c) => c[0]!).sort((a, b) => a - b);
+    // Split on the log scale (9, 99 | 9999, 99999); described by each segment's plain mean.
+    expect(centroids[0]).toBeCloseTo(54, 9);
+    expect(centroids[1]).toBeCloseTo(54999, 6);
     const auto = JSON.parse(run(["segment", "--input", input, "--k", "2", "--log1p", "auto"]).stdout);
     expect(auto.sizes).toEqual([2, 2]);
     expect(run(["segment", "--input", input, "--log1p", "visits"]).code).toBe(2);
@@ -266,8 +280,8 @@ describe("strata segment", () => {
       { column: "StockCode", reason: "identifier" },
       { column: "CustomerID", reason: "identifier" },
     ]);
-    expect(run(["segment", "--input", input, "--k", "2", "--columns", "CustomerID"]).stderr).toBe(
-      `${input}, line 4, column "CustomerID": is empty, expected a number\n`,
+    expect(run(["segment", "--input", input, "--k", "2", "--columns", "InvoiceNo"]).stderr).toBe(
+      `${input}, line 3, column "InvoiceNo": has "C536379", expected a number\n`,
     );
   });
 
@@ -325,11 +339,11 @@ describe("strata segment", () => {
     expect(r.stderr).toBe(`${input}, line 4, column "spend": has "abc", expected a number\n`);
   });
 
-  it("names an empty cell in a named column", () => {
-    const input = file("empty-cell.csv", "visits,spend\n1,10\n2,\n3,30\n");
+  it("fills an empty cell with the column's median, as a workspace run does, and says so", () => {
+    const input = file("empty-cell.csv", "visits,spend\n1,10\n2,\n3,30\n8,80\n9,90\n");
     const r = run(["segment", "--input", input, "--k", "2", "--columns", "visits,spend"]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`${input}, line 3, column "spend": is empty, expected a number\n`);
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout).preparation).toMatchObject({ rowsIn: 5, rowsUsed: 5, valuesImputed: 1 });
   });
 
   it("rejects a missing column, a ragged row and an empty file", () => {

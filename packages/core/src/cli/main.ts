@@ -10,7 +10,8 @@ export const USAGE = `Usage: strata <command> [options]
 
 Commands (files only):
   segment --input <file.csv> [--columns a,b,c] [--algorithm kmeans|minibatch|dbscan|hierarchical|gmm]
-          [--k N|auto] [--k-min 2 --k-max 10] [--eps x --min-samples m]
+          [--k N|auto] [--k-min 3 --k-max 8] [--min-share 2] [--transform auto|none]
+          [--outliers set-aside|keep] [--eps x --min-samples m]
           [--linkage ward|average|complete|single] [--scale zscore|robust|minmax|none]
           [--n-init N] [--max-iter N] [--tol x] [--seed N] [--threads N] [--out labels.csv]
           [--model model.json] [--covariance full|diag] [--batch-size N] [--log1p none|auto|a,b]

@@ -152,6 +152,7 @@ export function describeClustering(
     })),
     outliers: outlierReport(prepared),
     stability,
+    iterations: clustering.iterations ?? null,
     model: fittedModel(
       input,
       prepared,

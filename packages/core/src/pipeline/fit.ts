@@ -33,6 +33,8 @@ export interface Clustering {
   extra?: Record<string, unknown>;
   /** A Gaussian mixture's components, for the fitted model (assign by posterior, not by distance). */
   mixture?: MixtureParts;
+  /** Iterations of the chosen fit, where the algorithm iterates. */
+  iterations?: number;
 }
 
 export interface MixtureParts {
@@ -83,6 +85,9 @@ function fromSweep<T extends { k: number; labels: Int32Array; centroids: Float64
     modelSelection,
     chosenK,
     ...("mixture" in chosen && chosen.mixture ? { mixture: chosen.mixture as MixtureParts } : {}),
+    ...("iterations" in chosen && typeof chosen.iterations === "number"
+      ? { iterations: chosen.iterations }
+      : {}),
   };
 }
 
@@ -102,6 +107,7 @@ interface Fit {
   centroids: Float64Array;
   inertia: number;
   mixture?: MixtureParts;
+  iterations?: number;
 }
 
 /**
@@ -217,21 +223,44 @@ function hierarchicalInline(input: SegmentationInput, x: Matrix, progress: Progr
   };
 }
 
+/** The CLI's fitting knobs that were given (undefined ones leave each algorithm's defaults). */
+function knobs(input: SegmentationInput): { nInit?: number; maxIter?: number; tol?: number } {
+  const f = input.options.fitting ?? {};
+  return {
+    ...(f.nInit !== undefined ? { nInit: f.nInit } : {}),
+    ...(f.maxIter !== undefined ? { maxIter: f.maxIter } : {}),
+    ...(f.tol !== undefined ? { tol: f.tol } : {}),
+  };
+}
+
 export function clusterInline(input: SegmentationInput, x: Matrix, progress: Progress): Clustering {
   const { seed, algorithm, covariance } = input.options;
+  const given = knobs(input);
+  const batchSize = input.options.fitting?.batchSize;
   switch (algorithm) {
     case "kmeans":
       return fitOrSweep(input, x, progress, (k, onProgress, sweeping) =>
         // A sweep fits each k on a sample and refines on all rows (core's sweepFit), as the pool path does.
-        sweeping ? sweepFit(x, k, { seed, onProgress }) : kmeans(x, k, { seed, nInit: 10, onProgress }),
+        sweeping
+          ? sweepFit(x, k, { seed, onProgress, ...given })
+          : kmeans(x, k, { seed, nInit: 10, onProgress, ...given }),
       );
     case "minibatch":
-      return fitOrSweep(input, x, progress, (k, onProgress) => miniBatchKMeans(x, k, { seed, onProgress }));
+      return fitOrSweep(input, x, progress, (k, onProgress) =>
+        miniBatchKMeans(x, k, {
+          seed,
+          onProgress,
+          ...(given.nInit !== undefined ? { nInit: given.nInit } : {}),
+          ...(given.maxIter !== undefined ? { maxIter: given.maxIter } : {}),
+          ...(batchSize !== undefined ? { batchSize } : {}),
+        }),
+      );
     case "gmm":
       return fitOrSweep(input, x, progress, (k, onProgress) => {
-        const r = gaussianMixture(x, k, { covariance, seed, onProgress });
+        const r = gaussianMixture(x, k, { covariance, seed, onProgress, ...given });
         const mixture = { weights: r.weights, means: r.means, covariances: r.covariances, covariance };
-        return { labels: r.labels, k, centroids: r.means, inertia: inertiaOf(x, r.labels, r.means), mixture };
+        const inertia = inertiaOf(x, r.labels, r.means);
+        return { labels: r.labels, k, centroids: r.means, inertia, mixture, iterations: r.iterations };
       });
     case "dbscan":
       return dbscanInline(input, x, progress);
@@ -259,6 +288,8 @@ export async function kmeansOnExecutor(
   if (kMin === kMax) {
     const result = await kmeansParallel(executor, shared, kMin, {
       seed,
+      nInit: 10,
+      ...knobs(input),
       signal,
       onProgress: (_stage, fraction) => {
         progress(`Clustering (k = ${kMin})`, 5 + 75 * fraction);
@@ -270,6 +301,7 @@ export async function kmeansOnExecutor(
       k: kMin,
       centroids: result.centroids,
       inertia: result.inertia,
+      iterations: result.iterations,
       modelSelection: [],
       chosenK: { k: kMin, reason: `k = ${kMin} was chosen in the run's settings.` },
     };

@@ -18,8 +18,11 @@ export interface SegmentationOptions {
   readonly scaler: ScalerKind;
   /** Rows with a missing value: filled with the feature's median, or left out. */
   readonly missing: "median" | "drop";
-  /** "auto": strongly skewed features reshaped (log(1 + x) or Yeo-Johnson) before scaling. */
-  readonly transform: "auto" | "none";
+  /**
+   * "auto": strongly skewed features reshaped (log(1 + x) or Yeo-Johnson) before scaling;
+   * `{ log1p: [...] }`: log(1 + x) of exactly those features.
+   */
+  readonly transform: "auto" | "none" | { readonly log1p: ReadonlyArray<string> };
   /** "set-aside": the few extreme rows (at most 2%) do not shape the segments, then join the nearest. */
   readonly outliers: "set-aside" | "keep";
   /** An automatic k never makes a segment smaller than this share of the rows. */

@@ -98,10 +98,11 @@ export function prepareMatrix(input: SegmentationInput): PreparedMatrix {
   // Skewed features are reshaped first (log or Yeo-Johnson), then the customers still extreme on
   // some feature are set aside while fitting so that no segment is spent on a handful of them.
   // DBSCAN finds its own noise, so it sees everyone.
-  const transforms =
-    config.transform === "auto"
-      ? chooseTransforms(original)
-      : Array.from({ length: dk }, (): ColumnTransform => ({ kind: "none", skewBefore: 0, skewAfter: 0 }));
+  const transforms = transformsFor(
+    original,
+    keptColumns.map((j) => features[j]!),
+    config.transform,
+  );
   const shaped = transforms.some((t) => t.kind !== "none") ? applyTransforms(original, transforms) : original;
   const setsAside = config.outliers === "set-aside" && config.algorithm !== "dbscan";
   const outliers = setsAside
@@ -132,6 +133,29 @@ export function prepareMatrix(input: SegmentationInput): PreparedMatrix {
     scaler,
     valuesImputed,
   };
+}
+
+/** The transform of each kept feature: chosen by skew ("auto"), none, or log(1 + x) of the named ones. */
+function transformsFor(
+  original: Matrix,
+  names: string[],
+  option: SegmentationInput["options"]["transform"],
+): ColumnTransform[] {
+  if (option === "auto") return chooseTransforms(original);
+  const none = (): ColumnTransform => ({ kind: "none", skewBefore: 0, skewAfter: 0 });
+  if (option === "none") return names.map(none);
+  return names.map((name, j) => {
+    if (!option.log1p.includes(name)) return none();
+    for (let i = 0; i < original.n; i++) {
+      const v = original.data[i * original.d + j]!;
+      if (v <= -1) {
+        throw new SegmentationInputError(
+          `${name} has ${v} on row ${i + 1}: log(1 + x) needs values above -1. Leave it out of the log transform.`,
+        );
+      }
+    }
+    return { kind: "log1p", skewBefore: 0, skewAfter: 0 };
+  });
 }
 
 /** At most this share of customers is set aside as outliers while fitting. */

@@ -92,6 +92,8 @@ export interface SegmentationResult {
   outliers: OutlierReport;
   /** k-means stability of the chosen k over bootstrap resamples (null when not measured). */
   stability: number | null;
+  /** Iterations of the chosen fit (k-means, mini-batch, mixtures), null for the others. */
+  iterations: number | null;
   /**
    * The fitted model `assign` uses to give any customer (new, or left out for missing values) a
    * segment: transforms, fill values, scaler and centroids (or the mixture), in the scaled space.
