@@ -1,11 +1,12 @@
 import "server-only";
+import type { Permission } from "@strata/api";
 import type { Role } from "@strata/auth";
 import { notFound, redirect } from "next/navigation";
 import { cache } from "react";
 import { trpcErrorCode } from "@/lib/errors";
 import { getCaller } from "@/trpc/server";
 import { getSessionUser, type SessionUser } from "./auth";
-import { auth } from "./modules";
+import { api, auth } from "./modules";
 
 export interface CurrentWorkspace {
   id: string;
@@ -14,9 +15,16 @@ export interface CurrentWorkspace {
   role: Role;
 }
 
-/** What the caller's role allows in the UI. The api checks every call again; this only shapes the page. */
+/**
+ * What the caller's role allows in the UI, read from the api's permissions table (the one
+ * tenantProcedure checks). The api checks every call again; this only shapes the page.
+ */
 export interface WorkspaceAccess {
+  /** Every named permission: `can["segmentSet.publish"]`. */
+  can: Record<Permission, boolean>;
+  /** May change data: import files, start runs, publish segment sets. */
   canEdit: boolean;
+  /** May manage the workspace: members, invitations, the audit log. */
   isAdmin: boolean;
   isOwner: boolean;
   /** Roles this member may hand out (invite with, or change someone to): owners alone grant owner. */
@@ -43,9 +51,11 @@ export const requireWorkspace = cache(
       throw error;
     }
     const isOwner = workspace.role === "owner";
+    const can = api.permissionsOf(workspace.role);
     const access: WorkspaceAccess = {
-      canEdit: auth.hasRole(workspace.role, "editor"),
-      isAdmin: auth.hasRole(workspace.role, "admin"),
+      can,
+      canEdit: can["import.upload"] && can["run.create"] && can["segmentSet.publish"],
+      isAdmin: can["member.updateRole"] && can["invitation.create"] && can["audit.read"],
       isOwner,
       // Highest first, as a person reads a role menu.
       grantableRoles: [...auth.ROLES].filter((role) => role !== "owner" || isOwner).reverse(),

@@ -1,7 +1,6 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { clientIp, getSessionUser } from "@/server/auth";
-import { getReadyDatabase } from "@/server/database";
 import { api } from "@/server/modules";
+import { requestContext } from "@/server/request-context";
 
 export const dynamic = "force-dynamic";
 
@@ -10,10 +9,7 @@ async function handler(request: Request): Promise<Response> {
     endpoint: "/api/trpc",
     req: request,
     router: api.appRouter,
-    createContext: async () => {
-      const [database, user] = await Promise.all([getReadyDatabase(), getSessionUser()]);
-      return api.createContext({ database, userId: user?.id ?? null, ip: clientIp(request.headers) });
-    },
+    createContext: () => requestContext(request),
   });
 }
 
