@@ -47,7 +47,14 @@ function capture() {
   const out = { stdout: "", stderr: "" };
   return {
     out,
-    io: { stdout: (t: string) => void (out.stdout += t), stderr: (t: string) => void (out.stderr += t) },
+    io: {
+      stdout: (t: string) => {
+        out.stdout += t;
+      },
+      stderr: (t: string) => {
+        out.stderr += t;
+      },
+    },
   };
 }
 
@@ -182,7 +189,9 @@ describe.each(testDrivers())("strata run on %s", (driver) => {
     ]);
     expect(code).toBe(1);
     expect(stdout).toBe("");
-    expect(stderr).toMatch(/strata run: run [0-9a-f-]+ failed: \S/);
+    expect(stderr).toMatch(
+      /strata run: run [0-9a-f-]+ failed: Every selected feature \(Store\) has the same value/,
+    );
   });
 
   it("names the flag when the workspace, a feature, k or the algorithm is wrong", async () => {
