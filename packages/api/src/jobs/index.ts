@@ -1,11 +1,18 @@
 export { type ClusterOutput, chooseKFromSweep, clusterRun, RunInputError } from "./cluster-run.js";
+export { type ImportConsumer, type ImportConsumerOptions, startImportConsumer } from "./import-consumer.js";
+export { executeImport } from "./import-executor.js";
+export { recoverImports } from "./import-recovery.js";
 export {
   closeJobQueue,
   getJobQueue,
+  IMPORT_DEAD_LETTER_QUEUE,
+  IMPORT_QUEUE,
+  type ImportJobData,
   JobQueue,
   type JobQueueOptions,
   pgliteBossDb,
   QUEUE_SCHEMA,
+  queryBossDb,
   RUN_DEAD_LETTER_QUEUE,
   RUN_QUEUE,
   type RunJobData,

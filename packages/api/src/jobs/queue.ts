@@ -8,6 +8,30 @@ export const RUN_QUEUE = "segmentation-run";
 /** Where run jobs land after their retries are spent (the run is then marked failed). */
 export const RUN_DEAD_LETTER_QUEUE = "segmentation-run-dead";
 
+/** One job per attempt of an import; its data is {@link ImportJobData}. */
+export const IMPORT_QUEUE = "data-import";
+/** Where import jobs land after their retries are spent (the import is then marked failed). */
+export const IMPORT_DEAD_LETTER_QUEUE = "data-import-dead";
+
+export interface ImportJobData {
+  importId: string;
+  tenantId: string;
+  /** The job's own id, repeated in its data: a dead-letter copy gets a new id but must find its import. */
+  jobId?: string;
+}
+
+/** pg-boss's `db` adapter over any connection with `query(text, params)`, e.g. an open transaction's. */
+export function queryBossDb(client: {
+  query(text: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+}): PgBossDb {
+  return {
+    async executeSql(text: string, values?: unknown[]) {
+      const result = await client.query(text, values ?? []);
+      return { rows: result.rows as unknown[] };
+    },
+  } as PgBossDb;
+}
+
 export interface RunJobData {
   runId: string;
   tenantId: string;
@@ -119,6 +143,17 @@ export class JobQueue {
         expireInSeconds: 23.5 * 60 * 60,
         deadLetter: RUN_DEAD_LETTER_QUEUE,
       });
+      await this.ensureQueue(IMPORT_DEAD_LETTER_QUEUE, { retentionDays: 14 });
+      await this.ensureQueue(IMPORT_QUEUE, {
+        // As for runs: only infrastructure failures retry; an import that fails on its own terms (a
+        // file that cannot be read, invalid rows) completes its job with the import marked failed.
+        retryLimit: 3,
+        retryDelay: 5,
+        retryBackoff: true,
+        // A backstop only: a dead worker is noticed by the import's heartbeat.
+        expireInSeconds: 6 * 60 * 60,
+        deadLetter: IMPORT_DEAD_LETTER_QUEUE,
+      });
     })();
     return this.#started;
   }
@@ -148,6 +183,24 @@ export class JobQueue {
   async getRunJob(jobId: string) {
     await this.start();
     return this.boss.getJobById(RUN_QUEUE, jobId);
+  }
+
+  /**
+   * Queues the job of one attempt of an import. With `db` (an open transaction's adapter, see
+   * {@link queryBossDb}) the job is written in that transaction, so it exists exactly when the
+   * import row that names it commits. Resolves to false when the queue is not installed yet.
+   */
+  async sendImport(data: ImportJobData, jobId: string, options: { db?: PgBossDb } = {}): Promise<boolean> {
+    // Inside a caller's transaction we must not start pg-boss: on PGlite its queries would wait for
+    // that very transaction. The insert simply finds no queue then (and the recovery sweep sends it).
+    if (!options.db) await this.start();
+    const id = await this.boss.send(IMPORT_QUEUE, { ...data, jobId }, { id: jobId, ...options });
+    return id !== null;
+  }
+
+  async cancelImportJob(jobId: string): Promise<void> {
+    await this.start();
+    await this.boss.cancel(IMPORT_QUEUE, jobId);
   }
 
   /**

@@ -18,3 +18,5 @@ export const startImportInput = z.object({
   onInvalid: onInvalidSchema.default("reject_file"),
   datasetName: z.string().trim().min(1).max(120).optional(),
 });
+
+export const cancelImportInput = z.object({ id: z.uuid("Not an import id") });

@@ -1,13 +1,21 @@
+import { cancelImport } from "../services/import/cancel-import.js";
 import { getImport, listImports } from "../services/import/get-import.js";
 import { previewUpload } from "../services/import/preview-upload.js";
-import { dispatchImport, queueImport } from "../services/import/start-import.js";
+import { queueImportFromRequest } from "../services/import/start-import.js";
 import { router, tenantProcedure } from "../trpc.js";
-import { getImportInput, listImportsInput, previewImportInput, startImportInput } from "./import.schema.js";
+import {
+  cancelImportInput,
+  getImportInput,
+  listImportsInput,
+  previewImportInput,
+  startImportInput,
+} from "./import.schema.js";
 
 /**
  * Imports of customer and order files. The bytes arrive through the streaming upload route
  * (apps/web .../imports), which records a pending import with a preview; these procedures re-preview,
- * start it with the confirmed mapping, and read its progress (polled while it runs, like runs).
+ * start it with the confirmed mapping (a queue job written in the same transaction), cancel it, and
+ * read its progress (polled while it runs, like runs).
  */
 export const importRouter = router({
   list: tenantProcedure("viewer")
@@ -40,9 +48,12 @@ export const importRouter = router({
         onInvalid: input.onInvalid,
         ...(input.datasetName ? { datasetName: input.datasetName } : {}),
       };
-      const queued = await queueImport(ctx.tx, params);
-      // Runs once this request's transaction has committed (see dispatchImport).
-      void dispatchImport(ctx.database, params);
-      return queued;
+      return queueImportFromRequest(ctx.tx, ctx.database, params);
     }),
+
+  cancel: tenantProcedure("editor")
+    .input(cancelImportInput)
+    .mutation(({ ctx, input }) =>
+      cancelImport(ctx.tx, ctx.database, { tenantId: ctx.tenant.id, id: input.id }),
+    ),
 });

@@ -1,16 +1,17 @@
 import { createReadStream } from "node:fs";
 import { rm, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { formatOriginalRow } from "@strata/core";
 import { type Database, datasets, imports, withTenant } from "@strata/db";
 import type { DatasetColumn } from "@strata/db/schema";
-import { and, eq } from "drizzle-orm";
+import { and, eq, type SQL } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import { recomputeCustomerFeatures } from "../customer/recompute-customer-features.js";
 import { profileDataset } from "../profile/profile-dataset.js";
 import { type DatasetKind, fieldsFor } from "./fields.js";
 import { loadStage } from "./load-stage.js";
 import type { ImportMapping, OnInvalid } from "./mapping.js";
-import { importFolder, rejectedReasonsPathFor, rejectedReportPathFor, stagePathFor } from "./paths.js";
+import { importFolder, rejectedReasonsPathFor } from "./paths.js";
 import { rawClientOf } from "./raw-client.js";
 import { cleanHeader, readRecords } from "./read-file.js";
 import { RejectedReport, writeReasonCounts } from "./rejected-report.js";
@@ -25,6 +26,27 @@ export interface RunImportParams {
   /** Dataset to import into (created when new); default "Customers" / "Orders". */
   datasetName?: string;
   dataDir?: string;
+  /** Where the staged rows and the rejected-rows report go; default the tenant's import folder. */
+  folder?: string;
+  /** Set when a queue job works the import (see jobs/import-executor.ts). */
+  job?: ImportJobControl;
+}
+
+/**
+ * The job that owns a running import. Every write is guarded by it (a cancelled import, or one a
+ * recovery sweep gave to another job, is no longer written by this one), and `signal` stops reading
+ * at the next batch. Without it (CLI, demo seed) runImport claims the import itself.
+ */
+export interface ImportJobControl {
+  jobId: string;
+  signal: AbortSignal;
+  /** Called after each batch of rows is read (a test hook: slows an import down to stop it midway). */
+  onBatch?: () => Promise<void>;
+}
+
+/** The import stopped before its rows were loaded: cancelled, handed back, or taken over. */
+export class ImportStoppedError extends Error {
+  override readonly name = "ImportStoppedError";
 }
 
 export interface ImportOutcome {
@@ -59,8 +81,41 @@ export async function runImport(database: Database, params: RunImportParams): Pr
     timings[stage] = now - stageStarted;
     stageStarted = now;
   };
-  const { tenantId, importId, mapping, onInvalid } = params;
+  const { tenantId, importId, mapping, onInvalid, job } = params;
+  // The rows this attempt may write: the import itself, and with a job only while that job owns it.
+  const owned = (): SQL =>
+    job
+      ? and(
+          eq(imports.tenantId, tenantId),
+          eq(imports.id, importId),
+          eq(imports.jobId, job.jobId),
+          eq(imports.status, "running"),
+        )!
+      : and(eq(imports.tenantId, tenantId), eq(imports.id, importId))!;
   const record = await withTenant(database.db, tenantId, async (tx) => {
+    if (job) {
+      const [row] = await tx.select().from(imports).where(owned());
+      if (!row) throw new ImportStoppedError("the import is no longer this job's");
+      // A previous attempt committed the rows and died computing what follows: go on from there.
+      if (isLoaded(row)) return row;
+      await tx
+        .update(imports)
+        .set({
+          stage: "reading",
+          progress: 0,
+          mapping: mapping as Record<string, unknown>,
+          finishedAt: null,
+          error: null,
+          rowsRead: 0,
+          rowsImported: 0,
+          rowsUpdated: 0,
+          rowsRejected: 0,
+          rejectedSample: [],
+          rejectedReportPath: null,
+        })
+        .where(owned());
+      return row;
+    }
     const [row] = await tx
       .select()
       .from(imports)
@@ -95,8 +150,12 @@ export async function runImport(database: Database, params: RunImportParams): Pr
   });
 
   const kind = record.kind as DatasetKind;
-  const reportPath = rejectedReportPathFor(tenantId, importId, params.dataDir);
-  const stagePath = stagePathFor(tenantId, importId, params.dataDir);
+  const folder = params.folder ?? importFolder(tenantId, params.dataDir);
+  const reportPath = join(folder, `${importId}.rejected.csv`);
+  const stagePath = join(folder, `${importId}.stage.tsv`);
+  if (job && isLoaded(record)) {
+    return await finishLoaded(database, params, record, owned, folder, started);
+  }
   const report = new RejectedReport(reportPath);
   const stage = new StageFile(stagePath);
   let lastProgress = 0;
@@ -104,22 +163,13 @@ export async function runImport(database: Database, params: RunImportParams): Pr
     const now = Date.now();
     if (!force && now - lastProgress < PROGRESS_INTERVAL_MS) return;
     lastProgress = now;
-    await withTenant(database.db, tenantId, (tx) =>
-      tx
-        .update(imports)
-        .set(fields)
-        .where(and(eq(imports.tenantId, tenantId), eq(imports.id, importId))),
-    );
+    await withTenant(database.db, tenantId, (tx) => tx.update(imports).set(fields).where(owned()));
   };
   const finish = async (
     outcome: Omit<ImportOutcome, "ms" | "rejectedReportPath">,
   ): Promise<ImportOutcome> => {
     const hasReport = report.count > 0;
-    const reasonsPath = rejectedReasonsPathFor(reportPath);
-    if (!hasReport) {
-      await rm(reportPath, { force: true });
-      await rm(reasonsPath, { force: true });
-    } else await writeReasonCounts(reasonsPath, report.reasons());
+    await closeReport(report, reportPath);
     await withTenant(database.db, tenantId, (tx) =>
       tx
         .update(imports)
@@ -135,8 +185,9 @@ export async function runImport(database: Database, params: RunImportParams): Pr
           rejectedReportPath: hasReport ? reportPath : null,
           datasetId: outcome.datasetId,
           finishedAt: new Date(),
+          heartbeatAt: null,
         })
-        .where(and(eq(imports.tenantId, tenantId), eq(imports.id, importId))),
+        .where(owned()),
     );
     return {
       ...outcome,
@@ -149,7 +200,16 @@ export async function runImport(database: Database, params: RunImportParams): Pr
   let header: string[] = [];
   let rowsRead = 0;
   try {
-    const { size } = await stat(record.uploadPath!);
+    if (!record.uploadPath)
+      throw new AppError("BAD_REQUEST", "The uploaded file is no longer available; upload it again.");
+    const { size } = await stat(record.uploadPath).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== "ENOENT") throw error;
+      // Uploaded through another process whose import folder this one does not see.
+      throw new AppError(
+        "BAD_REQUEST",
+        `The uploaded file is not in this worker's import folder (${folder}). Web and worker processes must share it (STRATA_IMPORT_DIR), or the file was removed; upload it again.`,
+      );
+    });
     let validate: ReturnType<typeof createImportValidator> | undefined;
     const source = createReadStream(record.uploadPath!, { highWaterMark: 1024 * 1024 });
     const readOptions = {
@@ -159,6 +219,7 @@ export async function runImport(database: Database, params: RunImportParams): Pr
       ...(mapping.sheet ? { sheet: mapping.sheet } : {}),
     };
     for await (const batch of readRecords(source, readOptions)) {
+      job?.signal.throwIfAborted();
       for (const rec of batch.records) {
         if (!validate) {
           header = cleanHeader(rec.fields);
@@ -192,6 +253,7 @@ export async function runImport(database: Database, params: RunImportParams): Pr
       await stage.flush();
       await report.flush();
       await progress({ stage: "reading", progress: 0.6 * (batch.bytesRead / Math.max(1, size)), rowsRead });
+      await job?.onBatch?.();
     }
     await stage.close();
     if (!validate)
@@ -223,6 +285,11 @@ export async function runImport(database: Database, params: RunImportParams): Pr
     }
 
     lap("read");
+    job?.signal.throwIfAborted();
+    // The report is complete: written out before the load, so that an attempt which finds the rows
+    // committed (the worker died after the load) still has it.
+    const hasReport = report.count > 0;
+    await closeReport(report, reportPath);
     await progress({ stage: "writing", progress: 0.6, rowsRead }, true);
     const datasetName = params.datasetName?.trim() || (kind === "customers" ? "Customers" : "Orders");
     const columns = describeColumns(kind, header, mapping);
@@ -250,7 +317,10 @@ export async function runImport(database: Database, params: RunImportParams): Pr
            columns = $3::jsonb, updated_at = now() where tenant_id = $1 and id = $2`,
         [tenantId, datasetId, JSON.stringify(mergeColumns(dataset!.columns, columns))],
       );
-      await tx
+      // The commit point: from here on the rows are in, and stage "features" says so to a later
+      // attempt. Touched last (a long load must not hold the row the heartbeat writes), and only
+      // while this job owns the import: cancelled or taken over meanwhile, nothing is kept.
+      const owner = await tx
         .update(imports)
         .set({
           datasetId,
@@ -260,38 +330,23 @@ export async function runImport(database: Database, params: RunImportParams): Pr
           rowsImported: counts.imported,
           rowsUpdated: counts.updated,
           rowsRejected: report.rows,
+          rejectedSample: report.sample,
+          rejectedReportPath: hasReport ? reportPath : null,
+          heartbeatAt: new Date(),
         })
-        .where(and(eq(imports.tenantId, tenantId), eq(imports.id, importId)));
+        .where(owned())
+        .returning({ id: imports.id });
+      if (owner.length === 0) tx.rollback();
       return { datasetId, ...counts };
+    }).catch((error: unknown) => {
+      if ((error as Error)?.name === "TransactionRollbackError")
+        throw new ImportStoppedError("the import was cancelled or taken over while loading");
+      throw error;
     });
     lap("write");
-    await report.close();
 
-    let message: string | null = null;
-    try {
-      await withTenant(database.db, tenantId, (tx) =>
-        recomputeCustomerFeatures(tx, { tenantId, driver: database.driver }),
-      );
-      lap("features");
-      await progress({ stage: "profiling", progress: 0.95 }, true);
-      await withTenant(database.db, tenantId, (tx) =>
-        profileDataset(tx, { tenantId, datasetId: merged.datasetId }),
-      );
-      lap("profile");
-    } catch (error) {
-      // The rows are in (committed); derived data can be recomputed later, so report it and go on.
-      message = `Imported, but the features or profile could not be computed: ${(error as Error).message}`;
-    }
-    // Uploads are kept until they are imported; a CLI import reads the user's own file, left alone.
-    if (record.uploadPath!.startsWith(importFolder(tenantId, params.dataDir))) {
-      await rm(record.uploadPath!, { force: true }).catch(() => undefined);
-    }
-    await withTenant(database.db, tenantId, (tx) =>
-      tx
-        .update(imports)
-        .set({ uploadPath: null })
-        .where(and(eq(imports.tenantId, tenantId), eq(imports.id, importId))),
-    );
+    const message = await deriveAfterLoad(database, params, merged.datasetId, lap, progress);
+    await forgetUpload(database, params, record.uploadPath!, folder, owned);
     return await finish({
       status: "succeeded",
       imported: merged.imported,
@@ -303,6 +358,11 @@ export async function runImport(database: Database, params: RunImportParams): Pr
   } catch (error) {
     await stage.close().catch(() => undefined);
     await report.close().catch(() => undefined);
+    // Stopped (cancelled, shut down, taken over): the executor decides what happens to the import.
+    if (error instanceof ImportStoppedError || job?.signal.aborted) {
+      await rm(reportPath, { force: true }).catch(() => undefined);
+      throw error instanceof ImportStoppedError ? error : new ImportStoppedError("the import was stopped");
+    }
     const message = error instanceof AppError ? error.message : readableError(error);
     return await finish({
       status: "failed",
@@ -315,6 +375,112 @@ export async function runImport(database: Database, params: RunImportParams): Pr
   } finally {
     await rm(stagePath, { force: true }).catch(() => undefined);
   }
+}
+
+/** The rows of this import are committed (stage set by the load transaction). */
+function isLoaded(row: { stage: string | null; datasetId: string | null }): boolean {
+  return (row.stage === "features" || row.stage === "profiling") && row.datasetId !== null;
+}
+
+/** Closes the report and writes its reason counts beside it, or removes both when nothing was rejected. */
+async function closeReport(report: RejectedReport, reportPath: string): Promise<void> {
+  await report.close();
+  const reasonsPath = rejectedReasonsPathFor(reportPath);
+  if (report.count === 0) {
+    await rm(reportPath, { force: true });
+    await rm(reasonsPath, { force: true });
+  } else await writeReasonCounts(reasonsPath, report.reasons());
+}
+
+/**
+ * Customer features and the dataset's profile, once the rows are in. A failure does not undo the
+ * import (derived data can be recomputed later): it becomes the import's message.
+ */
+async function deriveAfterLoad(
+  database: Database,
+  params: RunImportParams,
+  datasetId: string,
+  lap: (stage: string) => void,
+  progress: (fields: Partial<typeof imports.$inferInsert>, force?: boolean) => Promise<void>,
+): Promise<string | null> {
+  const { tenantId } = params;
+  try {
+    await withTenant(database.db, tenantId, (tx) =>
+      recomputeCustomerFeatures(tx, { tenantId, driver: database.driver }),
+    );
+    lap("features");
+    await progress({ stage: "profiling", progress: 0.95 }, true);
+    await withTenant(database.db, tenantId, (tx) => profileDataset(tx, { tenantId, datasetId }));
+    lap("profile");
+    return null;
+  } catch (error) {
+    return `Imported, but the features or profile could not be computed: ${(error as Error).message}`;
+  }
+}
+
+/** Uploads are kept until they are imported; a CLI import reads the user's own file, left alone. */
+async function forgetUpload(
+  database: Database,
+  params: RunImportParams,
+  uploadPath: string,
+  folder: string,
+  owned: () => SQL,
+): Promise<void> {
+  if (uploadPath.startsWith(folder)) await rm(uploadPath, { force: true }).catch(() => undefined);
+  await withTenant(database.db, params.tenantId, (tx) =>
+    tx.update(imports).set({ uploadPath: null }).where(owned()),
+  );
+}
+
+/**
+ * A later attempt of an import whose rows a dead worker already committed: the counts and the
+ * report are on the row; what is left is the derived data and the final status.
+ */
+async function finishLoaded(
+  database: Database,
+  params: RunImportParams,
+  record: typeof imports.$inferSelect,
+  owned: () => SQL,
+  folder: string,
+  started: number,
+): Promise<ImportOutcome> {
+  const { tenantId } = params;
+  const timings: Record<string, number> = {};
+  let t = Date.now();
+  const lap = (stage: string) => {
+    timings[stage] = Date.now() - t;
+    t = Date.now();
+  };
+  const progress = async (fields: Partial<typeof imports.$inferInsert>) => {
+    await withTenant(database.db, tenantId, (tx) => tx.update(imports).set(fields).where(owned()));
+  };
+  await progress({ stage: "features", progress: 0.85 });
+  const message = await deriveAfterLoad(database, params, record.datasetId!, lap, progress);
+  if (record.uploadPath) await forgetUpload(database, params, record.uploadPath, folder, owned);
+  await withTenant(database.db, tenantId, (tx) =>
+    tx
+      .update(imports)
+      .set({
+        status: "succeeded",
+        stage: "done",
+        progress: 1,
+        error: message,
+        finishedAt: new Date(),
+        heartbeatAt: null,
+      })
+      .where(owned()),
+  );
+  return {
+    status: "succeeded",
+    imported: record.rowsImported,
+    updated: record.rowsUpdated,
+    rejected: record.rowsRejected,
+    rejectedReportPath: record.rejectedReportPath,
+    datasetId: record.datasetId,
+    message,
+    ms: Date.now() - started,
+    timings,
+  };
 }
 
 function readableError(error: unknown): string {

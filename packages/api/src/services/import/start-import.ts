@@ -1,8 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { type Database, imports, type Tx, withTenant } from "@strata/db";
 import { and, eq, inArray } from "drizzle-orm";
 import { AppError } from "../../errors.js";
+import { workImportHere } from "../../jobs/import-executor.js";
+import { sendImportJobInTransaction } from "../../jobs/import-job.js";
 import type { ImportMapping, OnInvalid } from "./mapping.js";
-import { type ImportOutcome, runImport } from "./run-import.js";
+import type { ImportOutcome } from "./run-import.js";
 
 export interface StartImportParams {
   tenantId: string;
@@ -13,20 +16,20 @@ export interface StartImportParams {
   dataDir?: string;
 }
 
-const shared = globalThis as { __strataImports?: Map<string, Promise<ImportOutcome>> };
-if (!shared.__strataImports) shared.__strataImports = new Map();
-const running = shared.__strataImports;
-
 /**
- * Marks an uploaded import as queued with the mapping the user confirmed, inside the caller's
- * transaction. Only a pending import, or one that was rejected or failed (to try again with another
- * mapping or the valid rows only), can be started.
+ * Marks an uploaded import as queued with the mapping the user confirmed and writes its queue job,
+ * both inside the caller's transaction: the job exists exactly when the queued import commits, and
+ * disappears with it on a rollback, so there is nothing to poll for and nothing to lose in between.
+ * Any process consuming imports (the web server, apps/worker) then takes it. Only a pending import,
+ * or one that was rejected, failed or cancelled (to try again), can be started.
  */
 export async function queueImport(
   tx: Tx,
+  database: Database,
   params: StartImportParams,
 ): Promise<{ id: string; status: "queued" }> {
   const { tenantId, importId } = params;
+  const jobId = randomUUID();
   const updated = await tx
     .update(imports)
     .set({
@@ -35,12 +38,20 @@ export async function queueImport(
       progress: 0,
       error: null,
       mapping: params.mapping as Record<string, unknown>,
+      onInvalid: params.onInvalid,
+      datasetName: params.datasetName ?? null,
+      jobId,
+      attempt: 0,
+      workerId: null,
+      heartbeatAt: null,
+      queuedAt: new Date(),
+      finishedAt: null,
     })
     .where(
       and(
         eq(imports.tenantId, tenantId),
         eq(imports.id, importId),
-        inArray(imports.status, ["pending", "rejected", "failed"]),
+        inArray(imports.status, ["pending", "rejected", "failed", "cancelled"]),
       ),
     )
     .returning({ id: imports.id, uploadPath: imports.uploadPath });
@@ -58,62 +69,81 @@ export async function queueImport(
   if (!updated[0]!.uploadPath) {
     throw new AppError("BAD_REQUEST", "The uploaded file is no longer available; upload it again.");
   }
+  await sendImportJobInTransaction(tx, database, { importId, tenantId }, jobId);
   return { id: importId, status: "queued" };
 }
 
-/**
- * Runs a queued import in this process (the one holding the uploaded file and, in embedded mode, the
- * database) once the transaction that queued it has committed: called from a request whose tenant
- * transaction is still open, it must not wait on it (on PGlite any other query waits for it to end).
- */
-export function dispatchImport(database: Database, params: StartImportParams): Promise<ImportOutcome> {
-  const run = (async (): Promise<ImportOutcome> => {
-    for (let attempt = 0; attempt < 600; attempt++) {
-      const [row] = await withTenant(database.db, params.tenantId, (tx) =>
-        tx
-          .select({ status: imports.status })
-          .from(imports)
-          .where(and(eq(imports.tenantId, params.tenantId), eq(imports.id, params.importId))),
-      );
-      if (row?.status === "queued") return runImport(database, params);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error("the import was never queued (its request was rolled back)");
-  })()
-    .catch((error: unknown): ImportOutcome => {
-      console.error("[import]", params.importId, (error as Error).message);
-      return {
-        status: "failed",
-        imported: 0,
-        updated: 0,
-        rejected: 0,
-        rejectedReportPath: null,
-        datasetId: null,
-        message: (error as Error).message,
-        ms: 0,
-      };
-    })
-    .finally(() => running.delete(params.importId));
-  running.set(params.importId, run);
-  return run;
+const shared = globalThis as {
+  __strataImportsHere?: Map<
+    string,
+    { database: Database; tenantId: string; outcome?: Promise<ImportOutcome> }
+  >;
+};
+shared.__strataImportsHere ??= new Map();
+/** Imports queued by this process, so that {@link waitForImport} can find their database (bounded). */
+const queuedHere = shared.__strataImportsHere;
+const QUEUED_HERE_LIMIT = 500;
+
+function remember(importId: string, entry: { database: Database; tenantId: string }) {
+  queuedHere.delete(importId);
+  queuedHere.set(importId, entry);
+  while (queuedHere.size > QUEUED_HERE_LIMIT) queuedHere.delete(queuedHere.keys().next().value!);
 }
 
-/** Queues and runs an import outside any request (CLI, seed, tests). */
+/** The import procedure's work: queue the import (and its job) in the request's transaction. */
+export async function queueImportFromRequest(
+  tx: Tx,
+  database: Database,
+  params: StartImportParams,
+): Promise<{ id: string; status: "queued" }> {
+  const queued = await queueImport(tx, database, params);
+  remember(params.importId, { database, tenantId: params.tenantId });
+  return queued;
+}
+
+/**
+ * Queues an import outside any request (tests, scripts) and works it in this process at once, as a
+ * consumer would (heartbeat, cancellation, recovery if this process dies). {@link waitForImport}
+ * resolves to its outcome.
+ */
 export async function startImport(
   database: Database,
   params: StartImportParams,
 ): Promise<{ id: string; status: "queued" }> {
-  const queued = await withTenant(database.db, params.tenantId, (tx) => queueImport(tx, params));
-  void dispatchImport(database, params);
+  const queued = await withTenant(database.db, params.tenantId, (tx) => queueImport(tx, database, params));
+  const entry = {
+    database,
+    tenantId: params.tenantId,
+    outcome: workImportHere(database, params.tenantId, params.importId, {
+      ...(params.dataDir ? { dataDir: params.dataDir } : {}),
+    }),
+  };
+  remember(params.importId, entry);
   return queued;
 }
 
-/** Resolves when the import started in this process has finished (undefined if none is running). */
-export async function waitForImport(importId: string): Promise<ImportOutcome | undefined> {
-  return running.get(importId);
+/**
+ * Resolves when an import queued by this process has finished (undefined if this process did not
+ * queue it). If no consumer has taken it yet, it is worked here and now (tests, scripts: a process
+ * without an import consumer); otherwise this waits for whoever holds it.
+ */
+export async function waitForImport(
+  importId: string,
+  options: { timeoutMs?: number } = {},
+): Promise<ImportOutcome | undefined> {
+  const entry = queuedHere.get(importId);
+  if (!entry) return undefined;
+  entry.outcome ??= workImportHere(entry.database, entry.tenantId, importId, {
+    timeoutMs: options.timeoutMs ?? 600_000,
+  });
+  try {
+    return await entry.outcome;
+  } finally {
+    queuedHere.delete(importId);
+  }
 }
 
-/** Imports still running in this process (for a graceful shutdown). */
+/** Imports being worked inline by this process (see {@link startImport}). */
 export function runningImports(): Promise<ImportOutcome>[] {
-  return [...running.values()];
+  return [...queuedHere.values()].flatMap((e) => (e.outcome ? [e.outcome] : []));
 }

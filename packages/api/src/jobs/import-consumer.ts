@@ -1,0 +1,171 @@
+import { hostname } from "node:os";
+import { type Database, imports, withTenant } from "@strata/db";
+import { and, eq, inArray } from "drizzle-orm";
+import type PgBoss from "pg-boss";
+import { executeImport, type ImportExecutorContext } from "./import-executor.js";
+import { recoverImports } from "./import-recovery.js";
+import { getJobQueue, IMPORT_DEAD_LETTER_QUEUE, IMPORT_QUEUE, type ImportJobData } from "./queue.js";
+
+export interface ImportConsumerOptions {
+  /** Imports worked at the same time by this process. Default 1 (an import is mostly one core's work). */
+  concurrency?: number;
+  /** A running import without a heartbeat for this long lost its worker. Default 30 s. */
+  staleAfterSeconds?: number;
+  /** How often to look for such imports (and for queued imports without a job). Default 10 s. */
+  sweepIntervalSeconds?: number;
+  /** How often an idle consumer asks the queue for work. Default 1 s. */
+  pollingIntervalSeconds?: number;
+  workerId?: string;
+  /** Test hook, called after each batch of rows an import reads. */
+  onBatch?: ImportExecutorContext["onBatch"];
+  log?: (message: string) => void;
+}
+
+export interface ImportConsumer {
+  readonly workerId: string;
+  /** Imports being worked on right now. */
+  readonly active: number;
+  /**
+   * Stops taking jobs and waits up to `drainTimeoutMs` for the imports in hand to finish; imports
+   * still reading their file then are stopped and handed back to the queue. An import whose rows are
+   * being loaded is always let finish (its load is one transaction).
+   */
+  stop(options?: { drainTimeoutMs?: number }): Promise<void>;
+}
+
+/**
+ * Starts consuming imports from the database's queue, beside the run consumer: in the web server
+ * process in embedded mode, and in `apps/worker` (and the web server unless STRATA_WEB_RUNS=off) on
+ * PostgreSQL. Each job goes to exactly one process. Call after `migrate(database)`.
+ */
+export async function startImportConsumer(
+  database: Database,
+  options: ImportConsumerOptions = {},
+): Promise<ImportConsumer> {
+  const log = options.log ?? ((m: string) => console.log(`[worker] ${m}`));
+  const workerId = options.workerId ?? `${hostname()}:${process.pid}`;
+  const staleAfterSeconds = options.staleAfterSeconds ?? 30;
+  const queue = getJobQueue(database);
+  await queue.start();
+
+  const shutdown = new AbortController();
+  /** Job id -> the work in hand (settled promise, never rejects). */
+  const inFlight = new Map<string, Promise<void>>();
+  let stopping = false;
+
+  const handle = async ([job]: PgBoss.Job<ImportJobData>[]) => {
+    if (!job) return;
+    const work = executeImport(
+      {
+        database,
+        workerId,
+        shutdown: shutdown.signal,
+        ...(options.onBatch ? { onBatch: options.onBatch } : {}),
+      },
+      job.id,
+      job.data,
+    ).then(
+      (outcome) => {
+        if (outcome) log(`import ${job.data.importId}: ${outcome.status}`);
+      },
+      (error: Error) => {
+        log(`import ${job.data.importId}: ${error.message}`);
+        throw error;
+      },
+    );
+    inFlight.set(
+      job.id,
+      work.catch(() => undefined),
+    );
+    try {
+      await work;
+    } finally {
+      inFlight.delete(job.id);
+    }
+  };
+
+  const workerIds: string[] = [];
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  for (let i = 0; i < concurrency; i++) {
+    workerIds.push(
+      await queue.boss.work<ImportJobData>(
+        IMPORT_QUEUE,
+        { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 },
+        handle,
+      ),
+    );
+  }
+  // Retries spent (the database kept failing): the import fails, readably.
+  workerIds.push(
+    await queue.boss.work<ImportJobData>(
+      IMPORT_DEAD_LETTER_QUEUE,
+      { batchSize: 1, pollingIntervalSeconds: 5 },
+      async ([job]) => {
+        if (!job) return;
+        await withTenant(database.db, job.data.tenantId, (tx) =>
+          tx
+            .update(imports)
+            .set({
+              status: "failed",
+              stage: "done",
+              error:
+                "The import could not be completed: the worker kept failing to reach the database. Start it again later.",
+              finishedAt: new Date(),
+              heartbeatAt: null,
+            })
+            .where(
+              and(
+                eq(imports.id, job.data.importId),
+                eq(imports.jobId, job.data.jobId ?? job.id),
+                inArray(imports.status, ["queued", "running"]),
+              ),
+            ),
+        );
+      },
+    ),
+  );
+
+  let sweeping: Promise<unknown> | undefined;
+  const sweep = () => {
+    if (sweeping || stopping) return;
+    sweeping = recoverImports(database, queue, { staleAfterSeconds, exceptJobs: [...inFlight.keys()] })
+      .then((r) => {
+        for (const id of r.requeued) log(`import ${id} lost its worker: queued again`);
+        for (const id of r.failed) log(`import ${id} lost its worker too often: given up`);
+        for (const id of r.resent) log(`import ${id} had no job: sent again`);
+      })
+      .catch((error: Error) => log(`import recovery sweep failed: ${error.message}`))
+      .finally(() => {
+        sweeping = undefined;
+      });
+  };
+  sweep();
+  const sweeper = setInterval(sweep, (options.sweepIntervalSeconds ?? 10) * 1000);
+  sweeper.unref();
+  log(`consuming imports as ${workerId} (${database.driver})`);
+
+  return {
+    workerId,
+    get active() {
+      return inFlight.size;
+    },
+    async stop({ drainTimeoutMs = 25_000 } = {}) {
+      if (stopping) return;
+      stopping = true;
+      clearInterval(sweeper);
+      for (const id of workerIds) await queue.boss.offWork({ id });
+      if (inFlight.size > 0) {
+        log(`draining ${inFlight.size} import(s) (up to ${Math.round(drainTimeoutMs / 1000)} s)`);
+        const drained = Promise.all(inFlight.values()).then(() => true);
+        const timedOut = new Promise<boolean>((resolve) =>
+          setTimeout(() => resolve(false), drainTimeoutMs).unref(),
+        );
+        if (!(await Promise.race([drained, timedOut]))) {
+          shutdown.abort();
+          await Promise.all(inFlight.values());
+        }
+      }
+      await sweeping;
+    },
+  };
+}

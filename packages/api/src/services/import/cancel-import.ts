@@ -1,0 +1,49 @@
+import { type Database, imports, type Tx } from "@strata/db";
+import { and, eq, inArray, isNull, notInArray, or } from "drizzle-orm";
+import { AppError } from "../../errors.js";
+import { cancelImportJob } from "../../jobs/import-job.js";
+
+/**
+ * Cancels a queued or running import, inside the caller's transaction. A queued import's job is
+ * cancelled in the queue; a running one stops at its next batch (its worker reads the status with
+ * each heartbeat) and its load transaction, if it had begun, commits nothing. Once the rows are
+ * loaded (the import is computing features) it can no longer be cancelled: the data did change.
+ */
+export async function cancelImport(
+  tx: Tx,
+  database: Database,
+  params: { tenantId: string; id: string },
+): Promise<{ id: string; status: "cancelled" }> {
+  const [row] = await tx
+    .update(imports)
+    .set({
+      status: "cancelled",
+      stage: "done",
+      error: "Cancelled before any row was imported.",
+      finishedAt: new Date(),
+      heartbeatAt: null,
+    })
+    .where(
+      and(
+        eq(imports.tenantId, params.tenantId),
+        eq(imports.id, params.id),
+        inArray(imports.status, ["queued", "running"]),
+        or(isNull(imports.stage), notInArray(imports.stage, ["features", "profiling"])),
+      ),
+    )
+    .returning({ id: imports.id, jobId: imports.jobId });
+  if (!row) {
+    const [existing] = await tx
+      .select({ status: imports.status, stage: imports.stage })
+      .from(imports)
+      .where(and(eq(imports.tenantId, params.tenantId), eq(imports.id, params.id)));
+    if (!existing) throw new AppError("NOT_FOUND", "Import not found");
+    if (existing.status === "running")
+      throw new AppError("CONFLICT", "The rows are already imported; the import is finishing.");
+    throw new AppError("CONFLICT", "This import is not queued or running.");
+  }
+  // After the request: a job still waiting in the queue is dropped (one already taken finds the
+  // import cancelled when it claims it, and does nothing).
+  cancelImportJob(database, row.jobId);
+  return { id: row.id, status: "cancelled" };
+}
