@@ -15,6 +15,7 @@ export const PERMISSIONS = {
   "import.upload": "editor",
   "import.preview": "editor",
   "import.start": "editor",
+  "import.cancel": "editor",
   "run.read": "viewer",
   "run.create": "editor",
   "run.cancel": "editor",
