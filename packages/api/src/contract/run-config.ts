@@ -153,3 +153,14 @@ export const runRequestSchema = z.object({
   config: runConfigSchema.prefault({}),
 });
 export type RunRequestInput = z.input<typeof runRequestSchema>;
+
+/**
+ * The run form's values: the request with its config spelled out (every field present from
+ * `RUN_CONFIG_DEFAULTS`), so the browser validates with the schema the api applies.
+ */
+export const runFormSchema = z.object({ name: runRequestSchema.shape.name, config: runConfigSchema });
+export type RunFormInput = z.input<typeof runFormSchema>;
+export type RunFormValues = z.output<typeof runFormSchema>;
+
+/** The run form's starting values. */
+export const RUN_FORM_DEFAULTS: RunFormInput = { name: "", config: RUN_CONFIG_DEFAULTS };

@@ -61,7 +61,7 @@ export function CompareRuns({ workspace, runA, runB }: { workspace: string; runA
     router.replace(`${pathname}?${params.toString()}`);
   };
   const label = (r: (typeof finished)[number]) =>
-    `${r.name || ALGORITHM_LABELS[(r.config as { algorithm?: string }).algorithm ?? "kmeans"]} · k = ${(r.metrics as { k?: number } | null)?.k ?? "?"} · ${formatDateTime(r.createdAt)}`;
+    `${r.name || ALGORITHM_LABELS[r.config.algorithm]} · k = ${r.metrics?.k ?? "?"} · ${formatDateTime(r.createdAt)}`;
 
   return (
     <div className="space-y-6">

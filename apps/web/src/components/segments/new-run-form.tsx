@@ -1,67 +1,132 @@
 "use client";
 
+import { zodResolver } from "@hookform/resolvers/zod";
+import {
+  DEFAULT_FIXED_K,
+  RUN_ALGORITHM_OPTIONS,
+  RUN_FORM_DEFAULTS,
+  type RunFormInput,
+  type RunFormValues,
+  runFormSchema,
+} from "@strata/api/contract";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { type FormEvent, useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
+import { Controller, type FieldErrors, type FieldPath, useForm, useWatch } from "react-hook-form";
 import { Alert } from "@/components/ui/alert";
 import { Button, ButtonLink } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Field, Input, Label, Select, TextField } from "@/components/ui/field";
+import { Field, Input, Select, TextField } from "@/components/ui/field";
 import { SegmentsIcon } from "@/components/ui/icons";
 import { LoadingState } from "@/components/ui/spinner";
 import { toFormError } from "@/lib/errors";
 import { useTRPC } from "@/trpc/react";
 import { featureLabel, formatNumber, formatPercent } from "./result-types";
 
-type Algorithm = "kmeans" | "minibatch" | "dbscan" | "hierarchical" | "gmm";
+// The form validates with the api's own run schema (`@strata/api/contract`), so its defaults, limits
+// and messages are the ones the server applies.
+type RunFormPath = FieldPath<RunFormInput>;
 
-const ALGORITHMS: Array<{ value: Algorithm; label: string; hint: string }> = [
-  { value: "kmeans", label: "k-means", hint: "Round groups of similar size; the usual first choice." },
-  { value: "minibatch", label: "Mini-batch k-means", hint: "k-means on batches: for very many customers." },
-  { value: "gmm", label: "Gaussian mixture", hint: "Soft, elliptical groups; slower." },
-  {
-    value: "hierarchical",
-    label: "Hierarchical (agglomerative)",
-    hint: "A merge tree cut into k groups; up to a few tens of thousands of customers.",
-  },
-  {
-    value: "dbscan",
-    label: "DBSCAN",
-    hint: "Finds dense groups by itself and leaves outliers as noise; no k.",
-  },
-];
+/** Where each setting is, for errors on settings the current choices hide. */
+const FIELD_LABELS: Partial<Record<RunFormPath, string>> = {
+  name: "Run name",
+  "config.features": "Features",
+  "config.k": "k",
+  "config.kMin": "From k",
+  "config.kMax": "To k",
+  "config.minSegmentShare": "Smallest segment (%)",
+  "config.eps": "Radius (eps)",
+  "config.minSamples": "Min samples",
+  "config.seed": "Random seed",
+};
+
+/** Every field error as [path, message], nested config errors included. */
+function flattenErrors(errors: FieldErrors<RunFormInput>): Array<[RunFormPath, string]> {
+  const out: Array<[RunFormPath, string]> = [];
+  if (errors.name?.message) out.push(["name", errors.name.message]);
+  for (const [key, error] of Object.entries(errors.config ?? {})) {
+    const message = (error as { message?: unknown } | undefined)?.message;
+    if (typeof message === "string") out.push([`config.${key}` as RunFormPath, message]);
+  }
+  return out;
+}
+
+/** The smallest segment as a percentage, kept as typed while the form holds the share (0..0.25). */
+function PercentInput({
+  id,
+  value,
+  onChange,
+  onBlur,
+  error,
+}: {
+  id: string;
+  value: number | undefined;
+  onChange: (share: number) => void;
+  onBlur: () => void;
+  error: string | undefined;
+}) {
+  const [text, setText] = useState(() =>
+    value === undefined || Number.isNaN(value) ? "" : String(Number((value * 100).toFixed(4))),
+  );
+  return (
+    <Field id={id} label="Smallest segment (%)" error={error}>
+      {(aria) => (
+        <Input
+          {...aria}
+          type="number"
+          min={0}
+          max={25}
+          step="0.5"
+          value={text}
+          onBlur={onBlur}
+          onChange={(e) => {
+            setText(e.target.value);
+            onChange(e.target.value.trim() === "" ? Number.NaN : Number(e.target.value) / 100);
+          }}
+        />
+      )}
+    </Field>
+  );
+}
 
 /** The new-run form: one click with the defaults works; every choice is explained beside it. */
 export function NewRunForm({ workspace }: { workspace: string }) {
   const trpc = useTRPC();
   const router = useRouter();
   const features = useQuery(trpc.segment.features.queryOptions({ workspace }));
-  const [selected, setSelected] = useState<string[] | null>(null);
-  const [name, setName] = useState("");
-  const [algorithm, setAlgorithm] = useState<Algorithm>("kmeans");
-  const [kMode, setKMode] = useState<"auto" | "fixed">("auto");
-  const [k, setK] = useState("4");
-  const [kMin, setKMin] = useState("3");
-  const [kMax, setKMax] = useState("8");
-  const [scaler, setScaler] = useState("zscore");
-  const [missing, setMissing] = useState("median");
-  const [eps, setEps] = useState("");
-  const [minSamples, setMinSamples] = useState("5");
-  const [linkage, setLinkage] = useState("ward");
-  const [covariance, setCovariance] = useState("full");
-  const [seed, setSeed] = useState("0");
-  const [transform, setTransform] = useState<"auto" | "none">("auto");
-  const [outliers, setOutliers] = useState<"set-aside" | "keep">("set-aside");
-  const [minShare, setMinShare] = useState("2");
+  const form = useForm<RunFormInput, unknown, RunFormValues>({
+    resolver: zodResolver(runFormSchema),
+    defaultValues: RUN_FORM_DEFAULTS,
+  });
+  const { control, formState, handleSubmit, register, setError, setValue } = form;
+  const errors = formState.errors;
+  const [algorithm, k, chosenFeatures] = useWatch({
+    control,
+    name: ["config.algorithm", "config.k", "config.features"],
+  });
+  // The last fixed k typed, so switching to automatic and back keeps it.
+  const lastFixedK = useRef(DEFAULT_FIXED_K);
 
+  // The suggested features once they are known (the schema's default is "every numeric feature").
+  const hasSuggested = useRef(false);
   useEffect(() => {
-    if (selected === null && features.data) setSelected(features.data.defaults);
-  }, [features.data, selected]);
+    if (hasSuggested.current || !features.data) return;
+    hasSuggested.current = true;
+    setValue("config.features", features.data.defaults);
+  }, [features.data, setValue]);
 
   const create = useMutation(
     trpc.run.create.mutationOptions({
       onSuccess: (run) => router.push(`/${workspace}/segments/runs/${run.id}`),
+      onError: (error) => {
+        // The server names fields by the same paths ("config.features"): show them in place.
+        for (const [path, message] of Object.entries(toFormError(error).fieldErrors)) {
+          if (path === "name" || path.startsWith("config.")) {
+            setError(path as RunFormPath, { type: "server", message });
+          }
+        }
+      },
     }),
   );
   const error = create.error ? toFormError(create.error) : null;
@@ -79,40 +144,60 @@ export function NewRunForm({ workspace }: { workspace: string }) {
       </EmptyState>
     );
   }
-  const chosen = selected ?? [];
+  const chosen = chosenFeatures ?? [];
   const toggle = (feature: string) =>
-    setSelected(chosen.includes(feature) ? chosen.filter((f) => f !== feature) : [...chosen, feature]);
+    setValue(
+      "config.features",
+      chosen.includes(feature) ? chosen.filter((f) => f !== feature) : [...chosen, feature],
+      { shouldDirty: true, shouldValidate: formState.isSubmitted },
+    );
   const usesK = algorithm !== "dbscan";
+  const isAutoK = k === "auto";
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const num = (v: string) => Number.parseInt(v, 10);
+  // Errors of settings the current choices hide (e.g. "From k" after switching to DBSCAN).
+  const isShown = (path: RunFormPath) => {
+    switch (path) {
+      case "config.k":
+        return usesK && !isAutoK;
+      case "config.kMin":
+      case "config.kMax":
+      case "config.minSegmentShare":
+        return usesK && isAutoK;
+      case "config.eps":
+      case "config.minSamples":
+        return !usesK;
+      case "config.linkage":
+        return algorithm === "hierarchical";
+      case "config.covariance":
+        return algorithm === "gmm";
+      // Settings the form does not offer (the api's defaults).
+      case "config.version":
+      case "config.timeoutSeconds":
+      case "config.mapSampleSize":
+        return false;
+      default:
+        return true;
+    }
+  };
+  const hiddenErrors = flattenErrors(errors).filter(([path]) => !isShown(path));
+
+  const submit = handleSubmit((values) => {
     create.mutate({
       workspace,
-      ...(name.trim() ? { name: name.trim() } : {}),
-      config: {
-        features: chosen,
-        scaler: scaler as "zscore",
-        missing: missing as "median",
-        algorithm,
-        k: kMode === "auto" ? "auto" : num(k),
-        kMin: num(kMin),
-        kMax: num(kMax),
-        seed: num(seed) || 0,
-        transform,
-        outliers,
-        minSegmentShare: Math.min(25, Math.max(0, Number(minShare) || 0)) / 100,
-        minSamples: num(minSamples),
-        linkage: linkage as "ward",
-        covariance: covariance as "full",
-        ...(eps.trim() ? { eps: Number(eps) } : {}),
-      },
+      ...(values.name ? { name: values.name } : {}),
+      config: values.config,
     });
-  };
+  });
 
   return (
     <form onSubmit={submit} className="space-y-6" aria-label="New segmentation run">
       {error ? <Alert tone="error">{error.message}</Alert> : null}
+      {hiddenErrors.length > 0 ? (
+        <Alert tone="error">
+          Check settings the current choices hide:{" "}
+          {hiddenErrors.map(([path, message]) => `${FIELD_LABELS[path] ?? path}: ${message}`).join("; ")}
+        </Alert>
+      ) : null}
       <Card>
         <CardHeader>
           <CardTitle>Features</CardTitle>
@@ -187,11 +272,22 @@ export function NewRunForm({ workspace }: { workspace: string }) {
           </table>
         </div>
         <CardFooter className="justify-between">
-          <p className="text-xs text-slate-500" aria-live="polite">
-            {chosen.length} feature{chosen.length === 1 ? "" : "s"} selected
-            {chosen.length === 0 ? " (none: every numeric feature is used)" : ""}
-          </p>
-          <Button size="sm" variant="ghost" onClick={() => setSelected(features.data.defaults)}>
+          <div>
+            <p className="text-xs text-slate-500" aria-live="polite">
+              {chosen.length} feature{chosen.length === 1 ? "" : "s"} selected
+              {chosen.length === 0 ? " (none: every numeric feature is used)" : ""}
+            </p>
+            {errors.config?.features ? (
+              <p className="text-sm text-red-600" role="alert">
+                {errors.config.features.message ?? errors.config.features.root?.message}
+              </p>
+            ) : null}
+          </div>
+          <Button
+            size="sm"
+            variant="ghost"
+            onClick={() => setValue("config.features", features.data.defaults, { shouldDirty: true })}
+          >
             Reset to suggested
           </Button>
         </CardFooter>
@@ -202,12 +298,17 @@ export function NewRunForm({ workspace }: { workspace: string }) {
           <CardTitle>Algorithm and segments</CardTitle>
         </CardHeader>
         <CardContent className="grid gap-5 md:grid-cols-2">
-          <Field id="algorithm" label="Algorithm" hint={ALGORITHMS.find((a) => a.value === algorithm)?.hint}>
+          <Field
+            id="algorithm"
+            label="Algorithm"
+            hint={RUN_ALGORITHM_OPTIONS.find((a) => a.value === algorithm)?.hint}
+            error={errors.config?.algorithm?.message}
+          >
             {(aria) => (
-              <Select {...aria} value={algorithm} onChange={(e) => setAlgorithm(e.target.value as Algorithm)}>
-                {ALGORITHMS.map((a) => (
+              <Select {...aria} {...register("config.algorithm")}>
+                {RUN_ALGORITHM_OPTIONS.map((a) => (
                   <option key={a.value} value={a.value}>
-                    {a.label}
+                    {a.formLabel}
                   </option>
                 ))}
               </Select>
@@ -216,91 +317,111 @@ export function NewRunForm({ workspace }: { workspace: string }) {
           <TextField
             id="run-name"
             label="Run name (optional)"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
             maxLength={120}
             placeholder="e.g. Spring review"
+            error={errors.name?.message}
+            {...register("name")}
           />
           {usesK ? (
             <fieldset className="space-y-3 md:col-span-2">
               <legend className="text-sm font-medium text-slate-700">Number of segments (k)</legend>
-              <div className="flex flex-wrap gap-4 text-sm">
-                <label className="flex items-center gap-2">
-                  <input
-                    type="radio"
-                    name="k-mode"
-                    className="accent-brand-600"
-                    checked={kMode === "auto"}
-                    onChange={() => setKMode("auto")}
-                  />
-                  Choose automatically
-                </label>
-                <label className="flex items-center gap-2">
-                  <input
-                    type="radio"
-                    name="k-mode"
-                    className="accent-brand-600"
-                    checked={kMode === "fixed"}
-                    onChange={() => setKMode("fixed")}
-                  />
-                  Fixed
-                </label>
-              </div>
-              {kMode === "auto" ? (
-                <div className="flex flex-wrap items-end gap-3">
-                  <div className="w-28 space-y-1">
-                    <Label htmlFor="k-min">From k</Label>
-                    <Input
+              <Controller
+                control={control}
+                name="config.k"
+                render={({ field, fieldState }) => (
+                  <>
+                    <div className="flex flex-wrap gap-4 text-sm">
+                      <label className="flex items-center gap-2">
+                        <input
+                          type="radio"
+                          name="k-mode"
+                          className="accent-brand-600"
+                          checked={field.value === "auto"}
+                          onChange={() => field.onChange("auto")}
+                        />
+                        Choose automatically
+                      </label>
+                      <label className="flex items-center gap-2">
+                        <input
+                          type="radio"
+                          name="k-mode"
+                          className="accent-brand-600"
+                          checked={field.value !== "auto"}
+                          onChange={() => field.onChange(lastFixedK.current)}
+                        />
+                        Fixed
+                      </label>
+                    </div>
+                    {field.value === "auto" ? null : (
+                      <div className="w-28">
+                        <TextField
+                          id="k-fixed"
+                          label="k"
+                          type="number"
+                          min={2}
+                          max={50}
+                          name={field.name}
+                          ref={field.ref}
+                          value={field.value === undefined || Number.isNaN(field.value) ? "" : field.value}
+                          onBlur={field.onBlur}
+                          onChange={(e) => {
+                            const value = e.target.valueAsNumber;
+                            if (Number.isInteger(value)) lastFixedK.current = value;
+                            field.onChange(value);
+                          }}
+                          error={fieldState.error?.message}
+                        />
+                      </div>
+                    )}
+                  </>
+                )}
+              />
+              {isAutoK ? (
+                <div className="flex flex-wrap items-start gap-3">
+                  <div className="w-28">
+                    <TextField
                       id="k-min"
+                      label="From k"
                       type="number"
                       min={2}
                       max={50}
-                      value={kMin}
-                      onChange={(e) => setKMin(e.target.value)}
+                      error={errors.config?.kMin?.message}
+                      {...register("config.kMin", { valueAsNumber: true })}
                     />
                   </div>
-                  <div className="w-28 space-y-1">
-                    <Label htmlFor="k-max">To k</Label>
-                    <Input
+                  <div className="w-28">
+                    <TextField
                       id="k-max"
+                      label="To k"
                       type="number"
                       min={2}
                       max={50}
-                      value={kMax}
-                      onChange={(e) => setKMax(e.target.value)}
+                      error={errors.config?.kMax?.message}
+                      {...register("config.kMax", { valueAsNumber: true })}
                     />
                   </div>
-                  <div className="w-40 space-y-1">
-                    <Label htmlFor="min-share">Smallest segment (%)</Label>
-                    <Input
-                      id="min-share"
-                      type="number"
-                      min={0}
-                      max={25}
-                      step="0.5"
-                      value={minShare}
-                      onChange={(e) => setMinShare(e.target.value)}
+                  <div className="w-40">
+                    <Controller
+                      control={control}
+                      name="config.minSegmentShare"
+                      render={({ field, fieldState }) => (
+                        <PercentInput
+                          id="min-share"
+                          value={field.value}
+                          onChange={field.onChange}
+                          onBlur={field.onBlur}
+                          error={fieldState.error?.message}
+                        />
+                      )}
                     />
                   </div>
-                  <p className="pb-2 text-xs text-slate-500">
+                  <p className="max-w-md pt-7 text-xs text-slate-500">
                     Each k is tried. A k with a segment under this share, one segment over 60% or segments
                     that change between resamples is ruled out; then elbow, silhouette, Calinski-Harabasz,
                     Davies-Bouldin and stability vote.
                   </p>
                 </div>
-              ) : (
-                <div className="w-28 space-y-1">
-                  <Label htmlFor="k-fixed">k</Label>
-                  <Input
-                    id="k-fixed"
-                    type="number"
-                    min={2}
-                    max={50}
-                    value={k}
-                    onChange={(e) => setK(e.target.value)}
-                  />
-                </div>
-              )}
+              ) : null}
             </fieldset>
           ) : (
             <>
@@ -310,9 +431,12 @@ export function NewRunForm({ workspace }: { workspace: string }) {
                 type="number"
                 step="any"
                 min={0}
-                value={eps}
-                onChange={(e) => setEps(e.target.value)}
                 hint="In scaled units. Empty: suggested from the knee of the k-distance curve."
+                error={errors.config?.eps?.message}
+                {...register("config.eps", {
+                  setValueAs: (v: unknown) =>
+                    v === undefined || v === null || String(v).trim() === "" ? undefined : Number(v),
+                })}
               />
               <TextField
                 id="min-samples"
@@ -320,15 +444,15 @@ export function NewRunForm({ workspace }: { workspace: string }) {
                 type="number"
                 min={2}
                 max={1000}
-                value={minSamples}
-                onChange={(e) => setMinSamples(e.target.value)}
+                error={errors.config?.minSamples?.message}
+                {...register("config.minSamples", { valueAsNumber: true })}
               />
             </>
           )}
           {algorithm === "hierarchical" ? (
-            <Field id="linkage" label="Linkage">
+            <Field id="linkage" label="Linkage" error={errors.config?.linkage?.message}>
               {(aria) => (
-                <Select {...aria} value={linkage} onChange={(e) => setLinkage(e.target.value)}>
+                <Select {...aria} {...register("config.linkage")}>
                   <option value="ward">Ward (compact groups)</option>
                   <option value="average">Average</option>
                   <option value="complete">Complete</option>
@@ -338,9 +462,9 @@ export function NewRunForm({ workspace }: { workspace: string }) {
             </Field>
           ) : null}
           {algorithm === "gmm" ? (
-            <Field id="covariance" label="Covariance">
+            <Field id="covariance" label="Covariance" error={errors.config?.covariance?.message}>
               {(aria) => (
-                <Select {...aria} value={covariance} onChange={(e) => setCovariance(e.target.value)}>
+                <Select {...aria} {...register("config.covariance")}>
                   <option value="full">Full (any ellipse)</option>
                   <option value="diag">Diagonal (axis-aligned)</option>
                 </Select>
@@ -359,9 +483,10 @@ export function NewRunForm({ workspace }: { workspace: string }) {
             id="scaler"
             label="Scaling"
             hint="Puts features on one scale so none dominates by its units."
+            error={errors.config?.scaler?.message}
           >
             {(aria) => (
-              <Select {...aria} value={scaler} onChange={(e) => setScaler(e.target.value)}>
+              <Select {...aria} {...register("config.scaler")}>
                 <option value="zscore">Standardise (z-score)</option>
                 <option value="robust">Robust (median and IQR)</option>
                 <option value="minmax">Min–max to 0..1</option>
@@ -373,13 +498,10 @@ export function NewRunForm({ workspace }: { workspace: string }) {
             id="transform"
             label="Skewed features"
             hint="Spend and order counts are usually skewed: a few large customers would otherwise decide every segment."
+            error={errors.config?.transform?.message}
           >
             {(aria) => (
-              <Select
-                {...aria}
-                value={transform}
-                onChange={(e) => setTransform(e.target.value as "auto" | "none")}
-              >
+              <Select {...aria} {...register("config.transform")}>
                 <option value="auto">Reshape when skewed (log or Yeo-Johnson)</option>
                 <option value="none">Use as they are</option>
               </Select>
@@ -389,21 +511,18 @@ export function NewRunForm({ workspace }: { workspace: string }) {
             id="outliers"
             label="Outliers"
             hint="At most 2% of customers, extreme on some feature, are kept from shaping the segments, then join the nearest one; the result lists them."
+            error={errors.config?.outliers?.message}
           >
             {(aria) => (
-              <Select
-                {...aria}
-                value={outliers}
-                onChange={(e) => setOutliers(e.target.value as "set-aside" | "keep")}
-              >
+              <Select {...aria} {...register("config.outliers")}>
                 <option value="set-aside">Set aside while fitting</option>
                 <option value="keep">Fit on everyone</option>
               </Select>
             )}
           </Field>
-          <Field id="missing" label="Missing values">
+          <Field id="missing" label="Missing values" error={errors.config?.missing?.message}>
             {(aria) => (
-              <Select {...aria} value={missing} onChange={(e) => setMissing(e.target.value)}>
+              <Select {...aria} {...register("config.missing")}>
                 <option value="median">Fill with the median</option>
                 <option value="drop">Leave those customers out</option>
               </Select>
@@ -414,9 +533,9 @@ export function NewRunForm({ workspace }: { workspace: string }) {
             label="Random seed"
             type="number"
             min={0}
-            value={seed}
-            onChange={(e) => setSeed(e.target.value)}
             hint="The same seed gives the same result."
+            error={errors.config?.seed?.message}
+            {...register("config.seed", { valueAsNumber: true })}
           />
         </CardContent>
       </Card>

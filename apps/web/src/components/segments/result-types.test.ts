@@ -1,5 +1,7 @@
+import { RUN_ALGORITHMS } from "@strata/api/contract";
 import { describe, expect, it } from "vitest";
 import {
+  ALGORITHM_LABELS,
   featureLabel,
   formatNumber,
   formatPercent,
@@ -22,10 +24,31 @@ describe("readRunResult", () => {
       sizes: [10, 5],
       modelSelection: [],
       tsne: [],
+      transforms: [],
+      outliers: null,
+      stability: null,
       explanation: null,
       map: { method: "pca", points: [], explainedVarianceRatio: [] },
       algorithmDetails: {},
     });
+  });
+
+  it("reads a result the api already parsed unchanged", () => {
+    const once = readRunResult({ k: 1, sizes: [4], centroidsOriginal: [[null]] });
+    expect(once?.algorithm).toBe("kmeans");
+    expect(once?.centroidsOriginal[0]?.[0]).toBeNaN();
+    expect(readRunResult(once)).toEqual(once);
+  });
+
+  it("returns null for a document that is not a result", () => {
+    expect(readRunResult({ sizes: "many" })).toBeNull();
+  });
+});
+
+describe("ALGORITHM_LABELS", () => {
+  it("names every algorithm the run form offers", () => {
+    for (const algorithm of RUN_ALGORITHMS) expect(ALGORITHM_LABELS[algorithm]).toBeTruthy();
+    expect(ALGORITHM_LABELS.dbscan).toBe("DBSCAN");
   });
 });
 

@@ -1,162 +1,39 @@
+import {
+  ALGORITHM_LABELS as CONTRACT_ALGORITHM_LABELS,
+  type RunResultDoc,
+  runResultSchema,
+} from "@strata/api/contract";
 import { defaultSegmentColor } from "@strata/api/palette";
 
 /**
- * The shape of a run's `result` document as the worker writes it (packages/api/src/jobs/run-executor.ts
- * and explain-result.ts). The api types it as a plain record; the result page reads it through
- * `readRunResult`, which tolerates older runs that lack newer parts.
+ * The shapes of a run's documents come from the api's run contract (`@strata/api/contract`), the
+ * same schemas the worker writes against and `run.get` returns through, so nothing here re-declares
+ * them. Older runs lack newer parts; the schema fills them with empty values.
  */
-export interface ModelSelectionPoint {
-  k: number;
-  inertia: number;
-  silhouette: number | null;
-  calinskiHarabasz: number | null;
-  daviesBouldin: number | null;
-  /** Shares of the smallest and largest segment and the k-means stability (runs since issue 15). */
-  minShare?: number | null;
-  maxShare?: number | null;
-  stability?: number | null;
-}
+export type {
+  Explanation,
+  FeatureTransform,
+  MapPoint,
+  ModelSelectionPoint,
+  OutlierSummary,
+  RunMetrics,
+  SegmentExplanation,
+} from "@strata/api/contract";
 
-/** How a feature was reshaped before scaling. */
-export interface FeatureTransform {
-  feature: string;
-  kind: "none" | "log1p" | "yeo-johnson";
-  lambda?: number;
-  skewBefore: number | null;
-  skewAfter: number | null;
-}
+export type RunResult = RunResultDoc;
 
-/** Customers set aside while fitting, then given their nearest segment. */
-export interface OutlierSummary {
-  count: number;
-  share: number;
-  threshold: number;
-  byFeature: Array<{ feature: string; count: number }>;
-  customers: string[];
-}
-
-export interface MapPoint {
-  customerId: string;
-  x: number;
-  y: number;
-  /** Third principal component (PCA map of runs with three or more features). */
-  z?: number;
-  segment: number;
-}
-
-export interface SegmentExplanation {
-  segment: number;
-  size: number;
-  share: number;
-  name: string;
-  mean: Array<number | null>;
-  median: Array<number | null>;
-  deviation: Array<number | null>;
-  top: number[];
-  /** Runs before rule sources lack `source`: read a missing one as "tree". */
-  rules: Array<{
-    text: string;
-    support: number;
-    precision: number;
-    recall: number;
-    source?: "tree" | "one-vs-rest";
-  }>;
-  /** The segment's rules together: precision and recall (absent on older runs). */
-  ruleFit?: { precision: number; recall: number };
-}
-
-export interface Explanation {
-  features: string[];
-  overall: { mean: Array<number | null>; sd: Array<number | null> };
-  segments: SegmentExplanation[];
-  fidelity: number;
-  /** DBSCAN noise described like a segment (segment -1). */
-  noiseProfile?: SegmentExplanation | null;
-  correlation: Array<Array<number | null>>;
-  noise: number;
-}
-
-export interface RunResult {
-  algorithm: string;
-  k: number;
-  sizes: number[];
-  features: string[];
-  droppedFeatures: Array<{ feature: string; reason: string }>;
-  centroidsOriginal: number[][];
-  modelSelection: ModelSelectionPoint[];
-  chosenK: { k: number; reason: string };
-  preparation: {
-    rowsIn: number;
-    rowsUsed: number;
-    rowsDropped: number;
-    valuesImputed: number;
-    /** Customers of the workspace when the run started (absent on older runs). */
-    customersInWorkspace?: number;
-  } | null;
-  map: { method: string; explainedVarianceRatio: number[]; points: MapPoint[] };
-  tsne: MapPoint[];
-  explanation: Explanation | null;
-  /** Absent on runs made before features were reshaped and outliers set aside. */
-  transforms: FeatureTransform[];
-  outliers: OutlierSummary | null;
-  stability: number | null;
-  algorithmDetails: {
-    eps?: number;
-    minSamples?: number;
-    noise?: number;
-    linkage?: string;
-    dendrogram?: { rows: number; lastMerges: number[] };
-  };
-}
-
-export interface RunMetrics {
-  inertia?: number | null;
-  silhouette?: number | null;
-  calinskiHarabasz?: number | null;
-  daviesBouldin?: number | null;
-  noiseShare?: number | null;
-  rows?: number;
-  features?: number;
-  k?: number;
-}
-
-const arr = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
-
+/**
+ * A run's result document read through the contract's schema (null when the run has none or it is
+ * not a result document). `run.get` already returns it parsed; parsing again changes nothing.
+ */
 export function readRunResult(value: unknown): RunResult | null {
   if (!value || typeof value !== "object") return null;
-  const r = value as Record<string, unknown>;
-  const map = (r.map ?? {}) as Record<string, unknown>;
-  return {
-    algorithm: typeof r.algorithm === "string" ? r.algorithm : "kmeans",
-    k: typeof r.k === "number" ? r.k : 0,
-    sizes: arr<number>(r.sizes),
-    features: arr<string>(r.features),
-    droppedFeatures: arr(r.droppedFeatures),
-    centroidsOriginal: arr(r.centroidsOriginal),
-    modelSelection: arr(r.modelSelection),
-    chosenK: (r.chosenK as RunResult["chosenK"]) ?? { k: 0, reason: "" },
-    preparation: (r.preparation as RunResult["preparation"]) ?? null,
-    map: {
-      method: typeof map.method === "string" ? map.method : "pca",
-      explainedVarianceRatio: arr(map.explainedVarianceRatio),
-      points: arr(map.points),
-    },
-    tsne: arr(r.tsne),
-    explanation: (r.explanation as Explanation | null | undefined) ?? null,
-    transforms: arr(r.transforms),
-    outliers: (r.outliers as OutlierSummary | null | undefined) ?? null,
-    stability: typeof r.stability === "number" ? r.stability : null,
-    algorithmDetails: (r.algorithmDetails as RunResult["algorithmDetails"]) ?? {},
-  };
+  const parsed = runResultSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }
 
-export const ALGORITHM_LABELS: Record<string, string> = {
-  kmeans: "k-means",
-  minibatch: "Mini-batch k-means",
-  dbscan: "DBSCAN",
-  hierarchical: "Hierarchical",
-  gmm: "Gaussian mixture",
-};
+/** Short algorithm names by the stored algorithm value (an unknown one has none: show the value). */
+export const ALGORITHM_LABELS: Readonly<Record<string, string>> = CONTRACT_ALGORITHM_LABELS;
 
 export { NOISE_COLOR, SEGMENT_PALETTE } from "@strata/api/palette";
 

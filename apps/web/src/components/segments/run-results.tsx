@@ -33,14 +33,15 @@ export function RunResults({
 }: {
   workspace: string;
   runId: string;
-  result: unknown;
-  metrics: unknown;
+  /** As run.get returns them: parsed through the run contract (older runs' missing parts filled). */
+  result: RunResult | null;
+  metrics: RunMetrics | null;
   progress: { stage: string; percent: number };
 }) {
   const trpc = useTRPC();
   const insights = useQuery(trpc.segment.runInsights.queryOptions({ workspace, runId }));
   const result = readRunResult(raw);
-  const metrics = (rawMetrics ?? {}) as RunMetrics;
+  const metrics: RunMetrics = rawMetrics ?? {};
   if (!result) return <Alert tone="error">This run finished without a result document.</Alert>;
   const names = result.explanation?.segments.map((s) => s.name) ?? [];
   const totalCustomers = result.preparation?.rowsUsed ?? result.sizes.reduce((a, b) => a + b, 0);

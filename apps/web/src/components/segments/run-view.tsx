@@ -52,14 +52,9 @@ export function RunView({
   if (run.isPending) return <LoadingState label="Loading the run…" />;
   if (run.error) return <Alert tone="error">{toFormError(run.error).message}</Alert>;
   const data = run.data;
-  const config = data.config as {
-    algorithm?: string;
-    k?: number | "auto";
-    kMin?: number;
-    kMax?: number;
-    features?: string[];
-  };
-  const algorithm = ALGORITHM_LABELS[config.algorithm ?? "kmeans"] ?? config.algorithm;
+  // Parsed through the run contract by the api: older runs' configs come with today's defaults.
+  const config = data.config;
+  const algorithm = ALGORITHM_LABELS[config.algorithm] ?? config.algorithm;
   const isActive = ACTIVE_STATUSES.has(data.status);
 
   return (
@@ -80,8 +75,8 @@ export function RunView({
             {algorithm},{" "}
             {config.algorithm === "dbscan"
               ? "segments found by density"
-              : config.k === "auto" || config.k === undefined
-                ? `k chosen from ${config.kMin ?? 2}–${config.kMax ?? 10}`
+              : config.k === "auto"
+                ? `k chosen from ${config.kMin}–${config.kMax}`
                 : `k = ${config.k}`}
             {" · "}started {formatDateTime(data.createdAt)}
           </p>

@@ -139,10 +139,9 @@ function RunList({ workspace, canEdit }: { workspace: string; canEdit: boolean }
             </THead>
             <TBody>
               {runs.data.items.map((run) => {
-                const config = run.config as { algorithm?: string };
-                const metrics = (run.metrics ?? {}) as { k?: number; silhouette?: number | null };
-                const label =
-                  run.name || `${ALGORITHM_LABELS[config.algorithm ?? "kmeans"] ?? config.algorithm} run`;
+                const config = run.config;
+                const metrics = run.metrics ?? {};
+                const label = run.name || `${ALGORITHM_LABELS[config.algorithm] ?? config.algorithm} run`;
                 return (
                   <tr key={run.id}>
                     <Td>
@@ -153,7 +152,7 @@ function RunList({ workspace, canEdit }: { workspace: string; canEdit: boolean }
                         {label}
                       </Link>
                       <span className="block text-xs text-slate-500">
-                        {ALGORITHM_LABELS[config.algorithm ?? "kmeans"]}
+                        {ALGORITHM_LABELS[config.algorithm]}
                       </span>
                     </Td>
                     <Td>
