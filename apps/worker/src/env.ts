@@ -15,16 +15,18 @@ const workerEnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// connection URL"),
   /** Runs worked at once by this process (each uses every core already). */
   STRATA_WORKER_CONCURRENCY: positiveInt(1),
+  /** Imports worked at once by this process (each is mostly one core's work). */
+  STRATA_WORKER_IMPORT_CONCURRENCY: positiveInt(1),
   /** Threads of the clustering pool (default: the machine's cores). */
   STRATA_WORKER_THREADS: z.preprocess(
     (v) => (v === "" || v === undefined ? undefined : Number(v)),
     z.int().positive().optional(),
   ),
-  /** Seconds without a heartbeat after which a running run counts as abandoned. */
+  /** Seconds without a heartbeat after which a running run (or import) counts as abandoned. */
   STRATA_RUN_STALE_SECONDS: positiveInt(30),
-  /** Seconds between sweeps for abandoned runs. */
+  /** Seconds between sweeps for abandoned runs and imports. */
   STRATA_RUN_SWEEP_SECONDS: positiveInt(10),
-  /** Seconds SIGTERM waits for runs in hand before handing them back to the queue. */
+  /** Seconds SIGTERM waits for runs and imports in hand before handing them back to the queue. */
   STRATA_WORKER_DRAIN_SECONDS: positiveInt(25),
 });
 

@@ -1,10 +1,11 @@
-import { closeJobQueue, startRunConsumer } from "@strata/api/jobs";
+import { closeJobQueue, startImportConsumer, startRunConsumer } from "@strata/api/jobs";
 import { createDatabase, migrate } from "@strata/db";
 import { readWorkerEnv } from "./env.js";
 
 /**
- * The worker process (PostgreSQL deployments): open the database, migrate, consume runs until
- * SIGTERM/SIGINT, then drain. Any number of these may run against one database.
+ * The worker process (PostgreSQL deployments): open the database, migrate, consume runs and imports
+ * until SIGTERM/SIGINT, then drain both. Any number of these may run against one database; imports
+ * need the import folder (STRATA_IMPORT_DIR) shared with the web server.
  */
 async function main(): Promise<void> {
   const env = readWorkerEnv();
@@ -16,6 +17,11 @@ async function main(): Promise<void> {
     staleAfterSeconds: env.STRATA_RUN_STALE_SECONDS,
     sweepIntervalSeconds: env.STRATA_RUN_SWEEP_SECONDS,
   });
+  const importConsumer = await startImportConsumer(database, {
+    concurrency: env.STRATA_WORKER_IMPORT_CONCURRENCY,
+    staleAfterSeconds: env.STRATA_RUN_STALE_SECONDS,
+    sweepIntervalSeconds: env.STRATA_RUN_SWEEP_SECONDS,
+  });
   console.log(`[worker] ready (pid ${process.pid})`);
 
   let stopping = false;
@@ -24,7 +30,8 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`[worker] ${signal}: draining`);
     try {
-      await consumer.stop({ drainTimeoutMs: env.STRATA_WORKER_DRAIN_SECONDS * 1000 });
+      const drainTimeoutMs = env.STRATA_WORKER_DRAIN_SECONDS * 1000;
+      await Promise.all([consumer.stop({ drainTimeoutMs }), importConsumer.stop({ drainTimeoutMs })]);
       await closeJobQueue(database);
       await database.close();
       console.log("[worker] stopped");

@@ -1,4 +1,3 @@
-ALTER TYPE "public"."import_status" ADD VALUE 'cancelled';--> statement-breakpoint
 ALTER TABLE "imports" ADD COLUMN "on_invalid" text;--> statement-breakpoint
 ALTER TABLE "imports" ADD COLUMN "dataset_name" text;--> statement-breakpoint
 ALTER TABLE "imports" ADD COLUMN "attempt" integer DEFAULT 0 NOT NULL;--> statement-breakpoint

@@ -7,14 +7,14 @@ const RETRY_MS = 5_000;
 
 const shared = globalThis as { __strataStartup?: "starting" | "ready" };
 
-/** "ready" once the database is migrated, the demo login seeded and the run consumer started. */
+/** "ready" once the database is migrated, the demo login seeded and the run and import consumers started. */
 export function startupState(): "starting" | "ready" {
   return shared.__strataStartup ?? "starting";
 }
 
 /**
  * Runs once when the server starts (from instrumentation.ts): auth URL, database, migrations, demo
- * seed, run consumer. A bad environment variable stops the server with its name. An unreachable
+ * seed, run and import consumers. A bad environment variable stops the server with its name. An unreachable
  * database does not: the server keeps answering (pages show an error, /api/health a 503 with the
  * reason) and retries until the database is there, e.g. PostgreSQL still starting beside it.
  */
@@ -35,8 +35,12 @@ export async function startServer(): Promise<void> {
       if (workRunsHere(env.STRATA_WEB_RUNS, database.driver)) {
         const jobs = await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ "@strata/api/jobs");
         await jobs.startRunConsumer(database);
+        // Imports take the same road: queued jobs, worked here or by apps/worker (see import-consumer).
+        await jobs.startImportConsumer(database);
       } else {
-        console.log("[strata] STRATA_WEB_RUNS=off: segmentation runs are left to apps/worker processes");
+        console.log(
+          "[strata] STRATA_WEB_RUNS=off: segmentation runs and imports are left to apps/worker processes",
+        );
       }
       shared.__strataStartup = "ready";
       console.log(`[strata] database ready (${database.driver}); sign-in URL ${authUrl}`);

@@ -20,8 +20,8 @@ import { users } from "./users.js";
 /**
  * pending: uploaded, waiting for a mapping; queued/running: importing; succeeded: rows are in;
  * rejected: the file had invalid rows and the user chose to reject the whole file (nothing changed);
- * failed: the file could not be read or the import broke (nothing changed); cancelled: stopped by a
- * member before its rows were loaded (nothing changed).
+ * failed: the file could not be read, the import broke, or a member cancelled it before its rows were
+ * loaded (nothing changed; `error` says which).
  */
 export const importStatus = pgEnum("import_status", [
   "pending",
@@ -30,7 +30,6 @@ export const importStatus = pgEnum("import_status", [
   "succeeded",
   "rejected",
   "failed",
-  "cancelled",
 ]);
 
 export interface RejectedRow {

@@ -3,6 +3,8 @@ import { and, eq, inArray, isNull, notInArray, or } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import { cancelImportJob } from "../../jobs/import-job.js";
 
+export const IMPORT_CANCELLED_MESSAGE = "The import was cancelled; nothing was imported.";
+
 /**
  * Cancels a queued or running import, inside the caller's transaction. A queued import's job is
  * cancelled in the queue; a running one stops at its next batch (its worker reads the status with
@@ -13,13 +15,15 @@ export async function cancelImport(
   tx: Tx,
   database: Database,
   params: { tenantId: string; id: string },
-): Promise<{ id: string; status: "cancelled" }> {
+): Promise<{ id: string; status: "failed" }> {
   const [row] = await tx
     .update(imports)
     .set({
-      status: "cancelled",
+      // A cancelled import ends like a failed one (nothing changed, it can be started again), with
+      // the reason in its message.
+      status: "failed",
       stage: "done",
-      error: "Cancelled before any row was imported.",
+      error: IMPORT_CANCELLED_MESSAGE,
       finishedAt: new Date(),
       heartbeatAt: null,
     })
@@ -45,5 +49,5 @@ export async function cancelImport(
   // After the request: a job still waiting in the queue is dropped (one already taken finds the
   // import cancelled when it claims it, and does nothing).
   cancelImportJob(database, row.jobId);
-  return { id: row.id, status: "cancelled" };
+  return { id: row.id, status: "failed" };
 }

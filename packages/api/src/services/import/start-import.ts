@@ -51,7 +51,7 @@ export async function queueImport(
       and(
         eq(imports.tenantId, tenantId),
         eq(imports.id, importId),
-        inArray(imports.status, ["pending", "rejected", "failed", "cancelled"]),
+        inArray(imports.status, ["pending", "rejected", "failed"]),
       ),
     )
     .returning({ id: imports.id, uploadPath: imports.uploadPath });
