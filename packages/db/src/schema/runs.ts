@@ -60,12 +60,20 @@ export const runs = pgTable(
       .notNull()
       .references(() => tenants.id, { onDelete: "cascade" }),
     name: text(),
+    /**
+     * `RunConfig` of the api's run contract (`@strata/api/contract`). The database package cannot
+     * import the api (the api depends on it), so the column stays a plain record here; the api reads
+     * it through `parseRunConfig` and writes what that schema produced.
+     */
     config: jsonb().$type<Record<string, unknown>>().notNull(),
     status: runStatus().notNull().default("queued"),
     progress: jsonb().$type<RunProgress>().notNull().default({ stage: "Queued", percent: 0 }),
     /** Summary numbers of the result (k, silhouette, inertia, rows used, ...). */
     metrics: jsonb().$type<Record<string, unknown>>(),
-    /** The model and everything the result page draws (sizes, centroids, model selection, map sample). */
+    /**
+     * The model and everything the result page draws (sizes, centroids, model selection, map sample):
+     * `RunResultDoc` of the api's run contract, read through `parseRunResult` (see `config`).
+     */
     result: jsonb().$type<Record<string, unknown>>(),
     /** A sentence for the user when the run failed or was cancelled. */
     error: text(),
