@@ -27,7 +27,7 @@ import {
  * and a second's delay is invisible next to runs that take seconds to minutes.
  */
 export const runRouter = router({
-  create: tenantProcedure("editor")
+  create: tenantProcedure("run.create")
     .input(createRunInput)
     .output(getRunOutput)
     .mutation(async ({ ctx, input }) => {
@@ -42,21 +42,21 @@ export const runRouter = router({
       return toRunView(run);
     }),
 
-  list: tenantProcedure("viewer")
+  list: tenantProcedure("run.read")
     .input(listRunsInput)
     .output(listRunsOutput)
     .query(({ ctx, input }) =>
       listRuns(ctx.tx, { tenantId: ctx.tenant.id, limit: input.limit, cursor: input.cursor }),
     ),
 
-  get: tenantProcedure("viewer")
+  get: tenantProcedure("run.read")
     .input(getRunInput)
     .output(getRunOutput)
     .query(async ({ ctx, input }) =>
       toRunView(await getRun(ctx.tx, { tenantId: ctx.tenant.id, id: input.id })),
     ),
 
-  cancel: tenantProcedure("editor")
+  cancel: tenantProcedure("run.cancel")
     .input(cancelRunInput)
     .output(getRunOutput)
     .mutation(async ({ ctx, input }) => {
@@ -65,7 +65,7 @@ export const runRouter = router({
       return toRunView(run);
     }),
 
-  retry: tenantProcedure("editor")
+  retry: tenantProcedure("run.retry")
     .input(retryRunInput)
     .output(getRunOutput)
     .mutation(async ({ ctx, input }) => {
