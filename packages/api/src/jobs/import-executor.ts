@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import { type Database, imports, withTenant } from "@strata/db";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { importMappingSchema, type OnInvalid } from "../services/import/mapping.js";
+import { importFolder } from "../services/import/paths.js";
 import { type ImportOutcome, ImportStoppedError, runImport } from "../services/import/run-import.js";
 import { sendImportJobInTransaction } from "./import-job.js";
 import type { ImportJobData } from "./queue.js";
@@ -69,7 +70,11 @@ export async function executeImport(
     return undefined;
   }
   const mapping = importMappingSchema.safeParse(claimed.mapping);
-  if (!mapping.success || !claimed.uploadPath) {
+  // Rows already loaded by an earlier attempt need no file any more (it is removed just before the end).
+  const isLoaded =
+    (claimed.stage === "features" || claimed.stage === "profiling") && claimed.datasetId !== null;
+  const anyPath = claimed.uploadPath ?? claimed.rejectedReportPath;
+  if (!mapping.success || (!claimed.uploadPath && !isLoaded)) {
     await failImport(
       database,
       job,
@@ -127,7 +132,7 @@ export async function executeImport(
       onInvalid: (claimed.onInvalid ?? "reject_file") as OnInvalid,
       ...(claimed.datasetName ? { datasetName: claimed.datasetName } : {}),
       // Stage and report files go beside the upload, in the import folder every worker shares.
-      folder: dirname(claimed.uploadPath),
+      folder: anyPath ? dirname(anyPath) : importFolder(tenantId),
       job: {
         jobId,
         signal: controller.signal,
