@@ -1,11 +1,13 @@
 "use client";
 
 import type { RouterOutputs } from "@strata/api";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
 import { Button, buttonClasses } from "@/components/ui/button";
 import { Card, CardContent, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TBody, Td, THead, Th } from "@/components/ui/table";
+import { useTRPC } from "@/trpc/react";
 import { ProgressBar } from "./import-wizard";
 
 type ImportRow = RouterOutputs["import"]["get"];
@@ -31,7 +33,17 @@ export function ImportResult({
   onImportValid?: (() => void) | undefined;
   onNewImport: () => void;
 }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const cancel = useMutation(
+    trpc.import.cancel.mutationOptions({
+      onSettled: () =>
+        queryClient.invalidateQueries({ queryKey: trpc.import.get.queryKey({ workspace, id: result.id }) }),
+    }),
+  );
   const isRunning = result.status === "queued" || result.status === "running";
+  // Once the rows are loaded (features, profile) the data has changed: there is nothing to cancel.
+  const canCancel = isRunning && result.stage !== "features" && result.stage !== "profiling";
   const reportUrl = `/api/workspaces/${encodeURIComponent(workspace)}/imports/${result.id}/rejected`;
   return (
     <Card>
@@ -50,6 +62,16 @@ export function ImportResult({
         {isRunning ? (
           <ProgressBar label={STAGES[result.stage ?? "queued"] ?? "Importing"} fraction={result.progress} />
         ) : null}
+        {canCancel ? (
+          <Button
+            variant="secondary"
+            onClick={() => cancel.mutate({ workspace, id: result.id })}
+            isLoading={cancel.isPending}
+          >
+            Cancel import
+          </Button>
+        ) : null}
+        {cancel.error ? <Alert tone="error">{cancel.error.message}</Alert> : null}
         {result.status === "succeeded" ? (
           <Alert tone="success" title="Import finished">
             {result.rowsImported.toLocaleString()} new, {result.rowsUpdated.toLocaleString()} updated or
