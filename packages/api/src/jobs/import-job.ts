@@ -22,8 +22,11 @@ export async function sendImportJobInTransaction(
     const sent = await getJobQueue(database).sendImport(data, jobId, { db: queryBossDb(client) });
     await client.query("release savepoint strata_import_job");
     return sent;
-  } catch {
+  } catch (error) {
     await client.query("rollback to savepoint strata_import_job");
+    // A queue not installed yet is expected (see above); anything else is worth a line in the log.
+    const message = (error as Error).message;
+    if (!/does not exist/.test(message)) console.error(`[queue] import job not written: ${message}`);
     return false;
   } finally {
     await client.query("set local role strata_app");
