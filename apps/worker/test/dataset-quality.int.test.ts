@@ -3,7 +3,13 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createGunzip } from "node:zlib";
 import { receiveUpload } from "@strata/api";
-import { closeJobQueue, type RunConsumer, startRunConsumer } from "@strata/api/jobs";
+import {
+  closeJobQueue,
+  type ImportConsumer,
+  type RunConsumer,
+  startImportConsumer,
+  startRunConsumer,
+} from "@strata/api/jobs";
 import { createTestDb, type TestDatabase, testDrivers } from "@strata/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { callerFor, createWorkspace, FINAL, type Workspace, waitFor } from "./helpers.js";
@@ -94,14 +100,17 @@ const drivers = testDrivers().slice(0, 1);
 describe.each(drivers)("the default run on real data sets (%s)", (driver) => {
   let database: TestDatabase;
   let consumer: RunConsumer;
+  let imports: ImportConsumer;
 
   beforeAll(async () => {
     database = await createTestDb(driver);
     consumer = await startRunConsumer(database, { threads: 2, pollingIntervalSeconds: 0.5, log: () => {} });
+    imports = await startImportConsumer(database, { pollingIntervalSeconds: 0.5, log: () => {} });
   });
 
   afterAll(async () => {
     await consumer?.stop({ drainTimeoutMs: 1000 });
+    await imports?.stop({ drainTimeoutMs: 1000 });
     if (database) await closeJobQueue(database);
     await database?.cleanup();
   });
