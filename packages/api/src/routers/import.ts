@@ -18,15 +18,15 @@ import {
  * read its progress (polled while it runs, like runs).
  */
 export const importRouter = router({
-  list: tenantProcedure("viewer")
+  list: tenantProcedure("import.read")
     .input(listImportsInput)
     .query(({ ctx, input }) => listImports(ctx.tx, { tenantId: ctx.tenant.id, limit: input.limit })),
 
-  get: tenantProcedure("viewer")
+  get: tenantProcedure("import.read")
     .input(getImportInput)
     .query(({ ctx, input }) => getImport(ctx.tx, { tenantId: ctx.tenant.id, id: input.id })),
 
-  preview: tenantProcedure("editor")
+  preview: tenantProcedure("import.preview")
     .input(previewImportInput)
     .query(({ ctx, input }) =>
       previewUpload(ctx.tx, {
@@ -38,7 +38,7 @@ export const importRouter = router({
       }),
     ),
 
-  start: tenantProcedure("editor")
+  start: tenantProcedure("import.start")
     .input(startImportInput)
     .mutation(async ({ ctx, input }) => {
       const params = {
@@ -51,7 +51,7 @@ export const importRouter = router({
       return queueImportFromRequest(ctx.tx, ctx.database, params);
     }),
 
-  cancel: tenantProcedure("editor")
+  cancel: tenantProcedure("import.cancel")
     .input(cancelImportInput)
     .mutation(({ ctx, input }) =>
       cancelImport(ctx.tx, ctx.database, { tenantId: ctx.tenant.id, id: input.id }),

@@ -8,7 +8,7 @@ import { Button, buttonClasses } from "@/components/ui/button";
 import { Card, CardContent, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TBody, Td, THead, Th } from "@/components/ui/table";
 import { useTRPC } from "@/trpc/react";
-import { ProgressBar } from "./import-wizard";
+import { ProgressBar } from "./progress-bar";
 
 type ImportRow = RouterOutputs["import"]["get"];
 

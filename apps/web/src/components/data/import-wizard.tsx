@@ -12,6 +12,7 @@ import { Table, TBody, Td, THead, Th } from "@/components/ui/table";
 import { toFormError } from "@/lib/errors";
 import { useTRPC } from "@/trpc/react";
 import { ImportResult } from "./import-result";
+import { ProgressBar } from "./progress-bar";
 
 type Kind = "customers" | "orders";
 type Mapping = RouterInputs["import"]["start"]["mapping"];
@@ -506,27 +507,5 @@ export function ImportWizard({ workspace }: { workspace: string }) {
         </Button>
       </CardFooter>
     </Card>
-  );
-}
-
-export function ProgressBar({ label, fraction }: { label: string; fraction: number }) {
-  const percent = Math.round(Math.max(0, Math.min(1, fraction)) * 100);
-  return (
-    <div className="space-y-1">
-      <div className="flex justify-between text-xs text-slate-600">
-        <span>{label}</span>
-        <span>{percent}%</span>
-      </div>
-      <div
-        role="progressbar"
-        aria-label={label}
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={percent}
-        className="h-2 overflow-hidden rounded-full bg-slate-100"
-      >
-        <div className="h-full bg-brand-600 transition-all" style={{ width: `${percent}%` }} />
-      </div>
-    </div>
   );
 }
