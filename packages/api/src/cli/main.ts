@@ -5,6 +5,7 @@ import { type ParseArgsConfig, parseArgs } from "node:util";
 import { createDatabase, type Database, migrate, readDbEnv } from "@strata/db";
 import { AppError } from "../errors.js";
 import { findRunningEmbeddedServer } from "./embedded-guard.js";
+import { readCliEnv } from "./env.js";
 import { importCommand } from "./import-command.js";
 import {
   closeRunCommand,
@@ -217,7 +218,7 @@ async function withDatabase(
   if (deps.database) return work(deps.database);
   const env = readDbEnv();
   if (!env.DATABASE_URL) {
-    const port = Number(process.env.PORT || 3000);
+    const { port } = readCliEnv();
     const running = await findRunningEmbeddedServer(env.STRATA_DATA_DIR, port);
     if (running) {
       const instead =
