@@ -1,7 +1,8 @@
 /**
- * The run contract, `@strata/api/contract`: zod schemas and types of a run's config, result and view,
- * the algorithm list and the config defaults. The browser imports this subpath, so everything under
- * src/contract imports zod and nothing else (no node:, no database, no tRPC).
+ * The run contract, `@strata/contract`: zod schemas and types of a run's config, result and view,
+ * the algorithm list and the config defaults. It sits below both the database schema (which types
+ * the `runs` columns with it) and the api (which re-exports it as `@strata/api/contract`). The
+ * browser bundles it, so everything here imports zod and nothing else (no node:, no database, no tRPC).
  */
 export * from "./run.js";
 export * from "./run-config.js";

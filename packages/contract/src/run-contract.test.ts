@@ -226,7 +226,14 @@ describe("run config contract", () => {
   });
 });
 
-describe("the contract subpath", () => {
+describe("the contract package", () => {
+  it("depends on zod alone", () => {
+    const manifest = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+      dependencies?: Record<string, string>;
+    };
+    expect(Object.keys(manifest.dependencies ?? {})).toEqual(["zod"]);
+  });
+
   it("imports nothing but zod and its own files, so the browser bundle can take it", () => {
     const dir = new URL(".", import.meta.url);
     const sources = readdirSync(dir).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"));

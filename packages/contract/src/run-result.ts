@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /**
  * The result document of a succeeded run (`runs.result`), as the worker writes it
- * (jobs/run-executor.ts) and the result page reads it. Browser-safe: zod only.
+ * (packages/api/src/jobs/run-executor.ts) and the result page reads it. Browser-safe: zod only.
  *
  * Versioned like the config: `version` is 1 for every document so far, and documents written before
  * the field existed parse as version 1. Only `k` and `sizes` are required; every other part is

@@ -1,3 +1,4 @@
+import type { RunConfig, RunMetrics, RunResultDoc } from "@strata/contract";
 import { sql } from "drizzle-orm";
 import {
   doublePrecision,
@@ -61,20 +62,21 @@ export const runs = pgTable(
       .references(() => tenants.id, { onDelete: "cascade" }),
     name: text(),
     /**
-     * `RunConfig` of the api's run contract (`@strata/api/contract`). The database package cannot
-     * import the api (the api depends on it), so the column stays a plain record here; the api reads
-     * it through `parseRunConfig` and writes what that schema produced.
+     * What `runConfigSchema` of the run contract (`@strata/contract`) produced when the run was asked
+     * for; writes must be a full `RunConfig`. Rows stored before a field existed lack it, so read
+     * through `parseRunConfig`, which fills the defaults, rather than trusting the stored shape.
      */
-    config: jsonb().$type<Record<string, unknown>>().notNull(),
+    config: jsonb().$type<RunConfig>().notNull(),
     status: runStatus().notNull().default("queued"),
     progress: jsonb().$type<RunProgress>().notNull().default({ stage: "Queued", percent: 0 }),
-    /** Summary numbers of the result (k, silhouette, inertia, rows used, ...). */
-    metrics: jsonb().$type<Record<string, unknown>>(),
+    /** Summary numbers of the result (k, silhouette, inertia, rows used, ...): `runMetricsSchema`. */
+    metrics: jsonb().$type<RunMetrics | null>(),
     /**
      * The model and everything the result page draws (sizes, centroids, model selection, map sample):
-     * `RunResultDoc` of the api's run contract, read through `parseRunResult` (see `config`).
+     * a `RunResultDoc` of the run contract. Older documents lack the newer parts and JSON keeps NaN as
+     * null, so read through `parseRunResult` (see `config`). Types only: the column is jsonb either way.
      */
-    result: jsonb().$type<Record<string, unknown>>(),
+    result: jsonb().$type<RunResultDoc | null>(),
     /** A sentence for the user when the run failed or was cancelled. */
     error: text(),
     timings: jsonb().$type<RunTimings>().notNull().default({}),
