@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fromRows } from "../matrix/matrix.js";
-import { averageRanks, pearsonMatrix, spearmanMatrix } from "./correlation.js";
+import { averageRanks, pearsonMatrix, pearsonPairwise, spearmanMatrix } from "./correlation.js";
 import { explainSegments } from "./explain-segments.js";
 import { suggestSegmentName, suggestSegmentNames } from "./naming.js";
 import { profileSegments, type SegmentProfile } from "./profile.js";
@@ -149,6 +149,25 @@ describe("correlation", () => {
     );
     expect(p[1]).toBeNaN();
     expect(p[3]).toBe(1);
+  });
+
+  it("leaves out the pairs where either value is missing", () => {
+    const a = [1, 2, Number.NaN, 3, 4, 5];
+    const b = [2, 1, 9, 4, Number.NaN, 5];
+    // The complete pairs are (1,2), (2,1), (3,4), (5,5).
+    expect(pearsonPairwise(a, b)).toBeCloseTo(pearsonPairwise([1, 2, 3, 5], [2, 1, 4, 5]), 14);
+    expect(pearsonPairwise([1, 2, 3, 5], [2, 1, 4, 5])).toBeCloseTo(0.855235974119758, 12);
+    const p = pearsonMatrix(fromRows(a.map((v, i) => [v, b[i]!])));
+    expect(p[1]).toBe(pearsonPairwise(a, b));
+  });
+
+  it("gives NaN with too few pairs or no spread, and refuses series of different lengths", () => {
+    expect(pearsonPairwise([1, 2], [3, 5])).toBe(1);
+    expect(pearsonPairwise([1, 2], [3, 5], { minPairs: 3 })).toBeNaN();
+    expect(pearsonPairwise([1, Number.NaN, 3], [3, 4, Number.NaN])).toBeNaN();
+    expect(pearsonPairwise([1, 2, 3], [7, 7, 7])).toBeNaN();
+    expect(pearsonPairwise([1, 2, 3], [-2, -4, -6])).toBe(-1);
+    expect(() => pearsonPairwise([1, 2, 3], [1, 2])).toThrow(/3 and 2 values/);
   });
 });
 
