@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createRandom } from "../random/index.js";
 import { findOutliers } from "./outliers.js";
-import { skewness } from "./prepare.js";
 import { applyTransforms, chooseTransforms, fitYeoJohnsonLambda, yeoJohnson } from "./shape.js";
+import { skewness } from "./skewness.js";
 
 function lognormalColumn(n: number, seed: number, shift = 0): Float64Array {
   const random = createRandom(seed);

@@ -1,6 +1,6 @@
 import { CoreInputError } from "../errors.js";
 import type { Matrix } from "../matrix/matrix.js";
-import { skewness } from "./prepare.js";
+import { skewness } from "./skewness.js";
 
 /**
  * How a column is reshaped before scaling. Real customer features (spend, order counts, days

@@ -1,30 +1,4 @@
-/**
- * A columnar table as it comes out of a CSV or a database query: text columns keep their
- * strings, numeric columns may already be parsed (NaN marks a missing value).
- */
-export interface TableColumn {
-  readonly name: string;
-  readonly values: ReadonlyArray<string> | Float64Array;
-}
-
-export interface Table {
-  readonly columns: ReadonlyArray<TableColumn>;
-}
-
-/** Number of rows in a table; every column must have the same length. */
-export function tableRowCount(table: Table): number {
-  return table.columns.length === 0 ? 0 : table.columns[0]!.values.length;
-}
-
-/** Builds a table from rows of strings and a header (tests, small inputs). */
-export function tableFromRows(
-  header: ReadonlyArray<string>,
-  rows: ReadonlyArray<ReadonlyArray<string>>,
-): Table {
-  return {
-    columns: header.map((name, j) => ({ name, values: rows.map((row) => row[j] ?? "") })),
-  };
-}
+// Reading the text of a table cell: what counts as missing and as a number.
 
 const MISSING = new Set(["", "na", "n/a", "nan", "null", "none", "?", "-"]);
 
