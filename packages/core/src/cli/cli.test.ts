@@ -472,6 +472,45 @@ describe("strata rfm", () => {
     expect(r.stderr).toBe(`${input}, line 3, column "when": "yesterday" is not a date\n`);
   });
 
+  it("reads the month-first date-times of the UCI export, and an --as-of written the same way", () => {
+    const input = file(
+      "orders-mdy.csv",
+      "CustomerID,InvoiceDate,Quantity,UnitPrice\n1,12/1/2010 8:26,1,10\n1,12/13/2010 9:00,2,5\n2,12/5/2010 10:00,1,3\n",
+    );
+    const out = join(dir, "features-mdy.csv");
+    // 1/12/2011 is 12 January month-first (1 December day-first): the column's format decides.
+    const r = run(["rfm", "--input", input, "--out", out, "--as-of", "1/12/2011"]);
+    expect(r.stderr).toBe("");
+    const [head, ...lines] = readFileSync(out, "utf8").trim().split("\n");
+    expect(head!.split(",").slice(0, 2)).toEqual(["customer_id", "recency_days"]);
+    expect(lines.map((l) => l.split(",").slice(0, 2).join(","))).toEqual(["1,29", "2,37"]);
+  });
+
+  it("refuses an --as-of that is no date, or reads two ways that the order dates do not settle", () => {
+    const input = file("orders-iso.csv", `${orders}\n`);
+    const bad = run(["rfm", "--input", input, "--as-of", "tomorrow"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('strata rfm: --as-of must be a date like 2011-12-10, got "tomorrow"\n');
+    const twoWays = run(["rfm", "--input", input, "--as-of", "01/02/2011"]);
+    expect(twoWays.code).toBe(2);
+    expect(twoWays.stderr).toBe(
+      'strata rfm: --as-of "01/02/2011" can be read as dd/mm/yyyy or mm/dd/yyyy; write it like 2011-12-10\n',
+    );
+    expect(run(["rfm", "--input", input, "--as-of", "2011-02-01"]).code).toBe(0);
+  });
+
+  it("names a date written differently from the first lines' dates", () => {
+    const input = file(
+      "orders-mixed.csv",
+      "CustomerID,InvoiceDate,Quantity,UnitPrice\n1,2011-01-02,1,10\n1,13/01/2011,1,5\n",
+    );
+    const r = run(["rfm", "--input", input]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      `${input}, line 3, column "InvoiceDate": "13/01/2011" is not a date in the format yyyy-mm-dd of the first lines (it reads as dd/mm/yyyy)\n`,
+    );
+  });
+
   it("says which required column it could not find", () => {
     const input = file("orders-missing.csv", "CustomerID,InvoiceDate,UnitPrice\n1,2011-01-01,3\n");
     const r = run(["rfm", "--input", input]);

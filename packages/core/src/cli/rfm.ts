@@ -2,7 +2,13 @@ import { customerFeatures, type OrderLinesReport } from "../features/customer-fe
 import { OrderLinesBuilder } from "../features/order-lines.js";
 import { RFM_SEGMENTS, rfmScores } from "../features/rfm.js";
 import type { CsvRecord } from "../ingest/csv.js";
-import { type DateOrder, detectDateOrder, parseDate } from "../preprocess/dates.js";
+import {
+  DATE_FORMAT_PATTERNS,
+  type DateFormat,
+  detectDateFormat,
+  matchingDateFormats,
+  parseDateInFormat,
+} from "../ingest/dates.js";
 import { isMissingText, parseNumber } from "../preprocess/table.js";
 import { parseFlags } from "./args.js";
 import { CliError, quote } from "./cli-error.js";
@@ -82,6 +88,27 @@ export interface RfmOutput {
   timings: { readMs: number; featuresMs: number; totalMs: number };
 }
 
+/** The formats a date given on the command line can be in: any but Excel day numbers. */
+function commandLineDateFormats(text: string): DateFormat[] {
+  return matchingDateFormats(text).filter((f) => f !== "excel-serial");
+}
+
+/**
+ * Reads `--as-of`. A date that several formats read differently (01/02/2011) takes the format
+ * of the order dates when that is one of them, and is refused otherwise rather than guessed.
+ */
+function readAsOf(text: string, columnFormat: DateFormat | undefined): number {
+  const formats = commandLineDateFormats(text);
+  const readings = new Set(formats.map((f) => parseDateInFormat(text, f)!));
+  if (readings.size === 1) return [...readings][0]!;
+  if (columnFormat !== undefined && formats.includes(columnFormat))
+    return parseDateInFormat(text, columnFormat)!;
+  throw new CliError(
+    `strata rfm: --as-of ${quote(text)} can be read as ${formats.map((f) => DATE_FORMAT_PATTERNS[f]).join(" or ")}; write it like 2011-12-10`,
+    2,
+  );
+}
+
 function csvCell(value: string): string {
   return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
@@ -104,17 +131,14 @@ export async function runRfm(argv: ReadonlyArray<string>): Promise<RfmOutput> {
   if (!file) throw new CliError("strata rfm: --input <orders.csv> is required", 2);
   let asOf: number | undefined;
   const asOfText = flags.get("as-of");
-  if (asOfText !== undefined) {
-    asOf = parseDate(asOfText, "ymd");
-    if (Number.isNaN(asOf))
-      throw new CliError(`strata rfm: --as-of must be a date like 2011-12-10, got ${quote(asOfText)}`, 2);
-  }
+  if (asOfText !== undefined && commandLineDateFormats(asOfText).length === 0)
+    throw new CliError(`strata rfm: --as-of must be a date like 2011-12-10, got ${quote(asOfText)}`, 2);
 
   let header: string[] = [];
   const index: Partial<Record<Role, number>> = {};
   let builder: OrderLinesBuilder | undefined;
-  let order: DateOrder = "ymd";
-  // Date order (day- or month-first) is decided from the first lines, so they wait here.
+  let dateFormat: DateFormat | undefined;
+  // The date format (day- or month-first, ...) is decided from the first lines, so they wait here.
   const pending: CsvRecord[] = [];
   let decided = false;
 
@@ -134,10 +158,16 @@ export async function runRfm(argv: ReadonlyArray<string>): Promise<RfmOutput> {
       return v;
     };
     const timeText = cell("time")!;
-    const time = parseDate(timeText, order);
-    if (Number.isNaN(time)) {
+    const time = dateFormat === undefined ? undefined : parseDateInFormat(timeText, dateFormat);
+    if (time === undefined) {
+      // A date in another format than the first lines' is refused, not read another way.
+      const other = dateFormat === undefined ? undefined : matchingDateFormats(timeText)[0];
+      const hint =
+        other === undefined
+          ? ""
+          : ` in the format ${DATE_FORMAT_PATTERNS[dateFormat!]} of the first lines (it reads as ${DATE_FORMAT_PATTERNS[other]})`;
       throw new CliError(
-        `${file}, line ${record.line}, column "${header[index.time!]}": ${quote(timeText)} is not a date`,
+        `${file}, line ${record.line}, column "${header[index.time!]}": ${quote(timeText)} is not a date${hint}`,
       );
     }
     let customer = cell("customer")!.trim();
@@ -157,7 +187,9 @@ export async function runRfm(argv: ReadonlyArray<string>): Promise<RfmOutput> {
     });
   };
   const flush = (): void => {
-    order = detectDateOrder(pending.map((r) => r.fields[index.time!]!));
+    // Dates that read both day- and month-first up to here are taken as day-first.
+    dateFormat = detectDateFormat(pending.map((r) => r.fields[index.time!] ?? "")).format;
+    if (asOfText !== undefined) asOf = readAsOf(asOfText, dateFormat);
     decided = true;
     for (const r of pending) push(r);
     pending.length = 0;

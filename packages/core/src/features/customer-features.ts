@@ -1,6 +1,6 @@
 import { CoreInputError } from "../errors.js";
+import { DAY_MS } from "../ingest/dates.js";
 import type { Matrix } from "../matrix/matrix.js";
-import { DAY_MS } from "../preprocess/dates.js";
 import { LineKind, matchCancellations } from "./match-cancellations.js";
 import type { CodedColumn, OrderLines } from "./order-lines.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DAY_MS } from "../preprocess/dates.js";
+import { DAY_MS } from "../ingest/dates.js";
 import { createRandom } from "../random/index.js";
 import { customerFeatures } from "./customer-features.js";
 import { type OrderLineRecord, OrderLinesBuilder, orderLinesFromRecords } from "./order-lines.js";

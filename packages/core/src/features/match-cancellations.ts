@@ -1,4 +1,4 @@
-import { DAY_MS } from "../preprocess/dates.js";
+import { DAY_MS } from "../ingest/dates.js";
 import type { OrderLines } from "./order-lines.js";
 
 /** What an order line counts as in the customer features. */

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { dateRejectionReason, detectDateFormat, matchingDateFormats, parseDateInFormat } from "./dates.js";
+import {
+  dateRejectionReason,
+  detectDateFormat,
+  looksLikeDate,
+  matchingDateFormats,
+  parseDateInFormat,
+} from "./dates.js";
 
 const utc = (...a: [number, number, number, number?, number?, number?]) =>
   Date.UTC(a[0], a[1] - 1, a[2], a[3] ?? 0, a[4] ?? 0, a[5] ?? 0);
@@ -28,9 +34,25 @@ describe("parseDateInFormat", () => {
     expect(parseDateInFormat("", "iso")).toBeUndefined();
   });
 
+  it("reads the date-times of the UCI online retail exports", () => {
+    expect(parseDateInFormat("2010-12-01 08:26:00", "iso")).toBe(utc(2010, 12, 1, 8, 26));
+    expect(parseDateInFormat("12/1/2010 8:26", "mdy-slash")).toBe(utc(2010, 12, 1, 8, 26));
+    expect(parseDateInFormat("2010-12-01T08:26:00+02:00", "iso")).toBe(utc(2010, 12, 1, 6, 26));
+    expect(parseDateInFormat("2010-12-01T08:26:00.500Z", "iso")).toBe(utc(2010, 12, 1, 8, 26) + 500);
+  });
+
   it("lists every format that reads a value", () => {
     expect(matchingDateFormats("03/04/2024")).toEqual(["dmy-slash", "mdy-slash"]);
     expect(matchingDateFormats("13/04/2024")).toEqual(["dmy-slash"]);
+  });
+});
+
+describe("looksLikeDate", () => {
+  it("takes valid dates in any format for dates, and bare numbers and words for not", () => {
+    for (const v of ["2010-12-01 08:26:00", "12/1/2010 8:26", "04-09-2012", "31.01.2024", "2024/01/31"])
+      expect(looksLikeDate(v), v).toBe(true);
+    for (const v of ["40513", "17850.0", "2012", "31/02/2024", "C1001", "soon", ""])
+      expect(looksLikeDate(v), v).toBe(false);
   });
 });
 

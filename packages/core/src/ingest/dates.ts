@@ -1,5 +1,8 @@
 import { excelSerialToIso } from "./xlsx.js";
 
+/** Day length in milliseconds; dates are read as UTC so results do not depend on the machine. */
+export const DAY_MS = 86_400_000;
+
 /**
  * Date formats an import understands. Day/month formats accept one- or two-digit days and
  * months, two- or four-digit years, and an optional time ` H:MM` or ` HH:MM:SS`.
@@ -203,6 +206,16 @@ function fastIso(s: string): number | undefined {
 /** The formats that read a value as a valid date. */
 export function matchingDateFormats(text: string): DateFormat[] {
   return DATE_FORMATS.filter((f) => parseDateInFormat(text, f) !== undefined);
+}
+
+/**
+ * True when some format reads the text as a valid date written with separators. Excel day
+ * numbers are left out: a bare number is a number until a column is mapped as a date.
+ */
+export function looksLikeDate(text: string): boolean {
+  for (const format of DATE_FORMATS)
+    if (format !== "excel-serial" && parseDateInFormat(text, format) !== undefined) return true;
+  return false;
 }
 
 export type DateSample = string | { line: number; value: string };

@@ -1,4 +1,3 @@
-export * from "./dates.js";
 export * from "./identifier.js";
 export * from "./infer.js";
 export * from "./outliers.js";

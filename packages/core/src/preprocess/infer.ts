@@ -1,4 +1,4 @@
-import { looksLikeDate } from "./dates.js";
+import { looksLikeDate } from "../ingest/dates.js";
 import { detectIdentifier, identifierNameHint } from "./identifier.js";
 import { isMissingText, parseNumber } from "./table.js";
 
