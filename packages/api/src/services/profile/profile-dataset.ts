@@ -1,3 +1,4 @@
+import { pearsonPairwise } from "@strata/core";
 import type { Tx } from "@strata/db";
 import type { DatasetColumn } from "@strata/db/schema";
 import { AppError } from "../../errors.js";
@@ -295,35 +296,15 @@ export async function featureCorrelation(
   return { features, matrix, sampleSize: sample.rows.length };
 }
 
-/** Pearson's r over the pairs where both values are numbers; 0 when either side is constant. */
+/**
+ * Pearson's r over the pairs where both values are numbers (core's pairwise-complete r), to
+ * three decimals; 0 with fewer than 3 such pairs or when either side is constant.
+ */
 export function pearson(a: readonly unknown[], b: readonly unknown[]): number {
-  let n = 0;
-  let sa = 0;
-  let sb = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (typeof x !== "number" || typeof y !== "number") continue;
-    n++;
-    sa += x;
-    sb += y;
-  }
-  if (n < 3) return 0;
-  const ma = sa / n;
-  const mb = sb / n;
-  let cov = 0;
-  let va = 0;
-  let vb = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (typeof x !== "number" || typeof y !== "number") continue;
-    cov += (x - ma) * (y - mb);
-    va += (x - ma) ** 2;
-    vb += (y - mb) ** 2;
-  }
-  if (va === 0 || vb === 0) return 0;
-  return Math.round((cov / Math.sqrt(va * vb)) * 1000) / 1000;
+  const numbers = (values: readonly unknown[]) =>
+    Float64Array.from(values, (v) => (typeof v === "number" ? v : Number.NaN));
+  const r = pearsonPairwise(numbers(a), numbers(b), { minPairs: 3 });
+  return Number.isNaN(r) ? 0 : Math.round(r * 1000) / 1000;
 }
 
 function toNumber(v: unknown): number | null {
