@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { testDrivers } from "@strata/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { profileStaleDatasets } from "../src/jobs/profile-job.js";
 import { receiveUpload } from "../src/services/import/receive-upload.js";
 import { waitForImport } from "../src/services/import/start-import.js";
 import { expectTRPCError, openHarness } from "./harness.js";
@@ -64,8 +65,10 @@ describe.each(testDrivers())("dataset, import and customer procedures on %s", (d
       ["customers", "Customers", 3],
       ["orders", "Orders", 3],
     ]);
+    await profileStaleDatasets(h.database);
     const profile = await viewer.caller.dataset.get({ workspace, id: datasets[0]!.id });
-    expect(profile.profile.columns.find((c) => c.name === "income")).toMatchObject({
+    expect(profile.profileStatus).toBe("ready");
+    expect(profile.profile!.columns.find((c) => c.name === "income")).toMatchObject({
       type: "numeric",
       missing: 1,
       min: 41000,

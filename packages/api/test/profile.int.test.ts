@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { testDrivers } from "@strata/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { profileStaleDatasets } from "../src/jobs/profile-job.js";
 import { receiveUpload } from "../src/services/import/receive-upload.js";
 import { waitForImport } from "../src/services/import/start-import.js";
 import { openHarness } from "./harness.js";
@@ -65,6 +66,8 @@ describe.each(testDrivers())("dataset profiles and customer counts on %s", (driv
     workspace = ws.workspace;
     await importFile(ws.tenant.id, "customers", CUSTOMERS, "marketing_campaign.csv");
     await importFile(ws.tenant.id, "orders", ORDERS, "online_retail.csv");
+    // Profiles are jobs; this process has no consumer, so it does their work itself.
+    await profileStaleDatasets(h.database);
   });
   afterAll(async () => {
     await h?.cleanup();
@@ -73,7 +76,12 @@ describe.each(testDrivers())("dataset profiles and customer counts on %s", (driv
 
   async function datasetOf(kind: "customers" | "orders") {
     const datasets = await owner.caller.dataset.list({ workspace });
-    return owner.caller.dataset.get({ workspace, id: datasets.find((d) => d.kind === kind)!.id });
+    const dataset = await owner.caller.dataset.get({
+      workspace,
+      id: datasets.find((d) => d.kind === kind)!.id,
+    });
+    expect(dataset.profileStatus).toBe("ready");
+    return { ...dataset, profile: dataset.profile! };
   }
 
   it("profiles every row: the maximum is the largest value in the file, not a sample's", async () => {

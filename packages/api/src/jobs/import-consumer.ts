@@ -4,7 +4,15 @@ import { and, eq, inArray } from "drizzle-orm";
 import type PgBoss from "pg-boss";
 import { executeImport, type ImportExecutorContext } from "./import-executor.js";
 import { recoverImports } from "./import-recovery.js";
-import { getJobQueue, IMPORT_DEAD_LETTER_QUEUE, IMPORT_QUEUE, type ImportJobData } from "./queue.js";
+import { executeProfile, queueMissingProfiles } from "./profile-job.js";
+import {
+  getJobQueue,
+  IMPORT_DEAD_LETTER_QUEUE,
+  IMPORT_QUEUE,
+  type ImportJobData,
+  PROFILE_QUEUE,
+  type ProfileJobData,
+} from "./queue.js";
 
 export interface ImportConsumerOptions {
   /** Imports worked at the same time by this process. Default 1 (an import is mostly one core's work). */
@@ -13,6 +21,8 @@ export interface ImportConsumerOptions {
   staleAfterSeconds?: number;
   /** How often to look for such imports (and for queued imports without a job). Default 10 s. */
   sweepIntervalSeconds?: number;
+  /** How often to look for datasets whose profile is missing or out of date. Default 60 s. */
+  profileSweepIntervalSeconds?: number;
   /** How often an idle consumer asks the queue for work. Default 1 s. */
   pollingIntervalSeconds?: number;
   workerId?: string;
@@ -23,7 +33,7 @@ export interface ImportConsumerOptions {
 
 export interface ImportConsumer {
   readonly workerId: string;
-  /** Imports being worked on right now. */
+  /** Imports (and dataset profiles) being worked on right now. */
   readonly active: number;
   /**
    * Stops taking jobs and waits up to `drainTimeoutMs` for the imports in hand to finish; imports
@@ -37,6 +47,10 @@ export interface ImportConsumer {
  * Starts consuming imports from the database's queue, beside the run consumer: in the web server
  * process in embedded mode, and in `apps/worker` (and the web server unless STRATA_WEB_RUNS=off) on
  * PostgreSQL. Each job goes to exactly one process. Call after `migrate(database)`.
+ *
+ * It also works the `dataset-profile` jobs imports queue when their rows are in (a profile is SQL
+ * aggregates over one dataset, the tail of an import), and sweeps for datasets whose profile is
+ * missing or out of date (an older PROFILE_VERSION, a job that could not be written).
  */
 export async function startImportConsumer(
   database: Database,
@@ -95,6 +109,31 @@ export async function startImportConsumer(
       ),
     );
   }
+  workerIds.push(
+    await queue.boss.work<ProfileJobData>(
+      PROFILE_QUEUE,
+      { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 },
+      async ([job]) => {
+        if (!job) return;
+        const work = executeProfile(database, job.data);
+        inFlight.set(
+          job.id,
+          work.then(
+            () => undefined,
+            () => undefined,
+          ),
+        );
+        try {
+          await work;
+        } catch (error) {
+          log(`profile of dataset ${job.data.datasetId}: ${(error as Error).message}`);
+          throw error;
+        } finally {
+          inFlight.delete(job.id);
+        }
+      },
+    ),
+  );
   // Retries spent (the database kept failing): the import fails, readably.
   workerIds.push(
     await queue.boss.work<ImportJobData>(
@@ -142,6 +181,21 @@ export async function startImportConsumer(
   sweep();
   const sweeper = setInterval(sweep, (options.sweepIntervalSeconds ?? 10) * 1000);
   sweeper.unref();
+  let sweepingProfiles: Promise<unknown> | undefined;
+  const sweepProfiles = () => {
+    if (sweepingProfiles || stopping) return;
+    sweepingProfiles = queueMissingProfiles(database, queue)
+      .then((ids) => {
+        if (ids.length > 0) log(`queued the profile of ${ids.length} dataset(s)`);
+      })
+      .catch((error: Error) => log(`profile sweep failed: ${error.message}`))
+      .finally(() => {
+        sweepingProfiles = undefined;
+      });
+  };
+  sweepProfiles();
+  const profileSweeper = setInterval(sweepProfiles, (options.profileSweepIntervalSeconds ?? 60) * 1000);
+  profileSweeper.unref();
   log(`consuming imports as ${workerId} (${database.driver})`);
 
   return {
@@ -153,6 +207,7 @@ export async function startImportConsumer(
       if (stopping) return;
       stopping = true;
       clearInterval(sweeper);
+      clearInterval(profileSweeper);
       for (const id of workerIds) await queue.boss.offWork({ id });
       if (inFlight.size > 0) {
         log(`draining ${inFlight.size} import(s) (up to ${Math.round(drainTimeoutMs / 1000)} s)`);
@@ -166,6 +221,7 @@ export async function startImportConsumer(
         }
       }
       await sweeping;
+      await sweepingProfiles;
     },
   };
 }

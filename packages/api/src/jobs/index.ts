@@ -3,6 +3,12 @@ export { type ImportConsumer, type ImportConsumerOptions, startImportConsumer } 
 export { executeImport } from "./import-executor.js";
 export { recoverImports } from "./import-recovery.js";
 export {
+  executeProfile,
+  profileStaleDatasets,
+  queueMissingProfiles,
+  sendProfileJobInTransaction,
+} from "./profile-job.js";
+export {
   closeJobQueue,
   getJobQueue,
   IMPORT_DEAD_LETTER_QUEUE,
@@ -10,6 +16,8 @@ export {
   type ImportJobData,
   JobQueue,
   type JobQueueOptions,
+  PROFILE_QUEUE,
+  type ProfileJobData,
   pgliteBossDb,
   QUEUE_SCHEMA,
   queryBossDb,

@@ -13,6 +13,18 @@ export const IMPORT_QUEUE = "data-import";
 /** Where import jobs land after their retries are spent (the import is then marked failed). */
 export const IMPORT_DEAD_LETTER_QUEUE = "data-import-dead";
 
+/**
+ * One job per dataset whose profile is missing or out of date; its data is {@link ProfileJobData}.
+ * At most one waits per dataset (singleton key, "stately" policy): a second import queued while one
+ * profile job waits adds nothing, and one queued while a profile runs gets a fresh job.
+ */
+export const PROFILE_QUEUE = "dataset-profile";
+
+export interface ProfileJobData {
+  tenantId: string;
+  datasetId: string;
+}
+
 export interface ImportJobData {
   importId: string;
   tenantId: string;
@@ -154,6 +166,14 @@ export class JobQueue {
         expireInSeconds: 6 * 60 * 60,
         deadLetter: IMPORT_DEAD_LETTER_QUEUE,
       });
+      await this.ensureQueue(PROFILE_QUEUE, {
+        policy: "stately",
+        // A profile is SQL aggregates over one dataset: minutes at most. A lost one is queued again
+        // by the consumer's sweep (the dataset still reads as profiled before its last change).
+        retryLimit: 2,
+        retryDelay: 10,
+        expireInSeconds: 30 * 60,
+      });
     })();
     return this.#started;
   }
@@ -195,6 +215,16 @@ export class JobQueue {
     // that very transaction. The insert simply finds no queue then (and the recovery sweep sends it).
     if (!options.db) await this.start();
     const id = await this.boss.send(IMPORT_QUEUE, { ...data, jobId }, { id: jobId, ...options });
+    return id !== null;
+  }
+
+  /**
+   * Queues a profile of one dataset unless one is already waiting. With `db` (an open transaction's
+   * adapter) the job is written in that transaction. Resolves to false when nothing was queued.
+   */
+  async sendProfile(data: ProfileJobData, options: { db?: PgBossDb } = {}): Promise<boolean> {
+    if (!options.db) await this.start();
+    const id = await this.boss.send(PROFILE_QUEUE, data, { singletonKey: data.datasetId, ...options });
     return id !== null;
   }
 

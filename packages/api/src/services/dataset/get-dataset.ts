@@ -1,11 +1,15 @@
 import { datasets, type Tx } from "@strata/db";
 import { and, eq } from "drizzle-orm";
 import { AppError } from "../../errors.js";
-import { type DatasetProfile, PROFILE_VERSION, profileDataset } from "../profile/profile-dataset.js";
+import { type DatasetProfile, PROFILE_VERSION } from "../profile/profile-dataset.js";
 
 /**
- * A dataset with its profile, computed now when it has none yet or only one of an older kind
- * (before version 2, figures came from a sample of rows).
+ * A dataset with its stored profile. Profiling is a job (`dataset-profile`, queued when an import's
+ * rows are in, or by the consumer's sweep for a profile that is missing or of an older
+ * PROFILE_VERSION), never work done on read: `profileStatus` is "pending" until a profile newer than
+ * the dataset's last change is stored. While pending, the previous profile (of today's version) is
+ * still returned, so the page shows figures while they are refreshed; `profile` is null when there
+ * is none of today's version.
  */
 export async function getDataset(tx: Tx, params: { tenantId: string; id: string }) {
   const [row] = await tx
@@ -14,10 +18,8 @@ export async function getDataset(tx: Tx, params: { tenantId: string; id: string 
     .where(and(eq(datasets.tenantId, params.tenantId), eq(datasets.id, params.id)));
   if (!row) throw new AppError("NOT_FOUND", "Dataset not found");
   const stored = row.profile as DatasetProfile | null;
-  const profile =
-    stored && stored.version === PROFILE_VERSION
-      ? stored
-      : await profileDataset(tx, { tenantId: params.tenantId, datasetId: row.id });
+  const profile = stored && stored.version === PROFILE_VERSION ? stored : null;
+  const isCurrent = profile !== null && row.profiledAt !== null && row.profiledAt >= row.updatedAt;
   return {
     id: row.id,
     kind: row.kind,
@@ -28,5 +30,6 @@ export async function getDataset(tx: Tx, params: { tenantId: string; id: string 
     updatedAt: row.updatedAt,
     profiledAt: row.profiledAt,
     profile,
+    profileStatus: (isCurrent ? "ready" : "pending") as "ready" | "pending",
   };
 }

@@ -6,6 +6,7 @@ import { parseCsv } from "@strata/core";
 import { createTestDb, type TestDatabase, testDrivers, withTenant } from "@strata/db";
 import { strToU8, zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { profileStaleDatasets } from "../../jobs/profile-job.js";
 import { getCustomer } from "../customer/get-customer.js";
 import { getDataset } from "../dataset/get-dataset.js";
 import { getImport } from "./get-import.js";
@@ -198,9 +199,12 @@ describe.each(testDrivers())("imports on %s", (driver) => {
     };
     const outcome = await run(received.importId, mapping, "reject_file", "Bestellungen");
     expect(outcome).toMatchObject({ status: "succeeded", imported: 3, rejected: 0 });
-    const dataset = await withTenant(database.db, tenantId, (tx) =>
+    await profileStaleDatasets(database);
+    const got = await withTenant(database.db, tenantId, (tx) =>
       getDataset(tx, { tenantId, id: outcome.datasetId! }),
     );
+    expect(got.profileStatus).toBe("ready");
+    const dataset = { ...got, profile: got.profile! };
     const price = dataset.profile.columns.find((c) => c.field === "unitPrice")!;
     expect(price).toMatchObject({
       type: "numeric",

@@ -6,8 +6,8 @@ import { type Database, datasets, imports, withTenant } from "@strata/db";
 import type { DatasetColumn } from "@strata/db/schema";
 import { and, eq, type SQL } from "drizzle-orm";
 import { AppError } from "../../errors.js";
+import { sendProfileJobInTransaction } from "../../jobs/profile-job.js";
 import { recomputeCustomerFeatures } from "../customer/recompute-customer-features.js";
-import { profileDataset } from "../profile/profile-dataset.js";
 import { type DatasetKind, fieldsFor } from "./fields.js";
 import { loadStage } from "./load-stage.js";
 import type { ImportMapping, OnInvalid } from "./mapping.js";
@@ -345,7 +345,7 @@ export async function runImport(database: Database, params: RunImportParams): Pr
     });
     lap("write");
 
-    const message = await deriveAfterLoad(database, params, merged.datasetId, lap, progress);
+    const message = await deriveAfterLoad(database, params, kind, merged.datasetId, lap, progress);
     await forgetUpload(database, params, record.uploadPath!, folder, owned);
     return await finish({
       status: "succeeded",
@@ -393,28 +393,37 @@ async function closeReport(report: RejectedReport, reportPath: string): Promise<
 }
 
 /**
- * Customer features and the dataset's profile, once the rows are in. A failure does not undo the
- * import (derived data can be recomputed later): it becomes the import's message.
+ * Customer features, once the rows are in, and the dataset's profile job. Only the customers this
+ * import changed are recomputed: an orders import's new lines name them, a customers import changes
+ * attributes only (see recomputeCustomerFeatures, which falls back to everyone when the import moved
+ * something all customers share). The profile job is written in the same transaction as the
+ * features, so it runs on them (correlations) and exists exactly when they commit. A failure does not
+ * undo the import (derived data can be recomputed later): it becomes the import's message.
  */
 async function deriveAfterLoad(
   database: Database,
   params: RunImportParams,
+  kind: DatasetKind,
   datasetId: string,
   lap: (stage: string) => void,
   progress: (fields: Partial<typeof imports.$inferInsert>, force?: boolean) => Promise<void>,
 ): Promise<string | null> {
-  const { tenantId } = params;
+  const { tenantId, importId } = params;
   try {
-    await withTenant(database.db, tenantId, (tx) =>
-      recomputeCustomerFeatures(tx, { tenantId, driver: database.driver }),
-    );
+    await withTenant(database.db, tenantId, async (tx) => {
+      await recomputeCustomerFeatures(
+        tx,
+        kind === "customers"
+          ? { tenantId, driver: database.driver, attributesOnly: true }
+          : { tenantId, driver: database.driver, importId },
+      );
+      await sendProfileJobInTransaction(tx, database, { tenantId, datasetId });
+    });
     lap("features");
-    await progress({ stage: "profiling", progress: 0.95 }, true);
-    await withTenant(database.db, tenantId, (tx) => profileDataset(tx, { tenantId, datasetId }));
-    lap("profile");
+    await progress({ progress: 0.95 }, true);
     return null;
   } catch (error) {
-    return `Imported, but the features or profile could not be computed: ${(error as Error).message}`;
+    return `Imported, but the customer features could not be computed: ${(error as Error).message}`;
   }
 }
 
@@ -455,7 +464,14 @@ async function finishLoaded(
     await withTenant(database.db, tenantId, (tx) => tx.update(imports).set(fields).where(owned()));
   };
   await progress({ stage: "features", progress: 0.85 });
-  const message = await deriveAfterLoad(database, params, record.datasetId!, lap, progress);
+  const message = await deriveAfterLoad(
+    database,
+    params,
+    record.kind as DatasetKind,
+    record.datasetId!,
+    lap,
+    progress,
+  );
   if (record.uploadPath) await forgetUpload(database, params, record.uploadPath, folder, owned);
   await withTenant(database.db, tenantId, (tx) =>
     tx
