@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { parseRunConfig, type RunConfigInput } from "@strata/contract";
 import { testDrivers, withTenant } from "@strata/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clusterRun } from "../src/jobs/cluster-run.js";
 import { insertAssignments, readFeatureMatrix } from "../src/jobs/run-data.js";
-import { parseRunConfig, type RunConfigInput } from "../src/services/run/run-config.js";
 import { expectTRPCError, openHarness } from "./harness.js";
 
 type Harness = Awaited<ReturnType<typeof openHarness>>;

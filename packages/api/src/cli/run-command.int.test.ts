@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runConfigSchema } from "@strata/contract";
 import { testDrivers } from "@strata/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openHarness } from "../../test/harness.js";
 import { closeJobQueue, getJobQueue } from "../jobs/queue.js";
-import { runConfigSchema } from "../services/run/run-config.js";
 import { main } from "./main.js";
 
 /** A small seeded PRNG (mulberry32): the customers are the same on every run. */

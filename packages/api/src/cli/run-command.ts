@@ -1,3 +1,4 @@
+import { RUN_ALGORITHMS, type RunAlgorithm, type RunConfigInput, runConfigSchema } from "@strata/contract";
 import { type Database, memberships, runs, tenants, withTenant } from "@strata/db";
 import { TRPCError } from "@trpc/server";
 import { and, asc, eq } from "drizzle-orm";
@@ -5,12 +6,6 @@ import { AppError } from "../errors.js";
 import { closeJobQueue, getJobQueue } from "../jobs/queue.js";
 import { type RunConsumer, type RunConsumerOptions, startRunConsumer } from "../jobs/run-consumer.js";
 import { createCaller } from "../root.js";
-import {
-  RUN_ALGORITHMS,
-  type RunAlgorithm,
-  type RunConfigInput,
-  runConfigSchema,
-} from "../services/run/run-config.js";
 import { createContext } from "../trpc.js";
 
 /** A bad flag value: the message names the flag (the CLI prints it with the usage). */

@@ -1,6 +1,6 @@
+import { parseRunConfig, type RunConfigInput } from "@strata/contract";
 import { adjustedRandIndex } from "@strata/core";
 import { describe, expect, it } from "vitest";
-import { parseRunConfig, type RunConfigInput } from "../services/run/run-config.js";
 import { type ClusterInput, clusterRun, RunInputError } from "./cluster-run.js";
 
 /** Three well-separated blobs in 3-D (seeded), row i in blob i % 3. */

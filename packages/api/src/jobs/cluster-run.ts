@@ -1,3 +1,4 @@
+import type { RunConfig } from "@strata/contract";
 import {
   type Clustering,
   kmeansOnExecutor as coreKmeansOnExecutor,
@@ -12,7 +13,6 @@ import {
   segmentationOptions,
   segmentationRun,
 } from "@strata/core";
-import type { RunConfig } from "../services/run/run-config.js";
 
 /**
  * A run's computing half is core's segmentation pipeline (packages/core/src/pipeline): the same

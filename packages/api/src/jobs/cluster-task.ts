@@ -1,6 +1,6 @@
 import type { MessagePort } from "node:worker_threads";
+import type { RunConfig } from "@strata/contract";
 import { CoreInputError } from "@strata/core";
-import type { RunConfig } from "../services/run/run-config.js";
 import { type Clustering, type ClusterOutput, clusterRun, RunInputError } from "./cluster-run.js";
 
 /**

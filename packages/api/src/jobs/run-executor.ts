@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { MessageChannel } from "node:worker_threads";
+import { parseRunConfig, RUN_RESULT_VERSION, type RunConfig, type RunResultDoc } from "@strata/contract";
 import { CancelledError, CoreInputError, type Executor, TaskFailedError } from "@strata/core";
 import { type Database, type RunProgress, type RunTimings, runs, withTenant } from "@strata/db";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Piscina } from "piscina";
-import { RUN_RESULT_VERSION, type RunResultDoc } from "../contract/run-result.js";
-import { parseRunConfig, type RunConfig } from "../services/run/run-config.js";
 import {
   type ClusterInput,
   type Clustering,

@@ -1,8 +1,13 @@
+import { runRequestSchema } from "@strata/contract";
 import { z } from "zod";
-import { runRequestSchema } from "../contract/run-config.js";
 
-export { runListSchema as listRunsOutput, runViewSchema as getRunOutput } from "../contract/run.js";
-export { type RunConfig, type RunConfigInput, runConfigSchema } from "../services/run/run-config.js";
+export {
+  type RunConfig,
+  type RunConfigInput,
+  runConfigSchema,
+  runListSchema as listRunsOutput,
+  runViewSchema as getRunOutput,
+} from "@strata/contract";
 
 /** The run form's request (the same schema drives the form in the browser). */
 export const createRunInput = runRequestSchema;

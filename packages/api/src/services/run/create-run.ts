@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
+import type { RunConfig } from "@strata/contract";
 import { customerFeatures, runs, type Tx } from "@strata/db";
 import { eq, sql } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import { listNumericFeatures } from "../../jobs/run-data.js";
-import type { RunConfig } from "./run-config.js";
 
 export interface CreateRunParams {
   tenantId: string;

@@ -1,6 +1,6 @@
+import type { RunList } from "@strata/contract";
 import { runs, type Tx } from "@strata/db";
 import { and, desc, eq, lt, or } from "drizzle-orm";
-import type { RunList } from "../../contract/run.js";
 import { toRunSummary } from "./run-view.js";
 
 /** Newest first, without the (large) result document: the list page shows status, progress and metrics. */

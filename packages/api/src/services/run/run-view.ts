@@ -1,3 +1,4 @@
+import { parseRunResult } from "@strata/contract";
 import type { Run, RunStatus as StoredRunStatus } from "@strata/db";
 import {
   parseRunConfig,
@@ -6,7 +7,6 @@ import {
   type RunView,
   runMetricsSchema,
 } from "../../contract/index.js";
-import { parseRunResult } from "../../contract/run-result.js";
 
 // The contract's statuses are the database enum's (a compile error here means they drifted).
 const sameStatuses: [RunStatus, StoredRunStatus] extends [StoredRunStatus, RunStatus] ? true : false = true;
