@@ -2,13 +2,14 @@
 
 import type { RouterOutputs } from "@strata/api";
 import { useQuery } from "@tanstack/react-query";
+import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TBody, Td, THead, Th } from "@/components/ui/table";
 import { formatStatistic, isYearColumn } from "@/lib/format";
 import { useTRPC } from "@/trpc/react";
 import { CorrelationGrid } from "./correlation-grid";
 
-type Profile = RouterOutputs["dataset"]["get"]["profile"];
+type Profile = NonNullable<RouterOutputs["dataset"]["get"]["profile"]>;
 type Column = Profile["columns"][number];
 
 /** How a column's figures print: years without a thousands separator ("1893", not "1,893"). */
@@ -66,13 +67,35 @@ function Distribution({ column }: { column: Column }) {
 /** The profiling page: per column type, missing share, distinct values, range and distribution; feature correlations. */
 export function DatasetProfile({ workspace, id }: { workspace: string; id: string }) {
   const trpc = useTRPC();
-  const dataset = useQuery(trpc.dataset.get.queryOptions({ workspace, id }));
-  if (dataset.isLoading) return <p className="text-sm text-slate-500">Profiling…</p>;
+  // A profile is computed by a job after each import: while it is pending, ask again every few seconds.
+  const dataset = useQuery({
+    ...trpc.dataset.get.queryOptions({ workspace, id }),
+    refetchInterval: (query) => (query.state.data?.profileStatus === "pending" ? 3_000 : false),
+  });
+  if (dataset.isLoading) return <p className="text-sm text-slate-500">Loading…</p>;
   if (!dataset.data)
     return <p className="text-sm text-red-700">{dataset.error?.message ?? "Dataset not found"}</p>;
-  const { profile } = dataset.data;
+  const { profile, profileStatus } = dataset.data;
+  const pending =
+    profileStatus === "pending" ? (
+      <div className="flex items-center gap-3 text-sm text-slate-500" role="status">
+        <span>
+          {profile ? "Profiling the latest data… (the figures below are from before)" : "Profiling…"}
+        </span>
+        <Button
+          variant="secondary"
+          size="sm"
+          onClick={() => void dataset.refetch()}
+          disabled={dataset.isFetching}
+        >
+          Refresh
+        </Button>
+      </div>
+    ) : null;
+  if (!profile) return pending;
   return (
     <div className="space-y-6">
+      {pending}
       <Card>
         <CardHeader>
           <CardTitle>Columns</CardTitle>
