@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// End-to-end benchmark of a segmentation run (not a test): 100,000 customers, k-means with
-// automatic k (2..10), from run.create through the queue, the worker and the result write, on
+// End-to-end benchmark of a segmentation run (not a test): 100,000 customers, the run form's
+// defaults (k-means, automatic k), from run.create through the queue, the worker and the result write, on
 // PGlite and (when DATABASE_URL is set) PostgreSQL. Writes apps/worker/BENCHMARKS.md.
 //
 //   node scripts/pnpm.mjs --filter @strata/worker bench            (builds first)
@@ -9,11 +9,13 @@ import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { createCaller, createContext } from "@strata/api";
+import { RUN_CONFIG_DEFAULTS } from "@strata/api/contract";
 import { closeJobQueue, startRunConsumer } from "@strata/api/jobs";
 import { createTestDb, readDbEnv } from "@strata/db";
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
-const CONFIG = { algorithm: "kmeans", k: "auto", kMin: 2, kMax: 10, seed: 0 };
+// What one click on Start run sends: the schema's defaults (the features are the bench's own).
+const CONFIG = { ...RUN_CONFIG_DEFAULTS };
 const FEATURES = [
   "recency_days",
   "orders",
@@ -224,8 +226,10 @@ Not a test: numbers depend on the machine and on what else it runs.
 
 - Data: ${CUSTOMERS.toLocaleString("en")} customers with ${FEATURES.length} numeric features (${FEATURES.join(", ")}), drawn from five
   seeded log-normal customer types and stored in \`customer_features\` as an import would.
-- Run: k-means, automatic k over ${CONFIG.kMin}..${CONFIG.kMax} (3 restarts per k, silhouette on a 4,000-row seeded sample, core's
-  chooseK), z-score scaling, the k sweep spread over ${availableParallelism()} threads by core's Piscina executor; consumer in the
+- Run: the run form's defaults: k-means, automatic k over ${CONFIG.kMin}..${CONFIG.kMax} (3 restarts per k, silhouette on a
+  4,000-row seeded sample, k-means stability on ${"6"} bootstrap resamples of 2,000 rows per k, core's chooseK with a
+  minimum segment share of ${CONFIG.minSegmentShare * 100}%), skewed features reshaped (${CONFIG.transform}), outliers ${CONFIG.outliers},
+  z-score scaling, the k sweep spread over ${availableParallelism()} threads by core's Piscina executor; consumer in the
   benchmark's process (embedded mode), after a warm-up run.
 - Machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? "unknown CPU"}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version};
   load average at the start ${load} (the machine is shared: compare runs made at a similar load).
@@ -248,10 +252,12 @@ on 50,000 rows, the foreign key to \`customers\` roughly doubles the insert time
 security adds about a third; both are kept (memberships of a deleted customer go with it, and the
 tenant check holds for the worker too). PostgreSQL writes the same rows several times faster.
 
-Where the clustering time goes. The k sweep: nine k-means fits of three restarts each on a
-20,000-row sample, the best refined on all rows, one k per thread, largest k first; then the
-silhouettes of all nine scored together on the 4,000-row sample, its rows split between the
-threads (core's sweepKParallel and its WebAssembly distance kernel). Measuring the chosen
+Where the clustering time goes. Preparation (median fill, the skew transforms, the robust outlier
+scan) is a few passes over the matrix. The k sweep: ${CONFIG.kMax - CONFIG.kMin + 1} k-means fits of three restarts each
+on a 20,000-row sample, the best refined on all rows, one k per thread, largest k first; then the
+silhouettes of all of them scored together on the 4,000-row sample, its rows split between the
+threads (core's sweepKParallel and its WebAssembly distance kernel); then each k's stability on
+the worker's main thread. Measuring the chosen
 segmentation, the PCA map and the explanations of the segments (surrogate-tree rules over all
 customers and a t-SNE map of a sample) run after it on a pool thread and take the rest, now the
 larger part. The first version of this benchmark (2026-11-24, load average 10-14, per-k
