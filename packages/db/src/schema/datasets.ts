@@ -12,8 +12,11 @@ import {
 import { tenantIsolationPolicy } from "./app-role.js";
 import { tenants } from "./tenants.js";
 
-/** Customer attributes (one row per customer) or order lines (one row per line of an order). */
-export const datasetKind = pgEnum("dataset_kind", ["customers", "orders"]);
+/**
+ * Customer attributes (one row per customer), order lines (one row per line of an order) or activity
+ * events (one row per customer, activity and count).
+ */
+export const datasetKind = pgEnum("dataset_kind", ["customers", "orders", "activities"]);
 
 /** How a dataset's column was read: its header in the file, what it maps to, and the inferred type. */
 export interface DatasetColumn {

@@ -1,3 +1,4 @@
+export * from "./activity-events.js";
 export * from "./app-role.js";
 export * from "./audit-events.js";
 export * from "./customer-features.js";

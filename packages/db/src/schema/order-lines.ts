@@ -31,6 +31,16 @@ export const orderLines = pgTable(
     country: text(),
     region: text(),
     weight: doublePrecision(),
+    // Cost-to-serve fields (CONTRACT orders.csv). Not part of line_key: adding them to a file that was
+    // imported before fills them in on the lines already there instead of adding the lines again.
+    /** Cost of goods per unit; on a return line, what the return takes off cost of goods. */
+    unitCost: doublePrecision(),
+    /** Money off this line (not per unit). */
+    discount: doublePrecision(),
+    /** The drop the line was delivered in; null means one drop per order. */
+    deliveryId: text(),
+    /** Distance of the line's delivery (its lines repeat it; counted once per delivery). */
+    distance: doublePrecision(),
     importId: uuid(),
   },
   (t) => [
