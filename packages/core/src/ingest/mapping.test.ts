@@ -77,4 +77,52 @@ describe("guessMapping", () => {
     expect(normalizeHeader(" Customer ID ")).toBe("customerid");
     expect(normalizeHeader("Prix_unitaire (€)")).toBe("prixunitaire");
   });
+
+  it("maps the contract's cost-to-serve order columns and common alternatives", () => {
+    const contract = guessMapping(
+      [
+        "customer_id",
+        "order_id",
+        "quantity",
+        "unit_price",
+        "ordered_at",
+        "unit_cost",
+        "discount",
+        "delivery_id",
+        "distance",
+        "weight_kg",
+      ],
+      "orders",
+    );
+    expect(contract.mapping.fields).toMatchObject({
+      unitCost: 5,
+      discount: 6,
+      deliveryId: 7,
+      distance: 8,
+      weight: 9,
+    });
+    const other = guessMapping(
+      ["CustomerID", "Date", "Qty", "Price", "Cost", "Discount", "DropId", "Km"],
+      "orders",
+    );
+    expect(other.mapping.fields).toMatchObject({
+      unitPrice: 3,
+      unitCost: 4,
+      discount: 5,
+      deliveryId: 6,
+      distance: 7,
+    });
+    const more = guessMapping(
+      ["CustomerID", "Date", "Qty", "Price", "UnitCost", "Shipment", "Miles"],
+      "orders",
+    );
+    expect(more.mapping.fields).toMatchObject({ unitCost: 4, deliveryId: 5, distance: 6 });
+  });
+
+  it("maps an activity events file", () => {
+    const g = guessMapping(["customer_id", "activity", "quantity", "date"], "activities");
+    expect(g.mapping.fields).toEqual({ customerId: 0, activity: 1, quantity: 2, occurredOn: 3 });
+    expect(g.missing).toEqual([]);
+    expect(guessMapping(["customer_id", "date"], "activities").missing).toEqual(["activity", "quantity"]);
+  });
 });

@@ -1,5 +1,5 @@
-/** The two kinds of dataset a workspace imports. */
-export type DatasetKind = "customers" | "orders";
+/** The kinds of dataset a workspace imports. */
+export type DatasetKind = "customers" | "orders" | "activities";
 
 /** Strata's fields for an order line (the first four are required). */
 export const ORDER_FIELDS = [
@@ -14,6 +14,10 @@ export const ORDER_FIELDS = [
   "country",
   "region",
   "weight",
+  "unitCost",
+  "discount",
+  "deliveryId",
+  "distance",
 ] as const;
 export type OrderField = (typeof ORDER_FIELDS)[number];
 
@@ -28,7 +32,27 @@ export const REQUIRED_ORDER_FIELDS: readonly OrderField[] = [
 export const CUSTOMER_FIELDS = ["externalId"] as const;
 export type CustomerField = (typeof CUSTOMER_FIELDS)[number];
 
-export type MappedField = OrderField | CustomerField;
+/** Counted events per customer (visits, statements, expedites...); the date is optional. */
+export const ACTIVITY_FIELDS = ["customerId", "activity", "quantity", "occurredOn"] as const;
+export type ActivityField = (typeof ACTIVITY_FIELDS)[number];
+
+export const REQUIRED_ACTIVITY_FIELDS: readonly ActivityField[] = ["customerId", "activity", "quantity"];
+
+export type MappedField = OrderField | CustomerField | ActivityField;
+
+/** The fields of a kind of dataset (customers: the id only; the rest are attributes). */
+export function fieldsOfKind(kind: DatasetKind): readonly MappedField[] {
+  return kind === "orders" ? ORDER_FIELDS : kind === "activities" ? ACTIVITY_FIELDS : CUSTOMER_FIELDS;
+}
+
+/** The fields a file of the kind must map (customers: the id, unless ids come from line numbers). */
+export function requiredFieldsOfKind(kind: DatasetKind): readonly MappedField[] {
+  return kind === "orders"
+    ? REQUIRED_ORDER_FIELDS
+    : kind === "activities"
+      ? REQUIRED_ACTIVITY_FIELDS
+      : CUSTOMER_FIELDS;
+}
 
 /**
  * Which file column feeds which Strata field. `fields` maps a field to a 0-based column
@@ -141,7 +165,7 @@ const ORDER_RULES: Record<OrderField, Rule> = {
       "sellingprice",
     ],
     contains: [["price"]],
-    weak: ["rate", "unitcost", "cost"],
+    weak: ["rate"],
   },
   invoiceId: {
     exact: [
@@ -222,6 +246,117 @@ const ORDER_RULES: Record<OrderField, Rule> = {
     contains: [["weight"]],
     weak: ["mass", "kilos"],
   },
+  unitCost: {
+    exact: [
+      "unitcost",
+      "cost",
+      "costprice",
+      "costperunit",
+      "unitcogs",
+      "cogs",
+      "purchaseprice",
+      "buyprice",
+      "itemcost",
+      "landedcost",
+      "standardcost",
+    ],
+    contains: [["unit", "cost"], ["cost", "price"], ["cogs"]],
+    weak: ["costs"],
+  },
+  discount: {
+    exact: ["discount", "discountamount", "linediscount", "discountvalue", "rebate", "markdown", "allowance"],
+    contains: [["discount"]],
+    weak: ["promo", "promotion"],
+  },
+  deliveryId: {
+    exact: [
+      "deliveryid",
+      "deliveryno",
+      "deliverynumber",
+      "deliverynote",
+      "deliverynoteno",
+      "dropid",
+      "dropno",
+      "drop",
+      "shipmentid",
+      "shipmentno",
+      "shipment",
+      "consignment",
+      "consignmentno",
+      "dispatchid",
+      "despatchid",
+      "tripid",
+    ],
+    contains: [["delivery", "id"], ["delivery", "no"], ["drop", "id"], ["shipment"], ["consignment"]],
+    weak: ["stop", "stopid", "trip"],
+  },
+  distance: {
+    exact: [
+      "distance",
+      "distancekm",
+      "distancemiles",
+      "deliverydistance",
+      "routedistance",
+      "km",
+      "kms",
+      "kilometres",
+      "kilometers",
+      "miles",
+      "mileage",
+    ],
+    contains: [["distance"]],
+    weak: ["mi", "range"],
+  },
+};
+
+// Activity files: one row per customer, activity and count (CONTRACT activities.csv).
+const ACTIVITY_RULES: Record<ActivityField, Rule> = {
+  customerId: ORDER_RULES.customerId,
+  activity: {
+    exact: [
+      "activity",
+      "activitytype",
+      "activityname",
+      "event",
+      "eventtype",
+      "eventname",
+      "action",
+      "driver",
+    ],
+    contains: [["activity"], ["event"]],
+    weak: ["type", "name", "kind", "what"],
+  },
+  quantity: {
+    exact: [
+      "quantity",
+      "qty",
+      "count",
+      "events",
+      "number",
+      "times",
+      "occurrences",
+      "amount",
+      "hours",
+      "value",
+    ],
+    contains: [["quantity"], ["count"], ["qty"]],
+    weak: ["n", "total", "volume"],
+  },
+  occurredOn: {
+    exact: [
+      "date",
+      "occurredon",
+      "occurredat",
+      "eventdate",
+      "activitydate",
+      "day",
+      "datetime",
+      "timestamp",
+      "when",
+    ],
+    contains: [["date"]],
+    weak: ["time", "month", "period"],
+  },
 };
 
 const CUSTOMER_ID_RULE: Rule = {
@@ -246,11 +381,12 @@ function score(norm: string, rule: Rule): number {
 export function guessMapping(header: readonly string[], kind: DatasetKind): MappingGuess {
   const normalized = header.map(normalizeHeader);
   const candidates: Array<{ index: number; field: MappedField; confidence: number }> = [];
-  if (kind === "orders") {
-    for (const field of ORDER_FIELDS) {
+  if (kind === "orders" || kind === "activities") {
+    const rules: Record<string, Rule> = kind === "orders" ? ORDER_RULES : ACTIVITY_RULES;
+    for (const field of fieldsOfKind(kind)) {
       normalized.forEach((norm, index) => {
-        const s = score(norm, ORDER_RULES[field]);
-        // A bare "ID" in an order file is usually the customer; say so with less certainty.
+        const s = score(norm, rules[field]!);
+        // A bare "ID" in an order or activity file is usually the customer; say so with less certainty.
         const confidence = field === "customerId" && norm === "id" ? 0.4 : s;
         if (confidence > 0) candidates.push({ index, field, confidence });
       });
@@ -262,7 +398,8 @@ export function guessMapping(header: readonly string[], kind: DatasetKind): Mapp
     });
   }
   // Best first; on a tie, required fields before optional, then the leftmost column.
-  const rank = (f: MappedField) => (kind === "orders" ? ORDER_FIELDS.indexOf(f as OrderField) : 0);
+  const order = fieldsOfKind(kind);
+  const rank = (f: MappedField) => order.indexOf(f);
   candidates.sort(
     (a, b) => b.confidence - a.confidence || rank(a.field) - rank(b.field) || a.index - b.index,
   );
@@ -285,7 +422,7 @@ export function guessMapping(header: readonly string[], kind: DatasetKind): Mapp
       }
     }
   }
-  const required: readonly MappedField[] = kind === "orders" ? REQUIRED_ORDER_FIELDS : ["externalId"];
+  const required = requiredFieldsOfKind(kind);
   const missing = required.filter((f) => fields[f] === undefined);
   return { kind, columns, mapping: { header: [...header], fields, attributes }, missing };
 }

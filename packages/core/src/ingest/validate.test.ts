@@ -3,6 +3,7 @@ import { CoreInputError } from "../errors.js";
 import { parseCsv } from "./csv.js";
 import { guessMapping } from "./mapping.js";
 import {
+  type ActivityRow,
   createRowValidator,
   detectDecimalSeparator,
   formatOriginalRow,
@@ -12,7 +13,7 @@ import {
   rejectionsToCsv,
 } from "./validate.js";
 
-function validateAll<T>(text: string, kind: "orders" | "customers", options = {}) {
+function validateAll<T>(text: string, kind: "orders" | "customers" | "activities", options = {}) {
   const { header, records } = parseCsv(text);
   const guess = guessMapping(header, kind);
   const validator = createRowValidator(guess.mapping, kind, options);
@@ -57,6 +58,10 @@ describe("createRowValidator for orders", () => {
         country: "United Kingdom",
         region: null,
         weight: null,
+        unitCost: null,
+        discount: null,
+        deliveryId: null,
+        distance: null,
       },
       expect.objectContaining({
         line: 3,
@@ -205,6 +210,91 @@ describe("createRowValidator for customers without an id column", () => {
     const { header } = parseCsv(text);
     expect(() => createRowValidator(guessMapping(header, "customers").mapping, "customers")).toThrow(
       /map a column to externalId/,
+    );
+  });
+});
+
+describe("createRowValidator for the cost-to-serve order fields", () => {
+  const FILE = [
+    "customer_id,order_id,ordered_at,quantity,unit_price,unit_cost,discount,delivery_id,distance",
+    "C1,O1,2025-01-02,2,10,6.5,1.5,D1,42",
+    "C1,O2,2025-01-03,1,10,,,,",
+    "C2,O3,2025-01-04,1,10,-1,abc,D3,-4",
+    "C2,O4,2025-01-05,1,10,3,2,,12km",
+  ].join("\n");
+
+  it("reads unit cost, discount, delivery and distance, empty cells as null", () => {
+    const { rows } = validateAll<OrderRow>(FILE, "orders", { dateFormat: "iso" });
+    expect(
+      rows.map(({ unitCost, discount, deliveryId, distance }) => ({
+        unitCost,
+        discount,
+        deliveryId,
+        distance,
+      })),
+    ).toEqual([
+      { unitCost: 6.5, discount: 1.5, deliveryId: "D1", distance: 42 },
+      { unitCost: null, discount: null, deliveryId: null, distance: null },
+    ]);
+  });
+
+  it("rejects negative or unreadable costs, discounts and distances naming line, column and value", () => {
+    const { rejections } = validateAll<OrderRow>(FILE, "orders", { dateFormat: "iso" });
+    expect(rejections).toEqual([
+      { line: 4, column: "unit_cost", value: "-1", reason: "unit cost is negative" },
+      { line: 4, column: "discount", value: "abc", reason: "discount is not a number" },
+      { line: 4, column: "distance", value: "-4", reason: "distance is negative" },
+      { line: 5, column: "distance", value: "12km", reason: "distance is not a number" },
+    ]);
+  });
+});
+
+describe("createRowValidator for activity events", () => {
+  const FILE = [
+    "customer_id,activity,quantity,date",
+    "C1,sales_visit,3,2025-03-01",
+    "C2,statement,12,",
+    "C9,sales_visit,1,2025-03-02",
+    "C1,,2,2025-03-03",
+    "C1,expedite,0,2025-03-04",
+    "C2,expedite,two,2025-13-01",
+  ].join("\n");
+  const known = new Set(["C1", "C2"]);
+
+  it("reads counted events per customer, with the day or undated", () => {
+    const { rows } = validateAll<ActivityRow>(FILE, "activities", {
+      dateFormat: "iso",
+      knownCustomerIds: known,
+    });
+    expect(rows).toEqual([
+      { line: 2, customerId: "C1", activity: "sales_visit", quantity: 3, occurredOn: Date.UTC(2025, 2, 1) },
+      { line: 3, customerId: "C2", activity: "statement", quantity: 12, occurredOn: null },
+    ]);
+  });
+
+  it("rejects an unknown customer, a missing activity and a quantity that is not a positive number", () => {
+    const { rejections } = validateAll<ActivityRow>(FILE, "activities", {
+      dateFormat: "iso",
+      knownCustomerIds: known,
+    });
+    expect(rejections.map(({ line, column, value, reason }) => ({ line, column, value, reason }))).toEqual([
+      { line: 4, column: "customer_id", value: "C9", reason: "unknown customer id" },
+      { line: 5, column: "activity", value: "", reason: "missing activity" },
+      { line: 6, column: "quantity", value: "0", reason: "quantity is zero" },
+      { line: 7, column: "quantity", value: "two", reason: "quantity is not a number" },
+      expect.objectContaining({ line: 7, column: "date", value: "2025-13-01" }),
+    ]);
+  });
+
+  it("accepts every customer id when no list of known ids is given", () => {
+    const { rows } = validateAll<ActivityRow>("customer_id,activity,quantity\nX,visit,1", "activities");
+    expect(rows).toEqual([{ line: 2, customerId: "X", activity: "visit", quantity: 1, occurredOn: null }]);
+  });
+
+  it("requires customer, activity and quantity columns", () => {
+    const { header } = parseCsv("customer_id,quantity\nC1,1");
+    expect(() => createRowValidator(guessMapping(header, "activities").mapping, "activities")).toThrow(
+      CoreInputError,
     );
   });
 });

@@ -4,9 +4,9 @@ import { type DateFormat, dateRejectionReason, parseDateInFormat } from "./dates
 import {
   type DatasetKind,
   type FieldMapping,
+  fieldsOfKind,
   type MappedField,
-  ORDER_FIELDS,
-  REQUIRED_ORDER_FIELDS,
+  requiredFieldsOfKind,
 } from "./mapping.js";
 
 /** One problem with one value of one row; the rejected-rows report has one line per rejection. */
@@ -36,6 +36,25 @@ export interface OrderRow {
   country: string | null;
   region: string | null;
   weight: number | null;
+  /** Cost of goods per unit (on a return, what the return takes off cost of goods). */
+  unitCost: number | null;
+  /** Money off the line. */
+  discount: number | null;
+  /** The drop the line went in; null: one drop per order. */
+  deliveryId: string | null;
+  /** Distance of the line's delivery. */
+  distance: number | null;
+}
+
+/** A valid activity event: a count of one activity for one customer, on a day or undated. */
+export interface ActivityRow {
+  line: number;
+  customerId: string;
+  activity: string;
+  /** Greater than zero. */
+  quantity: number;
+  /** Milliseconds since the epoch of the day (UTC midnight), or null when undated. */
+  occurredOn: number | null;
 }
 
 /** A valid customer: the external id plus every attribute column, "" read as null. */
@@ -63,6 +82,11 @@ export interface RowValidatorOptions {
    * must then leave externalId unmapped.
    */
   isIdFromLine?: boolean;
+  /**
+   * Activity files: the customer ids that exist. An event naming any other id is rejected
+   * ("unknown customer id"): events never create customers. Without it every id is accepted.
+   */
+  knownCustomerIds?: ReadonlySet<string>;
 }
 
 export type ValidationResult<T> = { ok: true; row: T } | { ok: false; rejections: Rejection[] };
@@ -151,21 +175,33 @@ export function createRowValidator(
 ): RowValidator<CustomerRow>;
 export function createRowValidator(
   mapping: FieldMapping,
+  kind: "activities",
+  options?: RowValidatorOptions,
+): RowValidator<ActivityRow>;
+export function createRowValidator(
+  mapping: FieldMapping,
   kind: DatasetKind,
   options?: RowValidatorOptions,
-): RowValidator<OrderRow> | RowValidator<CustomerRow>;
+): RowValidator<OrderRow> | RowValidator<CustomerRow> | RowValidator<ActivityRow>;
 export function createRowValidator(
   mapping: FieldMapping,
   kind: DatasetKind,
   options: RowValidatorOptions = {},
-): RowValidator<OrderRow> | RowValidator<CustomerRow> {
+): RowValidator<OrderRow> | RowValidator<CustomerRow> | RowValidator<ActivityRow> {
   checkMapping(mapping, kind, kind === "customers" && options.isIdFromLine === true);
   if (kind === "orders" && options.dateFormat === undefined) {
     throw new CoreInputError("choose the date format of the order dates (detectDateFormat suggests one)", {
       field: "dateFormat",
     });
   }
-  return kind === "orders" ? new OrderValidator(mapping, options) : new CustomerValidator(mapping, options);
+  if (kind === "activities" && mapping.fields.occurredOn !== undefined && options.dateFormat === undefined) {
+    throw new CoreInputError("choose the date format of the event dates (detectDateFormat suggests one)", {
+      field: "dateFormat",
+    });
+  }
+  if (kind === "orders") return new OrderValidator(mapping, options);
+  if (kind === "activities") return new ActivityValidator(mapping, options);
+  return new CustomerValidator(mapping, options);
 }
 
 function checkMapping(mapping: FieldMapping, kind: DatasetKind, isIdFromLine: boolean): void {
@@ -175,8 +211,7 @@ function checkMapping(mapping: FieldMapping, kind: DatasetKind, isIdFromLine: bo
       field: "externalId",
     });
   }
-  const required: readonly MappedField[] =
-    kind === "orders" ? REQUIRED_ORDER_FIELDS : isIdFromLine ? [] : ["externalId"];
+  const required: readonly MappedField[] = isIdFromLine ? [] : requiredFieldsOfKind(kind);
   const missing = required.filter((f) => mapping.fields[f] === undefined);
   if (missing.length > 0) {
     throw new CoreInputError(`map a column to ${missing.join(", ")} (required for ${kind})`, {
@@ -201,7 +236,7 @@ function checkMapping(mapping: FieldMapping, kind: DatasetKind, isIdFromLine: bo
   };
   for (const [field, index] of Object.entries(mapping.fields)) {
     if (index === undefined) continue;
-    if (kind === "orders" ? !(ORDER_FIELDS as readonly string[]).includes(field) : field !== "externalId") {
+    if (!(fieldsOfKind(kind) as readonly string[]).includes(field)) {
       throw new CoreInputError(`${field} is not a field of ${kind}`, { field });
     }
     check(field, index);
@@ -290,6 +325,27 @@ abstract class BaseValidator<T> implements RowValidator<T> {
     }
     return value;
   }
+
+  /** An optional number that may not be negative: null when the column is unmapped or the cell empty. */
+  protected readOptionalNonNegative(
+    record: CsvRecord,
+    index: number | undefined,
+    rejections: Rejection[],
+    what: string,
+  ): number | null {
+    if (index === undefined || record.fields[index]!.trim() === "") return null;
+    const value = this.readNumber(record, index, rejections, what);
+    if (value !== undefined && value < 0) {
+      this.reject(rejections, record.line, index, record.fields[index]!, `${what} is negative`);
+    }
+    return value ?? null;
+  }
+
+  protected text(record: CsvRecord, index: number | undefined): string | null {
+    if (index === undefined) return null;
+    const v = record.fields[index]!.trim();
+    return v === "" ? null : v;
+  }
 }
 
 class OrderValidator extends BaseValidator<OrderRow> {
@@ -340,14 +396,10 @@ class OrderValidator extends BaseValidator<OrderRow> {
       this.reject(rejections, line, f.unitPrice!, record.fields[f.unitPrice!]!, "unit price is negative");
     }
 
-    let weight: number | null = null;
-    if (f.weight !== undefined && record.fields[f.weight]!.trim() !== "") {
-      const w = this.readNumber(record, f.weight, rejections, "weight");
-      if (w !== undefined && w < 0) {
-        this.reject(rejections, line, f.weight, record.fields[f.weight]!, "weight is negative");
-      }
-      weight = w ?? null;
-    }
+    const weight = this.readOptionalNonNegative(record, f.weight, rejections, "weight");
+    const unitCost = this.readOptionalNonNegative(record, f.unitCost, rejections, "unit cost");
+    const discount = this.readOptionalNonNegative(record, f.discount, rejections, "discount");
+    const distance = this.readOptionalNonNegative(record, f.distance, rejections, "distance");
 
     if (
       rejections.length > 0 ||
@@ -372,13 +424,64 @@ class OrderValidator extends BaseValidator<OrderRow> {
       country: this.text(record, f.country),
       region: this.text(record, f.region),
       weight,
+      unitCost,
+      discount,
+      deliveryId: this.text(record, f.deliveryId),
+      distance,
     };
   }
+}
 
-  private text(record: CsvRecord, index: number | undefined): string | null {
-    if (index === undefined) return null;
-    const v = record.fields[index]!.trim();
-    return v === "" ? null : v;
+class ActivityValidator extends BaseValidator<ActivityRow> {
+  private readonly f: Partial<Record<MappedField, number>>;
+  private readonly dateFormat: DateFormat | undefined;
+  private readonly known: ReadonlySet<string> | undefined;
+
+  constructor(mapping: FieldMapping, options: RowValidatorOptions) {
+    super(mapping, options);
+    this.f = mapping.fields;
+    this.dateFormat = options.dateFormat;
+    this.known = options.knownCustomerIds;
+  }
+
+  protected read(record: CsvRecord, rejections: Rejection[]): ActivityRow | undefined {
+    const f = this.f;
+    const line = record.line;
+    let customerId = this.readId(record, f.customerId!, rejections, "customer id");
+    if (customerId !== undefined && this.known !== undefined && !this.known.has(customerId)) {
+      this.reject(rejections, line, f.customerId!, record.fields[f.customerId!]!, "unknown customer id");
+      customerId = undefined;
+    }
+    const activity = this.text(record, f.activity);
+    if (activity === null)
+      this.reject(rejections, line, f.activity!, record.fields[f.activity!]!, "missing activity");
+
+    const quantity = this.readNumber(record, f.quantity!, rejections, "quantity");
+    if (quantity !== undefined && quantity <= 0) {
+      const raw = record.fields[f.quantity!]!;
+      this.reject(
+        rejections,
+        line,
+        f.quantity!,
+        raw,
+        quantity === 0 ? "quantity is zero" : "quantity is negative",
+      );
+    }
+
+    let occurredOn: number | null = null;
+    const dateIndex = f.occurredOn;
+    if (dateIndex !== undefined && record.fields[dateIndex]!.trim() !== "") {
+      const raw = record.fields[dateIndex]!;
+      const t = parseDateInFormat(raw, this.dateFormat!);
+      if (t === undefined)
+        this.reject(rejections, line, dateIndex, raw, dateRejectionReason(raw, this.dateFormat!));
+      else occurredOn = Math.floor(t / 86_400_000) * 86_400_000;
+    }
+
+    if (rejections.length > 0 || customerId === undefined || activity === null || quantity === undefined) {
+      return undefined;
+    }
+    return { line, customerId, activity, quantity, occurredOn };
   }
 }
 
