@@ -1,15 +1,25 @@
+import { csvHeaderLine, toCsv } from "../csv.js";
 import { createCaller } from "../root.js";
 import type { Context } from "../trpc.js";
 import { csvHeaders, safeFileName } from "./download.js";
 import { answerErrors, notFoundOnBadInput, requireUserId } from "./error-response.js";
 
-/** RFC 4180 field: quoted when it holds a delimiter, quote or line break. */
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
 /** The memberships export's header (CONTRACT.md); more columns may follow it, never fewer. */
 export const MEMBERSHIPS_CSV_HEADER = "customer_id,segment_set,segment,assigned_at";
+
+/** One page of the export as CSV lines (the header when `isFirst`), through the one CSV writer. */
+export function membershipsCsv(
+  page: {
+    setName: string;
+    segmentName: string;
+    rows: ReadonlyArray<{ customerId: string; assignedAt: Date }>;
+  },
+  isFirst: boolean,
+): string {
+  // Ids and names come from users' files and forms: the writer neutralises formula cells.
+  const body = toCsv(page.rows.map((r) => [r.customerId, page.setName, page.segmentName, r.assignedAt]));
+  return isFirst ? csvHeaderLine(MEMBERSHIPS_CSV_HEADER.split(",")) + body : body;
+}
 
 /**
  * `GET /api/workspaces/<slug>/segments/<id>/export`: a segment's memberships as CSV, streamed page by
@@ -27,24 +37,18 @@ export function handleSegmentExport(
     const page = (after?: string) =>
       caller.segment.exportPage({ workspace: params.workspace, segmentId: params.id, after });
     const first = await notFoundOnBadInput(page(), "Segment not found");
-    const set = csvField(first.setName);
-    const segment = csvField(first.segmentName);
-    const lines = (rows: typeof first.rows) =>
-      rows
-        .map((r) => `${csvField(r.customerId)},${set},${segment},${r.assignedAt.toISOString()}\r\n`)
-        .join("");
     const encoder = new TextEncoder();
     let next = first.next;
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
-        controller.enqueue(encoder.encode(`${MEMBERSHIPS_CSV_HEADER}\r\n${lines(first.rows)}`));
+        controller.enqueue(encoder.encode(membershipsCsv(first, true)));
         if (next === null) controller.close();
       },
       async pull(controller) {
         if (next === null) return;
         try {
           const more = await page(next);
-          controller.enqueue(encoder.encode(lines(more.rows)));
+          controller.enqueue(encoder.encode(membershipsCsv(more, false)));
           next = more.next;
           if (next === null) controller.close();
         } catch (error) {

@@ -1,5 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
-import { REJECTIONS_CSV_HEADER, type Rejection, rejectionToCsvLine } from "@strata/core";
+import { REJECTIONS_CSV_HEADER, type Rejection } from "@strata/core";
+import { csvHeaderLine, toCsv } from "../../csv.js";
 import { BufferedFileWriter } from "./buffered-file-writer.js";
 
 /** How many rejected rows are kept on the import record for the page (the file has them all). */
@@ -28,7 +29,7 @@ export class RejectedReport extends BufferedFileWriter {
   private readonly tally = new ReasonTally();
 
   constructor(path: string) {
-    super(path, `${REJECTIONS_CSV_HEADER}\n`);
+    super(path, csvHeaderLine(REJECTIONS_CSV_HEADER.split(",")));
   }
 
   /** The rejections of one record, with that record as written in the file (formatOriginalRow). */
@@ -38,9 +39,10 @@ export class RejectedReport extends BufferedFileWriter {
     for (const r of rejections) {
       this.count++;
       if (this.sample.length < REJECTED_SAMPLE_SIZE) this.sample.push(r);
-      this.buffer += `${rejectionToCsvLine(r, originalRow)}\n`;
       this.tally.add(r);
     }
+    // Values and rows come from the uploaded file: the one CSV writer neutralises formula cells.
+    this.buffer += toCsv(rejections.map((r) => [r.line, r.column, r.value, r.reason, originalRow]));
   }
 
   /** Counts by reason, most frequent first. */
