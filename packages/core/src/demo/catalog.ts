@@ -18,7 +18,8 @@ export type DemoCustomerType = (typeof DEMO_CUSTOMER_TYPES)[number];
 export interface DemoCountry {
   name: string;
   share: number;
-  regions: Array<{ name: string; cities: string[] }>;
+  /** `distanceKm`: road distance from the distribution centre (near 's-Hertogenbosch) to the region. */
+  regions: Array<{ name: string; cities: string[]; distanceKm: number }>;
 }
 
 export const DEMO_COUNTRIES: readonly DemoCountry[] = [
@@ -26,58 +27,62 @@ export const DEMO_COUNTRIES: readonly DemoCountry[] = [
     name: "Netherlands",
     share: 0.42,
     regions: [
-      { name: "Noord-Holland", cities: ["Amsterdam", "Haarlem", "Alkmaar", "Hilversum"] },
-      { name: "Zuid-Holland", cities: ["Rotterdam", "Den Haag", "Leiden", "Delft"] },
-      { name: "Utrecht", cities: ["Utrecht", "Amersfoort", "Zeist"] },
-      { name: "Noord-Brabant", cities: ["Eindhoven", "Tilburg", "Breda", "'s-Hertogenbosch"] },
-      { name: "Gelderland", cities: ["Arnhem", "Nijmegen", "Apeldoorn"] },
-      { name: "Groningen", cities: ["Groningen", "Delfzijl"] },
+      { name: "Noord-Holland", cities: ["Amsterdam", "Haarlem", "Alkmaar", "Hilversum"], distanceKm: 110 },
+      { name: "Zuid-Holland", cities: ["Rotterdam", "Den Haag", "Leiden", "Delft"], distanceKm: 95 },
+      { name: "Utrecht", cities: ["Utrecht", "Amersfoort", "Zeist"], distanceKm: 55 },
+      {
+        name: "Noord-Brabant",
+        cities: ["Eindhoven", "Tilburg", "Breda", "'s-Hertogenbosch"],
+        distanceKm: 25,
+      },
+      { name: "Gelderland", cities: ["Arnhem", "Nijmegen", "Apeldoorn"], distanceKm: 70 },
+      { name: "Groningen", cities: ["Groningen", "Delfzijl"], distanceKm: 230 },
     ],
   },
   {
     name: "Germany",
     share: 0.2,
     regions: [
-      { name: "Nordrhein-Westfalen", cities: ["Köln", "Düsseldorf", "Münster", "Essen"] },
-      { name: "Niedersachsen", cities: ["Hannover", "Oldenburg", "Osnabrück"] },
-      { name: "Bayern", cities: ["München", "Nürnberg", "Augsburg"] },
-      { name: "Hamburg", cities: ["Hamburg"] },
+      { name: "Nordrhein-Westfalen", cities: ["Köln", "Düsseldorf", "Münster", "Essen"], distanceKm: 160 },
+      { name: "Niedersachsen", cities: ["Hannover", "Oldenburg", "Osnabrück"], distanceKm: 290 },
+      { name: "Bayern", cities: ["München", "Nürnberg", "Augsburg"], distanceKm: 720 },
+      { name: "Hamburg", cities: ["Hamburg"], distanceKm: 470 },
     ],
   },
   {
     name: "Belgium",
     share: 0.15,
     regions: [
-      { name: "Antwerpen", cities: ["Antwerpen", "Mechelen", "Turnhout"] },
-      { name: "Oost-Vlaanderen", cities: ["Gent", "Aalst"] },
-      { name: "Brussels", cities: ["Brussel"] },
-      { name: "Liège", cities: ["Liège", "Verviers"] },
+      { name: "Antwerpen", cities: ["Antwerpen", "Mechelen", "Turnhout"], distanceKm: 90 },
+      { name: "Oost-Vlaanderen", cities: ["Gent", "Aalst"], distanceKm: 150 },
+      { name: "Brussels", cities: ["Brussel"], distanceKm: 140 },
+      { name: "Liège", cities: ["Liège", "Verviers"], distanceKm: 150 },
     ],
   },
   {
     name: "France",
     share: 0.1,
     regions: [
-      { name: "Hauts-de-France", cities: ["Lille", "Amiens"] },
-      { name: "Île-de-France", cities: ["Paris", "Versailles"] },
-      { name: "Grand Est", cities: ["Strasbourg", "Reims"] },
+      { name: "Hauts-de-France", cities: ["Lille", "Amiens"], distanceKm: 240 },
+      { name: "Île-de-France", cities: ["Paris", "Versailles"], distanceKm: 460 },
+      { name: "Grand Est", cities: ["Strasbourg", "Reims"], distanceKm: 430 },
     ],
   },
   {
     name: "United Kingdom",
     share: 0.07,
     regions: [
-      { name: "London", cities: ["London"] },
-      { name: "North West", cities: ["Manchester", "Liverpool"] },
-      { name: "South East", cities: ["Brighton", "Oxford"] },
+      { name: "London", cities: ["London"], distanceKm: 430 },
+      { name: "North West", cities: ["Manchester", "Liverpool"], distanceKm: 720 },
+      { name: "South East", cities: ["Brighton", "Oxford"], distanceKm: 470 },
     ],
   },
   {
     name: "Denmark",
     share: 0.06,
     regions: [
-      { name: "Hovedstaden", cities: ["København", "Hillerød"] },
-      { name: "Midtjylland", cities: ["Aarhus", "Randers"] },
+      { name: "Hovedstaden", cities: ["København", "Hillerød"], distanceKm: 880 },
+      { name: "Midtjylland", cities: ["Aarhus", "Randers"], distanceKm: 740 },
     ],
   },
 ];
@@ -89,6 +94,11 @@ export interface DemoCategory {
   spread: number;
   /** Unit weight in kg. */
   weight: number;
+  /**
+   * Gross margin on the list price (0..1): a product's unit cost is its list price times
+   * (1 - margin). Customers who pay less than list (B2B accounts, volume discounts) earn less.
+   */
+  margin: number;
   /** Demand multiplier per calendar month (Jan..Dec). */
   season: readonly number[];
   nouns: readonly string[];
@@ -102,6 +112,7 @@ export const DEMO_CATEGORIES: readonly DemoCategory[] = [
     price: 6.5,
     spread: 0.6,
     weight: 0.45,
+    margin: 0.45,
     season: FLAT,
     nouns: ["Mug", "Plate", "Bowl", "Teapot", "Cutlery Set", "Serving Tray", "Jug", "Egg Cup"],
   },
@@ -110,6 +121,7 @@ export const DEMO_CATEGORIES: readonly DemoCategory[] = [
     price: 9,
     spread: 0.7,
     weight: 0.8,
+    margin: 0.55,
     season: [0.9, 0.9, 1, 1, 1, 0.9, 0.9, 0.9, 1.1, 1.1, 1.2, 1.2],
     nouns: ["Vase", "Photo Frame", "Cushion Cover", "Wall Clock", "Mirror", "Candle Holder", "Basket"],
   },
@@ -118,6 +130,7 @@ export const DEMO_CATEGORIES: readonly DemoCategory[] = [
     price: 4.5,
     spread: 0.6,
     weight: 0.3,
+    margin: 0.6,
     season: [0.3, 0.5, 0.7, 0.9, 0.6, 0.5, 0.5, 0.6, 0.9, 1.6, 2.8, 3.2],
     nouns: [
       "Bauble Set",
@@ -134,6 +147,7 @@ export const DEMO_CATEGORIES: readonly DemoCategory[] = [
     price: 12,
     spread: 0.7,
     weight: 1.6,
+    margin: 0.38,
     season: [0.4, 0.6, 1.3, 1.9, 2, 1.6, 1, 0.8, 0.8, 0.6, 0.4, 0.4],
     nouns: ["Planter", "Watering Can", "Bird Feeder", "Lantern", "Seed Tin", "Garden Gloves"],
   },
@@ -142,6 +156,7 @@ export const DEMO_CATEGORIES: readonly DemoCategory[] = [
     price: 2.8,
     spread: 0.5,
     weight: 0.15,
+    margin: 0.5,
     season: [1.1, 1, 1, 0.9, 0.9, 0.8, 0.9, 1.5, 1.4, 1, 1, 1],
     nouns: ["Notebook", "Pencil Case", "Greeting Card", "Sticker Sheet", "Washi Tape", "Desk Planner"],
   },
@@ -150,6 +165,7 @@ export const DEMO_CATEGORIES: readonly DemoCategory[] = [
     price: 7.5,
     spread: 0.6,
     weight: 0.5,
+    margin: 0.42,
     season: [0.7, 0.7, 0.8, 0.8, 0.8, 0.8, 0.9, 0.9, 1, 1.3, 1.8, 2.2],
     nouns: ["Puzzle", "Wooden Train", "Card Game", "Spinning Top", "Plush Bear", "Skipping Rope"],
   },
@@ -158,6 +174,7 @@ export const DEMO_CATEGORIES: readonly DemoCategory[] = [
     price: 15,
     spread: 0.6,
     weight: 1.1,
+    margin: 0.48,
     season: [1.1, 1, 0.9, 0.8, 0.7, 0.6, 0.6, 0.7, 1, 1.3, 1.5, 1.4],
     nouns: ["Table Lamp", "Fairy Lights", "Night Light", "Pendant Shade", "Tealight Lantern"],
   },
@@ -166,6 +183,7 @@ export const DEMO_CATEGORIES: readonly DemoCategory[] = [
     price: 8,
     spread: 0.5,
     weight: 0.4,
+    margin: 0.52,
     season: [1.2, 1, 0.9, 0.9, 0.8, 0.8, 0.8, 0.9, 1, 1.2, 1.2, 1.1],
     nouns: ["Tea Towel", "Apron", "Throw", "Tote Bag", "Oven Glove", "Table Runner"],
   },

@@ -1,4 +1,4 @@
-import type { DemoCustomer, DemoOrderLine } from "./retailer.js";
+import type { DemoActivityEvent, DemoCustomer, DemoOrderLine } from "./retailer.js";
 
 /** Header of the demo customer file (names guessMapping recognises). */
 export const DEMO_CUSTOMERS_CSV_HEADER = [
@@ -30,7 +30,13 @@ export const DEMO_ORDERS_CSV_HEADER = [
   "country",
   "ship_to_region",
   "weight_kg",
+  "unit_cost",
+  "delivery_id",
+  "distance",
 ] as const;
+
+/** Header of the demo activity events file (CONTRACT activities.csv, plus the date). */
+export const DEMO_ACTIVITIES_CSV_HEADER = ["customer_id", "activity", "quantity", "date"] as const;
 
 function field(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
@@ -73,7 +79,14 @@ export function demoOrderCsvLine(o: DemoOrderLine): string {
     field(o.country),
     field(o.region),
     String(o.weight),
+    o.unitCost.toFixed(2),
+    o.deliveryId,
+    String(o.distance),
   ].join(",");
+}
+
+export function demoActivityCsvLine(e: DemoActivityEvent): string {
+  return [e.customerId, e.activity, String(e.quantity), e.date ?? ""].join(",");
 }
 
 /**
@@ -110,4 +123,12 @@ export function demoCustomersCsv(
 /** The order lines as CSV text chunks. */
 export function demoOrdersCsv(orders: Iterable<DemoOrderLine>, linesPerChunk?: number): Generator<string> {
   return demoCsvChunks(DEMO_ORDERS_CSV_HEADER, orders, demoOrderCsvLine, linesPerChunk);
+}
+
+/** The activity events as CSV text chunks. */
+export function demoActivitiesCsv(
+  events: Iterable<DemoActivityEvent>,
+  linesPerChunk?: number,
+): Generator<string> {
+  return demoCsvChunks(DEMO_ACTIVITIES_CSV_HEADER, events, demoActivityCsvLine, linesPerChunk);
 }

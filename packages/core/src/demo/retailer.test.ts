@@ -4,8 +4,8 @@ import { parseCsv } from "../ingest/csv.js";
 import { detectDateFormat } from "../ingest/dates.js";
 import { guessMapping } from "../ingest/mapping.js";
 import { createRowValidator } from "../ingest/validate.js";
-import { DEMO_CHANNELS } from "./catalog.js";
-import { demoCustomersCsv, demoOrdersCsv } from "./csv.js";
+import { DEMO_CATEGORIES, DEMO_CHANNELS, DEMO_COUNTRIES } from "./catalog.js";
+import { demoActivitiesCsv, demoCustomersCsv, demoOrdersCsv } from "./csv.js";
 import { type DemoOrderLine, generateDemoRetailer } from "./retailer.js";
 
 const demo = generateDemoRetailer({ seed: 7 });
@@ -95,6 +95,75 @@ describe("generateDemoRetailer", () => {
     expect(everyoneElse.length).toBeGreaterThan(1000);
   });
 
+  it("costs each line at its category's margin below list price, with prices drifting up", () => {
+    const margins = new Map(DEMO_CATEGORIES.map((c) => [c.name, c.margin]));
+    let revenue = 0;
+    let cogs = 0;
+    for (const o of demo.orders) {
+      expect(o.unitCost).toBeGreaterThan(0);
+      revenue += o.quantity * o.unitPrice;
+      cogs += o.quantity * o.unitCost;
+    }
+    const margin = 1 - cogs / revenue;
+    expect(margin).toBeGreaterThan(0.25);
+    expect(margin).toBeLessThan(0.55);
+    // The same product costs more a year later, and a return line keeps the cost of its sale.
+    const sales = demo.orders.filter((o) => o.quantity > 0);
+    const firstSale = sales[0]!;
+    const later = sales.find(
+      (o) => o.productCode === firstSale.productCode && o.orderedAt > firstSale.orderedAt + 300 * DAY,
+    );
+    expect(later!.unitCost).toBeGreaterThan(firstSale.unitCost);
+    expect(Math.min(...margins.values())).toBeGreaterThan(0.3);
+  });
+
+  it("delivers each order once, over the ship-to region's distance, and pick-ups travel nowhere", () => {
+    const km = new Map(DEMO_COUNTRIES.flatMap((c) => c.regions.map((r) => [r.name, r.distanceKm] as const)));
+    const deliveries = new Map<string, { distance: number; invoice: string }>();
+    const wrong: unknown[] = [];
+    for (const o of demo.orders) {
+      const d = deliveries.get(o.deliveryId) ?? { distance: o.distance, invoice: o.invoiceId };
+      if (d.distance !== o.distance || d.invoice !== o.invoiceId) wrong.push(o);
+      deliveries.set(o.deliveryId, d);
+      const base = km.get(o.region)!;
+      const isPickup = o.quantity > 0 && o.channel === "pickup";
+      const isInRange = o.distance >= 0.85 * base - 0.1 && o.distance <= 1.15 * base + 0.1;
+      if (isPickup ? o.distance !== 0 : !isInRange) wrong.push(o);
+    }
+    expect(wrong).toEqual([]);
+    expect(deliveries.size).toBe(new Set(demo.orders.map((o) => o.invoiceId)).size);
+  });
+
+  it("counts visits (mostly B2B), monthly statements for account customers, a few % expedites and payment terms", () => {
+    const byId = new Map(demo.customers.map((c) => [c.externalId, c]));
+    const sum = (activity: string, filter: (id: string) => boolean = () => true) =>
+      demo.activities
+        .filter((e) => e.activity === activity && filter(e.customerId))
+        .reduce((a, e) => a + e.quantity, 0);
+    const isB2b = (id: string) => byId.get(id)!.type === "high-volume B2B";
+    const b2b = demo.customers.filter((c) => isB2b(c.externalId)).length;
+    expect(sum("sales_visit", isB2b) / b2b).toBeGreaterThan(
+      10 * (sum("sales_visit", (id) => !isB2b(id)) / (3000 - b2b)),
+    );
+    const orders = new Set(demo.orders.filter((o) => o.quantity > 0).map((o) => o.invoiceId)).size;
+    expect(sum("expedite") / orders).toBeGreaterThan(0.01);
+    expect(sum("expedite") / orders).toBeLessThan(0.08);
+    for (const e of demo.activities.filter((e) => e.activity === "payment_terms_days")) {
+      expect([30, 60]).toContain(e.quantity);
+      expect(byId.get(e.customerId)!.paymentTerms).toBe(`${e.quantity} days`);
+      expect(e.date).toBeNull();
+    }
+    const statements = demo.activities.filter((e) => e.activity === "statement");
+    expect(statements.every((e) => byId.get(e.customerId)!.paymentTerms !== "prepaid")).toBe(true);
+    expect(statements.every((e) => e.date! <= "2025-12-31")).toBe(true);
+    const oneAccount = demo.customers.find(
+      (c) => c.paymentTerms !== "prepaid" && c.signupDate < "2023-12-01",
+    )!;
+    expect(statements.filter((e) => e.customerId === oneAccount.externalId).length).toBeGreaterThanOrEqual(
+      oneAccount.type === "lapsed" ? 1 : 24,
+    );
+  });
+
   it("is deterministic for a seed and different for another", () => {
     const again = generateDemoRetailer({ seed: 7, customers: 200 });
     const same = generateDemoRetailer({ seed: 7, customers: 200 });
@@ -135,6 +204,9 @@ describe("demo CSV files", () => {
       country: 9,
       region: 10,
       weight: 11,
+      unitCost: 12,
+      deliveryId: 13,
+      distance: 14,
     });
     const dates = detectDateFormat(records.slice(0, 200).map((r) => ({ line: r.line, value: r.fields[2]! })));
     expect(dates).toMatchObject({ status: "ok", format: "iso" });
@@ -143,6 +215,21 @@ describe("demo CSV files", () => {
     expect(rows.filter((r) => !r.ok)).toEqual([]);
     const first = rows[0]!;
     expect(first.ok && first.row.orderedAt).toBe(small.orders[0]!.orderedAt);
+    expect(first.ok && first.row.unitCost).toBe(small.orders[0]!.unitCost);
+    expect(first.ok && first.row.deliveryId).toBe(small.orders[0]!.deliveryId);
+  });
+
+  it("writes activity events that import against the demo customers", () => {
+    const { header, records } = parseCsv([...demoActivitiesCsv(small.activities)].join(""));
+    const guess = guessMapping(header, "activities");
+    expect(guess.mapping.fields).toEqual({ customerId: 0, activity: 1, quantity: 2, occurredOn: 3 });
+    const validator = createRowValidator(guess.mapping, "activities", {
+      dateFormat: "iso",
+      knownCustomerIds: new Set(small.customers.map((c) => c.externalId)),
+    });
+    const rows = records.map((r) => validator.validate(r));
+    expect(rows.filter((r) => !r.ok)).toEqual([]);
+    expect(rows).toHaveLength(small.activities.length);
   });
 
   it("writes customers with an id column and attributes", () => {

@@ -58,12 +58,43 @@ export interface DemoOrderLine {
   region: string;
   /** Shipping weight of the line in kg (positive, also for returns). */
   weight: number;
+  /**
+   * Cost of goods per unit: the product's list price times (1 - its category's margin), drifting
+   * up with prices (3% a year). A return line keeps the cost of the line it returns.
+   */
+  unitCost: number;
+  /** One delivery (drop) per order: `D` and the invoice number. */
+  deliveryId: string;
+  /**
+   * Road km of the delivery, from the ship-to region's distance (catalog) within ±15%; 0 when the
+   * customer picks the order up. Every line of a delivery repeats it.
+   */
+  distance: number;
+}
+
+/**
+ * The activities the demo counts per customer (activities.csv, CONTRACT): sales visits (B2B
+ * accounts get most), monthly statements for account customers, expedited orders, and each
+ * account customer's payment terms in days (the cost model's financing input).
+ */
+export const DEMO_ACTIVITIES = ["sales_visit", "statement", "expedite", "payment_terms_days"] as const;
+export type DemoActivity = (typeof DEMO_ACTIVITIES)[number];
+
+/** A counted event of one customer: one row of activities.csv. */
+export interface DemoActivityEvent {
+  customerId: string;
+  activity: DemoActivity;
+  quantity: number;
+  /** ISO date (YYYY-MM-DD); null for standing facts (payment terms). */
+  date: string | null;
 }
 
 export interface DemoRetailer {
   customers: DemoCustomer[];
   /** Order lines in time order. */
   orders: DemoOrderLine[];
+  /** Activity events: payment terms first (undated), then in date order. */
+  activities: DemoActivityEvent[];
   products: DemoProduct[];
   start: number;
   end: number;
@@ -90,6 +121,9 @@ interface TypeProfile {
   channels: Readonly<Record<DemoChannel, number>>;
   businessTypes: readonly string[];
   employees: [number, number];
+  /** Sales visits per active month; share of orders expedited. */
+  visitsPerMonth: number;
+  expediteRate: number;
 }
 
 const BASE_SEASON = [0.8, 0.85, 0.95, 1, 1, 0.85, 0.72, 0.75, 1, 1.1, 1.35, 1.6];
@@ -109,6 +143,8 @@ const PROFILES: Readonly<Record<DemoCustomerType, TypeProfile>> = {
     channels: { "direct-to-store": 0.1, "distribution centre": 0.05, parcel: 0.4, pickup: 0.45 },
     businessTypes: ["discount store", "market stall", "online shop", "convenience store"],
     employees: [1, 8],
+    visitsPerMonth: 0.04,
+    expediteRate: 0.02,
   },
   "seasonal shopper": {
     share: 0.18,
@@ -124,6 +160,8 @@ const PROFILES: Readonly<Record<DemoCustomerType, TypeProfile>> = {
     channels: { "direct-to-store": 0.3, "distribution centre": 0.05, parcel: 0.45, pickup: 0.2 },
     businessTypes: ["gift shop", "garden centre", "christmas market stall", "pop-up store"],
     employees: [1, 12],
+    visitsPerMonth: 0.08,
+    expediteRate: 0.04,
   },
   "trend follower": {
     share: 0.14,
@@ -139,6 +177,8 @@ const PROFILES: Readonly<Record<DemoCustomerType, TypeProfile>> = {
     channels: { "direct-to-store": 0.15, "distribution centre": 0.05, parcel: 0.7, pickup: 0.1 },
     businessTypes: ["concept store", "boutique", "online shop", "interior studio"],
     employees: [1, 10],
+    visitsPerMonth: 0.12,
+    expediteRate: 0.05,
   },
   "high-volume B2B": {
     share: 0.06,
@@ -154,6 +194,8 @@ const PROFILES: Readonly<Record<DemoCustomerType, TypeProfile>> = {
     channels: { "direct-to-store": 0.4, "distribution centre": 0.55, parcel: 0.05, pickup: 0 },
     businessTypes: ["department store chain", "supermarket chain", "garden centre chain", "hotel group"],
     employees: [40, 900],
+    visitsPerMonth: 1.2,
+    expediteRate: 0.06,
   },
   occasional: {
     share: 0.23,
@@ -169,6 +211,8 @@ const PROFILES: Readonly<Record<DemoCustomerType, TypeProfile>> = {
     channels: { "direct-to-store": 0.1, "distribution centre": 0, parcel: 0.5, pickup: 0.4 },
     businessTypes: ["café", "florist", "hair salon", "bookshop", "bed and breakfast"],
     employees: [1, 6],
+    visitsPerMonth: 0.02,
+    expediteRate: 0.02,
   },
   lapsed: {
     share: 0.15,
@@ -184,6 +228,8 @@ const PROFILES: Readonly<Record<DemoCustomerType, TypeProfile>> = {
     channels: { "direct-to-store": 0.2, "distribution centre": 0.05, parcel: 0.45, pickup: 0.3 },
     businessTypes: ["gift shop", "café", "online shop", "boutique"],
     employees: [1, 10],
+    visitsPerMonth: 0.1,
+    expediteRate: 0.03,
   },
 };
 
@@ -260,10 +306,20 @@ export function generateDemoRetailer(options: DemoRetailerOptions = {}): DemoRet
   }
 
   const customers: DemoCustomer[] = [];
-  const orders: Array<{ time: number; customer: number; isReturn: boolean; lines: DemoOrderLine[] }> = [];
+  const orders: Array<{
+    time: number;
+    customer: number;
+    isReturn: boolean;
+    distance: number;
+    lines: DemoOrderLine[];
+  }> = [];
+  const activities: DemoActivityEvent[] = [];
 
   for (let i = 0; i < nCustomers; i++) {
     const random = createRandom(deriveSeed(seed, 1000 + i));
+    // Costs, distances and activity events draw from their own stream, so that adding them left the
+    // customers and orders of a seed exactly as they were.
+    const serviceRandom = createRandom(deriveSeed(seed, 2_000_000 + i));
     const type = pickType(typeRandom);
     const profile = PROFILES[type];
     const picker = pickers.get(type)!;
@@ -343,6 +399,9 @@ export function generateDemoRetailer(options: DemoRetailerOptions = {}): DemoRet
           // Volume discounts for large lines; prices drift up about 3% a year.
           const inflation = 1 + (0.03 * (time - start)) / (365 * DAY);
           const discount = quantity >= 48 ? 0.94 : 1;
+          const unitCost = round2(
+            product.price * (1 - DEMO_CATEGORIES[product.categoryIndex]!.margin) * inflation,
+          );
           const unitPrice = round2(
             product.price * profile.priceFactor * discount * inflation * (1 + 0.03 * random.normal()),
           );
@@ -359,18 +418,38 @@ export function generateDemoRetailer(options: DemoRetailerOptions = {}): DemoRet
             country: customer.country,
             region: customer.region,
             weight: Math.round(product.weight * quantity * 1000) / 1000,
+            unitCost,
+            deliveryId: "",
+            distance: 0,
           });
         }
-        orders.push({ time, customer: i, isReturn: false, lines });
+        const km = region.distanceKm * (0.85 + 0.3 * serviceRandom.next());
+        orders.push({
+          time,
+          customer: i,
+          isReturn: false,
+          distance: channel === "pickup" ? 0 : Math.round(km * 10) / 10,
+          lines,
+        });
+        if (serviceRandom.next() < profile.expediteRate) {
+          activities.push({
+            customerId: customer.externalId,
+            activity: "expedite",
+            quantity: 1,
+            date: isoDate(time),
+          });
+        }
         // Some lines come back a few days later, as a separate credit invoice.
         const returned = lines.filter(() => random.next() < profile.returnRate);
         if (returned.length > 0) {
           const returnTime = time + (2 + random.int(20)) * DAY + random.int(36_000) * 1000;
           if (returnTime <= end) {
+            // Returns are collected from the customer: a delivery of its own, the same way back.
             orders.push({
               time: returnTime,
               customer: i,
               isReturn: true,
+              distance: Math.round(region.distanceKm * (0.85 + 0.3 * serviceRandom.next()) * 10) / 10,
               lines: returned.map((line) => {
                 const qty =
                   random.next() < 0.6
@@ -388,6 +467,12 @@ export function generateDemoRetailer(options: DemoRetailerOptions = {}): DemoRet
         }
       }
     }
+    addServiceEvents(activities, serviceRandom, customer, profile, {
+      from,
+      to: lapseAt,
+      end,
+      monthStarts,
+    });
   }
 
   orders.sort((a, b) => a.time - b.time || a.customer - b.customer);
@@ -398,10 +483,74 @@ export function generateDemoRetailer(options: DemoRetailerOptions = {}): DemoRet
     invoice++;
     for (const line of order.lines) {
       line.invoiceId = invoiceId;
+      line.deliveryId = `D${invoiceId}`;
+      line.distance = order.distance;
       lines.push(line);
     }
   }
-  return { customers, orders: lines, products, start, end };
+  const customerIndex = new Map(customers.map((c, i) => [c.externalId, i]));
+  activities.sort(
+    (a, b) =>
+      (a.date === null ? 0 : 1) - (b.date === null ? 0 : 1) ||
+      (a.date ?? "").localeCompare(b.date ?? "") ||
+      customerIndex.get(a.customerId)! - customerIndex.get(b.customerId)! ||
+      a.activity.localeCompare(b.activity),
+  );
+  return { customers, orders: lines, activities, products, start, end };
+}
+
+/**
+ * A customer's standing and monthly service events: payment terms in days (account customers),
+ * a statement at each month end while the account is active (and two months after it lapsed, while
+ * the balance is settled), and sales visits on weekdays (B2B accounts about one a month or more).
+ */
+function addServiceEvents(
+  out: DemoActivityEvent[],
+  random: Random,
+  customer: DemoCustomer,
+  profile: TypeProfile,
+  window: { from: number; to: number; end: number; monthStarts: number[] },
+): void {
+  const isAccount = customer.paymentTerms !== "prepaid";
+  const id = customer.externalId;
+  if (isAccount) {
+    out.push({
+      customerId: id,
+      activity: "payment_terms_days",
+      quantity: Number.parseInt(customer.paymentTerms, 10),
+      date: null,
+    });
+  }
+  const { monthStarts } = window;
+  for (let m = 0; m + 1 < monthStarts.length; m++) {
+    const monthStart = monthStarts[m]!;
+    const monthEnd = Math.min(window.end, monthStarts[m + 1]! - 1);
+    if (monthEnd < window.from) continue;
+    // A statement at each month end (none yet for a month the history ends in the middle of).
+    const lastDay = isoDate(monthStarts[m + 1]! - 1);
+    if (isAccount && monthStart <= window.to + 62 * DAY && lastDay <= isoDate(window.end)) {
+      out.push({ customerId: id, activity: "statement", quantity: 1, date: lastDay });
+    }
+    const activeFrom = Math.max(monthStart, window.from);
+    const activeTo = Math.min(monthEnd, window.to);
+    if (activeTo <= activeFrom) continue;
+    const visits = poisson(
+      random,
+      profile.visitsPerMonth * ((activeTo - activeFrom) / (monthEnd - monthStart)),
+    );
+    for (let v = 0; v < visits; v++) {
+      let day = Math.floor((activeFrom + random.next() * (activeTo - activeFrom)) / DAY) * DAY;
+      const weekday = (Math.floor(day / DAY) + 4) % 7;
+      if (weekday === 6) day -= DAY;
+      else if (weekday === 0) day -= 2 * DAY;
+      out.push({
+        customerId: id,
+        activity: "sales_visit",
+        quantity: 1,
+        date: isoDate(Math.max(day, activeFrom)),
+      });
+    }
+  }
 }
 
 function pickType(random: Random): DemoCustomerType {
