@@ -1,4 +1,5 @@
 export * from "./cluster/index.js";
+export * from "./cost-to-serve/index.js";
 export * from "./demo/index.js";
 export * from "./embed/index.js";
 export * from "./errors.js";

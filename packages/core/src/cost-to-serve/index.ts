@@ -1,0 +1,3 @@
+export * from "./compute.js";
+export * from "./drivers.js";
+export * from "./model.js";
