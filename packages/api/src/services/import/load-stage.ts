@@ -14,7 +14,10 @@ const STAGE_COLUMNS: Record<DatasetKind, string> = {
   orders:
     "line integer not null, external_id text not null, ordered_at timestamptz not null, quantity float8 not null, " +
     "unit_price float8 not null, order_id text, product text, category text, channel text, country text, " +
-    "region text, weight float8",
+    "region text, weight float8, unit_cost float8, discount float8, delivery_id text, distance float8",
+  activities:
+    "line integer not null, external_id text not null, activity text not null, quantity float8 not null, " +
+    "occurred_on date",
 };
 
 /** The staged columns in the order StageFile rows are written. */
@@ -33,7 +36,12 @@ export const STAGE_COLUMN_ORDER: Record<DatasetKind, readonly string[]> = {
     "country",
     "region",
     "weight",
+    "unit_cost",
+    "discount",
+    "delivery_id",
+    "distance",
   ],
+  activities: ["line", "external_id", "activity", "quantity", "occurred_on"],
 };
 
 /** PGlite reads a COPY from an in-memory blob: the stage file goes in pieces of about this size. */

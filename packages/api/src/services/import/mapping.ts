@@ -18,12 +18,14 @@ export const attributeMappingSchema = z.object({
 /**
  * What the user confirmed in the mapping step (also the `--mapping map.json` of the CLI).
  * `fields` maps each Strata field (customers: externalId; orders: customerId, orderedAt, quantity,
- * unitPrice, invoiceId, product, category, channel, country, region, weight) to a column header.
+ * unitPrice, invoiceId, product, category, channel, country, region, weight, unitCost, discount,
+ * deliveryId, distance; activities: customerId, activity, quantity, occurredOn) to a column header.
  */
 export const importMappingSchema = z.object({
   fields: z.record(z.string(), z.string()),
   /** Customers only: the other columns to keep as attributes; default: every unmapped column, as text. */
   attributes: z.array(attributeMappingSchema).optional(),
+  /** How order dates (orders) or event dates (activities) are written; default ISO. */
   dateFormat: dateFormatSchema.optional(),
   /**
    * Customers only, for files with no id column: each customer's id is `row-<line>` (row-2 for

@@ -135,8 +135,9 @@ export async function previewImport(path: string, options: PreviewOptions): Prom
   }
   const mapping: ImportMapping = { fields };
   let dateDetection: DateFormatDetection | null = null;
-  const dateColumn = fields.orderedAt;
-  if (options.kind === "orders" && dateColumn) {
+  // The date a row is read with: the order date, or an event's (optional) date.
+  const dateColumn = options.kind === "activities" ? fields.occurredOn : fields.orderedAt;
+  if (options.kind !== "customers" && dateColumn) {
     const j = header.indexOf(dateColumn);
     dateDetection = detectDateFormat(records.map((r) => ({ line: r.line, value: r.fields[j] ?? "" })));
     if (dateDetection.format) mapping.dateFormat = dateDetection.format;

@@ -1,4 +1,4 @@
-import type { TextEncoding } from "@strata/core";
+import type { DatasetKind, TextEncoding } from "@strata/core";
 import { imports, type Tx } from "@strata/db";
 import { and, eq } from "drizzle-orm";
 import { AppError } from "../../errors.js";
@@ -8,7 +8,7 @@ import { type ImportPreview, previewImport } from "./preview-import.js";
 export async function previewUpload(
   tx: Tx,
   params: { tenantId: string; id: string; encoding?: TextEncoding; delimiter?: string; sheet?: string },
-): Promise<ImportPreview & { id: string; fileName: string; kind: "customers" | "orders" }> {
+): Promise<ImportPreview & { id: string; fileName: string; kind: DatasetKind }> {
   const [row] = await tx
     .select()
     .from(imports)

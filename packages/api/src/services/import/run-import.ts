@@ -2,13 +2,13 @@ import { createReadStream } from "node:fs";
 import { rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { formatOriginalRow } from "@strata/core";
-import { type Database, datasets, imports, withTenant } from "@strata/db";
+import { customers, type Database, datasets, imports, withTenant } from "@strata/db";
 import type { DatasetColumn } from "@strata/db/schema";
 import { and, eq, type SQL } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import { sendProfileJobInTransaction } from "../../jobs/profile-job.js";
 import { recomputeCustomerFeatures } from "../customer/recompute-customer-features.js";
-import { type DatasetKind, fieldsFor } from "./fields.js";
+import { type DatasetKind, defaultDatasetName, fieldsFor, tableOfKind } from "./fields.js";
 import { loadStage } from "./load-stage.js";
 import type { ImportMapping, OnInvalid } from "./mapping.js";
 import { importFolder, rejectedReasonsPathFor } from "./paths.js";
@@ -23,7 +23,7 @@ export interface RunImportParams {
   importId: string;
   mapping: ImportMapping;
   onInvalid: OnInvalid;
-  /** Dataset to import into (created when new); default "Customers" / "Orders". */
+  /** Dataset to import into (created when new); default "Customers" / "Orders" / "Activities". */
   datasetName?: string;
   dataDir?: string;
   /** Where the staged rows and the rejected-rows report go; default the tenant's import folder. */
@@ -211,6 +211,8 @@ export async function runImport(database: Database, params: RunImportParams): Pr
       );
     });
     let validate: ReturnType<typeof createImportValidator> | undefined;
+    // Events never create customers: one naming an id the workspace does not have is rejected.
+    const knownCustomerIds = kind === "activities" ? await readCustomerIds(database, tenantId) : undefined;
     const source = createReadStream(record.uploadPath!, { highWaterMark: 1024 * 1024 });
     const readOptions = {
       format: record.format,
@@ -223,7 +225,12 @@ export async function runImport(database: Database, params: RunImportParams): Pr
       for (const rec of batch.records) {
         if (!validate) {
           header = cleanHeader(rec.fields);
-          validate = createImportValidator(kind, header, mapping);
+          validate = createImportValidator(
+            kind,
+            header,
+            mapping,
+            knownCustomerIds ? { knownCustomerIds } : {},
+          );
           continue;
         }
         rowsRead++;
@@ -247,6 +254,19 @@ export async function runImport(database: Database, params: RunImportParams): Pr
             row.country,
             row.region,
             row.weight,
+            row.unitCost,
+            row.discount,
+            row.deliveryId,
+            row.distance,
+          ]);
+        } else if (result.activity) {
+          const row = result.activity;
+          stage.add([
+            row.line,
+            row.customerId,
+            row.activity,
+            row.quantity,
+            row.occurredOn === null ? null : new Date(row.occurredOn).toISOString().slice(0, 10),
           ]);
         }
       }
@@ -291,7 +311,7 @@ export async function runImport(database: Database, params: RunImportParams): Pr
     const hasReport = report.count > 0;
     await closeReport(report, reportPath);
     await progress({ stage: "writing", progress: 0.6, rowsRead }, true);
-    const datasetName = params.datasetName?.trim() || (kind === "customers" ? "Customers" : "Orders");
+    const datasetName = params.datasetName?.trim() || defaultDatasetName(kind);
     const columns = describeColumns(kind, header, mapping);
     const merged = await withTenant(database.db, tenantId, async (tx) => {
       const client = rawClientOf(tx);
@@ -308,10 +328,12 @@ export async function runImport(database: Database, params: RunImportParams): Pr
       let counts: { imported: number; updated: number };
       if (kind === "customers") {
         counts = await mergeCustomers(client, tenantId, datasetId);
+      } else if (kind === "activities") {
+        counts = await mergeActivityEvents(client, tenantId, datasetId, importId);
       } else {
         counts = await mergeOrderLines(client, tenantId, datasetId, importId);
       }
-      const table = kind === "customers" ? "customers" : "order_lines";
+      const table = tableOfKind(kind);
       await client.query(
         `update datasets set row_count = (select count(*) from ${table} where tenant_id = $1 and dataset_id = $2),
            columns = $3::jsonb, updated_at = now() where tenant_id = $1 and id = $2`,
@@ -409,6 +431,12 @@ async function deriveAfterLoad(
   progress: (fields: Partial<typeof imports.$inferInsert>, force?: boolean) => Promise<void>,
 ): Promise<string | null> {
   const { tenantId, importId } = params;
+  // Features and the column profile read customers and order lines; events change neither (the
+  // cost-to-serve reads them directly).
+  if (kind === "activities") {
+    lap("features");
+    return null;
+  }
   try {
     await withTenant(database.db, tenantId, async (tx) => {
       await recomputeCustomerFeatures(
@@ -532,6 +560,20 @@ async function mergeCustomers(
 }
 
 /**
+ * The staged order lines with their `line_key`: a hash of the line's content (not of the cost-to-serve
+ * fields, which a later file may add) and its occurrence number among identical lines of the file.
+ */
+const NUMBERED_STAGE_LINES = `with keyed as (
+       select s.*, md5(concat_ws('|', external_id, order_id, extract(epoch from ordered_at)::text, quantity::text,
+         unit_price::text, product, category, channel, country, region, weight::text))::uuid as k
+       from import_stage s
+     ), numbered as (
+       select keyed.*, case when row_number() over (partition by k order by line) = 1 then k
+         else md5(k::text || ':' || row_number() over (partition by k order by line))::uuid end as line_key
+       from keyed
+     )`;
+
+/**
  * Order lines are keyed by a hash of their content and their occurrence number among identical lines
  * of the file: re-importing a file inserts nothing new ("updated" counts the lines already there).
  */
@@ -554,19 +596,13 @@ async function mergeOrderLines(
     [tenantId, datasetId],
   );
   const inserted = await client.query<{ n: string | number; staged: string | number }>(
-    `with keyed as (
-       select s.*, md5(concat_ws('|', external_id, order_id, extract(epoch from ordered_at)::text, quantity::text,
-         unit_price::text, product, category, channel, country, region, weight::text))::uuid as k
-       from import_stage s
-     ), numbered as (
-       select keyed.*, case when row_number() over (partition by k order by line) = 1 then k
-         else md5(k::text || ':' || row_number() over (partition by k order by line))::uuid end as line_key
-       from keyed
-     ), ins as (
+    `${NUMBERED_STAGE_LINES}, ins as (
        insert into order_lines (tenant_id, dataset_id, customer_id, line_key, order_id, ordered_at, quantity,
-         unit_price, product, category, channel, country, region, weight, import_id)
+         unit_price, product, category, channel, country, region, weight, unit_cost, discount, delivery_id, distance,
+         import_id)
        select $1::uuid, $2::uuid, c.id, s.line_key, s.order_id, s.ordered_at, s.quantity, s.unit_price, s.product,
-         s.category, s.channel, s.country, s.region, s.weight, $3::uuid
+         s.category, s.channel, s.country, s.region, s.weight, s.unit_cost, s.discount, s.delivery_id, s.distance,
+         $3::uuid
        from numbered s join customers c on c.tenant_id = $1::uuid and c.external_id = s.external_id
        ${
          hasLines.rows.length > 0
@@ -581,7 +617,86 @@ async function mergeOrderLines(
   );
   const row = inserted.rows[0]!;
   const imported = Number(row.n);
+  if (hasLines.rows.length > 0) await fillCostFields(client, tenantId, datasetId);
   return { imported, updated: Number(row.staged) - imported };
+}
+
+/** The workspace's customer ids (external ids), to check an activity file's rows against. */
+async function readCustomerIds(database: Database, tenantId: string): Promise<Set<string>> {
+  const rows = await withTenant(database.db, tenantId, (tx) =>
+    tx.select({ externalId: customers.externalId }).from(customers).where(eq(customers.tenantId, tenantId)),
+  );
+  return new Set(rows.map((r) => r.externalId));
+}
+
+/**
+ * Activity events are keyed like order lines (content hash and occurrence number among identical
+ * rows of the file), so importing the same events file again adds nothing. Every staged customer
+ * was checked against the workspace when the file was read; one deleted since drops its events.
+ */
+async function mergeActivityEvents(
+  client: ReturnType<typeof rawClientOf>,
+  tenantId: string,
+  datasetId: string,
+  importId: string,
+): Promise<{ imported: number; updated: number }> {
+  await client.query("select pg_advisory_xact_lock(hashtext($1))", [`strata-dataset:${datasetId}`]);
+  const inserted = await client.query<{ n: string | number; staged: string | number }>(
+    `with keyed as (
+       select s.*, md5(concat_ws('|', external_id, activity, quantity::text, occurred_on::text))::uuid as k
+       from import_stage s
+     ), numbered as (
+       select keyed.*, case when row_number() over (partition by k order by line) = 1 then k
+         else md5(k::text || ':' || row_number() over (partition by k order by line))::uuid end as event_key
+       from keyed
+     ), ins as (
+       insert into activity_events (tenant_id, dataset_id, customer_id, event_key, activity, quantity, occurred_on,
+         import_id)
+       select $1::uuid, $2::uuid, c.id, s.event_key, s.activity, s.quantity, s.occurred_on, $3::uuid
+       from numbered s join customers c on c.tenant_id = $1::uuid and c.external_id = s.external_id
+       where not exists (select 1 from activity_events e
+         where e.tenant_id = $1::uuid and e.dataset_id = $2::uuid and e.event_key = s.event_key)
+       returning 1
+     )
+     select (select count(*) from ins) as n, (select count(*) from import_stage) as staged`,
+    [tenantId, datasetId, importId],
+  );
+  const row = inserted.rows[0]!;
+  const imported = Number(row.n);
+  return { imported, updated: Number(row.staged) - imported };
+}
+
+/**
+ * The cost-to-serve fields are not part of a line's key: a file imported again with unit costs,
+ * discounts, deliveries or distances added fills them in on the lines already there (a value the
+ * new file leaves empty keeps the stored one).
+ */
+async function fillCostFields(
+  client: ReturnType<typeof rawClientOf>,
+  tenantId: string,
+  datasetId: string,
+): Promise<void> {
+  const any = await client.query(
+    `select 1 from import_stage where unit_cost is not null or discount is not null or delivery_id is not null
+       or distance is not null limit 1`,
+  );
+  if (any.rows.length === 0) return;
+  await client.query(
+    `${NUMBERED_STAGE_LINES}
+     update order_lines o set
+       unit_cost = coalesce(s.unit_cost, o.unit_cost),
+       discount = coalesce(s.discount, o.discount),
+       delivery_id = coalesce(s.delivery_id, o.delivery_id),
+       distance = coalesce(s.distance, o.distance)
+     from numbered s
+     where o.tenant_id = $1::uuid and o.dataset_id = $2::uuid and o.line_key = s.line_key
+       and (s.unit_cost is not null or s.discount is not null or s.delivery_id is not null or s.distance is not null)
+       and (o.unit_cost is distinct from coalesce(s.unit_cost, o.unit_cost)
+         or o.discount is distinct from coalesce(s.discount, o.discount)
+         or o.delivery_id is distinct from coalesce(s.delivery_id, o.delivery_id)
+         or o.distance is distinct from coalesce(s.distance, o.distance))`,
+    [tenantId, datasetId],
+  );
 }
 
 /** The dataset's column list: each mapped field and (customers) each kept attribute. */

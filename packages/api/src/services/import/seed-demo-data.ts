@@ -2,7 +2,13 @@ import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { type DatasetKind, demoCustomersCsv, demoOrdersCsv, generateDemoRetailer } from "@strata/core";
+import {
+  type DatasetKind,
+  demoActivitiesCsv,
+  demoCustomersCsv,
+  demoOrdersCsv,
+  generateDemoRetailer,
+} from "@strata/core";
 import { type Database, datasets, imports, withTenant } from "@strata/db";
 import { eq } from "drizzle-orm";
 import { importFolder } from "./paths.js";
@@ -35,6 +41,7 @@ export interface DemoDataSummary {
   skipped: boolean;
   customers?: ImportOutcome;
   orders?: ImportOutcome;
+  activities?: ImportOutcome;
 }
 
 /**
@@ -45,8 +52,9 @@ export const DEMO_END_DATE = "2026-06-30T23:59:59Z";
 
 /**
  * Loads the core's demo retailer (about 3,000 customers and 100,000 order lines over the two years
- * to DEMO_END_DATE) into a workspace through the ordinary import path, once: a workspace that
- * already has a dataset is left alone.
+ * to DEMO_END_DATE, with unit costs, deliveries and distances, then about 30,000 activity events:
+ * visits, statements, expedites, payment terms) into a workspace through the ordinary import path,
+ * once: a workspace that already has a dataset is left alone. Events come last: they name customers.
  */
 export async function seedDemoData(
   database: Database,
@@ -79,8 +87,22 @@ export async function seedDemoData(
     demoOrdersCsv(demo.orders, 10_000),
     options.dataDir,
   );
-  return { skipped: false, customers, orders };
+  const activities = await importDemoFile(
+    database,
+    tenantId,
+    "activities",
+    join(folder, "demo-activities.csv"),
+    demoActivitiesCsv(demo.activities, 10_000),
+    options.dataDir,
+  );
+  return { skipped: false, customers, orders, activities };
 }
+
+const DEMO_DATASET_NAMES: Record<DatasetKind, string> = {
+  customers: "Demo customers",
+  orders: "Demo orders",
+  activities: "Demo activities",
+};
 
 async function importDemoFile(
   database: Database,
@@ -118,7 +140,7 @@ async function importDemoFile(
       importId: record!.id,
       mapping,
       onInvalid: "reject_file",
-      datasetName: kind === "customers" ? "Demo customers" : "Demo orders",
+      datasetName: DEMO_DATASET_NAMES[kind],
       ...(dataDir ? { dataDir } : {}),
     });
   } finally {

@@ -1,4 +1,5 @@
 import {
+  type ActivityRow,
   type CsvRecord,
   type CustomerRow,
   createRowValidator,
@@ -19,7 +20,12 @@ import type { AttributeMapping, ImportMapping } from "./mapping.js";
 export type TypedAttributes = Record<string, string | number | null>;
 
 export type ImportRowResult =
-  | { ok: true; order?: OrderRow; customer?: CustomerRow & { typed: TypedAttributes } }
+  | {
+      ok: true;
+      order?: OrderRow;
+      customer?: CustomerRow & { typed: TypedAttributes };
+      activity?: ActivityRow;
+    }
   | { ok: false; rejections: Rejection[] };
 
 /**
@@ -27,7 +33,12 @@ export type ImportRowResult =
  * with header names, plus the attribute types the user confirmed: a numeric attribute that is not a
  * number rejects its row rather than being stored as text.
  */
-export function createImportValidator(kind: DatasetKind, header: readonly string[], mapping: ImportMapping) {
+export function createImportValidator(
+  kind: DatasetKind,
+  header: readonly string[],
+  mapping: ImportMapping,
+  options: { knownCustomerIds?: ReadonlySet<string> } = {},
+) {
   const index = new Map(header.map((h, i) => [h, i]));
   const indexOf = (source: string, field: string): number => {
     const at = index.get(source);
@@ -69,6 +80,7 @@ export function createImportValidator(kind: DatasetKind, header: readonly string
       decimalSeparator: mapping.decimalSeparator ?? ".",
       negativeQuantity: mapping.negativeQuantity ?? "return",
       isIdFromLine,
+      ...(options.knownCustomerIds ? { knownCustomerIds: options.knownCustomerIds } : {}),
     });
   } catch (error) {
     throw new AppError("BAD_REQUEST", (error as Error).message, (error as { field?: string }).field);
@@ -80,6 +92,7 @@ export function createImportValidator(kind: DatasetKind, header: readonly string
     const result = validator.validate(record);
     if (!result.ok) return result;
     if (kind === "orders") return { ok: true, order: result.row as OrderRow };
+    if (kind === "activities") return { ok: true, activity: result.row as ActivityRow };
     const row = result.row as CustomerRow;
     // The core names attributes after their (trimmed, de-duplicated) header; so do we.
     const typed: TypedAttributes = {};
