@@ -1,7 +1,7 @@
 import { type Database, users } from "@strata/db";
 import { eq } from "drizzle-orm";
 import { hashPassword, verifyPassword } from "./password.js";
-import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from "./rate-limit.js";
+import { releaseLoginAttempt, reserveLoginAttempt } from "./rate-limit.js";
 
 export interface CredentialsInput {
   email: string;
@@ -13,6 +13,8 @@ export interface AuthorizedUser {
   id: string;
   email: string;
   name: string;
+  /** users.session_version at sign-in; the session ends when it changes (see session.ts). */
+  sessionVersion: number;
 }
 
 export function normalizeEmail(email: string): string {
@@ -24,7 +26,8 @@ let dummyHash: Promise<string> | undefined;
 
 /**
  * Checks an email and password. Wrong password and unknown email both give null (same message in
- * the UI, same timing); too many recent failures for the email or the IP throw TooManyAttemptsError.
+ * the UI, same timing). The attempt is reserved against the email's and the IP's limits before the
+ * password is checked; when they are used up this throws TooManyAttemptsError without checking.
  */
 export async function authorizeCredentials(
   database: Database,
@@ -33,15 +36,13 @@ export async function authorizeCredentials(
 ): Promise<AuthorizedUser | null> {
   const now = options.now ?? new Date();
   const who = { email: normalizeEmail(input.email), ip: input.ip };
-  await assertLoginAllowed(database, who, now);
+  const reservation = await reserveLoginAttempt(database, who, now);
 
   const [user] = await database.db.select().from(users).where(eq(users.email, who.email)).limit(1);
   dummyHash ??= hashPassword("not-a-real-password-0");
   const valid = await verifyPassword(input.password, user?.passwordHash ?? (await dummyHash));
-  if (!user || !valid) {
-    await recordLoginFailure(database, who, now);
-    return null;
-  }
-  await clearLoginFailures(database, who);
-  return { id: user.id, email: user.email, name: user.name };
+  // A failure keeps its reservation: that row is the recorded failure.
+  if (!user || !valid) return null;
+  await releaseLoginAttempt(database, reservation, who);
+  return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
 }

@@ -4,9 +4,18 @@ export {
   type CredentialsInput,
   normalizeEmail,
 } from "./authorize.js";
-export { readAuthEnv } from "./env.js";
-export { type CreateAuthOptionsInput, clientIp, createAuthOptions } from "./options.js";
+export {
+  type ClientIpOptions,
+  captureSocketAddresses,
+  clientIp,
+  isCapturingSocketAddresses,
+  SOCKET_ADDRESS_HEADER,
+} from "./client-ip.js";
+export { demoWorkspaceOwnership } from "./demo-login.js";
+export { type AuthEnv, readAuthEnv } from "./env.js";
+export { type CreateAuthOptionsInput, createAuthOptions, sameOriginRedirect } from "./options.js";
 export { checkPasswordRules, hashPassword, PASSWORD_MIN_LENGTH, verifyPassword } from "./password.js";
-export { LOGIN_LIMITS, TooManyAttemptsError } from "./rate-limit.js";
+export { emailDelayMs, LOGIN_LIMITS, TooManyAttemptsError } from "./rate-limit.js";
 export { hasRole, isRole, ROLE_DESCRIPTIONS, ROLES, type Role } from "./roles.js";
 export { resolveAuthSecret } from "./secret.js";
+export { endUserSessions, readSessionVersion, SessionEndedError } from "./session.js";

@@ -1,7 +1,10 @@
 import type { Database } from "@strata/db";
 import type { AuthOptions, DefaultSession } from "next-auth";
+import type { JWT } from "next-auth/jwt";
 import CredentialsImport from "next-auth/providers/credentials";
-import { authorizeCredentials } from "./authorize.js";
+import { type AuthorizedUser, authorizeCredentials } from "./authorize.js";
+import { clientIp, type HeaderBag } from "./client-ip.js";
+import { readSessionVersion, SessionEndedError } from "./session.js";
 
 // next-auth ships CommonJS with `exports.default`: Node's ESM loader hands us the exports object,
 // a bundler hands us the function. Accept both.
@@ -19,28 +22,38 @@ declare module "next-auth" {
 export interface CreateAuthOptionsInput {
   getDatabase: () => Promise<Database>;
   secret: string;
-}
-
-type HeaderBag = Headers | Record<string, string | string[] | undefined> | undefined;
-
-/** The caller's address from proxy headers (the first hop of x-forwarded-for), if any. */
-export function clientIp(headers: HeaderBag): string | undefined {
-  const read = (name: string): string | undefined => {
-    if (!headers) return undefined;
-    if (typeof (headers as Headers).get === "function") return (headers as Headers).get(name) ?? undefined;
-    const value = (headers as Record<string, string | string[] | undefined>)[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
-  const forwarded = read("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || read("x-real-ip")?.trim() || undefined;
+  /** The public URL of the app (NEXTAUTH_URL): session cookies are Secure when it is https. */
+  authUrl?: string | undefined;
+  /** STRATA_TRUSTED_PROXIES: how the client address for rate limiting is read (client-ip.ts). */
+  trustedProxies?: number | undefined;
 }
 
 /** next-auth v4 options: email + password (provider id `credentials`), JWT sessions with user.id. */
-export function createAuthOptions({ getDatabase, secret }: CreateAuthOptionsInput): AuthOptions {
+export function createAuthOptions({
+  getDatabase,
+  secret,
+  authUrl,
+  trustedProxies = 0,
+}: CreateAuthOptionsInput): AuthOptions {
   return {
     secret,
     session: { strategy: "jwt" },
     pages: { signIn: "/sign-in" },
+    // Secure (and __Secure-/__Host- prefixed) cookies whenever the app is served over HTTPS, also
+    // behind a TLS-terminating proxy where this server itself only sees http.
+    useSecureCookies: authUrl?.startsWith("https://") ?? false,
+    logger: {
+      error(code, metadata) {
+        // An ended session is expected (next-auth clears its cookie); anything else is worth a log.
+        const error = metadata instanceof Error ? metadata : (metadata as { error?: unknown })?.error;
+        if (error instanceof SessionEndedError) return;
+        console.error(`[next-auth][error][${code}]`, metadata);
+      },
+      warn(code) {
+        console.warn(`[next-auth][warn][${code}]`);
+      },
+      debug() {},
+    },
     providers: [
       CredentialsProvider({
         id: "credentials",
@@ -56,19 +69,29 @@ export function createAuthOptions({ getDatabase, secret }: CreateAuthOptionsInpu
           return authorizeCredentials(database, {
             email: credentials.email,
             password: credentials.password,
-            ip: clientIp(req?.headers as HeaderBag),
+            ip: clientIp(req?.headers as HeaderBag, { trustedProxies }),
           });
         },
       }),
     ],
     callbacks: {
-      jwt({ token, user }) {
+      async jwt({ token, user }) {
         if (user) {
           token.sub = user.id;
           token.name = user.name ?? null;
           token.email = user.email ?? null;
+          token.sessionVersion = (user as Partial<AuthorizedUser>).sessionVersion ?? 0;
+          return token;
         }
+        if (!token.sub) return token;
+        // Every read of a session: a changed password (or a deleted user) ends it.
+        const current = await readSessionVersion((await getDatabase()).db, token.sub);
+        if (current === undefined || current !== sessionVersionOf(token)) throw new SessionEndedError();
         return token;
+      },
+      // Where next-auth sends the browser after signing in or out: same-origin only.
+      redirect({ url, baseUrl }) {
+        return sameOriginRedirect(url, baseUrl);
       },
       session({ session, token }) {
         if (token.sub) {
@@ -83,4 +106,25 @@ export function createAuthOptions({ getDatabase, secret }: CreateAuthOptionsInpu
       },
     },
   };
+}
+
+function sessionVersionOf(token: JWT): number {
+  // Tokens issued before session versions existed carry none: they count as version 0.
+  return typeof token.sessionVersion === "number" ? token.sessionVersion : 0;
+}
+
+/**
+ * `url` when it stays on `baseUrl`'s origin, else `baseUrl`. Relative paths must be plain paths:
+ * control characters (browsers drop tabs and newlines, turning "/\t/evil" into "//evil"),
+ * backslashes (read as "/") and a leading "//" (another host) are refused.
+ */
+export function sameOriginRedirect(url: string, baseUrl: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  if (/[\u0000-\u001f\u007f\\]/.test(url)) return baseUrl;
+  if (url.startsWith("/")) return url.startsWith("//") ? baseUrl : `${baseUrl.replace(/\/$/, "")}${url}`;
+  try {
+    return new URL(url).origin === new URL(baseUrl).origin ? url : baseUrl;
+  } catch {
+    return baseUrl;
+  }
 }

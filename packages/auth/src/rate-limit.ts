@@ -1,15 +1,39 @@
 import { type Database, loginAttempts } from "@strata/db";
-import { and, count, gt, inArray, lt, min } from "drizzle-orm";
+import { and, count, eq, inArray, lt, max, min, sql } from "drizzle-orm";
 
-/** Failed sign-ins allowed per key inside the window before further attempts are refused. */
-export const LOGIN_LIMITS = { perEmail: 5, perIp: 20, windowMs: 15 * 60_000 } as const;
+/**
+ * Sign-in throttling. Every attempt is recorded (reserved) before its password is checked and the
+ * reservation is dropped again when the password was right, so the rows left are failures plus
+ * checks still running: parallel guesses are counted, they cannot all slip past one count.
+ *
+ * - Per email: the first `emailFreeFailures` failures in the window cost nothing; after that every
+ *   attempt must come `emailBaseDelayMs * 2^(failures - free)` after the email's latest attempt,
+ *   at most `emailMaxDelayMs`. Someone guessing is slowed to one guess per minute, and the owner,
+ *   who has the right password, waits at most that minute (a lock-out would let anyone who knows
+ *   an email lock its owner out).
+ * - Per IP: `perIp` failures in the window, then refused until the oldest leaves the window.
+ * A refused attempt is not recorded, so retrying while refused does not extend the wait.
+ */
+export const LOGIN_LIMITS = {
+  windowMs: 15 * 60_000,
+  emailFreeFailures: 5,
+  emailBaseDelayMs: 1_000,
+  emailMaxDelayMs: 60_000,
+  perIp: 20,
+} as const;
 
 export class TooManyAttemptsError extends Error {
   override readonly name = "TooManyAttemptsError";
-  constructor(readonly retryAfterMinutes: number) {
+  readonly retryAfterSeconds: number;
+  constructor(waitMs: number) {
+    const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+    const minutes = Math.ceil(seconds / 60);
     super(
-      `Too many attempts, try again in ${retryAfterMinutes} minute${retryAfterMinutes === 1 ? "" : "s"}.`,
+      seconds < 60
+        ? `Too many attempts, try again in ${seconds} second${seconds === 1 ? "" : "s"}.`
+        : `Too many attempts, try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
     );
+    this.retryAfterSeconds = seconds;
   }
 }
 
@@ -18,52 +42,81 @@ export interface LoginKeys {
   ip?: string | undefined;
 }
 
-function keysOf({ email, ip }: LoginKeys): { key: string; limit: number }[] {
-  const keys: { key: string; limit: number }[] = [{ key: `email:${email}`, limit: LOGIN_LIMITS.perEmail }];
-  if (ip) keys.push({ key: `ip:${ip}`, limit: LOGIN_LIMITS.perIp });
-  return keys;
+/** The wait an email's next attempt needs after `failures` failures in the window. */
+export function emailDelayMs(failures: number): number {
+  if (failures < LOGIN_LIMITS.emailFreeFailures) return 0;
+  const doublings = failures - LOGIN_LIMITS.emailFreeFailures;
+  return Math.min(LOGIN_LIMITS.emailMaxDelayMs, LOGIN_LIMITS.emailBaseDelayMs * 2 ** Math.min(doublings, 30));
 }
 
-/** Throws TooManyAttemptsError when the email or the IP has used up its failures in the window. */
-export async function assertLoginAllowed(database: Database, who: LoginKeys, now: Date): Promise<void> {
-  const keys = keysOf(who);
+/** The rows written for one attempt; release them when the password was right. */
+export interface LoginReservation {
+  ids: string[];
+}
+
+const emailKey = (email: string) => `email:${email}`;
+const ipKey = (ip: string) => `ip:${ip}`;
+
+/**
+ * Checks the limits and records the attempt in one transaction, holding a transaction-scoped
+ * advisory lock per key so that concurrent attempts for one email or IP are counted one after the
+ * other (PostgreSQL and PGlite alike). Throws TooManyAttemptsError, recording nothing, when refused.
+ */
+export async function reserveLoginAttempt(
+  database: Database,
+  who: LoginKeys,
+  now: Date,
+): Promise<LoginReservation> {
+  const keys = [emailKey(who.email), ...(who.ip ? [ipKey(who.ip)] : [])].sort();
   const since = new Date(now.getTime() - LOGIN_LIMITS.windowMs);
-  const counts = await database.db
-    .select({ key: loginAttempts.key, failures: count(), oldest: min(loginAttempts.attemptedAt) })
-    .from(loginAttempts)
-    .where(
-      and(
-        inArray(
-          loginAttempts.key,
-          keys.map((k) => k.key),
-        ),
-        gt(loginAttempts.attemptedAt, since),
-      ),
-    )
-    .groupBy(loginAttempts.key);
-  let waitMs = 0;
-  for (const { key, limit } of keys) {
-    const row = counts.find((c) => c.key === key);
-    if (row && row.failures >= limit && row.oldest) {
-      // Attempts are not recorded while blocked, so the oldest failure leaving the window unblocks.
-      waitMs = Math.max(waitMs, row.oldest.getTime() + LOGIN_LIMITS.windowMs - now.getTime());
+  return database.db.transaction(async (tx) => {
+    for (const key of keys) {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
     }
-  }
-  if (waitMs > 0) throw new TooManyAttemptsError(Math.max(1, Math.ceil(waitMs / 60_000)));
-}
-
-export async function recordLoginFailure(database: Database, who: LoginKeys, now: Date): Promise<void> {
-  const keys = keysOf(who).map((k) => k.key);
-  const cutoff = new Date(now.getTime() - LOGIN_LIMITS.windowMs);
-  await database.db.transaction(async (tx) => {
     await tx
       .delete(loginAttempts)
-      .where(and(inArray(loginAttempts.key, keys), lt(loginAttempts.attemptedAt, cutoff)));
-    await tx.insert(loginAttempts).values(keys.map((key) => ({ key, attemptedAt: now })));
+      .where(and(inArray(loginAttempts.key, keys), lt(loginAttempts.attemptedAt, since)));
+    const rows = await tx
+      .select({
+        key: loginAttempts.key,
+        attempts: count(),
+        oldest: min(loginAttempts.attemptedAt),
+        latest: max(loginAttempts.attemptedAt),
+      })
+      .from(loginAttempts)
+      .where(inArray(loginAttempts.key, keys))
+      .groupBy(loginAttempts.key);
+    let waitMs = 0;
+    const email = rows.find((r) => r.key === emailKey(who.email));
+    if (email?.latest) {
+      waitMs = Math.max(waitMs, email.latest.getTime() + emailDelayMs(email.attempts) - now.getTime());
+    }
+    const ip = who.ip ? rows.find((r) => r.key === ipKey(who.ip!)) : undefined;
+    if (ip?.oldest && ip.attempts >= LOGIN_LIMITS.perIp) {
+      waitMs = Math.max(waitMs, ip.oldest.getTime() + LOGIN_LIMITS.windowMs - now.getTime());
+    }
+    if (waitMs > 0) throw new TooManyAttemptsError(waitMs);
+    const inserted = await tx
+      .insert(loginAttempts)
+      .values(keys.map((key) => ({ key, attemptedAt: now })))
+      .returning({ id: loginAttempts.id });
+    return { ids: inserted.map((r) => r.id) };
   });
 }
 
-/** A successful sign-in forgives the email's failures (not the IP's: one IP may try many emails). */
-export async function clearLoginFailures(database: Database, who: LoginKeys): Promise<void> {
-  await database.db.delete(loginAttempts).where(inArray(loginAttempts.key, [`email:${who.email}`]));
+/**
+ * The password was right: the attempt was no failure, and the email's earlier failures are
+ * forgiven (not the IP's: one IP may be trying many emails).
+ */
+export async function releaseLoginAttempt(
+  database: Database,
+  reservation: LoginReservation,
+  who: LoginKeys,
+): Promise<void> {
+  await database.db.transaction(async (tx) => {
+    if (reservation.ids.length > 0) {
+      await tx.delete(loginAttempts).where(inArray(loginAttempts.id, reservation.ids));
+    }
+    await tx.delete(loginAttempts).where(eq(loginAttempts.key, emailKey(who.email)));
+  });
 }
