@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ensureAuthUrl, readWebEnv, workRunsHere } from "./env";
+import { ensureAuthUrl, productionStartProblems, readWebEnv, workRunsHere } from "./env";
 
 describe("ensureAuthUrl", () => {
   it("derives the sign-in URL from PORT when no auth URL is set", () => {
@@ -43,5 +43,41 @@ describe("STRATA_WEB_RUNS", () => {
 
   it("names the variable when the value is wrong", () => {
     expect(() => readWebEnv({ STRATA_WEB_RUNS: "no" })).toThrow(/STRATA_WEB_RUNS/);
+  });
+});
+
+describe("productionStartProblems", () => {
+  const base = {
+    nodeEnv: "production",
+    databaseUrl: "postgres://strata@db:5432/strata",
+    authSecret: "x".repeat(40),
+    demo: "0" as const,
+    demoPassword: undefined,
+    defaultDemoPassword: "strata-demo-2026",
+  };
+
+  it("lets a configured production deployment start", () => {
+    expect(productionStartProblems(base)).toEqual([]);
+    expect(productionStartProblems({ ...base, demo: "1", demoPassword: "our-own-demo-pass-9" })).toEqual([]);
+  });
+
+  it("refuses production on PostgreSQL without AUTH_SECRET, naming the variable", () => {
+    const problems = productionStartProblems({ ...base, authSecret: undefined });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^AUTH_SECRET is required/);
+  });
+
+  it("refuses the demo seed in production on PostgreSQL with the default or no demo password", () => {
+    expect(productionStartProblems({ ...base, demo: "1", demoPassword: "strata-demo-2026" })[0]).toMatch(
+      /STRATA_DEMO_PASSWORD/,
+    );
+    expect(productionStartProblems({ ...base, demo: "1" })[0]).toMatch(/STRATA_DEMO_PASSWORD/);
+  });
+
+  it("keeps npm run demo working on a fresh machine: the embedded start generates its secret and keeps the default password", () => {
+    const embedded = { ...base, databaseUrl: undefined, authSecret: undefined, demo: "1" as const };
+    expect(productionStartProblems({ ...embedded, demoPassword: "strata-demo-2026" })).toEqual([]);
+    // Development servers are not refused either.
+    expect(productionStartProblems({ ...base, nodeEnv: "development", authSecret: undefined })).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
 import "server-only";
-import { ensureAuthUrl, readWebEnv, workRunsHere } from "@/env";
+import { ensureAuthUrl, productionStartProblems, readWebEnv, workRunsHere } from "@/env";
+import { captureClientAddresses } from "./auth";
 import { getReadyDatabase } from "./database";
-import { api } from "./modules";
+import { api, auth, db } from "./modules";
 
 const RETRY_MS = 5_000;
 
@@ -21,10 +22,27 @@ export function startupState(): "starting" | "ready" {
 export async function startServer(): Promise<void> {
   const env = readWebEnv();
   const authUrl = ensureAuthUrl();
+  // Refusals first: a production deployment that is not safe to run does not start at all.
+  const problems = productionStartProblems({
+    nodeEnv: env.NODE_ENV,
+    databaseUrl: db.readDbEnv().DATABASE_URL,
+    authSecret: auth.readAuthEnv().AUTH_SECRET,
+    demo: env.STRATA_DEMO,
+    demoPassword: env.STRATA_DEMO_PASSWORD,
+    defaultDemoPassword: api.DEFAULT_DEMO_PASSWORD,
+  });
+  if (problems.length > 0) refuseToStart(problems);
+  captureClientAddresses();
   const attempt = async (): Promise<void> => {
     try {
       const database = await getReadyDatabase();
       if (env.STRATA_DEMO === "1") {
+        const demo = { email: api.DEMO_EMAIL, slug: api.DEMO_WORKSPACE_SLUG };
+        if ((await auth.demoWorkspaceOwnership(database, demo)) === "foreign") {
+          refuseToStart([
+            `STRATA_DEMO=1, but a workspace with the slug "${demo.slug}" exists that the demo seed did not create: seeding would make ${demo.email} (whose password is printed at start) an owner of it. Unset STRATA_DEMO, or give that workspace another slug.`,
+          ]);
+        }
         await api.seedDemoWorkspace(database, {
           password: env.STRATA_DEMO_PASSWORD ?? api.DEFAULT_DEMO_PASSWORD,
         });
@@ -51,4 +69,10 @@ export async function startServer(): Promise<void> {
     }
   };
   await attempt();
+}
+
+/** Stops the process with the reasons: these are settings to fix, not a database to wait for. */
+function refuseToStart(problems: string[]): never {
+  for (const problem of problems) console.error(`[strata] refusing to start: ${problem}`);
+  process.exit(1);
 }

@@ -6,6 +6,7 @@ import { type FormEvent, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
+import { safeCallbackUrl } from "./callback-url";
 import { signInErrorMessage } from "./sign-in-messages";
 
 export function SignInForm({
@@ -35,7 +36,8 @@ export function SignInForm({
         setIsPending(false);
         return;
       }
-      router.replace(callbackUrl);
+      // Checked again here: the destination must be a path on this site, whoever rendered the form.
+      router.replace(safeCallbackUrl(callbackUrl));
       router.refresh();
     } catch {
       setError("Could not reach the server. Check your connection and try again.");

@@ -9,6 +9,7 @@ import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { type FormError, toFormError } from "@/lib/errors";
 import { useTRPC } from "@/trpc/react";
+import { safeCallbackUrl } from "./callback-url";
 
 const FIELDS = new Set(["name", "email", "password"]);
 
@@ -42,10 +43,11 @@ export function SignUpForm({ callbackUrl }: { callbackUrl: string }) {
     });
     if (!result || result.error) {
       // The account exists now; only the automatic sign-in failed (e.g. rate limited).
-      router.replace(`/sign-in?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+      router.replace(`/sign-in?callbackUrl=${encodeURIComponent(safeCallbackUrl(callbackUrl))}`);
       return;
     }
-    router.replace(callbackUrl);
+    // Checked again here: the destination must be a path on this site, whoever rendered the form.
+    router.replace(safeCallbackUrl(callbackUrl));
     router.refresh();
   }
 
