@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm run strata -- <command> ...`: the Strata CLI. File-only commands (segment, rfm) run the
-// built core package; workspace commands (import, run) run the built api package's CLI. Kept a
-// plain node file so scripts can call it directly. Only commands that exist are listed.
+// `npm run strata -- <command> ...`: the Strata CLI. File-only commands (segment, rfm,
+// cost-to-serve) run the built core package; workspace commands (import, run) run the built api
+// package's CLI. Kept a plain node file so scripts can call it directly. Only commands that exist are listed.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -10,16 +10,17 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const CORE_CLI = "packages/core/dist/cli/main.js";
 const API_CLI = "packages/api/dist/cli/main.js";
-const CORE_COMMANDS = new Set(["segment", "rfm"]);
+const CORE_COMMANDS = new Set(["segment", "rfm", "cost-to-serve"]);
 const WORKSPACE_COMMANDS = new Set(["import", "run"]);
 // In the contract but not built yet: say so plainly rather than "unknown command".
-const PLANNED_COMMANDS = new Set(["apikey", "cost-to-serve"]);
+const PLANNED_COMMANDS = new Set(["apikey"]);
 
 const USAGE = `Usage: strata <command> [options]   (strata <command> --help for its options)
 
 Files only:
   segment   segment customers in a CSV of features (k-means, DBSCAN, hierarchical, GMM)
   rfm       per-customer features (recency, frequency, monetary, ...) from an orders CSV
+  cost-to-serve  customer profitability from an orders CSV and an activity-based cost model
 
 Workspace (the database in DATABASE_URL, or the embedded one in STRATA_DATA_DIR):
   import    import a customers or orders file into a workspace

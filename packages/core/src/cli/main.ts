@@ -3,6 +3,7 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CoreInputError } from "../errors.js";
 import { CliError } from "./cli-error.js";
+import { runCostToServe } from "./cost-to-serve.js";
 import { runRfm } from "./rfm.js";
 import { runSegment } from "./segment.js";
 
@@ -19,6 +20,9 @@ Commands (files only):
           [--customer-column C] [--time-column C] [--quantity-column C] [--price-column C]
           [--invoice-column C] [--product-column C] [--category-column C] [--channel-column C]
           [--country-column C]
+  cost-to-serve --orders <orders.csv> --cost-model <model.json> [--activities activities.csv]
+          [--memberships memberships.csv] [--segment-set name] [--products products.csv]
+          [--period-days N] [--out dir]
 
 Each command prints one JSON object on stdout; errors go to stderr with a non-zero exit code.`;
 
@@ -39,6 +43,7 @@ export async function main(
     let result: unknown;
     if (command === "segment") result = await runSegment(rest);
     else if (command === "rfm") result = await runRfm(rest);
+    else if (command === "cost-to-serve") result = await runCostToServe(rest);
     else if (command === undefined || command === "help" || command === "--help" || command === "-h") {
       io.stdout(`${USAGE}\n`);
       return command === undefined ? 2 : 0;

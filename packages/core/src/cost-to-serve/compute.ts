@@ -408,7 +408,8 @@ export function computeCostToServe(
     let used = 0;
     const members: string[] = [];
     activities.forEach((act, j) => {
-      if (act.time?.pool === pool.name) used += usedMinutes[j]!;
+      if (act.time?.pool !== pool.name) return;
+      used += usedMinutes[j]!;
       members.push(act.name);
     });
     const rate = pool.cost / pool.capacityMinutes;

@@ -267,6 +267,7 @@ describe("time-driven activities (TDABC)", () => {
       { customerId: "B", orderId: "1", quantity: 1, unitPrice: 10, channel: "web" },
     ]);
     const m = model([
+      { name: "picking", driver: "order_line", rate: 1 },
       {
         name: "order entry",
         driver: "order",
@@ -277,8 +278,15 @@ describe("time-driven activities (TDABC)", () => {
       },
     ]);
     const r = computeCostToServe(l, m);
+    // 300 / 600 = 0.50 a minute: phone 8 min = 4.00, web 1 min = 0.50; 591 minutes unused = 295.50.
     expect(r.customers.map((c) => c.activities["order entry"])).toEqual([4, 0.5]);
-    expect(r.unused_capacity[0]).toMatchObject({ pool: "order entry", used_minutes: 9, unused_cost: 295.5 });
+    expect(r.unused_capacity).toHaveLength(1);
+    expect(r.unused_capacity[0]).toMatchObject({
+      pool: "order entry",
+      activities: ["order entry"],
+      used_minutes: 9,
+      unused_cost: 295.5,
+    });
   });
 });
 
