@@ -14,7 +14,18 @@ import { useTRPC } from "@/trpc/react";
 import { ImportResult } from "./import-result";
 import { ProgressBar } from "./progress-bar";
 
-type Kind = "customers" | "orders";
+type Kind = "customers" | "orders" | "activities";
+
+/** What each kind of file holds (the "The file holds" choice) and the dataset it goes to by default. */
+const KINDS: ReadonlyArray<{ kind: Kind; label: string; datasetName: string }> = [
+  { kind: "orders", label: "Order lines (one row per line of an order)", datasetName: "Orders" },
+  { kind: "customers", label: "Customers (one row per customer)", datasetName: "Customers" },
+  {
+    kind: "activities",
+    label: "Activity events (one row per customer, activity and count)",
+    datasetName: "Activities",
+  },
+];
 type Mapping = RouterInputs["import"]["start"]["mapping"];
 type Preview = RouterOutputs["import"]["preview"];
 type OnInvalid = "reject_file" | "import_valid";
@@ -134,7 +145,7 @@ export function ImportWizard({ workspace }: { workspace: string }) {
       setImportId(result.importId);
       setPreview(result.preview);
       setMapping(result.preview.mapping);
-      setDatasetName(kind === "customers" ? "Customers" : "Orders");
+      setDatasetName(KINDS.find((k) => k.kind === kind)?.datasetName ?? "");
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -178,12 +189,16 @@ export function ImportWizard({ workspace }: { workspace: string }) {
         <CardContent className="space-y-4">
           <fieldset className="flex flex-wrap gap-4 text-sm">
             <legend className="mb-2 text-sm font-medium text-slate-700">The file holds</legend>
-            {(["orders", "customers"] as const).map((k) => (
-              <label key={k} className="flex items-center gap-2">
-                <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => setKind(k)} />
-                {k === "orders"
-                  ? "Order lines (one row per line of an order)"
-                  : "Customers (one row per customer)"}
+            {KINDS.map((k) => (
+              <label key={k.kind} className="flex items-center gap-2">
+                <input
+                  type="radio"
+                  name="kind"
+                  value={k.kind}
+                  checked={kind === k.kind}
+                  onChange={() => setKind(k.kind)}
+                />
+                {k.label}
               </label>
             ))}
           </fieldset>
@@ -235,7 +250,7 @@ export function ImportWizard({ workspace }: { workspace: string }) {
       else delete next.isIdFromLine;
     }
     // A newly chosen date column brings its own detected format.
-    if (field === "orderedAt" && source) {
+    if ((field === "orderedAt" || field === "occurredOn") && source) {
       const detected = preview.dateFormats[source]?.format;
       if (detected) next.dateFormat = detected;
     }
@@ -311,7 +326,7 @@ export function ImportWizard({ workspace }: { workspace: string }) {
                 </Select>
               </div>
             ))}
-            {preview.kind === "orders" ? (
+            {preview.kind === "orders" || (preview.kind === "activities" && mapping.fields.occurredOn) ? (
               <div className="space-y-1">
                 <Label htmlFor="date-format">Date format</Label>
                 <Select
