@@ -1,6 +1,9 @@
+import { authorizeCredentials, createAuthOptions, SessionEndedError } from "@strata/auth";
 import { testDrivers, users } from "@strata/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AppError } from "../src/errors.js";
+import { changePassword } from "../src/services/account/change-password.js";
 import { expectTRPCError, fieldOf, openHarness, PASSWORD } from "./harness.js";
 
 describe.each(testDrivers())("accounts on %s", (driver) => {
@@ -75,6 +78,49 @@ describe.each(testDrivers())("accounts on %s", (driver) => {
       status: "ok",
       database: driver,
       version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+    });
+  });
+
+  it("a password change ends the sessions signed in before it, and only the new password signs in", async () => {
+    const { id, email } = await h.newUser("changer");
+    const options = createAuthOptions({ getDatabase: async () => h.database, secret: "s".repeat(40) });
+    type JwtParams = Parameters<NonNullable<NonNullable<typeof options.callbacks>["jwt"]>>[0];
+    type JWT = JwtParams["token"];
+    const jwt = (params: Partial<JwtParams>) => options.callbacks!.jwt!(params as JwtParams);
+    // A session as next-auth makes it at sign-in, read back on a later request.
+    const user = await authorizeCredentials(h.database, { email, password: PASSWORD });
+    const token = (await jwt({ token: {} as JWT, user: user as never, account: null })) as JWT;
+    await expect(jwt({ token })).resolves.toMatchObject({ sub: id });
+
+    const newPassword = "juniper-canyon-88";
+    await changePassword(h.database, { userId: id, currentPassword: PASSWORD, newPassword });
+
+    await expect(jwt({ token })).rejects.toBeInstanceOf(SessionEndedError);
+    await expect(authorizeCredentials(h.database, { email, password: PASSWORD })).resolves.toBeNull();
+    const fresh = await authorizeCredentials(h.database, { email, password: newPassword });
+    expect(fresh).toMatchObject({ id, sessionVersion: 1 });
+    const freshToken = (await jwt({ token: {} as JWT, user: fresh as never, account: null })) as JWT;
+    await expect(jwt({ token: freshToken })).resolves.toMatchObject({ sub: id });
+  });
+
+  it("refuses a password change with a wrong current password or a weak new one, changing nothing", async () => {
+    const { id, email } = await h.newUser("keeper");
+    const attempt = (currentPassword: string, newPassword: string) =>
+      changePassword(h.database, { userId: id, currentPassword, newPassword }).then(
+        () => undefined,
+        (error: unknown) => error as AppError,
+      );
+    const wrong = await attempt("not-my-password-1", "juniper-canyon-88");
+    expect(wrong).toBeInstanceOf(AppError);
+    expect({ code: wrong?.code, field: wrong?.field }).toEqual({
+      code: "BAD_REQUEST",
+      field: "currentPassword",
+    });
+    const weak = await attempt(PASSWORD, "short1");
+    expect({ code: weak?.code, field: weak?.field }).toEqual({ code: "BAD_REQUEST", field: "newPassword" });
+    await expect(authorizeCredentials(h.database, { email, password: PASSWORD })).resolves.toMatchObject({
+      id,
+      sessionVersion: 0,
     });
   });
 });

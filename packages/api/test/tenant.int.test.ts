@@ -1,7 +1,8 @@
-import { auditEvents, memberships, tenants, testDrivers } from "@strata/db";
+import { auditEvents, memberships, tenants, testDrivers, users } from "@strata/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectTRPCError, fieldOf, openHarness } from "./harness.js";
+import { seedDemoWorkspace } from "../src/seed.js";
+import { expectTRPCError, fieldOf, openHarness, PASSWORD } from "./harness.js";
 
 describe.each(testDrivers())("workspaces on %s", (driver) => {
   let h: Awaited<ReturnType<typeof openHarness>>;
@@ -82,5 +83,46 @@ describe.each(testDrivers())("workspaces on %s", (driver) => {
       .then((r) => r.rows);
     expect(row?.rls).toBe(false);
     expect(await h.database.db.select().from(tenants).limit(1)).toHaveLength(1);
+  });
+
+  it("reserves the slug `demo`: no user can create it, chosen or derived, in any case", async () => {
+    const ann = await h.newUser("demo-claimer");
+    for (const slug of ["demo", "DEMO", " demo "]) {
+      const error = await expectTRPCError(
+        ann.caller.tenant.create({ name: "Demo", slug }),
+        "CONFLICT",
+        /taken/,
+      );
+      expect(fieldOf(error)).toBe("slug");
+    }
+    const derived = await ann.caller.tenant.create({ name: "Demo" });
+    expect(derived.slug).toMatch(/^demo-\d+$/);
+    expect(await h.database.db.select().from(tenants).where(eq(tenants.slug, "demo"))).toEqual([]);
+  });
+
+  it("lets only the demo seed create `demo`, and nobody sign up as the demo login to claim it", async () => {
+    await expectTRPCError(
+      h.anonymous.account.signUp({ email: "Demo@Strata.local", password: PASSWORD, name: "Not demo" }),
+      "CONFLICT",
+    );
+    expect(await h.database.db.select().from(users).where(eq(users.email, "demo@strata.local"))).toEqual([]);
+    const seeded = await seedDemoWorkspace(h.database, { password: "seeded-demo-pass-7" });
+    expect(seeded.workspace).toBe("demo");
+    await expect(h.callerFor(seeded.userId).tenant.get({ workspace: "demo" })).resolves.toMatchObject({
+      slug: "demo",
+      role: "owner",
+    });
+  });
+
+  it("ends a removed member's access on their very next request, with the same session", async () => {
+    const { owner, workspace } = await h.newWorkspace("removed");
+    const bea = await h.addMember(owner.caller, workspace, "editor");
+    await expect(bea.caller.tenant.get({ workspace })).resolves.toMatchObject({ role: "editor" });
+    await owner.caller.member.remove({ workspace, userId: bea.id });
+    // bea.caller is the session she already had: membership is checked on every request.
+    await expectTRPCError(bea.caller.tenant.get({ workspace }), "NOT_FOUND");
+    await expectTRPCError(bea.caller.member.list({ workspace }), "NOT_FOUND");
+    await expectTRPCError(bea.caller.invitation.create({ workspace, role: "viewer" }), "NOT_FOUND");
+    expect((await bea.caller.tenant.list()).map((t) => t.slug)).not.toContain(workspace);
   });
 });

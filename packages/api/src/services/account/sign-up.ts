@@ -2,6 +2,7 @@ import { checkPasswordRules, hashPassword, normalizeEmail } from "@strata/auth";
 import { type DbOrTx, users } from "@strata/db";
 import { eq } from "drizzle-orm";
 import { AppError, isUniqueViolation } from "../../errors.js";
+import { DEMO_LOGIN_EMAIL } from "../tenant/slug.js";
 
 const EMAIL_TAKEN = "An account with this email already exists. Sign in instead.";
 
@@ -11,6 +12,8 @@ export async function signUp(
   params: { email: string; password: string; name: string },
 ): Promise<{ id: string; email: string }> {
   const email = normalizeEmail(params.email);
+  // The demo login is made by the demo seed alone; an account under its address could claim `demo`.
+  if (email === DEMO_LOGIN_EMAIL) throw new AppError("CONFLICT", EMAIL_TAKEN, "email");
   const rule = checkPasswordRules(params.password, email);
   if (rule) throw new AppError("BAD_REQUEST", rule, "password");
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1);

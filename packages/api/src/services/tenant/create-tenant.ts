@@ -1,8 +1,8 @@
-import { memberships, type Tx, tenants } from "@strata/db";
+import { memberships, type Tx, tenants, users } from "@strata/db";
 import { eq } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import { recordAuditEvent } from "../audit/record-audit-event.js";
-import { RESERVED_SLUGS, SLUG_PATTERN, slugify, uniqueSlug } from "./slug.js";
+import { DEMO_LOGIN_EMAIL, DEMO_SLUG, RESERVED_SLUGS, SLUG_PATTERN, slugify, uniqueSlug } from "./slug.js";
 
 export const SLUG_TAKEN = "That workspace address is taken. Choose another.";
 
@@ -25,7 +25,9 @@ export async function createTenant(
         "slug",
       );
     }
-    if (RESERVED_SLUGS.has(slug)) throw new AppError("CONFLICT", SLUG_TAKEN, "slug");
+    if (RESERVED_SLUGS.has(slug) && !(slug === DEMO_SLUG && (await isDemoLogin(tx, params.ownerUserId)))) {
+      throw new AppError("CONFLICT", SLUG_TAKEN, "slug");
+    }
     const [taken] = await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, slug)).limit(1);
     if (taken) throw new AppError("CONFLICT", SLUG_TAKEN, "slug");
   } else {
@@ -47,4 +49,10 @@ export async function createTenant(
     details: { name, slug },
   });
   return tenant!;
+}
+
+/** The demo seed creates `demo` for the demo login, an account nobody can sign up for (signUp). */
+async function isDemoLogin(tx: Tx, userId: string): Promise<boolean> {
+  const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, userId)).limit(1);
+  return user?.email === DEMO_LOGIN_EMAIL;
 }

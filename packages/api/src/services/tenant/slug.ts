@@ -1,12 +1,24 @@
 import { type DbOrTx, tenants } from "@strata/db";
 import { eq, like, or } from "drizzle-orm";
 
-/** Slugs the web app uses as top-level paths, so a workspace may not take them. */
+/** The demo workspace's slug: only the demo seed may create it (see createTenant). */
+export const DEMO_SLUG = "demo";
+/**
+ * The demo login, created only by the demo seed: its password is printed at start, so nobody may
+ * sign up with it (signUp), and a workspace under DEMO_SLUG must belong to it.
+ */
+export const DEMO_LOGIN_EMAIL = "demo@strata.local";
+
+/**
+ * Slugs a user may not give a workspace: top-level paths of the web app, and the demo workspace's
+ * (someone else's `demo` workspace would be joined by the publicly known demo login).
+ */
 export const RESERVED_SLUGS = new Set([
   "api",
   "app",
   "admin",
   "auth",
+  DEMO_SLUG,
   "docs",
   "invite",
   "new",
