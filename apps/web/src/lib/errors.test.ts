@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeCallbackUrl, toFormError, trpcErrorCode } from "./errors";
+import { toFormError, trpcErrorCode } from "./errors";
 
 function trpcLikeError(message: string, data: Record<string, unknown>): Error {
   return Object.assign(new Error(message), { data });
@@ -41,18 +41,5 @@ describe("trpcErrorCode", () => {
     expect(trpcErrorCode(trpcLikeError("x", { code: "FORBIDDEN" }))).toBe("FORBIDDEN");
     expect(trpcErrorCode(new Error("plain"))).toBeUndefined();
     expect(trpcErrorCode(null)).toBeUndefined();
-  });
-});
-
-describe("safeCallbackUrl", () => {
-  it("keeps same-site paths", () => {
-    expect(safeCallbackUrl("/invite/abc?x=1")).toBe("/invite/abc?x=1");
-  });
-
-  it("refuses other sites and protocol-relative URLs", () => {
-    expect(safeCallbackUrl("https://evil.example/")).toBe("/");
-    expect(safeCallbackUrl("//evil.example/")).toBe("/");
-    expect(safeCallbackUrl("/\\evil.example")).toBe("/");
-    expect(safeCallbackUrl(undefined, "/home")).toBe("/home");
   });
 });

@@ -44,10 +44,3 @@ export function trpcErrorCode(error: unknown): string | undefined {
   const fromData = (error as { data?: { code?: unknown } }).data?.code;
   return typeof fromData === "string" ? fromData : undefined;
 }
-
-/** Only same-site paths may be used as a post-sign-in destination (no open redirects). */
-export function safeCallbackUrl(value: string | string[] | undefined, fallback = "/"): string {
-  const url = Array.isArray(value) ? value[0] : value;
-  if (!url?.startsWith("/") || url.startsWith("//") || url.startsWith("/\\")) return fallback;
-  return url;
-}

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { safeCallbackUrl } from "@/components/auth/callback-url";
 import { SignUpForm } from "@/components/auth/sign-up-form";
 import { Card, CardContent, CardHeader } from "@/components/ui/card";
-import { safeCallbackUrl } from "@/lib/errors";
 import { getSessionUser } from "@/server/auth";
 
 export const metadata: Metadata = { title: "Create an account" };
