@@ -123,4 +123,23 @@ describe.each(testDrivers())("accounts on %s", (driver) => {
       sessionVersion: 0,
     });
   });
+
+  it("changes the password through account.changePassword, naming the field of a wrong current password", async () => {
+    const { email, caller } = await h.newUser("changer");
+    const error = await expectTRPCError(
+      caller.account.changePassword({
+        currentPassword: "wrong-password-11",
+        newPassword: "juniper-canyon-88",
+      }),
+      "BAD_REQUEST",
+      "That is not your current password.",
+    );
+    expect(fieldOf(error)).toBe("currentPassword");
+    await expect(
+      caller.account.changePassword({ currentPassword: PASSWORD, newPassword: "juniper-canyon-88" }),
+    ).resolves.toEqual({ ok: true });
+    await expect(
+      authorizeCredentials(h.database, { email, password: "juniper-canyon-88" }),
+    ).resolves.not.toBeNull();
+  });
 });

@@ -5,3 +5,8 @@ export const signUpInput = z.object({
   password: z.string().max(200, "Password must be at most 200 characters."),
   name: z.string().trim().min(1, "Enter your name").max(100),
 });
+
+export const changePasswordInput = z.object({
+  currentPassword: z.string().min(1, "Enter your current password").max(200),
+  newPassword: z.string().max(200, "Password must be at most 200 characters."),
+});

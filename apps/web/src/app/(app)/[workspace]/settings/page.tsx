@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { ChangePassword } from "@/components/settings/change-password";
 import { LeaveWorkspace } from "@/components/settings/leave-workspace";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -29,6 +30,17 @@ export default async function GeneralSettingsPage({ params }: { params: Promise<
             <dt className="text-slate-500">Signed in as</dt>
             <dd>{user.email}</dd>
           </dl>
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Password</CardTitle>
+          <CardDescription>
+            Your password for every workspace you belong to. Changing it signs you out everywhere.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <ChangePassword />
         </CardContent>
       </Card>
       <Card>
