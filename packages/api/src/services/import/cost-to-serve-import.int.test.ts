@@ -206,6 +206,13 @@ describe.each(testDrivers())("cost-to-serve data imports on %s", (driver) => {
       [tenantId],
     );
     expect(dataset.rows).toEqual([{ kind: "activities", name: "Activities", row_count: 4 }]);
+    // No profile job is needed (nor could one succeed): the dataset carries its row count as profile.
+    const stale = await database.query(
+      `select 1 from datasets where tenant_id = $1 and kind = 'activities'
+         and (profile is null or profiled_at is null or profiled_at < updated_at)`,
+      [tenantId],
+    );
+    expect(stale.rows).toEqual([]);
 
     // The same file again adds nothing: events are keyed by content and occurrence, like order lines.
     const again = await importFile("activities", ACTIVITIES_CSV, "import_valid");

@@ -8,6 +8,7 @@ import { and, eq, type SQL } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import { sendProfileJobInTransaction } from "../../jobs/profile-job.js";
 import { recomputeCustomerFeatures } from "../customer/recompute-customer-features.js";
+import { type DatasetProfile, PROFILE_VERSION } from "../profile/profile-dataset.js";
 import { type DatasetKind, defaultDatasetName, fieldsFor, tableOfKind } from "./fields.js";
 import { loadStage } from "./load-stage.js";
 import type { ImportMapping, OnInvalid } from "./mapping.js";
@@ -339,6 +340,7 @@ export async function runImport(database: Database, params: RunImportParams): Pr
            columns = $3::jsonb, updated_at = now() where tenant_id = $1 and id = $2`,
         [tenantId, datasetId, JSON.stringify(mergeColumns(dataset!.columns, columns))],
       );
+      if (kind === "activities") await writeEventsProfile(client, tenantId, datasetId);
       // The commit point: from here on the rows are in, and stage "features" says so to a later
       // attempt. Touched last (a long load must not hold the row the heartbeat writes), and only
       // while this job owns the import: cancelled or taken over meanwhile, nothing is kept.
@@ -619,6 +621,34 @@ async function mergeOrderLines(
   const imported = Number(row.n);
   if (hasLines.rows.length > 0) await fillCostFields(client, tenantId, datasetId);
   return { imported, updated: Number(row.staged) - imported };
+}
+
+/**
+ * The column profile (services/profile) reads customers and order lines only, so an events dataset
+ * gets its row count as its profile here, in the load transaction: without one, the stale-profile
+ * sweep would queue a profile job for it that cannot succeed.
+ */
+async function writeEventsProfile(
+  client: ReturnType<typeof rawClientOf>,
+  tenantId: string,
+  datasetId: string,
+): Promise<void> {
+  const counted = await client.query<{ n: string | number }>(
+    "select row_count as n from datasets where tenant_id = $1 and id = $2",
+    [tenantId, datasetId],
+  );
+  const rows = Number(counted.rows[0]?.n ?? 0);
+  const profile: DatasetProfile = {
+    version: PROFILE_VERSION,
+    rows,
+    sampleSize: rows,
+    columns: [],
+    correlation: { features: [], matrix: [], sampleSize: 0 },
+  };
+  await client.query(
+    "update datasets set profile = $3::jsonb, profiled_at = now() where tenant_id = $1 and id = $2",
+    [tenantId, datasetId, JSON.stringify(profile)],
+  );
 }
 
 /** The workspace's customer ids (external ids), to check an activity file's rows against. */
