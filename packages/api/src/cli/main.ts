@@ -113,9 +113,9 @@ async function runImport(args: string[], io: CliIo, deps: CliDeps): Promise<numb
     IMPORT_USAGE,
   );
   const kind = positionals[0];
-  if (kind !== "customers" && kind !== "orders") {
+  if (kind !== "customers" && kind !== "orders" && kind !== "activities") {
     throw new UsageError(
-      `say what to import: "customers" or "orders"${kind ? ` (got "${kind}")` : ""}`,
+      `say what to import: "customers", "orders" or "activities"${kind ? ` (got "${kind}")` : ""}`,
       IMPORT_USAGE,
     );
   }

@@ -4,7 +4,7 @@ const DATABASE_NOTE = `Works on the database in DATABASE_URL, or (unset) on the 
 (default .strata-data/), which only one process may open: stop the Strata server first.
 There is no login on the CLI: it acts as the workspace's owner.`;
 
-export const IMPORT_USAGE = `Usage: strata import customers|orders --workspace <slug> --input <file> [options]
+export const IMPORT_USAGE = `Usage: strata import customers|orders|activities --workspace <slug> --input <file> [options]
 
 Imports a customers or order-lines file into a workspace, the same import as Data > Import in the
 browser. The column mapping is guessed from the header; --mapping overrides it.
@@ -48,7 +48,7 @@ ${DATABASE_NOTE}`;
 export const WORKSPACE_USAGE = `Usage: strata <command> [options]   (strata <command> --help for its options)
 
 Workspace commands:
-  import customers|orders --workspace <slug> --input <file> [--mapping map.json] [--accept-valid]
+  import customers|orders|activities --workspace <slug> --input <file> [--mapping map.json] [--accept-valid]
   run --workspace <slug> [--algorithm kmeans|minibatch|dbscan|hierarchical|gmm] [--k N|auto]
       [--features a,b,c] [--wait] [--work]
 

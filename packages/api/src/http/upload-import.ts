@@ -22,8 +22,12 @@ export function handleImportUpload(
     const url = new URL(request.url);
     const kind = url.searchParams.get("kind");
     const fileName = (url.searchParams.get("fileName") ?? "upload").slice(0, 255);
-    if (kind !== "customers" && kind !== "orders") {
-      throw new AppError("BAD_REQUEST", "Say what the file holds: ?kind=customers or ?kind=orders.", "kind");
+    if (kind !== "customers" && kind !== "orders" && kind !== "activities") {
+      throw new AppError(
+        "BAD_REQUEST",
+        "Say what the file holds: ?kind=customers, ?kind=orders or ?kind=activities.",
+        "kind",
+      );
     }
     const userId = requireUserId(context.userId);
     // Membership through the same tenant-checked procedure as the UI; a stranger's workspace is a 404.

@@ -18,6 +18,12 @@ const STATUS_TONE = {
 } as const;
 
 /** The workspace's datasets (each linking to its profile) and its latest imports. */
+const DATASET_KIND_LABELS: Record<string, string> = {
+  orders: "Order lines",
+  customers: "Customers",
+  activities: "Activity events",
+};
+
 export function DataOverview({ workspace }: { workspace: string }) {
   const trpc = useTRPC();
   const datasets = useQuery(trpc.dataset.list.queryOptions({ workspace }));
@@ -53,7 +59,7 @@ export function DataOverview({ workspace }: { workspace: string }) {
                         {d.name}
                       </Link>
                     </Td>
-                    <Td>{d.kind === "orders" ? "Order lines" : "Customers"}</Td>
+                    <Td>{DATASET_KIND_LABELS[d.kind] ?? d.kind}</Td>
                     <Td className="text-right tabular-nums">{d.rowCount.toLocaleString()}</Td>
                   </tr>
                 ))}
