@@ -23,7 +23,7 @@ Files only:
   cost-to-serve  customer profitability from an orders CSV and an activity-based cost model
 
 Workspace (the database in DATABASE_URL, or the embedded one in STRATA_DATA_DIR):
-  import    import a customers or orders file into a workspace
+  import    import a customers, orders or activity events file into a workspace
   run       start a segmentation run in a workspace, as the browser's Start run; --wait follows it
 
 Each command prints one JSON object on stdout; errors go to stderr with a non-zero exit code.`;
