@@ -23,6 +23,10 @@ export const PERMISSIONS = {
   "segmentSet.read": "viewer",
   "segmentSet.export": "viewer",
   "segmentSet.publish": "editor",
+  "costModel.read": "viewer",
+  "costModel.update": "editor",
+  "costToServe.read": "viewer",
+  "costToServe.compute": "editor",
   "member.read": "viewer",
   // Leaving is open to everyone; removing someone else is checked against their role in the service.
   "member.remove": "viewer",

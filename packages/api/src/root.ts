@@ -1,6 +1,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { accountRouter } from "./routers/account.js";
 import { auditRouter } from "./routers/audit.js";
+import { costToServeRouter } from "./routers/cost-to-serve.js";
 import { customerRouter } from "./routers/customer.js";
 import { datasetRouter } from "./routers/dataset.js";
 import { healthRouter } from "./routers/health.js";
@@ -24,6 +25,7 @@ export const appRouter = router({
   import: importRouter,
   customer: customerRouter,
   segment: segmentRouter,
+  costToServe: costToServeRouter,
 });
 
 export type AppRouter = typeof appRouter;

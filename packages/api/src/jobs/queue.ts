@@ -13,6 +13,18 @@ export const IMPORT_QUEUE = "data-import";
 /** Where import jobs land after their retries are spent (the import is then marked failed). */
 export const IMPORT_DEAD_LETTER_QUEUE = "data-import-dead";
 
+/** One job per attempt of a cost-to-serve run; its data is {@link CostToServeJobData}. */
+export const COST_TO_SERVE_QUEUE = "cost-to-serve";
+/** Where cost-to-serve jobs land after their retries are spent (the run is then marked failed). */
+export const COST_TO_SERVE_DEAD_LETTER_QUEUE = "cost-to-serve-dead";
+
+export interface CostToServeJobData {
+  runId: string;
+  tenantId: string;
+  /** The job's own id, repeated in its data: a dead-letter copy gets a new id but must find its run. */
+  jobId?: string;
+}
+
 /**
  * One job per dataset whose profile is missing or out of date; its data is {@link ProfileJobData}.
  * At most one waits per dataset (singleton key, "stately" policy): a second import queued while one
@@ -166,6 +178,17 @@ export class JobQueue {
         expireInSeconds: 6 * 60 * 60,
         deadLetter: IMPORT_DEAD_LETTER_QUEUE,
       });
+      await this.ensureQueue(COST_TO_SERVE_DEAD_LETTER_QUEUE, { retentionDays: 14 });
+      await this.ensureQueue(COST_TO_SERVE_QUEUE, {
+        // As for imports: only infrastructure failures retry; a run that fails on its own terms (a
+        // model the data does not fit) completes its job with the run marked failed.
+        retryLimit: 3,
+        retryDelay: 5,
+        retryBackoff: true,
+        // A backstop only: a dead worker is noticed by the run's heartbeat.
+        expireInSeconds: 6 * 60 * 60,
+        deadLetter: COST_TO_SERVE_DEAD_LETTER_QUEUE,
+      });
       await this.ensureQueue(PROFILE_QUEUE, {
         policy: "stately",
         // A profile is SQL aggregates over one dataset: minutes at most. A lost one is queued again
@@ -225,6 +248,20 @@ export class JobQueue {
   async sendProfile(data: ProfileJobData, options: { db?: PgBossDb } = {}): Promise<boolean> {
     if (!options.db) await this.start();
     const id = await this.boss.send(PROFILE_QUEUE, data, { singletonKey: data.datasetId, ...options });
+    return id !== null;
+  }
+
+  /**
+   * Queues the job of one attempt of a cost-to-serve run; with `db` (an open transaction's adapter)
+   * the job is written in that transaction. Resolves to false when the queue is not installed yet.
+   */
+  async sendCostToServe(
+    data: CostToServeJobData,
+    jobId: string,
+    options: { db?: PgBossDb } = {},
+  ): Promise<boolean> {
+    if (!options.db) await this.start();
+    const id = await this.boss.send(COST_TO_SERVE_QUEUE, { ...data, jobId }, { id: jobId, ...options });
     return id !== null;
   }
 
