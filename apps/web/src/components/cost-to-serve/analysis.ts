@@ -34,7 +34,7 @@ export interface CostResult {
   segments: SegmentFigures[];
   unusedCapacity: Array<{ activity: string; cost: number }>;
   whale: WhalePoint[];
-  whalePeak: { customers_pct: number; cumulative_profit_pct: number } | null;
+  whalePeak: { customers_pct: number; cumulative_profit_pct: number | null } | null;
   lossMakers: { customers: number; net_profit: number };
 }
 
@@ -115,7 +115,7 @@ function span(a: number, b: number): [number, number] {
 export function whaleSentence(result: Pick<CostResult, "whalePeak" | "totals" | "currency">): string | null {
   const peak = result.whalePeak;
   const total = result.totals.net_profit;
-  if (!peak || total <= 0) return null;
+  if (!peak || peak.cumulative_profit_pct === null || total <= 0) return null;
   const lost = ((peak.cumulative_profit_pct - 100) / 100) * total;
   const head = `The most profitable ${formatPct(peak.customers_pct)} of customers earn ${formatPct(peak.cumulative_profit_pct)} of profit`;
   if (peak.customers_pct >= 100 || lost < 0.005) return `${head}; no customer loses money.`;

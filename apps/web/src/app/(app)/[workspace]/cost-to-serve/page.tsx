@@ -1,34 +1,22 @@
 import type { Metadata } from "next";
-import { ButtonLink } from "@/components/ui/button";
-import { EmptyState } from "@/components/ui/empty-state";
-import { CostIcon } from "@/components/ui/icons";
+import { CostModelLink, CostToServeView } from "@/components/cost-to-serve/cost-to-serve-view";
 import { PageHeader } from "@/components/ui/page-header";
 import { requireWorkspace } from "@/server/workspace";
+import { HydrateClient, prefetch, trpc } from "@/trpc/server";
 
 export const metadata: Metadata = { title: "Cost-to-serve" };
 
 export default async function CostToServePage({ params }: { params: Promise<{ workspace: string }> }) {
-  const { workspace } = await requireWorkspace((await params).workspace);
+  const { workspace, access } = await requireWorkspace((await params).workspace);
+  prefetch(trpc.costToServe.latest.queryOptions({ workspace: workspace.slug }));
   return (
-    <>
+    <HydrateClient>
       <PageHeader
         title="Cost-to-serve"
-        description="What serving each segment costs under its policy, set against the revenue and margin it brings."
+        description="Which customers and segments make money once the cost of serving them is counted: an activity-based profit and loss."
+        actions={<CostModelLink workspace={workspace.slug} />}
       />
-      <EmptyState
-        icon={<CostIcon />}
-        title="Nothing to compute yet"
-        action={
-          <ButtonLink href={`/${workspace.slug}/policies`} variant="secondary">
-            Go to Policies
-          </ButtonLink>
-        }
-      >
-        <p>
-          Cost-to-serve needs order lines, a published segment set and a policy for each segment. Once those
-          exist, Strata shows which segments earn their service and lets you try what-if scenarios.
-        </p>
-      </EmptyState>
-    </>
+      <CostToServeView workspace={workspace.slug} canCompute={access.can["costToServe.compute"]} />
+    </HydrateClient>
   );
 }
