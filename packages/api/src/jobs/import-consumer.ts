@@ -1,11 +1,16 @@
 import { hostname } from "node:os";
-import { type Database, imports, withTenant } from "@strata/db";
+import { costToServeRuns, type Database, imports, withTenant } from "@strata/db";
 import { and, eq, inArray } from "drizzle-orm";
 import type PgBoss from "pg-boss";
+import { executeCostToServe } from "./cost-to-serve-executor.js";
+import { recoverCostToServeRuns } from "./cost-to-serve-recovery.js";
 import { executeImport, type ImportExecutorContext } from "./import-executor.js";
 import { recoverImports } from "./import-recovery.js";
 import { executeProfile, queueMissingProfiles } from "./profile-job.js";
 import {
+  COST_TO_SERVE_DEAD_LETTER_QUEUE,
+  COST_TO_SERVE_QUEUE,
+  type CostToServeJobData,
   getJobQueue,
   IMPORT_DEAD_LETTER_QUEUE,
   IMPORT_QUEUE,
@@ -51,6 +56,9 @@ export interface ImportConsumer {
  * It also works the `dataset-profile` jobs imports queue when their rows are in (a profile is SQL
  * aggregates over one dataset, the tail of an import), and sweeps for datasets whose profile is
  * missing or out of date (an older PROFILE_VERSION, a job that could not be written).
+ *
+ * And it works cost-to-serve runs (`cost-to-serve` jobs): reading the workspace's order lines and
+ * events, computing with core and storing the result, with the same heartbeat and recovery sweep.
  */
 export async function startImportConsumer(
   database: Database,
@@ -134,6 +142,59 @@ export async function startImportConsumer(
       },
     ),
   );
+  workerIds.push(
+    await queue.boss.work<CostToServeJobData>(
+      COST_TO_SERVE_QUEUE,
+      { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 },
+      async ([job]) => {
+        if (!job) return;
+        const work = executeCostToServe({ database }, job.id, job.data);
+        inFlight.set(
+          job.id,
+          work.then(
+            () => undefined,
+            () => undefined,
+          ),
+        );
+        try {
+          const status = await work;
+          if (status) log(`cost-to-serve run ${job.data.runId}: ${status}`);
+        } catch (error) {
+          log(`cost-to-serve run ${job.data.runId}: ${(error as Error).message}`);
+          throw error;
+        } finally {
+          inFlight.delete(job.id);
+        }
+      },
+    ),
+  );
+  workerIds.push(
+    await queue.boss.work<CostToServeJobData>(
+      COST_TO_SERVE_DEAD_LETTER_QUEUE,
+      { batchSize: 1, pollingIntervalSeconds: 5 },
+      async ([job]) => {
+        if (!job) return;
+        await withTenant(database.db, job.data.tenantId, (tx) =>
+          tx
+            .update(costToServeRuns)
+            .set({
+              status: "failed",
+              error:
+                "The computation could not be completed: the worker kept failing to reach the database. Try again later.",
+              finishedAt: new Date(),
+              heartbeatAt: null,
+            })
+            .where(
+              and(
+                eq(costToServeRuns.id, job.data.runId),
+                eq(costToServeRuns.jobId, job.data.jobId ?? job.id),
+                inArray(costToServeRuns.status, ["queued", "running"]),
+              ),
+            ),
+        );
+      },
+    ),
+  );
   // Retries spent (the database kept failing): the import fails, readably.
   workerIds.push(
     await queue.boss.work<ImportJobData>(
@@ -172,6 +233,14 @@ export async function startImportConsumer(
         for (const id of r.requeued) log(`import ${id} lost its worker: queued again`);
         for (const id of r.failed) log(`import ${id} lost its worker too often: given up`);
         for (const id of r.resent) log(`import ${id} had no job: sent again`);
+      })
+      .then(() =>
+        recoverCostToServeRuns(database, queue, { staleAfterSeconds, exceptJobs: [...inFlight.keys()] }),
+      )
+      .then((r) => {
+        for (const id of r.requeued) log(`cost-to-serve run ${id} lost its worker: queued again`);
+        for (const id of r.failed) log(`cost-to-serve run ${id} lost its worker too often: given up`);
+        for (const id of r.resent) log(`cost-to-serve run ${id} had no job: sent again`);
       })
       .catch((error: Error) => log(`import recovery sweep failed: ${error.message}`))
       .finally(() => {

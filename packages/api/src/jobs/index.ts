@@ -1,4 +1,6 @@
 export { type ClusterOutput, chooseKFromSweep, clusterRun, RunInputError } from "./cluster-run.js";
+export { executeCostToServe } from "./cost-to-serve-executor.js";
+export { recoverCostToServeRuns } from "./cost-to-serve-recovery.js";
 export { type ImportConsumer, type ImportConsumerOptions, startImportConsumer } from "./import-consumer.js";
 export { executeImport } from "./import-executor.js";
 export { recoverImports } from "./import-recovery.js";
@@ -9,6 +11,9 @@ export {
   sendProfileJobInTransaction,
 } from "./profile-job.js";
 export {
+  COST_TO_SERVE_DEAD_LETTER_QUEUE,
+  COST_TO_SERVE_QUEUE,
+  type CostToServeJobData,
   closeJobQueue,
   getJobQueue,
   IMPORT_DEAD_LETTER_QUEUE,

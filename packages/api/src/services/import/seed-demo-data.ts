@@ -11,6 +11,7 @@ import {
 } from "@strata/core";
 import { type Database, datasets, imports, withTenant } from "@strata/db";
 import { eq } from "drizzle-orm";
+import { seedDemoCostModel } from "../cost-to-serve/cost-model.js";
 import { importFolder } from "./paths.js";
 import { previewImport } from "./preview-import.js";
 import { type ImportOutcome, runImport } from "./run-import.js";
@@ -95,6 +96,7 @@ export async function seedDemoData(
     demoActivitiesCsv(demo.activities, 10_000),
     options.dataDir,
   );
+  await withTenant(database.db, tenantId, (tx) => seedDemoCostModel(tx, { tenantId }));
   return { skipped: false, customers, orders, activities };
 }
 
