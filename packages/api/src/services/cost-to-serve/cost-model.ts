@@ -54,18 +54,23 @@ export function demoCostModel(): CostModelJson {
       {
         name: "order handling",
         driver: "order",
-        rate: 4.5,
+        rate: 2.5,
         note: "Entering, checking and invoicing an order",
       },
       { name: "picking", driver: "order_line", rate: 0.85, note: "One pick per order line" },
       {
         name: "delivery",
         driver: "delivery",
-        rate: 18,
+        rate: 8,
         note: "A drop, by channel: a store run costs more than a parcel, a pickup nothing",
-        by: { channel: { "direct-to-store": 28, "distribution centre": 45, parcel: 7.5, pickup: 0 } },
+        by: { channel: { "direct-to-store": 12, "distribution centre": 20, parcel: 4.5, pickup: 0 } },
       },
-      { name: "transport distance", driver: "distance", rate: 0.55, note: "Road km of each drop" },
+      {
+        name: "transport distance",
+        driver: "distance",
+        rate: 0.07,
+        note: "Road km of each drop, a drop's share of a shared route",
+      },
       {
         name: "returns handling",
         driver: "returned_line",
@@ -75,8 +80,8 @@ export function demoCostModel(): CostModelJson {
       {
         name: "account management",
         driver: "customer_year",
-        rate: 120,
-        note: "Share of an account manager per customer and year",
+        rate: 30,
+        note: "Keeping an account per customer and year: master data, credit checks, service calls",
       },
       { name: "sales visits", driver: "event:sales_visit", rate: 85, note: "A field sales visit" },
       {
