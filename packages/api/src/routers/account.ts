@@ -7,11 +7,9 @@ export const accountRouter = router({
   signUp: publicProcedure.input(signUpInput).mutation(({ ctx, input }) => signUp(ctx.database.db, input)),
   me: protectedProcedure.query(({ ctx }) => ctx.user),
   /** Ends every session of the user, this one included: the browser signs in again with the new password. */
-  changePassword: protectedProcedure
-    .input(changePasswordInput)
-    .mutation(({ ctx, input }) =>
-      changePassword(ctx.database, { userId: ctx.user.id, ...input, ip: ctx.ip }).then(() => ({
-        ok: true as const,
-      })),
-    ),
+  changePassword: protectedProcedure.input(changePasswordInput).mutation(({ ctx, input }) =>
+    changePassword(ctx.database, { userId: ctx.user.id, ...input, ip: ctx.ip }).then(() => ({
+      ok: true as const,
+    })),
+  ),
 });
