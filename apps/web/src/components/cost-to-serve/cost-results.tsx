@@ -204,7 +204,9 @@ function PnlTable({ workspace, runId, result }: { workspace: string; runId: stri
               </Button>
             </Td>
             <Td className="text-right tabular-nums">
-              {result.segments.reduce((n, s) => n + s.customers, 0).toLocaleString("en-GB")}
+              {result.segments.length > 0
+                ? result.segments.reduce((n, s) => n + s.customers, 0).toLocaleString("en-GB")
+                : "–"}
             </Td>
             {money(totals.net_sales)}
             {money(totals.cogs)}
@@ -236,7 +238,12 @@ function WaterfallCard({ result }: { result: CostResult }) {
   for (const s of result.segments)
     for (const [k, v] of Object.entries(s.activities)) totalActivities[k] = (totalActivities[k] ?? 0) + v;
   const chosen = result.segments.find((s) => s.segment === segment);
-  const figures = chosen ?? { ...result.totals, activities: totalActivities };
+  // Without segments the result has no activity breakdown of the totals: one cost-to-serve step.
+  const figures = chosen ?? {
+    ...result.totals,
+    activities:
+      result.segments.length > 0 ? totalActivities : { "Cost-to-serve": result.totals.cost_to_serve },
+  };
   const steps = waterfallSteps(figures);
   const name = chosen ? chosen.segment : "all customers";
   return (
@@ -245,7 +252,7 @@ function WaterfallCard({ result }: { result: CostResult }) {
         <div className="space-y-1">
           <CardTitle>From net sales to net profit</CardTitle>
           <CardDescription>
-            What cost of goods and each activity take from {name}'s net sales.
+            What cost of goods and each activity take from the net sales of {name}.
           </CardDescription>
         </div>
         <div className="w-48 space-y-1">
@@ -341,7 +348,11 @@ function MatrixCard({ result }: { result: CostResult }) {
         {points.length > 0 ? (
           <ValueMatrix points={points} thresholds={thresholds} axis={axis} currency={result.currency} />
         ) : (
-          <p className="text-sm text-slate-500">No segment with net sales to place.</p>
+          <p className="text-sm text-slate-500">
+            {result.segments.length === 0
+              ? "Computed without a segment set: compute again with one to place its segments here."
+              : "No segment with net sales to place."}
+          </p>
         )}
         <ul className="space-y-3 text-sm">
           {(["protect", "fix", "grow", "rethink"] as const).map((q) => (
