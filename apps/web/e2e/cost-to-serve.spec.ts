@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "@playwright/test";
 import { snapshot } from "./fixtures";
-import { openNewRunForm, signInThroughApi } from "./segments-helpers";
+import { openNewRunForm, signInThroughApi, waitForRunToFinish } from "./segments-helpers";
 
 /** Screenshots for docs/ are rewritten only when asked (UPDATE_SCREENSHOTS=1), as in segments-demo. */
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -29,6 +29,17 @@ test("on the demo workspace an analyst computes cost-to-serve and reads the P&L,
     await page.screenshot({ path: join(SCREENSHOTS, "cost-to-serve-model.png"), fullPage: false });
   });
 
+  const setName = `Cost segments ${Date.now().toString(36)}`;
+  await test.step("the analyst publishes the default run's segments, so costs are shown per segment", async () => {
+    await openNewRunForm(page);
+    await page.getByRole("button", { name: "Start run" }).click();
+    await waitForRunToFinish(page);
+    await page.getByRole("link", { name: "Publish as segment set" }).click();
+    await page.getByLabel("Segment set name").fill(setName);
+    await page.getByRole("button", { name: "Publish segment set" }).click();
+    await expect(page.getByRole("heading", { name: setName, level: 1 })).toBeVisible();
+  });
+
   await test.step("an empty page offers to compute; computing shows progress, then the result", async () => {
     await page.goto("/demo/cost-to-serve");
     const empty = page.getByRole("heading", { name: "No cost-to-serve computed yet" });
@@ -36,6 +47,8 @@ test("on the demo workspace an analyst computes cost-to-serve and reads the P&L,
     await expect(empty.or(again)).toBeVisible();
     if (await again.isVisible()) await again.click();
     else await snapshot(page, "cost-to-serve-01-empty");
+    // The segment set just published is the default choice.
+    await expect(page.getByLabel("Segment set").locator("option:checked")).toHaveText(new RegExp(setName));
     await page.getByRole("button", { name: "Compute cost-to-serve" }).click();
     await expect(page.getByRole("table", { name: "Profit and loss by segment" })).toBeVisible({
       timeout: 180_000,
@@ -52,13 +65,10 @@ test("on the demo workspace an analyst computes cost-to-serve and reads the P&L,
     await expect(
       page.getByText(/The most profitable [\d.]+% of customers earn [\d.,]+% of profit/),
     ).toBeVisible();
-    // The demo has no published segment set unless another journey published one: then the
-    // matrix says how to fill it instead of drawing one bubble.
-    await expect(
-      page
-        .getByRole("figure", { name: /Value vs cost-to-serve matrix/ })
-        .or(page.getByText(/Computed without a segment set: compute again with one/)),
-    ).toBeVisible();
+    // Computed for the segment set published above: one bubble per segment.
+    await expect(page.getByRole("figure", { name: /Value vs cost-to-serve matrix/ })).toBeVisible();
+    // A header, at least three segments and the totals.
+    expect(await pnl.getByRole("row").count()).toBeGreaterThanOrEqual(5);
     await expect(page.getByRole("heading", { name: "Unused capacity" })).toBeVisible();
     await page.screenshot({ path: join(SCREENSHOTS, "cost-to-serve-results.png"), fullPage: true });
   });
