@@ -84,7 +84,7 @@ test("on the demo workspace an analyst computes cost-to-serve and reads the P&L,
     await first.getByRole("link").first().click();
     await expect(page).toHaveURL(/\/demo\/data\/customers\/[0-9a-f-]{36}$/);
     await expect(page.getByRole("heading", { name: "Cost to serve" })).toBeVisible();
-    await expect(page.getByText("Cost-to-serve", { exact: true })).toBeVisible();
+    await expect(page.locator("#main").getByText("Cost-to-serve", { exact: true })).toBeVisible();
     await page.screenshot({ path: join(SCREENSHOTS, "cost-to-serve-customer.png"), fullPage: false });
   });
 });
