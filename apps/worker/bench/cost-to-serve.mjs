@@ -57,7 +57,8 @@ const MODEL = {
 };
 
 /** A seeded uniform [0, 1) in SQL: a hash of (i, salt), the same on every run and every plan. */
-const u = (i, salt) => `((hashint8extended((${i})::bigint, ${salt}) & 4503599627370495)::float8 / 4503599627370496.0)`;
+const u = (i, salt) =>
+  `((hashint8extended((${i})::bigint, ${salt}) & 4503599627370495)::float8 / 4503599627370496.0)`;
 const money = (expr) => `round((${expr})::numeric, 2)::float8`;
 
 async function seed(database, tenantId, userId) {
@@ -295,7 +296,9 @@ async function runCli(args, stdoutFile) {
     out.on("close", resolve);
     out.on("error", reject);
   });
-  const child = spawn(process.execPath, [CLI, "cost-to-serve", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [CLI, "cost-to-serve", ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stdout.pipe(out);
   let err = "";
   child.stderr.on("data", (d) => {
@@ -320,7 +323,9 @@ const load = () =>
 
 const serverUrl = readDbEnv().DATABASE_URL;
 if (!serverUrl) {
-  console.error("Set DATABASE_URL (postgres://postgres@127.0.0.1:5432/test): the benchmark runs on PostgreSQL.");
+  console.error(
+    "Set DATABASE_URL (postgres://postgres@127.0.0.1:5432/test): the benchmark runs on PostgreSQL.",
+  );
   process.exit(1);
 }
 const loadStart = load();
@@ -372,7 +377,9 @@ try {
     );
   }
   const rawRead = await timeRawRead(database, tenantId);
-  console.log(`[bench] the run's keyset queries by raw node-postgres: ${s(rawRead.ms)} s (${n(rawRead.rows)} rows)`);
+  console.log(
+    `[bench] the run's keyset queries by raw node-postgres: ${s(rawRead.ms)} s (${n(rawRead.rows)} rows)`,
+  );
   const loadAfterDb = load();
   await consumer.stop();
   consumer = undefined;
@@ -399,7 +406,9 @@ try {
   writeFileSync(join(dir, "model.json"), JSON.stringify(MODEL, null, 2));
   const exportMs = performance.now() - t;
   const csvBytes = statSync(join(dir, "orders.csv")).size;
-  console.log(`[bench] exported CSVs in ${s(exportMs)} s (orders.csv ${(csvBytes / 2 ** 20).toFixed(0)} MiB)`);
+  console.log(
+    `[bench] exported CSVs in ${s(exportMs)} s (orders.csv ${(csvBytes / 2 ** 20).toFixed(0)} MiB)`,
+  );
   const cliArgs = [
     "--orders",
     join(dir, "orders.csv"),
@@ -444,7 +453,7 @@ try {
   const dominant = Object.entries({
     "reading the order lines": p.readLinesMs,
     "the queue": p.queueMs,
-    "computing": p.computeMs,
+    computing: p.computeMs,
     "writing the results": p.writeMs,
   }).sort((a, b) => b[1] - a[1])[0];
   const md = `# Worker benchmarks: cost-to-serve
@@ -520,9 +529,11 @@ line into the worker cannot reach ${TARGET_RATIO}x on this machine without movin
 (or a binary/COPY read). The CLI, the same engine on files, takes ${s(bestCli)} s.
 `;
   writeFileSync(OUT_FILE, md);
-  const link = "- Cost-to-serve on PostgreSQL (queue to stored result vs a SQL GROUP BY, and the CLI): [BENCHMARKS-cost-to-serve.md](BENCHMARKS-cost-to-serve.md), written by `apps/worker/bench/cost-to-serve.mjs`.";
+  const link =
+    "- Cost-to-serve on PostgreSQL (queue to stored result vs a SQL GROUP BY, and the CLI): [BENCHMARKS-cost-to-serve.md](BENCHMARKS-cost-to-serve.md), written by `apps/worker/bench/cost-to-serve.mjs`.";
   const index = readFileSync(INDEX_FILE, "utf8");
-  if (!index.includes("BENCHMARKS-cost-to-serve.md")) writeFileSync(INDEX_FILE, `${index.trimEnd()}\n\n${link}\n`);
+  if (!index.includes("BENCHMARKS-cost-to-serve.md"))
+    writeFileSync(INDEX_FILE, `${index.trimEnd()}\n\n${link}\n`);
   console.log(md);
 } finally {
   if (consumer) await consumer.stop().catch(() => {});
