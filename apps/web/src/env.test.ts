@@ -61,6 +61,14 @@ describe("productionStartProblems", () => {
     expect(productionStartProblems({ ...base, demo: "1", demoPassword: "our-own-demo-pass-9" })).toEqual([]);
   });
 
+  it("lets the demo start on PostgreSQL keep its generated secret, but not the published demo password", () => {
+    const demo = { ...base, authSecret: undefined, demo: "1" as const };
+    expect(productionStartProblems({ ...demo, demoPassword: "our-own-demo-pass-9" })).toEqual([]);
+    expect(productionStartProblems({ ...demo, demoPassword: "strata-demo-2026" })).toEqual([
+      expect.stringMatching(/STRATA_DEMO_PASSWORD/),
+    ]);
+  });
+
   it("refuses production on PostgreSQL without AUTH_SECRET, naming the variable", () => {
     const problems = productionStartProblems({ ...base, authSecret: undefined });
     expect(problems).toHaveLength(1);

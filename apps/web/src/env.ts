@@ -66,6 +66,9 @@ export function ensureAuthUrl(source: Record<string, string | undefined> = proce
  * In a production deployment:
  * - AUTH_SECRET must be set: a secret generated into one container's data folder differs per
  *   process and is lost with the container, and sessions signed with it cannot be checked elsewhere.
+ *   The exception is the demo start (`npm run demo`, STRATA_DEMO=1, one web process): with
+ *   DATABASE_URL too it keeps the secret it generates in its data folder, as shared/CONTRACT.md
+ *   promises for an unset AUTH_SECRET; a shared deployment sets it (docker/compose.yml requires it).
  * - STRATA_DEMO=1 needs STRATA_DEMO_PASSWORD set to something else than the published default,
  *   or anyone could sign in as demo@strata.local.
  * (The third refusal, the demo seed joining a `demo` workspace it did not create, needs the
@@ -81,7 +84,7 @@ export function productionStartProblems(input: {
 }): string[] {
   if (input.nodeEnv !== "production" || !input.databaseUrl) return [];
   const problems: string[] = [];
-  if (!input.authSecret) {
+  if (!input.authSecret && input.demo !== "1") {
     problems.push(
       "AUTH_SECRET is required in production with DATABASE_URL: set it to a random string of at least 32 characters (e.g. `openssl rand -base64 32`), the same in every web process.",
     );
