@@ -58,6 +58,9 @@ export async function kmeansParallel(
     const result = useRestarts
       ? await byRestarts(executor, shared, k, resolved, options, controller)
       : await byChunks(executor, shared, k, resolved, options, controller);
+    // Asked to stop (onProgress returned false, or the caller aborted) while the last tasks were
+    // finishing anyway: the caller said it does not want this result.
+    if (controller.signal.aborted) throw new CancelledError("kmeans");
     return result;
   } catch (error) {
     if (controller.signal.aborted && !(error instanceof CancelledError)) throw new CancelledError("kmeans");
@@ -82,6 +85,9 @@ async function byRestarts(
     for (const f of fractions) sum += f;
     if (options.onProgress("kmeans", sum / opts.nInit) === false) controller.abort();
   };
+  // Asked once before any work, so a stop is honoured even when every restart finishes before its
+  // first progress message arrives.
+  report();
   const runs = Array.from({ length: opts.nInit }, (_, run) =>
     executor
       .run<KMeansRestartInput, KMeansRestartOutput>(
