@@ -1,3 +1,4 @@
+export type { CostModelActivityJson, CostModelJson } from "@strata/core";
 export {
   AppError,
   type AppErrorCode,

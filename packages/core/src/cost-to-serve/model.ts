@@ -1,5 +1,32 @@
 import { CoreInputError } from "../errors.js";
 
+/** One activity of model.json, as `parseCostModel` reads it (docs/cost-to-serve.md). */
+export interface CostModelActivityJson {
+  name: string;
+  driver: string;
+  rate?: number;
+  note?: string;
+  currency?: string;
+  by?: {
+    channel?: Record<string, number>;
+    region?: Record<string, number>;
+    channel_region?: Record<string, number>;
+  };
+  /** Time-driven: the activity's own pool cost, or the name of a shared pool in `pools`. */
+  pool?: number | string;
+  capacity_minutes?: number;
+  minutes_per_driver?: number;
+}
+
+/** model.json, the cost model as files, the CLI, the api and the editor exchange it. */
+export interface CostModelJson {
+  currency: string;
+  activities: CostModelActivityJson[];
+  pools?: Array<{ name: string; cost: number; capacity_minutes: number }>;
+  financing?: { annual_rate: number; name?: string; default_days?: number };
+  category_margin_pct?: Record<string, number>;
+}
+
 /**
  * Drivers counted from order lines. A sales line has quantity >= 0, a return line < 0.
  * - `order`, `delivery`: distinct orders / deliveries (drops) with a sales line

@@ -4,29 +4,9 @@
  * they become numbers on save, and the api's parser names any field that is still wrong.
  */
 
-export interface CostModelActivityJson {
-  name: string;
-  driver: string;
-  rate?: number;
-  note?: string;
-  currency?: string;
-  by?: {
-    channel?: Record<string, number>;
-    region?: Record<string, number>;
-    channel_region?: Record<string, number>;
-  };
-  pool?: number | string;
-  capacity_minutes?: number;
-  minutes_per_driver?: number;
-}
+import type { CostModelActivityJson, CostModelJson } from "@strata/api";
 
-export interface CostModelJson {
-  currency: string;
-  activities: CostModelActivityJson[];
-  pools?: Array<{ name: string; cost: number; capacity_minutes: number }>;
-  financing?: { annual_rate: number; name?: string; default_days?: number };
-  category_margin_pct?: Record<string, number>;
-}
+export type { CostModelActivityJson, CostModelJson };
 
 /** Every driver kind a model may name, with what one unit of it is. */
 export const DRIVERS: ReadonlyArray<{ value: string; label: string; hint: string; isLine: boolean }> = [

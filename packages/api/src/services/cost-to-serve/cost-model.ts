@@ -1,34 +1,9 @@
-import { CoreInputError, type CostModel, parseCostModel } from "@strata/core";
+import { CoreInputError, type CostModel, type CostModelJson, parseCostModel } from "@strata/core";
 import { costModels, type Tx } from "@strata/db";
 import { eq } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 
-/** One activity of model.json, as the CLI reads it (docs/cost-to-serve.md). */
-export interface CostModelActivityJson {
-  name: string;
-  driver: string;
-  rate?: number;
-  note?: string;
-  currency?: string;
-  by?: {
-    channel?: Record<string, number>;
-    region?: Record<string, number>;
-    channel_region?: Record<string, number>;
-  };
-  /** Time-driven: the activity's own pool cost, or the name of a shared pool in `pools`. */
-  pool?: number | string;
-  capacity_minutes?: number;
-  minutes_per_driver?: number;
-}
-
-/** The CLI's model.json: what core's `parseCostModel` reads. */
-export interface CostModelJson {
-  currency: string;
-  activities: CostModelActivityJson[];
-  pools?: Array<{ name: string; cost: number; capacity_minutes: number }>;
-  financing?: { annual_rate: number; name?: string; default_days?: number };
-  category_margin_pct?: Record<string, number>;
-}
+export type { CostModelActivityJson, CostModelJson } from "@strata/core";
 
 export interface CostModelView {
   model: CostModelJson;
