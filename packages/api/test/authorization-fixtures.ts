@@ -1,0 +1,463 @@
+import { randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseRunConfig } from "@strata/contract";
+import { withTenant } from "@strata/db";
+import { clusterRun } from "../src/jobs/cluster-run.js";
+import { insertAssignments, readFeatureMatrix } from "../src/jobs/run-data.js";
+import type { Permission } from "../src/permissions.js";
+import { receiveUpload } from "../src/services/import/receive-upload.js";
+import type { Caller, openHarness } from "./harness.js";
+
+/**
+ * The world the authorisation matrix runs in, and a valid input for every procedure and REST handler
+ * of this workspace. Adding a procedure to the router without an entry in PROCEDURE_FIXTURES fails
+ * the matrix test (authorization-matrix.int.test.ts), which is the point: every new front door gets
+ * its row in the matrix.
+ */
+export type Harness = Awaited<ReturnType<typeof openHarness>>;
+
+export const CALLER_KINDS = [
+  "anonymous",
+  "nonMember",
+  "viewer",
+  "editor",
+  "admin",
+  "owner",
+  "otherOwner",
+] as const;
+export type CallerKind = (typeof CALLER_KINDS)[number];
+export const MEMBER_KINDS = ["viewer", "editor", "admin", "owner"] as const;
+export type MemberKind = (typeof MEMBER_KINDS)[number];
+
+export interface Person {
+  id: string | null;
+  caller: Caller;
+}
+
+/** Who may call: anyone, anyone signed in, or members with the role `permission` needs in PERMISSIONS. */
+export type Access = { kind: "public" } | { kind: "signedIn" } | { kind: "tenant"; permission: Permission };
+
+export interface ProcedureFixture {
+  access: Access;
+  /** A valid input for this workspace (fresh state where a call uses it up), for `me`. */
+  input: (w: World, me: { kind: CallerKind; id: string | null }) => Promise<unknown> | unknown;
+  /** The call changes who is a member (leaving): each caller is a fresh member made for the call. */
+  freshCallers?: boolean;
+  /**
+   * What it answers when another workspace's owner passes this workspace's ids through their own
+   * workspace: NOT_FOUND, or null for reads that answer "nothing here" for an unknown id.
+   */
+  foreignIds?: "NOT_FOUND" | "null";
+}
+
+const CSV = "customer_id,name\nC1,Ada\nC2,Grace\n";
+
+async function* bytes(text: string): AsyncIterable<Uint8Array> {
+  yield new TextEncoder().encode(text);
+}
+
+/** A small seeded PRNG (mulberry32), so the customers are the same on every run. */
+function seeded(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export type World = Awaited<ReturnType<typeof buildWorld>>;
+
+/**
+ * One workspace with a member of every role, customers with features, a finished run published as
+ * a segment set, a dataset, an import with a rejected-rows report and a cost-to-serve run; a signed-in
+ * user of no workspace; the owner of another workspace.
+ */
+export async function buildWorld(h: Harness, importDir: string) {
+  const home = await h.newWorkspace("matrix");
+  const workspace = home.workspace;
+  const tenantId = home.tenant.id;
+  const creator = home.owner;
+  const members = {
+    viewer: await h.addMember(creator.caller, workspace, "viewer"),
+    editor: await h.addMember(creator.caller, workspace, "editor"),
+    admin: await h.addMember(creator.caller, workspace, "admin"),
+    owner: await h.addMember(creator.caller, workspace, "owner"),
+  };
+  const nonMember = await h.newUser("stranger");
+  const other = await h.newWorkspace("other");
+  // Invitations to accept come from a third workspace, so that accepting one is allowed for anyone
+  // signed in (a member of this workspace would be "already a member").
+  const host = await h.newWorkspace("host");
+
+  const customerIds: string[] = [];
+  const random = seeded(11);
+  const centres = [
+    [10, 20, 5000],
+    [200, 2, 150],
+    [60, 8, 900],
+  ];
+  for (let i = 0; i < 30; i++) {
+    const c = centres[i % 3]!;
+    const id = randomUUID();
+    customerIds.push(id);
+    await h.database.query("insert into customers (id, tenant_id, external_id) values ($1, $2, $3)", [
+      id,
+      tenantId,
+      `M-${i}`,
+    ]);
+    const features = {
+      recency_days: c[0]! * (0.9 + 0.2 * random()),
+      frequency: c[1]! * (0.9 + 0.2 * random()),
+      monetary: c[2]! * (0.9 + 0.2 * random()),
+    };
+    await h.database.query(
+      "insert into customer_features (customer_id, tenant_id, features) values ($1, $2, $3)",
+      [id, tenantId, JSON.stringify(features)],
+    );
+  }
+  const datasetId = randomUUID();
+  await h.database.query(
+    "insert into datasets (id, tenant_id, kind, name) values ($1, $2, 'customers', $3)",
+    [datasetId, tenantId, "Matrix customers"],
+  );
+
+  /** A finished k-means run written the way the worker writes one. */
+  async function finishedRun(seed: number) {
+    const config = parseRunConfig({ algorithm: "kmeans", k: 3, seed });
+    const features = ["recency_days", "frequency", "monetary"];
+    const matrix = await readFeatureMatrix(h.database, tenantId, features);
+    const output = clusterRun({ data: matrix.data, n: matrix.n, d: matrix.d, features, config });
+    const ids = Array.from(output.rows, (r) => matrix.customerIds[r]!);
+    const toPoints = (points: Array<[number, number, number, number, number?]>) =>
+      points.map(([row, x, y, segment]) => ({ customerId: ids[row]!, x, y, segment }));
+    const result = {
+      algorithm: config.algorithm,
+      algorithmDetails: output.algorithmDetails,
+      k: output.k,
+      sizes: output.sizes,
+      features: output.features,
+      modelSelection: output.modelSelection,
+      chosenK: output.chosenK,
+      preparation: output.preparation,
+      map: {
+        method: "pca",
+        explainedVarianceRatio: output.map.explainedVarianceRatio,
+        points: toPoints(output.map.points),
+      },
+      explanation: output.explanation?.explanation ?? null,
+      tsne: toPoints(output.explanation?.tsne ?? []),
+    };
+    const runId = randomUUID();
+    await h.database.query(
+      `insert into runs (id, tenant_id, config, status, result, metrics, created_by, finished_at)
+       values ($1, $2, $3::jsonb, 'succeeded', $4::jsonb, '{}'::jsonb, $5, now())`,
+      [runId, tenantId, JSON.stringify(config), JSON.stringify(result), creator.id],
+    );
+    await withTenant(h.database.db, tenantId, (tx) =>
+      insertAssignments(tx, runId, tenantId, ids, output.labels, output.distances),
+    );
+    return runId;
+  }
+
+  const runA = await finishedRun(1);
+  const runB = await finishedRun(2);
+  const set = await creator.caller.segment.publish({ workspace, runId: runA, name: "Matrix set" });
+  const setView = await creator.caller.segment.getSet({ workspace, id: set.id });
+  const segmentId = setView.segments[0]!.id;
+  const costRun = await creator.caller.costToServe.compute({ workspace });
+
+  async function upload() {
+    return receiveUpload(h.database, {
+      tenantId,
+      userId: creator.id,
+      kind: "customers",
+      fileName: "people.csv",
+      body: bytes(CSV),
+      dataDir: importDir,
+    });
+  }
+  const pending = await upload();
+  const report = join(importDir, "matrix-rejected.csv");
+  writeFileSync(report, "line,column,value,reason\n3,name,,name is empty\n");
+  await h.database.query("update imports set rejected_report_path = $1 where id = $2", [
+    report,
+    pending.importId,
+  ]);
+
+  const w = {
+    h,
+    workspace,
+    tenantId,
+    creator,
+    members,
+    nonMember,
+    other,
+    host,
+    customerIds,
+    datasetId,
+    runA,
+    runB,
+    setId: set.id,
+    segmentId,
+    costRunId: (costRun as { id: string }).id,
+    importId: pending.importId,
+    upload,
+    /** The people of the matrix; `fresh` makes new members (for calls that change who is a member). */
+    async people(fresh = false): Promise<Record<CallerKind, Person>> {
+      const role = async (kind: MemberKind) =>
+        fresh ? h.addMember(creator.caller, workspace, kind) : members[kind];
+      return {
+        anonymous: { id: null, caller: h.anonymous },
+        nonMember,
+        viewer: await role("viewer"),
+        editor: await role("editor"),
+        admin: await role("admin"),
+        owner: await role("owner"),
+        otherOwner: other.owner,
+      };
+    },
+    /** A queued run of this workspace (through the api, as the UI makes one). */
+    async queuedRun() {
+      return creator.caller.run.create({ workspace, config: { algorithm: "kmeans", k: 3 } });
+    },
+  };
+  return w;
+}
+
+const ws = (w: World) => ({ workspace: w.workspace });
+
+/**
+ * One entry per procedure of appRouter, by path. `input` is valid for this workspace, so a caller
+ * the matrix expects to be allowed must succeed.
+ */
+export const PROCEDURE_FIXTURES: Record<string, ProcedureFixture> = {
+  "health.get": { access: { kind: "public" }, input: () => undefined },
+
+  "account.signUp": {
+    access: { kind: "public" },
+    input: (w) => ({
+      email: `${w.h.unique("signup")}@example.com`,
+      password: "plum-orchard-42",
+      name: "New",
+    }),
+  },
+  "account.me": { access: { kind: "signedIn" }, input: () => undefined },
+  "account.changePassword": {
+    access: { kind: "signedIn" },
+    // Fresh callers: the new password would not be the harness's PASSWORD for the next call.
+    freshCallers: true,
+    input: () => ({ currentPassword: "plum-orchard-42", newPassword: "quince-garden-77" }),
+  },
+
+  "tenant.list": { access: { kind: "signedIn" }, input: () => undefined },
+  "tenant.create": { access: { kind: "signedIn" }, input: (w) => ({ name: w.h.unique("created") }) },
+  "tenant.get": { access: { kind: "tenant", permission: "workspace.read" }, input: ws },
+
+  "member.list": { access: { kind: "tenant", permission: "member.read" }, input: ws },
+  "member.updateRole": {
+    access: { kind: "tenant", permission: "member.updateRole" },
+    input: async (w) => {
+      const target = await w.h.addMember(w.creator.caller, w.workspace, "viewer");
+      return { ...ws(w), userId: target.id, role: "editor" };
+    },
+  },
+  "member.remove": {
+    // The table says viewer because members may leave: a member removes themself; everyone else
+    // tries to remove a viewer of this workspace.
+    access: { kind: "tenant", permission: "member.remove" },
+    freshCallers: true,
+    input: async (w, me) => {
+      const isMember = (MEMBER_KINDS as readonly string[]).includes(me.kind);
+      const userId = isMember ? me.id : (await w.h.addMember(w.creator.caller, w.workspace, "viewer")).id;
+      return { ...ws(w), userId };
+    },
+  },
+
+  "invitation.list": { access: { kind: "tenant", permission: "invitation.read" }, input: ws },
+  "invitation.create": {
+    access: { kind: "tenant", permission: "invitation.create" },
+    input: (w) => ({ ...ws(w), role: "viewer" }),
+  },
+  "invitation.revoke": {
+    access: { kind: "tenant", permission: "invitation.revoke" },
+    input: async (w) => {
+      const { id } = await w.creator.caller.invitation.create({ ...ws(w), role: "viewer" });
+      return { ...ws(w), id };
+    },
+  },
+  "invitation.get": {
+    access: { kind: "public" },
+    input: async (w) => {
+      const { token } = await w.creator.caller.invitation.create({ ...ws(w), role: "viewer" });
+      return { token };
+    },
+  },
+  "invitation.accept": {
+    access: { kind: "signedIn" },
+    input: async (w) => {
+      const { token } = await w.host.owner.caller.invitation.create({
+        workspace: w.host.workspace,
+        role: "viewer",
+      });
+      return { token };
+    },
+  },
+
+  "audit.list": { access: { kind: "tenant", permission: "audit.read" }, input: ws },
+
+  "run.create": {
+    access: { kind: "tenant", permission: "run.create" },
+    input: (w) => ({ ...ws(w), config: { algorithm: "kmeans", k: 3 } }),
+  },
+  "run.list": { access: { kind: "tenant", permission: "run.read" }, input: ws },
+  "run.get": { access: { kind: "tenant", permission: "run.read" }, input: (w) => ({ ...ws(w), id: w.runA }) },
+  "run.cancel": {
+    access: { kind: "tenant", permission: "run.cancel" },
+    input: async (w) => ({ ...ws(w), id: (await w.queuedRun()).id }),
+  },
+  "run.retry": {
+    access: { kind: "tenant", permission: "run.retry" },
+    input: async (w) => {
+      const run = await w.queuedRun();
+      await w.creator.caller.run.cancel({ ...ws(w), id: run.id });
+      return { ...ws(w), id: run.id };
+    },
+  },
+
+  "dataset.list": { access: { kind: "tenant", permission: "dataset.read" }, input: ws },
+  "dataset.get": {
+    access: { kind: "tenant", permission: "dataset.read" },
+    input: (w) => ({ ...ws(w), id: w.datasetId }),
+  },
+
+  "import.list": { access: { kind: "tenant", permission: "import.read" }, input: ws },
+  "import.get": {
+    access: { kind: "tenant", permission: "import.read" },
+    input: (w) => ({ ...ws(w), id: w.importId }),
+  },
+  "import.preview": {
+    access: { kind: "tenant", permission: "import.preview" },
+    input: (w) => ({ ...ws(w), id: w.importId }),
+  },
+  "import.start": {
+    access: { kind: "tenant", permission: "import.start" },
+    input: async (w) => {
+      const received = await w.upload();
+      const mapping = { ...received.preview.mapping, fields: { customerId: "customer_id", name: "name" } };
+      return { ...ws(w), id: received.importId, mapping };
+    },
+  },
+  "import.cancel": {
+    access: { kind: "tenant", permission: "import.cancel" },
+    input: async (w) => {
+      const received = await w.upload();
+      const mapping = { ...received.preview.mapping, fields: { customerId: "customer_id", name: "name" } };
+      await w.creator.caller.import.start({ ...ws(w), id: received.importId, mapping });
+      return { ...ws(w), id: received.importId };
+    },
+  },
+
+  "customer.counts": { access: { kind: "tenant", permission: "customer.read" }, input: ws },
+  "customer.list": { access: { kind: "tenant", permission: "customer.read" }, input: ws },
+  "customer.get": {
+    access: { kind: "tenant", permission: "customer.read" },
+    input: (w) => ({ ...ws(w), id: w.customerIds[0] }),
+  },
+
+  "segment.publish": {
+    access: { kind: "tenant", permission: "segmentSet.publish" },
+    input: (w) => ({ ...ws(w), runId: w.runB, name: w.h.unique("set") }),
+  },
+  "segment.listSets": { access: { kind: "tenant", permission: "segmentSet.read" }, input: ws },
+  "segment.getSet": {
+    access: { kind: "tenant", permission: "segmentSet.read" },
+    input: (w) => ({ ...ws(w), id: w.setId }),
+  },
+  "segment.get": {
+    access: { kind: "tenant", permission: "segmentSet.read" },
+    input: (w) => ({ ...ws(w), id: w.segmentId }),
+  },
+  "segment.customers": {
+    access: { kind: "tenant", permission: "segmentSet.read" },
+    input: (w) => ({ ...ws(w), segmentId: w.segmentId }),
+  },
+  "segment.exportPage": {
+    access: { kind: "tenant", permission: "segmentSet.export" },
+    input: (w) => ({ ...ws(w), segmentId: w.segmentId }),
+  },
+  "segment.compareRuns": {
+    access: { kind: "tenant", permission: "run.read" },
+    input: (w) => ({ ...ws(w), runA: w.runA, runB: w.runB }),
+  },
+  "segment.runInsights": {
+    access: { kind: "tenant", permission: "run.read" },
+    input: (w) => ({ ...ws(w), runId: w.runA }),
+  },
+  "segment.features": { access: { kind: "tenant", permission: "segmentSet.read" }, input: ws },
+
+  "costToServe.getModel": { access: { kind: "tenant", permission: "costModel.read" }, input: ws },
+  "costToServe.updateModel": {
+    access: { kind: "tenant", permission: "costModel.update" },
+    input: (w) => ({
+      ...ws(w),
+      model: { currency: "EUR", activities: [{ name: "Order handling", driver: "order", rate: 2 }] },
+    }),
+  },
+  "costToServe.compute": { access: { kind: "tenant", permission: "costToServe.compute" }, input: ws },
+  "costToServe.latest": { access: { kind: "tenant", permission: "costToServe.read" }, input: ws },
+  "costToServe.customers": {
+    access: { kind: "tenant", permission: "costToServe.read" },
+    input: (w) => ({ ...ws(w), runId: w.costRunId }),
+  },
+  "costToServe.customer": {
+    access: { kind: "tenant", permission: "costToServe.read" },
+    // The customer page asks for every customer; one without figures (or not there) is null.
+    foreignIds: "null",
+    input: (w) => ({ ...ws(w), customerId: w.customerIds[0] }),
+  },
+};
+
+/** A REST handler's request for this workspace; `workspace` is the slug in its path. */
+export interface HandlerFixture {
+  permission: Permission;
+  /** The status an allowed caller gets. */
+  allowedStatus: number;
+  request: (w: World, workspace: string) => { request: Request; params: Record<string, string> };
+}
+
+const url = (path: string) => `http://localhost/api/workspaces/${path}`;
+
+/** One entry per `handle*` export of src/http (the contract's REST routes). */
+export const HANDLER_FIXTURES: Record<string, HandlerFixture> = {
+  handleImportUpload: {
+    permission: "import.upload",
+    allowedStatus: 201,
+    request: (_w, workspace) => ({
+      request: new Request(url(`${workspace}/imports?kind=customers&fileName=people.csv`), {
+        method: "POST",
+        body: CSV,
+      }),
+      params: { workspace },
+    }),
+  },
+  handleRejectedReport: {
+    permission: "import.read",
+    allowedStatus: 200,
+    request: (w, workspace) => ({
+      request: new Request(url(`${workspace}/imports/${w.importId}/rejected`)),
+      params: { workspace, id: w.importId },
+    }),
+  },
+  handleSegmentExport: {
+    permission: "segmentSet.export",
+    allowedStatus: 200,
+    request: (w, workspace) => ({
+      request: new Request(url(`${workspace}/segments/${w.segmentId}/export`)),
+      params: { workspace, id: w.segmentId },
+    }),
+  },
+};
