@@ -13,8 +13,10 @@ export {
   handleImportUpload,
   handleRejectedReport,
   handleSegmentExport,
+  limitRequestBody,
   MEMBERSHIPS_CSV_HEADER,
   toErrorResponse,
+  trpcRequestHandler,
 } from "./http/index.js";
 export {
   assertCan,
@@ -25,6 +27,11 @@ export {
   permissionsOf,
   requiredRole,
 } from "./permissions.js";
+export {
+  BATCH_TOO_LARGE_MESSAGE,
+  TRPC_MAX_BATCH_SIZE,
+  TRPC_MAX_BODY_BYTES,
+} from "./request-limits.js";
 export { type AppRouter, appRouter, createCaller, type RouterInputs, type RouterOutputs } from "./root.js";
 export {
   DEFAULT_DEMO_PASSWORD,

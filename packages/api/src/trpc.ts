@@ -6,6 +6,7 @@ import superjson from "superjson";
 import { z } from "zod";
 import { AppError, toPublicError } from "./errors.js";
 import { isPermission, type Permission, requiredRole } from "./permissions.js";
+import { BATCH_TOO_LARGE_MESSAGE, TRPC_BATCH_TOO_LARGE } from "./request-limits.js";
 import { getMembership } from "./services/member/get-membership.js";
 
 export interface Context {
@@ -40,7 +41,11 @@ const t = initTRPC.context<Context>().create({
     // lacks (PARSE_ERROR, METHOD_NOT_SUPPORTED…) keep tRPC's own message, written for clients.
     const known = toPublicError(error);
     const message =
-      known.isExpected || error.code === "INTERNAL_SERVER_ERROR" ? known.message : error.message;
+      error.code === "BAD_REQUEST" && error.message === TRPC_BATCH_TOO_LARGE
+        ? BATCH_TOO_LARGE_MESSAGE
+        : known.isExpected || error.code === "INTERNAL_SERVER_ERROR"
+          ? known.message
+          : error.message;
     const fieldErrors = known.fieldErrors;
     const data: ErrorData = {
       code: shape.data.code,

@@ -27,6 +27,8 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
         httpBatchLink({
           url: "/api/trpc",
           transformer: superjson,
+          // The server refuses bigger batches (TRPC_MAX_BATCH_SIZE in @strata/api); the link splits them.
+          maxItems: 10,
           headers: { "x-trpc-source": "web" },
         }),
       ],

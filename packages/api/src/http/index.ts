@@ -6,4 +6,5 @@
 export { type ErrorBody, type ErrorDetail, toErrorResponse } from "./error-response.js";
 export { handleRejectedReport } from "./rejected-report.js";
 export { handleSegmentExport, MEMBERSHIPS_CSV_HEADER } from "./segment-export.js";
+export { limitRequestBody, trpcRequestHandler } from "./trpc-handler.js";
 export { handleImportUpload } from "./upload-import.js";

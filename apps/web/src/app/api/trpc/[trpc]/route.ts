@@ -1,16 +1,11 @@
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { api } from "@/server/modules";
 import { requestContext } from "@/server/request-context";
 
 export const dynamic = "force-dynamic";
 
+/** tRPC with the api's request limits (batch size, body size): see `trpcRequestHandler` in @strata/api. */
 async function handler(request: Request): Promise<Response> {
-  return fetchRequestHandler({
-    endpoint: "/api/trpc",
-    req: request,
-    router: api.appRouter,
-    createContext: () => requestContext(request),
-  });
+  return api.trpcRequestHandler(request, () => requestContext(request));
 }
 
 export { handler as GET, handler as POST };
