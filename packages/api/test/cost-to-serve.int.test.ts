@@ -13,8 +13,14 @@ const MODEL = {
   currency: "EUR",
   pools: [{ name: "order desk", cost: 300, capacity_minutes: 400 }],
   activities: [
-    { name: "order entry", driver: "order", pool: "order desk", minutes_per_driver: 8 },
-    { name: "picking", driver: "order_line", rate: 0.9 },
+    {
+      name: "order entry",
+      driver: "order",
+      pool: "order desk",
+      minutes_per_driver: 8,
+      by: { channel: { pickup: 5 }, region: { east: 20 } },
+    },
+    { name: "picking", driver: "order_line", rate: 0.9, by: { channel_region: { "pickup|south": 1.5 } } },
     { name: "delivery", driver: "delivery", rate: 25, by: { channel: { pickup: 0 } } },
     { name: "distance", driver: "distance", rate: 0.6 },
     { name: "returns", driver: "returned_line", rate: 12 },
@@ -65,8 +71,9 @@ async function seedWorkspace(h: Harness, tenantId: string): Promise<Seeded> {
     const customerId = ids.get(`K${c}`)!;
     for (let o = 0; o < 2 + c; o++) {
       const day = new Date(Date.UTC(2025, 0, 1 + o * 7 + c));
-      const channel = c % 3 === 0 ? "pickup" : "parcel";
       for (let l = 0; l < 1 + (o % 3); l++) {
+        // K4's orders mix channels and regions: an order and its drop count where its first line is.
+        const channel = c % 3 === 0 || (c === 4 && l === 1) ? "pickup" : "parcel";
         const isReturn = c === 5 && l === 1;
         lines.push({
           customerId,
@@ -77,10 +84,10 @@ async function seedWorkspace(h: Harness, tenantId: string): Promise<Seeded> {
           unitCost: c === 5 ? 2.8 : 6,
           discount: l === 0 ? 0.5 : undefined,
           deliveryId: `D${o}`,
-          distance: channel === "pickup" ? 0 : 12 + c,
+          distance: c % 3 === 0 ? 0 : 12 + c,
           weightKg: 2,
           channel,
-          region: c < 3 ? "north" : "south",
+          region: c < 3 ? "north" : c === 4 && l === 2 ? "east" : "south",
           product: `P${l}`,
           category: "Goods",
         });
@@ -348,6 +355,114 @@ describe.each(testDrivers())("cost-to-serve on %s", (driver) => {
     });
     expect(latest.run).toMatchObject({ id, error: expect.stringMatching(/customer_year/) });
     expect(latest.result).toBeNull();
+  });
+
+  it("prices lines without an order id or a unit cost as core does, and fails readably on a drop with two distances", async () => {
+    const { owner, tenant, workspace } = await h.newWorkspace("margins");
+    const customerId = randomUUID();
+    await h.database.query("insert into customers (id, tenant_id, external_id) values ($1, $2, 'M1')", [
+      customerId,
+      tenant.id,
+    ]);
+    const datasetId = randomUUID();
+    const day = Date.UTC(2025, 2, 3, 9);
+    // Two lines without an order id on one day (one order, one drop), one on the next, a return;
+    // cost of goods from the category margin, and one line with no way to cost it.
+    const lines: CostLineFields[] = [
+      {
+        customerId,
+        orderId: "@2025-03-03",
+        quantity: 4,
+        unitPrice: 10,
+        time: day,
+        category: "Tea",
+        distance: 7,
+      },
+      {
+        customerId,
+        orderId: "@2025-03-03",
+        quantity: 1,
+        unitPrice: 20,
+        time: day,
+        category: "Cups",
+        distance: 7,
+      },
+      {
+        customerId,
+        orderId: "@2025-03-04",
+        quantity: 2,
+        unitPrice: 10,
+        time: day + 86_400_000,
+        category: "Tea",
+      },
+      {
+        customerId,
+        orderId: "@2025-03-04",
+        quantity: -1,
+        unitPrice: 10,
+        time: day + 86_400_000,
+        category: "Tea",
+        discount: 1,
+      },
+    ];
+    const insert = (line: CostLineFields) =>
+      h.database.query(
+        `insert into order_lines (tenant_id, dataset_id, customer_id, line_key, ordered_at, quantity, unit_price,
+          category, discount, distance) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [
+          tenant.id,
+          datasetId,
+          customerId,
+          randomUUID(),
+          new Date(line.time!).toISOString(),
+          line.quantity,
+          line.unitPrice,
+          line.category,
+          line.discount ?? null,
+          line.distance ?? null,
+        ],
+      );
+    for (const line of lines) await insert(line);
+    const model = {
+      currency: "EUR",
+      category_margin_pct: { Tea: 40 },
+      activities: [
+        { name: "orders", driver: "order", rate: 3 },
+        { name: "drops", driver: "delivery", rate: 11 },
+        { name: "km", driver: "distance", rate: 0.5 },
+        { name: "returns", driver: "returned_unit", rate: 2 },
+      ],
+    };
+    await owner.caller.costToServe.updateModel({ workspace, model });
+    const compute = async () => {
+      const { id } = await owner.caller.costToServe.compute({ workspace });
+      return until("the run to end", async () => {
+        const l = await owner.caller.costToServe.latest({ workspace });
+        return l.run?.id === id && (l.run.status === "succeeded" || l.run.status === "failed")
+          ? l
+          : undefined;
+      });
+    };
+    const done = await compute();
+    const expected = computeCostToServe(costLinesFromRecords(lines), parseCostModel(model));
+    expect(done.run?.status).toBe("succeeded");
+    for (const f of FIGURES) expect(done.result!.totals[f], f).toBe(expected.totals[f]);
+    expect(done.result!.totals.activities).toEqual(expected.totals.activities);
+    expect(done.result!.linesWithoutCost).toBe(1);
+
+    // A third line of the first day's drop gives another distance: the run fails and names it.
+    await insert({ ...lines[0]!, distance: 9 });
+    const failed = await compute();
+    expect(failed.run).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/^customer "M1", the order of 2025-03-03: .* 7 and 9/),
+    });
+    expect(failed.result).toBeNull();
+    const rows = await h.database.query(
+      "select count(*)::int as n from cost_to_serve_customers where run_id = $1",
+      [failed.run!.id],
+    );
+    expect(rows.rows[0]).toEqual({ n: 0 });
   });
 
   it("lets a viewer read but not update the model or compute", async () => {

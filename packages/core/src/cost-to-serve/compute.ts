@@ -1,12 +1,14 @@
 import { CoreInputError } from "../errors.js";
 import {
+  type CostCells,
   type CostLines,
+  type CustomerScan,
   cellOf,
+  cellTotals,
   DRIVER_COUNT,
   DRIVER_INDEX,
   type LineRateTable,
-  type LineScan,
-  scanLines,
+  scanCells,
 } from "./drivers.js";
 import { type CostActivity, type CostModel, type LineDriver, PAYMENT_TERMS_ACTIVITY } from "./model.js";
 
@@ -153,7 +155,30 @@ export function computeCostToServe(
   model: CostModel,
   options: CostToServeOptions = {},
 ): CostToServeResult {
-  const n = lines.customerIds.length;
+  const productCost = options.productCosts
+    ? Float64Array.from(lines.product.names, (p) => options.productCosts!.get(p) ?? Number.NaN)
+    : undefined;
+  const categoryMargin = model.categoryMarginPct
+    ? Float64Array.from(lines.category.names, (k) => model.categoryMarginPct!.get(k) ?? Number.NaN)
+    : undefined;
+  const cells = cellTotals(lines, {
+    ...(productCost ? { productCost } : {}),
+    ...(categoryMargin ? { categoryMargin } : {}),
+  });
+  return costToServeOfCells(cells, model, options);
+}
+
+/**
+ * computeCostToServe from the lines already summed per customer, channel and region (see
+ * `cellTotals`; a workspace sums them in SQL). `productCosts` is not read here: cost of goods is in
+ * the cells.
+ */
+export function costToServeOfCells(
+  cells: CostCells,
+  model: CostModel,
+  options: CostToServeOptions = {},
+): CostToServeResult {
+  const n = cells.customerIds.length;
   const activities = model.activities;
   const a = activities.length;
   const pools = new Map(model.pools.map((p) => [p.name, p]));
@@ -167,7 +192,7 @@ export function computeCostToServe(
 
   // Events first: a bad activities file fails before any work is done.
   const customerCode = new Map<string, number>();
-  lines.customerIds.forEach((id, i) => {
+  cells.customerIds.forEach((id, i) => {
     customerCode.set(id, i);
   });
   const eventNames = new Set(activities.filter((x) => x.kind === "event").map((x) => x.event!));
@@ -207,8 +232,8 @@ export function computeCostToServe(
   });
 
   // Rate tables for activities whose rate varies by channel or region.
-  const channels = lines.channel.names;
-  const regions = lines.region.names;
+  const channels = cells.channels;
+  const regions = cells.regions;
   const tables: LineRateTable[] = [];
   const minuteTables: Float64Array[] = [];
   const tableOf = new Int32Array(a).fill(-1);
@@ -239,26 +264,16 @@ export function computeCostToServe(
       years = options.periodDays / 365;
     }
   }
-  const productCost = options.productCosts
-    ? Float64Array.from(lines.product.names, (p) => options.productCosts!.get(p) ?? Number.NaN)
-    : undefined;
-  const categoryMargin = model.categoryMarginPct
-    ? Float64Array.from(lines.category.names, (k) => model.categoryMarginPct!.get(k) ?? Number.NaN)
-    : undefined;
-  const scan: LineScan = scanLines(lines, {
-    tables,
-    ...(productCost ? { productCost } : {}),
-    ...(categoryMargin ? { categoryMargin } : {}),
-  });
+  const scan: CustomerScan = scanCells(cells, tables);
   if (Number.isNaN(years) && activities.some((x) => x.kind === "customer_year")) {
-    if (Number.isNaN(scan.spanDays)) {
+    if (Number.isNaN(cells.spanDays)) {
       const j = activities.findIndex((x) => x.kind === "customer_year");
       throw new CoreInputError(
         `activities[${j}].driver: customer_year needs order dates (ordered_at) or the period's length in days`,
         { field: `activities[${j}].driver` },
       );
     }
-    years = scan.spanDays / 365;
+    years = cells.spanDays / 365;
   }
 
   // Activity cost and driver quantity per customer, and minutes used per activity.
@@ -366,7 +381,7 @@ export function computeCostToServe(
     customerSum.cts = cts[c]!;
     for (let j = 0; j < a; j++) customerSum.activities[j] = cost[c * a + j]!;
     customerSum.activities[a] = financingCost[c]!;
-    const id = lines.customerIds[c]!;
+    const id = cells.customerIds[c]!;
     const drivers: Record<string, number> = {};
     for (const [driver, j] of driverNames) drivers[driver] = round4(quantityOf(j, c));
     if (financing)
@@ -442,7 +457,7 @@ export function computeCostToServe(
     cumulative += profit[c]!;
     whale[r] = {
       rank: r + 1,
-      customer_id: lines.customerIds[c]!,
+      customer_id: cells.customerIds[c]!,
       net_profit: cents(profit[c]!),
       customers_pct: cents(((r + 1) / n) * 100),
       cumulative_profit: cents(cumulative),
@@ -457,6 +472,6 @@ export function computeCostToServe(
     unused_capacity: unused,
     whale,
     totals: { customers: totals.customers, ...format(totals) },
-    lines_without_cost: scan.linesWithoutCost,
+    lines_without_cost: cells.linesWithoutCost,
   };
 }

@@ -1,8 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { CoreInputError } from "../errors.js";
-import { computeCostToServe } from "./compute.js";
-import { type CostLineFields, costLinesFromRecords } from "./drivers.js";
-import { parseCostModel } from "./model.js";
+import { computeCostToServe, costToServeOfCells } from "./compute.js";
+import {
+  type CostCellRecord,
+  type CostLineFields,
+  cellTotals,
+  costCellsFromRecords,
+  costLinesFromRecords,
+} from "./drivers.js";
+import { LINE_DRIVERS, parseCostModel } from "./model.js";
 
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
 
@@ -287,6 +293,65 @@ describe("time-driven activities (TDABC)", () => {
       used_minutes: 9,
       unused_cost: 295.5,
     });
+  });
+});
+
+describe("orders and drops across channels and regions", () => {
+  // Order 1 starts on the web in the north and goes on by phone in the south; it is one order and
+  // one drop (12 km), both counted where its first line is. Order 2 starts by phone.
+  const l = costLinesFromRecords([
+    {
+      customerId: "A",
+      orderId: "1",
+      quantity: 1,
+      unitPrice: 10,
+      channel: "web",
+      region: "north",
+      distance: 12,
+    },
+    {
+      customerId: "A",
+      orderId: "1",
+      quantity: 2,
+      unitPrice: 10,
+      channel: "phone",
+      region: "south",
+      distance: 12,
+    },
+    { customerId: "A", orderId: "2", quantity: 1, unitPrice: 10, channel: "phone", region: "south" },
+    { customerId: "A", orderId: "2", quantity: 1, unitPrice: 10, channel: "web", region: "south" },
+  ]);
+  const m = model([
+    { name: "orders", driver: "order", rate: 1, by: { channel: { phone: 10 } } },
+    { name: "drops", driver: "delivery", rate: 5, by: { region: { south: 7 } } },
+    { name: "km", driver: "distance", rate: 1, by: { region: { south: 2 } } },
+    { name: "lines", driver: "order_line", rate: 1, by: { channel_region: { "phone|south": 3 } } },
+  ]);
+
+  it("counts an order and its drop once, at the rate of the channel and region of its first line", () => {
+    const r = computeCostToServe(l, m);
+    // Orders: 1 on the web (1) + 1 by phone (10); drops: north (5) + south (7); km: 12 in the north;
+    // lines: web|north 1, phone|south 2 x 3, web|south 1.
+    expect(r.customers[0]!.activities).toEqual({ orders: 11, drops: 12, km: 12, lines: 8 });
+    expect(r.customers[0]!.drivers).toMatchObject({ order: 2, delivery: 2, distance: 12, order_line: 4 });
+  });
+
+  it("prices the same cells from records as from the lines they sum", () => {
+    const cells = cellTotals(l);
+    const records: CostCellRecord[] = Array.from(cells.customer, (c, r) => ({
+      customerId: cells.customerIds[c]!,
+      channel: cells.channels[cells.channel[r]!],
+      region: cells.regions[cells.region[r]!],
+      grossSales: cells.grossSales[r]!,
+      discounts: cells.discounts[r]!,
+      returnsAllowances: cells.returnsAllowances[r]!,
+      cogs: cells.cogs[r]!,
+      drivers: Object.fromEntries(
+        LINE_DRIVERS.map((d, k) => [d, cells.drivers[r * LINE_DRIVERS.length + k]!]),
+      ) as CostCellRecord["drivers"],
+    }));
+    const fromRecords = costCellsFromRecords(records.reverse(), cells);
+    expect(costToServeOfCells(fromRecords, m).totals).toEqual(computeCostToServe(l, m).totals);
   });
 });
 

@@ -85,6 +85,9 @@ class Column<T extends Float64Array | Int32Array> {
     }
     this.data[this.length++] = v;
   }
+  add(i: number, v: number): void {
+    this.data[i]! += v;
+  }
   finish(): T {
     return this.data.slice(0, this.length) as T;
   }
@@ -228,8 +231,235 @@ export interface LineRateTable {
   readonly costPerUnit: Float64Array;
 }
 
-/** What one pass over the order lines gives, per customer (index = customer code). */
-export interface LineScan {
+/**
+ * The order lines summed per customer, channel and region: everything the cost engine needs from
+ * them. Built from lines by `cellTotals` (a file) or by one SQL aggregate (a workspace), so both
+ * paths price the same numbers. One row per (customer, channel, region) that has lines; `channel`
+ * and `region` index `channels` and `regions`, -1 where the lines have none.
+ */
+export interface CostCells {
+  readonly customerIds: ReadonlyArray<string>;
+  readonly channels: ReadonlyArray<string>;
+  readonly regions: ReadonlyArray<string>;
+  readonly customer: Int32Array;
+  readonly channel: Int32Array;
+  readonly region: Int32Array;
+  readonly grossSales: Float64Array;
+  readonly discounts: Float64Array;
+  readonly returnsAllowances: Float64Array;
+  readonly cogs: Float64Array;
+  /** Driver quantities, rows x LINE_DRIVERS (row-major). */
+  readonly drivers: Float64Array;
+  /** Lines with no unit cost, no product cost and no category margin: no cost of goods. */
+  readonly linesWithoutCost: number;
+  /** Days covered by the order dates (first to last, both counted); NaN without dates. */
+  readonly spanDays: number;
+}
+
+/** One row of CostCells as a record (a database row); channel and region undefined when none. */
+export interface CostCellRecord {
+  readonly customerId: string;
+  readonly channel?: string | undefined;
+  readonly region?: string | undefined;
+  readonly grossSales: number;
+  readonly discounts: number;
+  readonly returnsAllowances: number;
+  readonly cogs: number;
+  readonly drivers: Readonly<Record<LineDriver, number>>;
+}
+
+/** The days from the first to the last of two epoch-millisecond times, both counted (NaN: none). */
+export function spanDaysOf(first: number, last: number): number {
+  return first <= last ? Math.floor(last / DAY_MS) - Math.floor(first / DAY_MS) + 1 : Number.NaN;
+}
+
+/** CostCells from records; rows of the same customer, channel and region add up. */
+export function costCellsFromRecords(
+  records: Iterable<CostCellRecord>,
+  totals: { linesWithoutCost: number; spanDays: number },
+): CostCells {
+  const customers = new Interner();
+  const channels = new Interner();
+  const regions = new Interner();
+  const keys = new Map<string, number>();
+  const cols = { customer: ints(), channel: ints(), region: ints() };
+  const money = { grossSales: floats(), discounts: floats(), returnsAllowances: floats(), cogs: floats() };
+  const drivers = floats();
+  for (const r of records) {
+    const c = customers.code(r.customerId);
+    const ch = channels.optional(r.channel);
+    const rg = regions.optional(r.region);
+    const key = `${c}|${ch}|${rg}`;
+    let row = keys.get(key);
+    if (row === undefined) {
+      row = cols.customer.length;
+      keys.set(key, row);
+      cols.customer.push(c);
+      cols.channel.push(ch);
+      cols.region.push(rg);
+      for (const m of Object.values(money)) m.push(0);
+      for (let k = 0; k < DRIVER_COUNT; k++) drivers.push(0);
+    }
+    money.grossSales.add(row, r.grossSales);
+    money.discounts.add(row, r.discounts);
+    money.returnsAllowances.add(row, r.returnsAllowances);
+    money.cogs.add(row, r.cogs);
+    LINE_DRIVERS.forEach((d, k) => {
+      drivers.add(row * DRIVER_COUNT + k, r.drivers[d]);
+    });
+  }
+  return {
+    customerIds: customers.names,
+    channels: channels.names,
+    regions: regions.names,
+    customer: cols.customer.finish(),
+    channel: cols.channel.finish(),
+    region: cols.region.finish(),
+    grossSales: money.grossSales.finish(),
+    discounts: money.discounts.finish(),
+    returnsAllowances: money.returnsAllowances.finish(),
+    cogs: money.cogs.finish(),
+    drivers: drivers.finish(),
+    linesWithoutCost: totals.linesWithoutCost,
+    spanDays: totals.spanDays,
+  };
+}
+
+/**
+ * One pass over the order lines, summed per customer, channel and region: money (gross sales,
+ * discounts, returns and allowances, cost of goods) and driver quantities.
+ *
+ * A sales line (quantity >= 0) is counted in its own channel and region. An order and a delivery
+ * (drop) are counted once, in the channel and region of their first sales line (file order, or
+ * line id in a workspace); so is a drop's distance, which every sales line of the drop that gives
+ * one must repeat. A return line (quantity < 0) is valued at its price: |quantity| x price -
+ * discount goes to returns and allowances, and its cost of goods (a negative amount) is taken off.
+ */
+export function cellTotals(
+  lines: CostLines,
+  options: {
+    /** Unit cost per product code (NaN: none). */
+    productCost?: Float64Array;
+    /** Margin % of net sales per category code (NaN: none). */
+    categoryMargin?: Float64Array;
+  } = {},
+): CostCells {
+  const m = lines.customer.length;
+  const regions = lines.region.names.length;
+  const cells = (lines.channel.names.length + 1) * (regions + 1);
+  const rowOf = new Map<number, number>();
+  const rowCustomer = ints();
+  const rowCell = ints();
+  const money = { grossSales: floats(), discounts: floats(), returnsAllowances: floats(), cogs: floats() };
+  const drivers = floats();
+  const orderSeen = new Uint8Array(lines.orders);
+  const deliveryRow = new Int32Array(lines.deliveries).fill(-1);
+  const deliveryDistance = new Float64Array(lines.deliveries).fill(Number.NaN);
+  const deliveryLine = new Int32Array(lines.deliveries);
+  const { productCost, categoryMargin } = options;
+  const { customer, order, delivery, quantity, unitPrice, unitCost, discount, distance, weightKg, time } =
+    lines;
+  const channel = lines.channel.codes;
+  const region = lines.region.codes;
+  const product = lines.product.codes;
+  const category = lines.category.codes;
+  let linesWithoutCost = 0;
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  const D = DRIVER_COUNT;
+  const { order: ORDER, order_line: LINE, unit: UNIT, kg: KG } = DRIVER_INDEX;
+  const { delivery: DELIVERY, distance: DISTANCE, returned_line: RLINE, returned_unit: RUNIT } = DRIVER_INDEX;
+
+  for (let i = 0; i < m; i++) {
+    const c = customer[i]!;
+    const key = c * cells + cellOf(channel[i]!, region[i]!, regions);
+    let row = rowOf.get(key);
+    if (row === undefined) {
+      row = rowCustomer.length;
+      rowOf.set(key, row);
+      rowCustomer.push(c);
+      rowCell.push(key - c * cells);
+      for (const col of Object.values(money)) col.push(0);
+      for (let k = 0; k < D; k++) drivers.push(0);
+    }
+    const q = quantity[i]!;
+    const p = unitPrice[i]!;
+    const d = discount[i]!;
+    const ti = time[i]!;
+    if (ti < first) first = ti;
+    if (ti > last) last = ti;
+    let net: number;
+    if (q >= 0) {
+      net = q * p - d;
+      money.grossSales.add(row, q * p);
+      money.discounts.add(row, d);
+      const o = order[i]!;
+      if (orderSeen[o] === 0) {
+        orderSeen[o] = 1;
+        drivers.add(row * D + ORDER, 1);
+      }
+      const del = delivery[i]!;
+      if (deliveryRow[del] === -1) {
+        deliveryRow[del] = row;
+        drivers.add(row * D + DELIVERY, 1);
+      }
+      const dist = distance[i]!;
+      if (!Number.isNaN(dist)) {
+        const known = deliveryDistance[del]!;
+        if (Number.isNaN(known)) {
+          deliveryDistance[del] = dist;
+          deliveryLine[del] = i;
+          drivers.add(deliveryRow[del]! * D + DISTANCE, dist);
+        } else if (Math.abs(known - dist) > 1e-9 * Math.max(1, known)) {
+          throw new CoreInputError(
+            `order line ${i}: distance ${dist} differs from ${known} given for the same delivery on order line ${deliveryLine[del]}; a delivery has one distance, repeated on its lines`,
+            { row: i, field: "distance" },
+          );
+        }
+      }
+      drivers.add(row * D + LINE, 1);
+      drivers.add(row * D + UNIT, q);
+      drivers.add(row * D + KG, weightKg[i]!);
+    } else {
+      // A return: valued at its price; a discount on it is credit not given back.
+      net = q * p + d;
+      money.returnsAllowances.add(row, -q * p - d);
+      drivers.add(row * D + RLINE, 1);
+      drivers.add(row * D + RUNIT, -q);
+    }
+    const uc = unitCost[i]!;
+    if (!Number.isNaN(uc)) money.cogs.add(row, q * uc);
+    else {
+      const pc = productCost !== undefined && product[i]! >= 0 ? productCost[product[i]!]! : Number.NaN;
+      if (!Number.isNaN(pc)) money.cogs.add(row, q * pc);
+      else {
+        const mg =
+          categoryMargin !== undefined && category[i]! >= 0 ? categoryMargin[category[i]!]! : Number.NaN;
+        if (!Number.isNaN(mg)) money.cogs.add(row, net * (1 - mg / 100));
+        else linesWithoutCost++;
+      }
+    }
+  }
+  const cell = rowCell.finish();
+  return {
+    customerIds: lines.customerIds,
+    channels: lines.channel.names,
+    regions: lines.region.names,
+    customer: rowCustomer.finish(),
+    channel: cell.map((x) => Math.floor(x / (regions + 1)) - 1),
+    region: cell.map((x) => (x % (regions + 1)) - 1),
+    grossSales: money.grossSales.finish(),
+    discounts: money.discounts.finish(),
+    returnsAllowances: money.returnsAllowances.finish(),
+    cogs: money.cogs.finish(),
+    drivers: drivers.finish(),
+    linesWithoutCost,
+    spanDays: spanDaysOf(first, last),
+  };
+}
+
+/** What the cells give per customer (index = customer code), with the rate tables applied. */
+export interface CustomerScan {
   readonly customers: number;
   readonly grossSales: Float64Array;
   readonly discounts: Float64Array;
@@ -242,10 +472,6 @@ export interface LineScan {
   /** Driver quantity per rate table and cell, tables x cells: minutes used by time-driven ones. */
   readonly tableUse: Float64Array;
   readonly cells: number;
-  /** Lines with no unit cost, no product cost and no category margin: no cost of goods. */
-  readonly linesWithoutCost: number;
-  /** Days covered by the order dates (first to last, both counted); NaN without dates. */
-  readonly spanDays: number;
 }
 
 /** The rate-table cell of a line's channel and region codes (-1 = missing). */
@@ -254,139 +480,40 @@ export function cellOf(channel: number, region: number, regions: number): number
 }
 
 /**
- * One pass over the order lines: money per customer (gross sales, discounts, returns and
- * allowances, cost of goods), driver quantities per customer, and the cost of every activity
- * whose rate varies by channel or region. Nothing is allocated per line.
- *
- * A sales line (quantity >= 0) counts its order and delivery the first time they are seen; the
- * distance of a delivery is counted on the first sales line that gives it, and every later line
- * of that delivery must repeat it (or leave it empty). A return line (quantity < 0) is valued at
- * its price: |quantity| x price - discount goes to returns and allowances, and its cost of goods
- * (a negative amount) is taken off.
+ * Sums the cells per customer and prices every activity whose rate varies by channel or region
+ * (rate tables indexed by `cellOf` over the cells' channels and regions).
  */
-export function scanLines(
-  lines: CostLines,
-  options: {
-    tables?: ReadonlyArray<LineRateTable>;
-    /** Unit cost per product code (NaN: none). */
-    productCost?: Float64Array;
-    /** Margin % of net sales per category code (NaN: none). */
-    categoryMargin?: Float64Array;
-  } = {},
-): LineScan {
-  const n = lines.customerIds.length;
-  const m = lines.customer.length;
-  const tables = options.tables ?? [];
+export function scanCells(cells: CostCells, tables: ReadonlyArray<LineRateTable> = []): CustomerScan {
+  const n = cells.customerIds.length;
+  const rows = cells.customer.length;
   const t = tables.length;
-  const regions = lines.region.names.length;
-  const cells = (lines.channel.names.length + 1) * (regions + 1);
+  const regions = cells.regions.length;
+  const cellCount = (cells.channels.length + 1) * (regions + 1);
   const grossSales = new Float64Array(n);
   const discounts = new Float64Array(n);
   const returnsAllowances = new Float64Array(n);
   const cogs = new Float64Array(n);
   const drivers = new Float64Array(n * DRIVER_COUNT);
   const tableCost = new Float64Array(n * t);
-  const tableUse = new Float64Array(t * cells);
-  const tableDriver = Int32Array.from(tables, (x) => x.driver);
-  const orderSeen = new Uint8Array(lines.orders);
-  const deliverySeen = new Uint8Array(lines.deliveries);
-  const deliveryDistance = new Float64Array(lines.deliveries).fill(Number.NaN);
-  const deliveryLine = new Int32Array(lines.deliveries);
-  const productCost = options.productCost;
-  const categoryMargin = options.categoryMargin;
-  const dq = new Float64Array(DRIVER_COUNT);
-  const { customer, order, delivery, quantity, unitPrice, unitCost, discount, distance, weightKg, time } =
-    lines;
-  const channel = lines.channel.codes;
-  const region = lines.region.codes;
-  const product = lines.product.codes;
-  const category = lines.category.codes;
-  let linesWithoutCost = 0;
-  let first = Number.POSITIVE_INFINITY;
-  let last = Number.NEGATIVE_INFINITY;
-  const ORDER = DRIVER_INDEX.order;
-  const LINE = DRIVER_INDEX.order_line;
-  const UNIT = DRIVER_INDEX.unit;
-  const KG = DRIVER_INDEX.kg;
-  const DELIVERY = DRIVER_INDEX.delivery;
-  const DISTANCE = DRIVER_INDEX.distance;
-  const RLINE = DRIVER_INDEX.returned_line;
-  const RUNIT = DRIVER_INDEX.returned_unit;
-
-  for (let i = 0; i < m; i++) {
-    const c = customer[i]!;
-    const q = quantity[i]!;
-    const p = unitPrice[i]!;
-    const d = discount[i]!;
-    const ti = time[i]!;
-    if (ti < first) first = ti;
-    if (ti > last) last = ti;
-    dq.fill(0);
-    let net: number;
-    if (q >= 0) {
-      net = q * p - d;
-      grossSales[c]! += q * p;
-      discounts[c]! += d;
-      const o = order[i]!;
-      if (orderSeen[o] === 0) {
-        orderSeen[o] = 1;
-        dq[ORDER] = 1;
-      }
-      const del = delivery[i]!;
-      if (deliverySeen[del] === 0) {
-        deliverySeen[del] = 1;
-        dq[DELIVERY] = 1;
-      }
-      const dist = distance[i]!;
-      if (!Number.isNaN(dist)) {
-        const known = deliveryDistance[del]!;
-        if (Number.isNaN(known)) {
-          deliveryDistance[del] = dist;
-          deliveryLine[del] = i;
-          dq[DISTANCE] = dist;
-        } else if (Math.abs(known - dist) > 1e-9 * Math.max(1, known)) {
-          throw new CoreInputError(
-            `order line ${i}: distance ${dist} differs from ${known} given for the same delivery on order line ${deliveryLine[del]}; a delivery has one distance, repeated on its lines`,
-            { row: i, field: "distance" },
-          );
-        }
-      }
-      dq[LINE] = 1;
-      dq[UNIT] = q;
-      dq[KG] = weightKg[i]!;
-    } else {
-      // A return: valued at its price; a discount on it is credit not given back.
-      net = q * p + d;
-      returnsAllowances[c]! += -q * p - d;
-      dq[RLINE] = 1;
-      dq[RUNIT] = -q;
-    }
-    const uc = unitCost[i]!;
-    if (!Number.isNaN(uc)) cogs[c]! += q * uc;
-    else {
-      const pc = productCost !== undefined && product[i]! >= 0 ? productCost[product[i]!]! : Number.NaN;
-      if (!Number.isNaN(pc)) cogs[c]! += q * pc;
-      else {
-        const mg =
-          categoryMargin !== undefined && category[i]! >= 0 ? categoryMargin[category[i]!]! : Number.NaN;
-        if (!Number.isNaN(mg)) cogs[c]! += net * (1 - mg / 100);
-        else linesWithoutCost++;
-      }
-    }
-    const row = c * DRIVER_COUNT;
-    for (let k = 0; k < DRIVER_COUNT; k++) drivers[row + k]! += dq[k]!;
-    if (t > 0) {
-      const cell = (channel[i]! + 1) * (regions + 1) + region[i]! + 1;
-      for (let j = 0; j < t; j++) {
-        const qty = dq[tableDriver[j]!]!;
-        if (qty !== 0) {
-          tableCost[c * t + j]! += qty * tables[j]!.costPerUnit[cell]!;
-          tableUse[j * cells + cell]! += qty;
-        }
+  const tableUse = new Float64Array(t * cellCount);
+  for (let r = 0; r < rows; r++) {
+    const c = cells.customer[r]!;
+    grossSales[c]! += cells.grossSales[r]!;
+    discounts[c]! += cells.discounts[r]!;
+    returnsAllowances[c]! += cells.returnsAllowances[r]!;
+    cogs[c]! += cells.cogs[r]!;
+    for (let k = 0; k < DRIVER_COUNT; k++)
+      drivers[c * DRIVER_COUNT + k]! += cells.drivers[r * DRIVER_COUNT + k]!;
+    if (t === 0) continue;
+    const cell = cellOf(cells.channel[r]!, cells.region[r]!, regions);
+    for (let j = 0; j < t; j++) {
+      const qty = cells.drivers[r * DRIVER_COUNT + tables[j]!.driver]!;
+      if (qty !== 0) {
+        tableCost[c * t + j]! += qty * tables[j]!.costPerUnit[cell]!;
+        tableUse[j * cellCount + cell]! += qty;
       }
     }
   }
-  const spanDays = first <= last ? Math.floor(last / DAY_MS) - Math.floor(first / DAY_MS) + 1 : Number.NaN;
   return {
     customers: n,
     grossSales,
@@ -396,8 +523,6 @@ export function scanLines(
     drivers,
     tableCost,
     tableUse,
-    cells,
-    linesWithoutCost,
-    spanDays,
+    cells: cellCount,
   };
 }

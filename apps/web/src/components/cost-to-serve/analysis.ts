@@ -36,6 +36,7 @@ export interface CostResult {
   whale: WhalePoint[];
   whalePeak: { customers_pct: number; cumulative_profit_pct: number | null } | null;
   lossMakers: { customers: number; net_profit: number };
+  linesWithoutCost: number;
 }
 
 const MONEY = new Intl.NumberFormat("en-GB", { maximumFractionDigits: 0 });

@@ -40,6 +40,17 @@ export function CostResults({
   const customers = result.segments.reduce((n, s) => n + s.customers, 0);
   return (
     <div className="space-y-6">
+      {result.linesWithoutCost > 0 && (
+        <p
+          role="status"
+          className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+        >
+          {result.linesWithoutCost.toLocaleString("en-GB")} order{" "}
+          {result.linesWithoutCost === 1 ? "line has" : "lines have"} no unit cost and no category margin, so
+          their cost of goods counts as 0 and margins are overstated. Import unit costs or add a margin per
+          category in the cost model.
+        </p>
+      )}
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <Figure
           label="Net sales"

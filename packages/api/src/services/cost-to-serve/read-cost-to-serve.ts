@@ -40,6 +40,8 @@ export interface CostToServeResultView {
   whale: Array<{ customers_pct: number; cumulative_profit_pct: number | null }>;
   whalePeak: { customers_pct: number; cumulative_profit_pct: number | null } | null;
   lossMakers: { customers: number; net_profit: number };
+  /** Order lines with no unit cost and no category margin: their cost of goods is counted as 0. */
+  linesWithoutCost: number;
 }
 
 export interface LatestCostToServe {
@@ -56,6 +58,7 @@ function resultView(doc: CostToServeResultDoc): CostToServeResultView {
     whale: doc.whale,
     whalePeak: doc.whalePeak,
     lossMakers: doc.lossMakers,
+    linesWithoutCost: doc.linesWithoutCost,
   };
 }
 
