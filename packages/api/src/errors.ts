@@ -21,6 +21,8 @@ export class AppError extends Error {
     readonly code: AppErrorCode,
     message: string,
     readonly field?: string,
+    /** TOO_MANY_REQUESTS: when to try again; REST answers it as Retry-After. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }

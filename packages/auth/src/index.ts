@@ -15,7 +15,15 @@ export { demoWorkspaceOwnership } from "./demo-login.js";
 export { type AuthEnv, readAuthEnv } from "./env.js";
 export { type CreateAuthOptionsInput, createAuthOptions, sameOriginRedirect } from "./options.js";
 export { checkPasswordRules, hashPassword, PASSWORD_MIN_LENGTH, verifyPassword } from "./password.js";
-export { emailDelayMs, LOGIN_LIMITS, TooManyAttemptsError } from "./rate-limit.js";
+export {
+  consumeRateLimits,
+  emailDelayMs,
+  LOGIN_LIMITS,
+  RATE_LIMITS,
+  type RateLimit,
+  releaseRateLimits,
+  TooManyAttemptsError,
+} from "./rate-limit.js";
 export { hasRole, isRole, ROLE_DESCRIPTIONS, ROLES, type Role } from "./roles.js";
 export { resolveAuthSecret } from "./secret.js";
 export { endUserSessions, readSessionVersion, SessionEndedError } from "./session.js";

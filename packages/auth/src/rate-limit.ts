@@ -120,3 +120,69 @@ export async function releaseLoginAttempt(
     await tx.delete(loginAttempts).where(eq(loginAttempts.key, emailKey(who.email)));
   });
 }
+
+/**
+ * The other throttled front doors: at most `limit` requests per `key` in a sliding `windowMs`. Same
+ * table and locking as sign-in (rows keyed `<what>:<who>`), so every process shares the counts.
+ */
+export interface RateLimit {
+  key: string;
+  limit: number;
+  windowMs: number;
+}
+
+export const RATE_LIMITS = {
+  /** Sign-ups per client address. */
+  signUp: { limit: 20, windowMs: 60 * 60_000 },
+  /** Invitation links looked up (shown or accepted) per client address; found links are not counted. */
+  invitationLookup: { limit: 30, windowMs: 15 * 60_000 },
+  /** REST requests per caller (user, or address when signed out). */
+  restCaller: { limit: 120, windowMs: 60_000 },
+  /** REST requests per workspace, from all of its callers together. */
+  restWorkspace: { limit: 600, windowMs: 60_000 },
+} as const;
+
+/**
+ * Counts one request against every limit, or throws TooManyAttemptsError (recording nothing) when
+ * one of them is used up; the error's wait is until the oldest counted request leaves that window.
+ * Returns the rows written, for `releaseRateLimits` when the request should not count after all.
+ */
+export async function consumeRateLimits(
+  database: Database,
+  limits: readonly RateLimit[],
+  now: Date = new Date(),
+): Promise<LoginReservation> {
+  if (limits.length === 0) return { ids: [] };
+  const sorted = [...limits].sort((a, b) => a.key.localeCompare(b.key));
+  return database.db.transaction(async (tx) => {
+    for (const { key } of sorted) {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+    }
+    let waitMs = 0;
+    for (const { key, limit, windowMs } of sorted) {
+      const since = new Date(now.getTime() - windowMs);
+      await tx
+        .delete(loginAttempts)
+        .where(and(eq(loginAttempts.key, key), lt(loginAttempts.attemptedAt, since)));
+      const [row] = await tx
+        .select({ attempts: count(), oldest: min(loginAttempts.attemptedAt) })
+        .from(loginAttempts)
+        .where(eq(loginAttempts.key, key));
+      if (row?.oldest && row.attempts >= limit) {
+        waitMs = Math.max(waitMs, row.oldest.getTime() + windowMs - now.getTime());
+      }
+    }
+    if (waitMs > 0) throw new TooManyAttemptsError(waitMs);
+    const inserted = await tx
+      .insert(loginAttempts)
+      .values(sorted.map(({ key }) => ({ key, attemptedAt: now })))
+      .returning({ id: loginAttempts.id });
+    return { ids: inserted.map((r) => r.id) };
+  });
+}
+
+/** Un-counts a request counted by `consumeRateLimits` (e.g. an invitation link that was found). */
+export async function releaseRateLimits(database: Database, reservation: LoginReservation): Promise<void> {
+  if (reservation.ids.length === 0) return;
+  await database.db.delete(loginAttempts).where(inArray(loginAttempts.id, reservation.ids));
+}

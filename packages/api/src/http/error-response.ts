@@ -24,7 +24,21 @@ export function toErrorResponse(error: unknown): Response {
     messages.map((message) => (field ? { field, message } : { message })),
   );
   const body: ErrorBody = { error: { code: known.code, message: known.message, details } };
-  return Response.json(body, { status: HTTP_STATUS[known.code], headers: { "cache-control": "no-store" } });
+  const headers: Record<string, string> = { "cache-control": "no-store" };
+  const retryAfter = retryAfterOf(error);
+  if (known.code === "TOO_MANY_REQUESTS" && retryAfter !== undefined)
+    headers["retry-after"] = String(retryAfter);
+  return Response.json(body, { status: HTTP_STATUS[known.code], headers });
+}
+
+/** The seconds to wait that an AppError (or what wraps one) carries. */
+function retryAfterOf(error: unknown): number | undefined {
+  let e = error;
+  for (let depth = 0; e && typeof e === "object" && depth < 5; depth++) {
+    if (e instanceof AppError) return e.retryAfterSeconds;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /** Runs a handler and answers any error it throws with `toErrorResponse`. */

@@ -1,4 +1,5 @@
-import { withInvitationToken, withTenant } from "@strata/db";
+import { releaseRateLimits } from "@strata/auth";
+import { type Database, withInvitationToken, withTenant } from "@strata/db";
 import { AppError } from "../errors.js";
 import { acceptInvitation, INVITATION_NOT_FOUND } from "../services/invitation/accept-invitation.js";
 import { createInvitation } from "../services/invitation/create-invitation.js";
@@ -6,8 +7,24 @@ import { findInvitationByTokenHash } from "../services/invitation/find-invitatio
 import { listPendingInvitations } from "../services/invitation/list-invitations.js";
 import { revokeInvitation } from "../services/invitation/revoke-invitation.js";
 import { hashInvitationToken } from "../services/invitation/token.js";
+import { enforceRateLimits, invitationLookupLimits } from "../services/rate-limit/enforce-rate-limits.js";
 import { protectedProcedure, publicProcedure, router, tenantProcedure } from "../trpc.js";
 import { createInvitationInput, invitationTokenInput, revokeInvitationInput } from "./invitation.schema.js";
+
+/**
+ * The invitation a link's token opens, or NOT_FOUND. Tokens cannot be guessed, but guessing is
+ * throttled anyway: misses count against the client's address (a found link is not counted).
+ */
+async function lookUpInvitation(database: Database, token: string, ip: string | undefined) {
+  const counted = await enforceRateLimits(database, invitationLookupLimits(ip));
+  const tokenHash = hashInvitationToken(token);
+  const found = await withInvitationToken(database.db, tokenHash, (tx) =>
+    findInvitationByTokenHash(tx, { tokenHash }),
+  );
+  if (!found) throw new AppError("NOT_FOUND", INVITATION_NOT_FOUND);
+  await releaseRateLimits(database, counted);
+  return found;
+}
 
 export const invitationRouter = router({
   list: tenantProcedure("invitation.read").query(({ ctx }) =>
@@ -31,11 +48,7 @@ export const invitationRouter = router({
     ),
   /** Public: what the link offers, shown before sign-in. */
   get: publicProcedure.input(invitationTokenInput).query(async ({ ctx, input }) => {
-    const tokenHash = hashInvitationToken(input.token);
-    const found = await withInvitationToken(ctx.database.db, tokenHash, (tx) =>
-      findInvitationByTokenHash(tx, { tokenHash }),
-    );
-    if (!found) throw new AppError("NOT_FOUND", INVITATION_NOT_FOUND);
+    const found = await lookUpInvitation(ctx.database, input.token, ctx.ip);
     return {
       workspaceName: found.workspaceName,
       role: found.role,
@@ -44,11 +57,8 @@ export const invitationRouter = router({
     };
   }),
   accept: protectedProcedure.input(invitationTokenInput).mutation(async ({ ctx, input }) => {
+    const found = await lookUpInvitation(ctx.database, input.token, ctx.ip);
     const tokenHash = hashInvitationToken(input.token);
-    const found = await withInvitationToken(ctx.database.db, tokenHash, (tx) =>
-      findInvitationByTokenHash(tx, { tokenHash }),
-    );
-    if (!found) throw new AppError("NOT_FOUND", INVITATION_NOT_FOUND);
     return withTenant(ctx.database.db, found.tenantId, (tx) =>
       acceptInvitation(tx, { tenantId: found.tenantId, tokenHash, userId: ctx.user.id }),
     );

@@ -1,7 +1,8 @@
 import { index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 /**
- * Failed sign-in attempts, one row per rate-limit key (`email:<address>` or `ip:<address>`).
+ * Rate-limit counts, one row per counted request and key: failed sign-in attempts (`email:<address>`,
+ * `ip:<address>`) and the other throttled front doors (`signup:ip:…`, `invitation:ip:…`, `rest:…`).
  * Not tenant-owned: sign-in happens before any tenant is known.
  */
 export const loginAttempts = pgTable(
