@@ -19,6 +19,7 @@ export {
   consumeRateLimits,
   emailDelayMs,
   LOGIN_LIMITS,
+  type LoginReservation,
   RATE_LIMITS,
   type RateLimit,
   releaseRateLimits,

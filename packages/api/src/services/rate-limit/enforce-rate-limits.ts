@@ -1,4 +1,4 @@
-import { consumeRateLimits, RATE_LIMITS, type RateLimit } from "@strata/auth";
+import { consumeRateLimits, type LoginReservation, RATE_LIMITS, type RateLimit } from "@strata/auth";
 import type { Database } from "@strata/db";
 import { AppError } from "../../errors.js";
 
@@ -8,7 +8,10 @@ export type { RateLimit };
  * Counts a request against `limits` (the sign-in limiter's table, @strata/auth), or refuses it with
  * TOO_MANY_REQUESTS carrying the seconds to wait. Returns the counted rows, for `releaseRateLimits`.
  */
-export async function enforceRateLimits(database: Database, limits: readonly RateLimit[]) {
+export async function enforceRateLimits(
+  database: Database,
+  limits: readonly RateLimit[],
+): Promise<LoginReservation> {
   try {
     return await consumeRateLimits(database, limits);
   } catch (error) {
