@@ -1,6 +1,7 @@
 export * from "./activity-events.js";
 export * from "./app-role.js";
 export * from "./audit-events.js";
+export * from "./comments.js";
 export * from "./cost-to-serve.js";
 export * from "./customer-features.js";
 export * from "./customers.js";

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 /**
  * A workspace. The tenants table itself is not tenant-owned (a slug must be resolvable before the
@@ -12,6 +12,8 @@ export const tenants = pgTable(
     slug: text().notNull(),
     name: text().notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Whether editors may approve segment definitions (admins and owners always may). */
+    editorsCanApprove: boolean().notNull().default(false),
   },
   (t) => [
     uniqueIndex("tenants_slug_unique").on(t.slug),
