@@ -14,3 +14,4 @@ export * from "./parallel/index.js";
 export * from "./pipeline/index.js";
 export * from "./preprocess/index.js";
 export * from "./random/index.js";
+export * from "./rules/index.js";
