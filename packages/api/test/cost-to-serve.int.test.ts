@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { type CostLineFields, computeCostToServe, costLinesFromRecords, parseCostModel } from "@strata/core";
-import { testDrivers } from "@strata/db";
+import { testDrivers, withTenant } from "@strata/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ImportConsumer, startImportConsumer } from "../src/jobs/import-consumer.js";
 import { closeJobQueue } from "../src/jobs/queue.js";
 import { demoCostModel } from "../src/services/cost-to-serve/cost-model.js";
+import { recomputeCustomerFeatures } from "../src/services/customer/recompute-customer-features.js";
 import { expectTRPCError, fieldOf, openHarness } from "./harness.js";
 
 type Harness = Awaited<ReturnType<typeof openHarness>>;
@@ -329,16 +330,34 @@ describe.each(testDrivers())("cost-to-serve on %s", (driver) => {
       await owner.caller.costToServe.customer({ workspace, customerId: seeded.ids.get("K6")! }),
     ).toBeNull();
 
-    const features = await h.database.query<{ customer_id: string; features: Record<string, unknown> }>(
-      "select customer_id, features from customer_features where tenant_id = $1",
-      [tenant.id],
-    );
+    // Profitability features follow the stored result, in the job's next transaction.
+    const features = await until("the profitability features", async () => {
+      const r = await h.database.query<{ customer_id: string; features: Record<string, unknown> }>(
+        "select customer_id, features from customer_features where tenant_id = $1",
+        [tenant.id],
+      );
+      return r.rows.filter((x) => "net_margin_pct" in x.features).length === 6 ? r : undefined;
+    });
     expect(features.rows).toHaveLength(6);
     const f0 = features.rows.find((r) => r.customer_id === k0)!.features;
     expect(f0).toEqual({
       frequency: 3,
       cts_pct_of_sales: want.cts_pct_of_sales,
       net_margin_pct: want.margin_pct,
+    });
+
+    // An import recomputes everyone's features from the order lines: profitability ones stay.
+    await withTenant(h.database.db, tenant.id, (tx) =>
+      recomputeCustomerFeatures(tx, { tenantId: tenant.id, driver }),
+    );
+    const after = await h.database.query<{ features: Record<string, unknown> }>(
+      "select features from customer_features where customer_id = $1",
+      [k0],
+    );
+    expect(after.rows[0]!.features).toMatchObject({
+      cts_pct_of_sales: want.cts_pct_of_sales,
+      net_margin_pct: want.margin_pct,
+      frequency: expect.any(Number),
     });
   });
 
@@ -447,7 +466,7 @@ describe.each(testDrivers())("cost-to-serve on %s", (driver) => {
     const expected = computeCostToServe(costLinesFromRecords(lines), parseCostModel(model));
     expect(done.run?.status).toBe("succeeded");
     for (const f of FIGURES) expect(done.result!.totals[f], f).toBe(expected.totals[f]);
-    expect(done.result!.totals.activities).toEqual(expected.totals.activities);
+    expect(done.result!.totals).toMatchObject({ activities: expected.totals.activities });
     expect(done.result!.linesWithoutCost).toBe(1);
 
     // A third line of the first day's drop gives another distance: the run fails and names it.

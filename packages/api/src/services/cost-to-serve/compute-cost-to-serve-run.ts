@@ -25,6 +25,7 @@ import {
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import { validateCostModel } from "./cost-model.js";
+import { mergeProfitabilityFeatures } from "./profitability-features.js";
 
 /** Customer rows per insert statement: one JSON parameter each, a few MB. */
 const INSERT_CHUNK = 10_000;
@@ -308,10 +309,8 @@ export function resultDocOf(result: CostToServeResult): CostToServeResultDoc {
 }
 
 /**
- * Writes a run's per-customer rows and result in one transaction, then merges `cts_pct_of_sales`
- * and `net_margin_pct` into every computed customer's features (other features kept), so analysts
- * can segment on profitability. Throws CostToServeRunLostError, writing nothing, when the run is no
- * longer this job's.
+ * Writes a run's per-customer rows and result in one transaction (the caller's). Throws
+ * CostToServeRunLostError, writing nothing, when the run is no longer this job's.
  */
 export async function storeCostToServeResult(
   tx: Tx,
@@ -370,14 +369,6 @@ export async function storeCostToServeResult(
     )
     .returning({ id: costToServeRuns.id });
   if (done.length === 0) throw new CostToServeRunLostError("the run is no longer this job's");
-  await tx.execute(sql`
-    insert into customer_features (customer_id, tenant_id, features, computed_at)
-    select c.customer_id, c.tenant_id,
-      jsonb_build_object('cts_pct_of_sales', c.cts_pct_of_sales, 'net_margin_pct', c.margin_pct), now()
-    from cost_to_serve_customers c
-    where c.tenant_id = ${tenantId} and c.run_id = ${runId}
-    on conflict (customer_id) do update
-      set features = customer_features.features || excluded.features`);
 }
 
 /** Reads, computes and stores one run (the executor claims it and keeps its heartbeat). */
@@ -414,5 +405,10 @@ export async function computeCostToServeRun(
       jobId: params.jobId,
       result,
     }),
+  );
+  // After the result is stored and shown: features are derived data, and the next run or import
+  // merges them again if this step is lost.
+  await withTenant(database.db, params.tenantId, (tx) =>
+    mergeProfitabilityFeatures(tx, { tenantId: params.tenantId, runId: params.runId }),
   );
 }

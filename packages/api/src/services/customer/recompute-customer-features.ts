@@ -11,6 +11,7 @@ import {
 import type { Driver, Tx } from "@strata/db";
 import type { DatasetColumn } from "@strata/db/schema";
 import copyStreams from "pg-copy-streams";
+import { mergeProfitabilityFeatures } from "../cost-to-serve/profitability-features.js";
 import { type RawClient, rawClientOf } from "../import/raw-client.js";
 
 /** Features are written in batches of this many customers. */
@@ -118,6 +119,7 @@ export async function recomputeCustomerFeatures(tx: Tx, params: RecomputeParams)
   const names = new Set([...computed.names, ...numericKeys]);
   await client.query("delete from customer_features where tenant_id = $1", [tenantId]);
   const customers = await writeRows(client, tenantId, computed.rows, numericKeys, null);
+  await mergeProfitabilityFeatures(tx, { tenantId });
   return {
     customers,
     withOrders: computed.rows.size,
