@@ -47,6 +47,14 @@ export { getRejectedReportPath } from "./services/import/get-import.js";
 export { formatBytes, receiveUpload } from "./services/import/receive-upload.js";
 export { seedDemoData, startDemoDataSeeding } from "./services/import/seed-demo-data.js";
 export { runningImports } from "./services/import/start-import.js";
+export { buildFieldCatalogue } from "./services/segment-rules/build-field-catalogue.js";
+export { assertValidRule, compileRuleSql } from "./services/segment-rules/compile-rule-sql.js";
+export {
+  NO_MATCH_WARNING,
+  type PreviewRuleParams,
+  previewRule,
+  type RulePreview,
+} from "./services/segment-rules/preview-rule.js";
 export {
   type Context,
   createCallerFactory,
