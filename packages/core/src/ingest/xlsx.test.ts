@@ -1,7 +1,16 @@
-import { strToU8, zipSync } from "fflate";
+import fc from "fast-check";
+import { strToU8, unzipSync, zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
 import { IngestError } from "./errors.js";
-import { classifyNumberFormat, columnIndex, excelSerialToIso, isXlsx, openXlsx, parseXlsx } from "./xlsx.js";
+import {
+  classifyNumberFormat,
+  columnIndex,
+  excelSerialToIso,
+  isXlsx,
+  openXlsx,
+  type ParseXlsxOptions,
+  parseXlsx,
+} from "./xlsx.js";
 import { inflateEntry, readZipDirectory } from "./zip.js";
 
 const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"';
@@ -183,7 +192,7 @@ describe("openXlsx", () => {
     const bytes = buildXlsx([{ name: "S", rows: sheet.rows }], { sharedStrings: sheet.strings });
     const entry = readZipDirectory(bytes).get("xl/worksheets/sheet1.xml")!;
     expect(entry.method).toBe(8);
-    const pieces = [...inflateEntry(bytes, entry, 1000)];
+    const pieces = [...inflateEntry(bytes, entry, { pieceSize: 1000 })];
     expect(pieces.length).toBeGreaterThan(3);
     const total = pieces.reduce((n, p) => n + p.data.length, 0);
     expect(total).toBe(entry.uncompressedSize);
@@ -215,5 +224,308 @@ describe("xlsx helpers", () => {
     expect(classifyNumberFormat('0.00" days"')).toMatchObject({ isDate: false });
     expect(classifyNumberFormat("[Red]0.00")).toMatchObject({ isDate: false });
     expect(classifyNumberFormat("General")).toMatchObject({ isDate: false });
+  });
+});
+
+/** Rewrites the uncompressed size the central directory gives for `name` (a lying header). */
+function withDeclaredSize(bytes: Uint8Array, name: string, size: number): Uint8Array {
+  const out = bytes.slice();
+  const view = new DataView(out.buffer);
+  for (let p = 0; p + 46 <= out.length; p++) {
+    if (view.getUint32(p, true) !== 0x02014b50) continue;
+    const nameLength = view.getUint16(p + 28, true);
+    if (new TextDecoder().decode(out.subarray(p + 46, p + 46 + nameLength)) === name) {
+      view.setUint32(p + 24, size, true);
+      return out;
+    }
+  }
+  throw new Error(`no ${name} in the central directory`);
+}
+
+/** A worksheet part that is `mib` MiB of zeros: deflates about 1,000 to 1. */
+function deflateBomb(mib: number): Uint8Array {
+  const files: Record<string, Uint8Array> = {};
+  const plain = unzipSync(buildXlsx([{ name: "S", rows: "" }]));
+  for (const [name, data] of Object.entries(plain)) files[name] = data;
+  files["xl/worksheets/sheet1.xml"] = new Uint8Array(mib * 1024 * 1024);
+  return zipSync(files, { level: 1 });
+}
+
+function errorOf(fn: () => unknown): IngestError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(IngestError);
+    return e as IngestError;
+  }
+  throw new Error("expected an IngestError, nothing was thrown");
+}
+
+describe("limits on hostile workbooks", () => {
+  const inline = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${text}</t></is></c>`;
+
+  it("names a cell beyond column XFD instead of padding its row out to it", () => {
+    const at = (ref: string) => buildXlsx([{ name: "Orders", rows: `<row r="1">${inline(ref, "x")}</row>` }]);
+    expect(parseXlsx(at("XFD1"), { header: false }).records[0]!.fields).toHaveLength(16_384);
+    const next = errorOf(() => parseXlsx(at("XFE1")));
+    expect(next.message).toMatch(/worksheet "Orders": cell XFE1 lies beyond column XFD/);
+    expect(next.line).toBe(1);
+    expect(() => parseXlsx(at("ZZZZZZZ1"))).toThrow(
+      /worksheet "Orders": cell ZZZZZZZ1 lies beyond column XFD/,
+    );
+    expect(() => parseXlsx(at(`${"Z".repeat(40)}1`))).toThrow(/lies beyond column XFD/);
+  });
+
+  it("names a row beyond 1,048,576, by its row element or its cell reference", () => {
+    const sheet = (rows: string) => buildXlsx([{ name: "S", rows }]);
+    expect(
+      parseXlsx(sheet(`<row r="1048576">${inline("A1048576", "x")}</row>`), { header: false }).records,
+    ).toEqual([{ line: 1_048_576, fields: ["x"] }]);
+    expect(() => parseXlsx(sheet(`<row r="1048577">${inline("A1", "x")}</row>`))).toThrow(
+      /worksheet "S": row 1048577 lies beyond row 1,048,576/,
+    );
+    expect(() => parseXlsx(sheet(`<row r="2">${inline("B99999999", "x")}</row>`))).toThrow(
+      /worksheet "S": cell B99999999 lies beyond row 1,048,576/,
+    );
+  });
+
+  it("stops a row of more than 16,384 cells written without references", () => {
+    const rows = `<row r="1">${"<c><v>1</v></c>".repeat(16_385)}</row>`;
+    expect(() => parseXlsx(buildXlsx([{ name: "S", rows }]))).toThrow(/row 1 has more than 16,384 cells/);
+  });
+
+  it("refuses a cell or shared string longer than 32,767 characters, Excel's limit", () => {
+    const long = "y".repeat(32_767);
+    const fits = buildXlsx([{ name: "S", rows: `<row r="1">${inline("A1", long)}</row>` }]);
+    expect(parseXlsx(fits, { header: false }).records[0]!.fields[0]).toHaveLength(32_767);
+    const over = buildXlsx([{ name: "S", rows: `<row r="3">${inline("C3", `${long}y`)}</row>` }]);
+    const error = errorOf(() => parseXlsx(over));
+    expect(error.message).toMatch(/worksheet "S": cell C3 holds more than 32,767 characters/);
+    expect(error.line).toBe(3);
+    // Split into rich-text runs, the text still adds up.
+    const runs = `<c r="A1" t="inlineStr"><is><r><t>${long}</t></r><r><t>yy</t></r></is></c>`;
+    expect(() => parseXlsx(buildXlsx([{ name: "S", rows: `<row r="1">${runs}</row>` }]))).toThrow(
+      /cell A1 holds more than 32,767 characters/,
+    );
+    const shared = buildXlsx([{ name: "S", rows: '<row r="1"><c r="A1" t="s"><v>1</v></c></row>' }], {
+      sharedStrings: ["ok", `${long}y`],
+    });
+    expect(() => parseXlsx(shared)).toThrow(/shared string 1 is longer than 32,767 characters/);
+    expect(() => parseXlsx(fits, { maxCellLength: 100 })).toThrow(/cell A1 holds more than 100 characters/);
+  });
+
+  it("stops a text that never ends instead of carrying it from piece to piece", () => {
+    // 3 MiB of text between two tags, stored so that it arrives in pieces of 256 KiB.
+    const bytes = buildXlsx([{ name: "S", rows: "1".repeat(3 * 1024 * 1024) }], { level: 0 });
+    expect(() => parseXlsx(bytes)).toThrow(
+      /the \.xlsx worksheet "S" holds a single XML tag or text longer than 1,048,576 characters/,
+    );
+  });
+
+  it("counts cells, padding included, against maxCells", () => {
+    let rows = "";
+    for (let r = 1; r <= 10; r++) rows += `<row r="${r}">${inline(`J${r}`, "v")}</row>`;
+    const bytes = buildXlsx([{ name: "S", rows }]);
+    expect(parseXlsx(bytes, { maxCells: 100 }).records).toHaveLength(9);
+    expect(() => parseXlsx(bytes, { maxCells: 99 })).toThrow(
+      /worksheet "S" has more than 99 cells .*; split it into smaller files/,
+    );
+    // A header as wide as XFD pads every short row out to 16,384 cells.
+    let wide = `<row r="1">${inline("A1", "id")}${inline("XFD1", "last")}</row>`;
+    for (let r = 2; r <= 10; r++) wide += `<row r="${r}">${inline(`A${r}`, "1")}</row>`;
+    const padded = buildXlsx([{ name: "S", rows: wide }]);
+    expect(openXlsx(padded, { maxCells: 100_000 }).batches().next().value!.records).toHaveLength(10);
+    expect(() => parseXlsx(padded, { maxCells: 100_000 })).toThrow(/has more than 100,000 cells/);
+  });
+
+  it("limits the shared string table by entries and by characters", () => {
+    const bytes = buildXlsx([{ name: "S", rows: '<row r="1"><c r="A1" t="s"><v>0</v></c></row>' }], {
+      sharedStrings: ["alpha", "beta", "gamma", "delta"],
+    });
+    expect(parseXlsx(bytes, { maxSharedStrings: 4, maxSharedStringChars: 19 }).header).toEqual(["alpha"]);
+    expect(() => parseXlsx(bytes, { maxSharedStrings: 3 })).toThrow(
+      /shared string table has more than 3 entries/,
+    );
+    expect(() => parseXlsx(bytes, { maxSharedStringChars: 18 })).toThrow(
+      /shared string table holds more than 18 characters in all/,
+    );
+  });
+
+  it("limits the number of parts in the archive", () => {
+    const bytes = buildXlsx([{ name: "S", rows: "" }], { sharedStrings: [] });
+    expect(readZipDirectory(bytes).size).toBe(6);
+    expect(() => parseXlsx(bytes, { maxEntries: 5 })).toThrow(/holds 6 parts, more than the 5 accepted/);
+    expect(() => parseXlsx(bytes, { maxEntries: 6 })).not.toThrow();
+  });
+
+  it("stops a deflate bomb after a few MiB, before inflating it whole", () => {
+    const bytes = deflateBomb(64);
+    expect(bytes.length).toBeLessThan(100_000);
+    expect(() => parseXlsx(bytes)).toThrow(
+      /xl\/worksheets\/sheet1\.xml in the \.xlsx file expands more than 200 times .*zip bomb/,
+    );
+    const entry = readZipDirectory(bytes).get("xl/worksheets/sheet1.xml")!;
+    let inflated = 0;
+    expect(() => {
+      for (const piece of inflateEntry(bytes, entry)) inflated += piece.data.length;
+    }).toThrow(/zip bomb/);
+    expect(inflated).toBeLessThan(20 * 1024 * 1024);
+  });
+
+  it("limits the bytes inflated from the whole file, even when the directory understates them", () => {
+    const sheet = bigSheet(3000);
+    const bytes = buildXlsx([{ name: "S", rows: sheet.rows }], { sharedStrings: sheet.strings });
+    const size = readZipDirectory(bytes).get("xl/worksheets/sheet1.xml")!.uncompressedSize;
+    expect(size).toBeGreaterThan(400_000);
+    expect(() => parseXlsx(bytes, { maxInflatedBytes: 300_000 })).toThrow(
+      /inflates to more than 293 KiB \(the limit; xl\/worksheets\/sheet1\.xml says it holds/,
+    );
+    const lying = withDeclaredSize(bytes, "xl/worksheets/sheet1.xml", 1000);
+    expect(() => parseXlsx(lying, { maxInflatedBytes: 300_000 })).toThrow(
+      /inflates to more than 293 KiB \(the limit; xl\/worksheets\/sheet1\.xml was still growing\)/,
+    );
+    expect(parseXlsx(lying, { maxInflatedBytes: 1_000_000 }).records).toHaveLength(3000);
+    // The same bomb stops at a lower ratio too, and a stored part counts like a deflated one.
+    expect(() =>
+      parseXlsx(deflateBomb(8), { maxCompressionRatio: 2000, maxInflatedBytes: 4_000_000 }),
+    ).toThrow(/inflates to more than/);
+    const stored = buildXlsx([{ name: "S", rows: sheet.rows }], { sharedStrings: sheet.strings, level: 0 });
+    expect(() =>
+      parseXlsx(withDeclaredSize(stored, "xl/worksheets/sheet1.xml", 10), { maxInflatedBytes: 300_000 }),
+    ).toThrow(/was still growing/);
+  });
+
+  it("keeps a date-styled number past 9999-12-31 as written instead of failing on it", () => {
+    const bytes = buildXlsx([
+      {
+        name: "S",
+        rows: '<row r="1"><c r="A1" s="1"><v>1e20</v></c><c r="B1" s="1"><v>2958465</v></c></row>',
+      },
+    ]);
+    expect(parseXlsx(bytes, { header: false }).records[0]!.fields).toEqual(["1e20", "9999-12-31"]);
+  });
+});
+
+// Fixed so that a failure reproduces; fast-check prints the seed and path of a counterexample.
+const FUZZ_SEED = 20_260_520;
+
+/** Reads every row; returns normally or with an IngestError, anything else escapes. */
+function readOrIngestError(bytes: Uint8Array, options: ParseXlsxOptions = {}): void {
+  try {
+    parseXlsx(bytes, options);
+  } catch (e) {
+    if (!(e instanceof IngestError)) throw e;
+  }
+}
+
+describe("the .xlsx reader under random damage", () => {
+  const sheet = bigSheet(40);
+  const seeds = [
+    buildXlsx([{ name: "Orders", rows: sheet.rows }], { sharedStrings: sheet.strings }),
+    buildXlsx([{ name: "Orders", rows: sheet.rows }], { sharedStrings: sheet.strings, level: 0 }),
+  ];
+
+  it("reads a workbook with flipped, cut or inserted bytes, or throws an IngestError", () => {
+    const damage = fc.record({
+      file: fc.constantFrom(...seeds),
+      flips: fc.array(fc.tuple(fc.nat(), fc.nat(255)), { maxLength: 8 }),
+      cut: fc.option(fc.nat(), { nil: undefined }),
+      insert: fc.option(fc.tuple(fc.nat(), fc.uint8Array({ minLength: 1, maxLength: 40 })), {
+        nil: undefined,
+      }),
+    });
+    fc.assert(
+      fc.property(damage, ({ file, flips, cut, insert }) => {
+        let bytes = file.slice();
+        for (const [at, value] of flips) bytes[at % bytes.length] = value;
+        if (insert) {
+          const at = insert[0] % bytes.length;
+          bytes = Uint8Array.from([...bytes.subarray(0, at), ...insert[1], ...bytes.subarray(at)]);
+        }
+        if (cut !== undefined) bytes = bytes.subarray(0, cut % (bytes.length + 1));
+        readOrIngestError(bytes);
+      }),
+      { seed: FUZZ_SEED, numRuns: 400 },
+    );
+  });
+
+  it("reads worksheet and shared string XML spliced with hostile fragments, or throws an IngestError", () => {
+    const fragment = fc.constantFrom(
+      '<c r="XFD1"><v>1</v></c>',
+      '<c r="ZZZZZZZ1"><v>1</v></c>',
+      '<c r="A99999999">',
+      '<row r="1048577">',
+      '<row r="0">',
+      '<row r="1e300">',
+      "<row>",
+      "</row>",
+      "<c>",
+      "</c>",
+      '<c t="s"><v>99</v></c>',
+      '<c t="s"><v>-1</v></c>',
+      '<c s="1"><v>1e308</v></c>',
+      '<c s="1"><v>-45000</v></c>',
+      '<c s="99"><v>2</v></c>',
+      '<c t="d"><v>x</v></c>',
+      '<c t="b"><v>2</v></c>',
+      "<v>",
+      "</v>",
+      "<is><t>",
+      "</t></is>",
+      "<rPh>",
+      "</rPh>",
+      "<si>",
+      "</si>",
+      "<t/>",
+      "&#x110000;",
+      "&#xFFFFFFFFFFFFFFFF;",
+      "&#55296;",
+      "&bogus;",
+      "&",
+      "_x0000_",
+      "<![CDATA[",
+      "]]>",
+      "<!--",
+      "-->",
+      "<?pi ",
+      "?>",
+      "<!DOCTYPE x>",
+      "<",
+      ">",
+      "'",
+      '"',
+      "<x:c r='A1' t = 's'>",
+      "\u0000",
+      "\uFFFF",
+    );
+    const splice = fc.array(fc.tuple(fc.nat(), fc.nat(3), fc.array(fragment, { maxLength: 3 })), {
+      maxLength: 6,
+    });
+    const mutate = (xml: string, edits: Array<[number, number, string[]]>): string => {
+      let out = xml;
+      for (const [at, remove, inserted] of edits) {
+        const i = at % (out.length + 1);
+        out = out.slice(0, i) + inserted.join("") + out.slice(Math.min(out.length, i + remove * 5));
+      }
+      return out;
+    };
+    const limits = fc.record({
+      maxCells: fc.option(fc.integer({ min: 1, max: 300 }), { nil: undefined }),
+      maxCellLength: fc.option(fc.integer({ min: 1, max: 20 }), { nil: undefined }),
+      maxSharedStrings: fc.option(fc.integer({ min: 0, max: 8 }), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(splice, splice, limits, fc.boolean(), (rowEdits, stringEdits, options, isStored) => {
+        const rows = mutate(sheet.rows, rowEdits);
+        const strings = `<sst ${NS}>${sheet.strings.map((s) => `<si><t>${s}</t></si>`).join("")}</sst>`;
+        const bytes = buildXlsx([{ name: "S", rows }], {
+          sharedStringsXml: mutate(strings, stringEdits),
+          level: isStored ? 0 : 6,
+        });
+        readOrIngestError(bytes);
+        readOrIngestError(bytes, options);
+      }),
+      { seed: FUZZ_SEED, numRuns: 400 },
+    );
   });
 });

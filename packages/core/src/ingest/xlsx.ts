@@ -1,9 +1,51 @@
 import type { CsvRecord } from "./csv.js";
 import { IngestError } from "./errors.js";
 import { XML_CLOSE, XML_END, XML_OPEN, XML_TEXT, XmlScanner } from "./xml.js";
-import { inflateEntry, readEntry, readZipDirectory, type ZipEntry } from "./zip.js";
+import {
+  DEFAULT_ZIP_LIMITS,
+  InflateBudget,
+  inflateEntry,
+  readEntry,
+  readZipDirectory,
+  type ZipEntry,
+  type ZipLimits,
+} from "./zip.js";
 
-export interface ParseXlsxOptions {
+export type { ZipLimits } from "./zip.js";
+
+/** Excel's own grid: a worksheet has columns A..XFD and rows 1..1,048,576. */
+export const XLSX_MAX_COLUMNS = 16_384;
+export const XLSX_MAX_ROWS = 1_048_576;
+
+/**
+ * What reading one workbook may cost, so a damaged or hostile file (a zip bomb, a cell at
+ * column ZZZZZZZ) fails with a clear message instead of exhausting memory or time. The defaults
+ * let through anything Excel itself can save; each limit names itself when it is hit.
+ */
+export interface XlsxLimits extends ZipLimits {
+  /**
+   * Most cells in the rows read from the sheet, counting the empty cells before the last filled
+   * one of each row and the padding to the header's width (default 25,000,000: Excel's
+   * 1,048,576 rows by 24 columns).
+   */
+  maxCells?: number;
+  /** Longest text of one cell or shared string, in characters (default 32,767, Excel's limit). */
+  maxCellLength?: number;
+  /** Most entries in the shared string table (default 10,000,000). */
+  maxSharedStrings?: number;
+  /** Most characters in the shared string table, all entries together (default 256 Mi). */
+  maxSharedStringChars?: number;
+}
+
+export const DEFAULT_XLSX_LIMITS: Readonly<Required<XlsxLimits>> = {
+  ...DEFAULT_ZIP_LIMITS,
+  maxCells: 25_000_000,
+  maxCellLength: 32_767,
+  maxSharedStrings: 10_000_000,
+  maxSharedStringChars: 256 * 1024 * 1024,
+};
+
+export interface ParseXlsxOptions extends XlsxLimits {
   /** Worksheet name or 0-based position among the workbook's sheets (default: the first). */
   sheet?: string | number;
   /** Whether the first non-empty row is a header (default true). */
@@ -59,6 +101,11 @@ export function parseXlsx(bytes: Uint8Array, options: ParseXlsxOptions = {}): Pa
   if (options.header === false) return { sheetName, sheetNames, header: [], records: rows };
   const first = rows.shift();
   const header = first ? first.fields.map((f) => f.trim()) : [];
+  // Padding multiplies: a header as wide as XFD over a million one-cell rows is 17 billion cells.
+  const maxCells = options.maxCells ?? DEFAULT_XLSX_LIMITS.maxCells;
+  let cells = header.length;
+  for (const r of rows) cells += Math.max(r.fields.length, header.length);
+  if (cells > maxCells) throw tooManyCells(`worksheet ${JSON.stringify(sheetName)}`, maxCells, undefined);
   for (const r of rows) while (r.fields.length < header.length) r.fields.push("");
   return { sheetName, sheetNames, header, records: rows };
 }
@@ -67,9 +114,14 @@ export function parseXlsx(bytes: Uint8Array, options: ParseXlsxOptions = {}): Pa
  * Opens one worksheet (by name or 0-based position, default the first) for streaming: reads
  * the workbook, relationships, styles and shared strings now, the rows when asked.
  */
-export function openXlsx(bytes: Uint8Array, options: { sheet?: string | number } = {}): XlsxSheetReader {
+export function openXlsx(
+  bytes: Uint8Array,
+  options: { sheet?: string | number } & XlsxLimits = {},
+): XlsxSheetReader {
   checkSignature(bytes);
-  const entries = readZipDirectory(bytes);
+  const limits = xlsxLimits(options);
+  const entries = readZipDirectory(bytes, limits);
+  const budget = new InflateBudget(limits);
   const find = (path: string): ZipEntry | undefined => {
     const exact = entries.get(path);
     if (exact) return exact;
@@ -79,7 +131,7 @@ export function openXlsx(bytes: Uint8Array, options: { sheet?: string | number }
   };
   const part = (path: string, what: string): string => {
     const entry = find(path);
-    return entry ? decode(readEntry(bytes, entry), what) : "";
+    return entry ? decode(readEntry(bytes, entry, budget), what) : "";
   };
 
   const workbookXml = part("xl/workbook.xml", "workbook");
@@ -111,25 +163,30 @@ export function openXlsx(bytes: Uint8Array, options: { sheet?: string | number }
   }
 
   const stringsEntry = find("xl/sharedStrings.xml");
-  const sharedStrings = new SharedStringsReader();
+  const sharedStrings = new SharedStringsReader(limits);
   if (stringsEntry) {
     try {
-      for (const { scanner } of scanEntry(bytes, stringsEntry, "shared strings")) sharedStrings.feed(scanner);
+      for (const { scanner } of scanEntry(bytes, stringsEntry, "shared strings", budget, limits))
+        sharedStrings.feed(scanner);
     } catch (e) {
       throw xmlError(e, "shared strings");
     }
   }
   const dateStyles = readDateStyles(part("xl/styles.xml", "styles"));
   const sheetLabel = `worksheet ${JSON.stringify(sheet.name)}`;
+  const openingBytes = budget.inflatedBytes;
 
   return {
     sheetName: sheet.name,
     sheetNames,
     *batches(batchSize = 5000): Generator<XlsxBatch> {
-      const rows = new SheetRowReader(sharedStrings.strings, dateStyles, workbook.is1904);
+      const rows = new SheetRowReader(sharedStrings.strings, dateStyles, workbook.is1904, sheetLabel, limits);
+      // Each pass over the sheet counts from what opening the workbook cost.
+      const sheetBudget = new InflateBudget(limits);
+      sheetBudget.inflatedBytes = openingBytes;
       let records: CsvRecord[] = [];
       let fraction = 0;
-      for (const piece of scanEntry(bytes, sheetEntry, sheetLabel)) {
+      for (const piece of scanEntry(bytes, sheetEntry, sheetLabel, sheetBudget, limits)) {
         fraction = piece.fraction;
         try {
           rows.feed(piece.scanner, records);
@@ -144,6 +201,31 @@ export function openXlsx(bytes: Uint8Array, options: { sheet?: string | number }
       if (records.length > 0 || fraction < 1) yield { records, fraction: 1 };
     },
   };
+}
+
+function xlsxLimits(options: XlsxLimits): Required<XlsxLimits> {
+  const d = DEFAULT_XLSX_LIMITS;
+  return {
+    maxEntries: options.maxEntries ?? d.maxEntries,
+    maxInflatedBytes: options.maxInflatedBytes ?? d.maxInflatedBytes,
+    maxCompressionRatio: options.maxCompressionRatio ?? d.maxCompressionRatio,
+    maxCells: options.maxCells ?? d.maxCells,
+    maxCellLength: options.maxCellLength ?? d.maxCellLength,
+    maxSharedStrings: options.maxSharedStrings ?? d.maxSharedStrings,
+    maxSharedStringChars: options.maxSharedStringChars ?? d.maxSharedStringChars,
+  };
+}
+
+/** 25000000 as "25,000,000", for messages. */
+function grouped(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+function tooManyCells(sheetLabel: string, maxCells: number, line: number | undefined): IngestError {
+  return new IngestError(
+    `${sheetLabel} has more than ${grouped(maxCells)} cells (counting the empty cells before the last filled one of each row), more than is read from one sheet; split it into smaller files`,
+    line === undefined ? {} : { line },
+  );
 }
 
 /** True when the bytes start like a ZIP archive (an .xlsx is one). */
@@ -198,7 +280,13 @@ function* scanEntry(
   bytes: Uint8Array,
   entry: ZipEntry,
   part: string,
+  budget: InflateBudget,
+  limits: Required<XlsxLimits>,
 ): Generator<{ scanner: XmlScanner; fraction: number }> {
+  // A token cut by a piece boundary waits for the next piece; one that never ends (text without
+  // a "<") would be copied again with every piece. The longest honest token is a cell's text with
+  // every character escaped (&#x10FFFF; is 10 characters for 1 or 2).
+  const maxToken = Math.max(1 << 20, limits.maxCellLength * 10);
   const decoder = new TextDecoder("utf-8", { fatal: true });
   let carry = "";
   let fraction = 0;
@@ -209,11 +297,16 @@ function* scanEntry(
       throw new IngestError(`the .xlsx ${part} is not valid UTF-8`);
     }
   };
-  for (const piece of inflateEntry(bytes, entry)) {
+  for (const piece of inflateEntry(bytes, entry, { budget })) {
     fraction = piece.fraction;
     const scanner = new XmlScanner(carry + text(piece.data), false);
     yield { scanner, fraction };
     carry = scanner.rest();
+    if (carry.length > maxToken) {
+      throw new IngestError(
+        `the .xlsx ${part} holds a single XML tag or text longer than ${grouped(maxToken)} characters (a cell holds at most ${grouped(limits.maxCellLength)}); the file is damaged`,
+      );
+    }
   }
   const last = new XmlScanner(carry + text(), true);
   yield { scanner: last, fraction: 1 };
@@ -275,12 +368,31 @@ class SharedStringsReader {
   private isInSi = false;
   private isInT = false;
   private phoneticDepth = 0;
+  private chars = 0;
+
+  constructor(private readonly limits: Required<XlsxLimits>) {}
+
+  private add(text: string): void {
+    const { maxSharedStrings, maxSharedStringChars } = this.limits;
+    if (this.strings.length >= maxSharedStrings) {
+      throw new IngestError(
+        `the .xlsx shared string table has more than ${grouped(maxSharedStrings)} entries, more than is read from one file; split it into smaller files`,
+      );
+    }
+    this.chars += text.length;
+    if (this.chars > maxSharedStringChars) {
+      throw new IngestError(
+        `the .xlsx shared string table holds more than ${grouped(maxSharedStringChars)} characters in all, more than is read from one file; split it into smaller files`,
+      );
+    }
+    this.strings.push(text);
+  }
 
   feed(x: XmlScanner): void {
     for (let t = x.next(); t !== XML_END; t = x.next()) {
       if (t === XML_OPEN) {
         if (x.name === "si") {
-          if (x.isSelfClosing) this.strings.push("");
+          if (x.isSelfClosing) this.add("");
           else {
             this.isInSi = true;
             this.current = "";
@@ -289,12 +401,18 @@ class SharedStringsReader {
         else if (x.name === "t" && !x.isSelfClosing) this.isInT = true;
       } else if (t === XML_CLOSE) {
         if (x.name === "si" && this.isInSi) {
-          this.strings.push(this.current);
+          this.add(this.current);
+          this.current = "";
           this.isInSi = false;
         } else if (x.name === "rPh") this.phoneticDepth--;
         else if (x.name === "t") this.isInT = false;
       } else if (t === XML_TEXT && this.isInSi && this.isInT && this.phoneticDepth === 0) {
         this.current += x.text();
+        if (this.current.length > this.limits.maxCellLength) {
+          throw new IngestError(
+            `the .xlsx shared string ${this.strings.length} is longer than ${grouped(this.limits.maxCellLength)} characters, the most a cell may hold`,
+          );
+        }
       }
     }
   }
@@ -370,19 +488,25 @@ function readDateStyles(xml: string): DateStyle[] {
   });
 }
 
-/** Column letters of a cell reference (A1, AB12) to a 0-based index; -1 if there are none. */
+/**
+ * Column letters of a cell reference (A1, AB12) to a 0-based index; -1 if there are none. Past
+ * XFD the index is only known to be 16,384 or more (it stops growing, so ZZZZZZZZZZZZ1 cannot
+ * overflow into a small number).
+ */
 export function columnIndex(ref: string): number {
   let col = 0;
   let i = 0;
   for (; i < ref.length; i++) {
     const c = ref.charCodeAt(i) & ~32; // upper-case
     if (c < 65 || c > 90) break;
-    col = col * 26 + (c - 64);
+    if (col <= XLSX_MAX_COLUMNS) col = col * 26 + (c - 64);
   }
   return i === 0 ? -1 : col - 1;
 }
 
 const MS_PER_DAY = 86_400_000;
+/** The day after 9999-12-31, the last date Excel shows. */
+const MAX_DATE_SERIAL = 2_958_466;
 // Excel's 1900 system counts a non-existent 1900-02-29 (serial 60), so serials from 61 on
 // are days since 1899-12-30; the 1904 system counts from 1904-01-01.
 const EPOCH_1900 = Date.UTC(1899, 11, 30);
@@ -410,12 +534,23 @@ class SheetRowReader {
   private isInValue = false;
   private isInInline = false;
   private phoneticDepth = 0;
+  private cells = 0;
 
   constructor(
     private readonly sharedStrings: string[],
     private readonly dateStyles: DateStyle[],
     private readonly is1904: boolean,
+    private readonly sheetLabel: string,
+    private readonly limits: Required<XlsxLimits>,
   ) {}
+
+  /** A cell or row outside Excel's grid: padding a row out to it would take the memory. */
+  private outsideGrid(what: string): IngestError {
+    return new IngestError(
+      `${this.sheetLabel}: ${what}; the file is damaged or was not written by a spreadsheet program`,
+      { line: this.rowNumber },
+    );
+  }
 
   /**
    * Reads r, t and s of a cell in one pass over its attribute text (the hottest tag of a
@@ -460,6 +595,23 @@ class SheetRowReader {
     this.cellRef = ref ?? "";
     const at = ref === undefined ? -1 : columnIndex(ref);
     this.col = at >= 0 ? at : this.col + 1;
+    if (this.col >= XLSX_MAX_COLUMNS) {
+      throw this.outsideGrid(
+        ref === undefined || at < 0
+          ? `row ${this.rowNumber} has more than ${grouped(XLSX_MAX_COLUMNS)} cells, the most a row can have (A to XFD)`
+          : `cell ${ref} lies beyond column XFD, the last of the ${grouped(XLSX_MAX_COLUMNS)} columns a worksheet can have`,
+      );
+    }
+    // Seven digits reach 1,048,576; only a reference that long can lie beyond the last row.
+    if (ref !== undefined && ref.length >= 8) {
+      let k = 0;
+      while (k < ref.length && ref.charCodeAt(k) > 57) k++;
+      if (Number(ref.slice(k)) > XLSX_MAX_ROWS) {
+        throw this.outsideGrid(
+          `cell ${ref} lies beyond row ${grouped(XLSX_MAX_ROWS)}, the last a worksheet can have`,
+        );
+      }
+    }
     this.type = type;
     this.style = Number.isFinite(style) ? style : 0;
   }
@@ -467,7 +619,15 @@ class SheetRowReader {
   feed(x: XmlScanner, rows: CsvRecord[]): void {
     for (let t = x.next(); t !== XML_END; t = x.next()) {
       if (t === XML_TEXT) {
-        if (this.isInValue && this.phoneticDepth === 0) this.value += x.text();
+        if (this.isInValue && this.phoneticDepth === 0) {
+          this.value += x.text();
+          if (this.value.length > this.limits.maxCellLength) {
+            throw new IngestError(
+              `${this.sheetLabel}: cell ${this.cellRef || `in row ${this.rowNumber}`} holds more than ${grouped(this.limits.maxCellLength)} characters, the most a cell may hold`,
+              { line: this.rowNumber },
+            );
+          }
+        }
         continue;
       }
       const name = x.name;
@@ -487,6 +647,11 @@ class SheetRowReader {
         } else if (name === "row") {
           const r = Number(x.attr("r"));
           this.rowNumber = Number.isInteger(r) && r > 0 ? r : this.rowNumber + 1;
+          if (this.rowNumber > XLSX_MAX_ROWS) {
+            throw this.outsideGrid(
+              `row ${this.rowNumber} lies beyond row ${grouped(XLSX_MAX_ROWS)}, the last a worksheet can have`,
+            );
+          }
           this.fields = [];
           this.hasValue = false;
           this.col = -1;
@@ -514,6 +679,9 @@ class SheetRowReader {
             let last = fields.length;
             while (last > 0 && fields[last - 1] === "") last--;
             fields.length = last;
+            this.cells += last;
+            if (this.cells > this.limits.maxCells)
+              throw tooManyCells(this.sheetLabel, this.limits.maxCells, this.rowNumber);
             rows.push({ line: this.rowNumber, fields });
           }
           this.fields = [];
@@ -523,10 +691,11 @@ class SheetRowReader {
   }
 }
 
-function setCell(fields: string[], col: number, text: string): number {
+/** An empty cell past the row's end is left out: trailing empties are dropped at the row's end anyway. */
+function setCell(fields: string[], col: number, text: string): void {
+  if (text === "" && col >= fields.length) return;
   while (fields.length < col) fields.push("");
   fields[col] = text;
-  return col;
 }
 
 function cellText(
@@ -564,8 +733,10 @@ function cellText(
       const ds = dateStyles[style];
       if (ds?.isDate) {
         const serial = Number(value);
-        if (Number.isFinite(serial)) {
-          if (!ds.hasDate && serial >= 0 && serial < 1) {
+        // Excel's dates end at 9999-12-31 (serial 2,958,465); past it Excel shows ####, and a
+        // far larger serial is no date at all: keep the number as written.
+        if (serial >= 0 && serial < MAX_DATE_SERIAL) {
+          if (!ds.hasDate && serial < 1) {
             return excelSerialToIso(serial, true, is1904).slice(11); // a time of day alone
           }
           // A fraction of a day is a time even when the format hides it: never drop it.
