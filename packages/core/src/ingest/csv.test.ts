@@ -1,6 +1,8 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CoreInputError } from "../errors.js";
-import { CsvParser, type CsvRecord, detectDelimiter, parseCsv } from "./csv.js";
+import { CsvParser, type CsvParserOptions, type CsvRecord, detectDelimiter, parseCsv } from "./csv.js";
+import { TextChunkDecoder } from "./encoding.js";
 import { IngestError } from "./errors.js";
 
 function parseChunks(chunks: string[], delimiter?: string): { delimiter?: string; records: CsvRecord[] } {
@@ -156,5 +158,142 @@ describe("parseCsv", () => {
     const result = parseCsv("1,2\n3,4", { header: false });
     expect(result.header).toEqual([]);
     expect(result.records).toHaveLength(2);
+  });
+});
+
+describe("limits on hostile CSV files", () => {
+  it("stops a record of more than 16,384 fields", () => {
+    const fits = `${"a,".repeat(16_383)}a\n`;
+    expect(parseCsv(fits, { header: false }).records[0]!.fields).toHaveLength(16_384);
+    let error: unknown;
+    try {
+      parseCsv(`id,name\n${fits}${"b,".repeat(16_384)}b\n`);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(IngestError);
+    expect((error as IngestError).message).toMatch(/^line 3: the record has more than 16384 fields/);
+    expect((error as IngestError).line).toBe(3);
+    expect(() => parseCsv("a;b;c\n", { maxFields: 2 })).toThrow(/line 1: the record has more than 2 fields/);
+  });
+
+  it("stops a field longer than 32,767 characters, quoted or not, whole or in chunks", () => {
+    const long = "x".repeat(32_767);
+    expect(parseCsv(`id,note\n1,${long}\n`).records[0]!.fields[1]).toHaveLength(32_767);
+    expect(() => parseCsv(`id,note\n1,${long}x\n`)).toThrow(
+      /^line 2: field 2 is longer than 32767 characters/,
+    );
+    expect(() => parseCsv(`id,note\n1,"${long}"""\n`)).toThrow(/line 2: field 2 is longer than 32767/);
+    const parser = new CsvParser({ delimiter: ",", maxFieldLength: 10 });
+    parser.push('id,note\n1,"open ');
+    expect(() => parser.push("that goes on\n2,b\n")).toThrow(
+      /line 2: field 2 is longer than 10 characters, the most a field may hold; the quote opened on line 2 is probably never closed/,
+    );
+  });
+});
+
+// Fixed so that a failure reproduces; fast-check prints the seed and path of a counterexample.
+const FUZZ_SEED = 20_260_520;
+
+/** Parses in the given chunks; the records, or the IngestError thrown (anything else escapes). */
+function parseOutcome(chunks: string[], options: CsvParserOptions = {}): CsvRecord[] | IngestError {
+  try {
+    const parser = new CsvParser(options);
+    const records: CsvRecord[] = [];
+    for (const c of chunks) records.push(...parser.push(c));
+    records.push(...parser.end());
+    return records;
+  } catch (e) {
+    if (e instanceof IngestError) return e;
+    throw e;
+  }
+}
+
+function splitAt(text: string, cuts: number[]): string[] {
+  const at = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+  const chunks: string[] = [];
+  let from = 0;
+  for (const c of at) {
+    chunks.push(text.slice(from, c));
+    from = c;
+  }
+  chunks.push(text.slice(from));
+  return chunks;
+}
+
+describe("CsvParser under random input", () => {
+  const csvText = fc.string({
+    unit: fc.constantFrom(
+      '"',
+      '""',
+      ",",
+      ";",
+      "\t",
+      "|",
+      "\n",
+      "\r",
+      "\r\n",
+      "a",
+      "1",
+      " ",
+      "\uFEFF",
+      "é",
+      "😀",
+    ),
+    maxLength: 400,
+  });
+  const cuts = fc.array(fc.nat(500), { maxLength: 6 });
+
+  it("parses any text the same in any chunks, or throws an IngestError", () => {
+    fc.assert(
+      fc.property(csvText, cuts, (text, at) => {
+        const whole = parseOutcome([text]);
+        const chunked = parseOutcome(splitAt(text, at));
+        if (whole instanceof IngestError) expect(chunked).toBeInstanceOf(IngestError);
+        else expect(chunked).toEqual(whole);
+      }),
+      { seed: FUZZ_SEED, numRuns: 1000 },
+    );
+  });
+
+  it("keeps to small limits with nothing but records or an IngestError", () => {
+    const limits = fc.record({
+      maxFields: fc.integer({ min: 1, max: 8 }),
+      maxFieldLength: fc.integer({ min: 0, max: 40 }),
+      maxRecordLength: fc.integer({ min: 1, max: 120 }),
+    });
+    fc.assert(
+      fc.property(csvText, cuts, limits, (text, at, options) => {
+        const outcome = parseOutcome(splitAt(text, at), options);
+        if (outcome instanceof IngestError) return;
+        for (const r of outcome) {
+          expect(r.fields.length).toBeLessThanOrEqual(options.maxFields);
+          for (const f of r.fields) expect(f.length).toBeLessThanOrEqual(options.maxFieldLength);
+        }
+      }),
+      { seed: FUZZ_SEED, numRuns: 1000 },
+    );
+  });
+
+  it("decodes and parses random bytes, or throws an IngestError", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), cuts, (bytes, at) => {
+        try {
+          const decoder = new TextChunkDecoder();
+          const parser = new CsvParser();
+          const bounds = [...new Set(at.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+          let from = 0;
+          for (const c of [...bounds, bytes.length]) {
+            parser.push(decoder.push(bytes.subarray(from, c)));
+            from = c;
+          }
+          parser.push(decoder.end());
+          parser.end();
+        } catch (e) {
+          if (!(e instanceof IngestError)) throw e;
+        }
+      }),
+      { seed: FUZZ_SEED, numRuns: 1000 },
+    );
   });
 });

@@ -16,9 +16,18 @@ export interface CsvParserOptions {
    * file into one field.
    */
   maxRecordLength?: number;
+  /**
+   * Most fields in one record (default 16,384, as many columns as a worksheet has): a line of a
+   * million delimiters would otherwise become a header of a million columns.
+   */
+  maxFields?: number;
+  /** Longest field, in characters (default 32,767, the most an Excel cell holds). */
+  maxFieldLength?: number;
 }
 
 const DEFAULT_MAX_RECORD_LENGTH = 1 << 20;
+const DEFAULT_MAX_FIELDS = 16_384;
+const DEFAULT_MAX_FIELD_LENGTH = 32_767;
 
 /** Delimiters tried by auto-detection, in order of preference when they score the same. */
 export const CSV_DELIMITERS: readonly string[] = [",", ";", "\t", "|"];
@@ -72,9 +81,13 @@ export class CsvParser {
   private recordLine = 1;
   private quoteLine = 1;
   private readonly maxRecordLength: number;
+  private readonly maxFields: number;
+  private readonly maxFieldLength: number;
 
   constructor(options: CsvParserOptions = {}) {
     this.maxRecordLength = options.maxRecordLength ?? DEFAULT_MAX_RECORD_LENGTH;
+    this.maxFields = options.maxFields ?? DEFAULT_MAX_FIELDS;
+    this.maxFieldLength = options.maxFieldLength ?? DEFAULT_MAX_FIELD_LENGTH;
     if (options.delimiter !== undefined) {
       const d = options.delimiter === "\\t" ? "\t" : options.delimiter;
       if (d.length !== 1 || d === '"' || d === "\n" || d === "\r") {
@@ -108,14 +121,14 @@ export class CsvParser {
     return out;
   }
 
-  /** The unfinished record must stay under the limit (checked once per chunk: cheap). */
+  /** The unfinished record must stay under the limits (checked once per chunk: cheap). */
   private checkRecordLength(): void {
+    if (this.field.length > this.maxFieldLength) this.fieldTooLong();
     let length = this.field.length;
     if (length <= this.maxRecordLength && this.fields.length === 0) return;
     for (const f of this.fields) length += f.length + 1;
     if (length <= this.maxRecordLength) return;
-    const cause =
-      this.state === QUOTED ? `; the quote opened on line ${this.quoteLine} is probably never closed` : "";
+    const cause = this.unclosedQuote();
     throw new IngestError(
       `line ${this.recordLine}: the record is longer than ${this.maxRecordLength} characters${cause}`,
       { line: this.state === QUOTED ? this.quoteLine : this.recordLine, column: this.fields.length },
@@ -154,7 +167,29 @@ export class CsvParser {
     this.delimiterCode = d.charCodeAt(0);
   }
 
+  /** Why a record grew too long, when the likely reason is a quote left open. */
+  private unclosedQuote(): string {
+    return this.state === QUOTED
+      ? `; the quote opened on line ${this.quoteLine} is probably never closed`
+      : "";
+  }
+
+  private fieldTooLong(): never {
+    const column = this.fields.length;
+    throw new IngestError(
+      `line ${this.recordLine}: field ${column + 1} is longer than ${this.maxFieldLength} characters, the most a field may hold${this.unclosedQuote()}`,
+      { line: this.state === QUOTED ? this.quoteLine : this.recordLine, column },
+    );
+  }
+
   private endField(): void {
+    if (this.field.length > this.maxFieldLength) this.fieldTooLong();
+    if (this.fields.length >= this.maxFields) {
+      throw new IngestError(
+        `line ${this.recordLine}: the record has more than ${this.maxFields} fields, the most a record may have`,
+        { line: this.recordLine, column: this.maxFields },
+      );
+    }
     this.fields.push(this.field);
     this.field = "";
     this.isFieldQuoted = false;
