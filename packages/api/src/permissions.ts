@@ -23,6 +23,11 @@ export const PERMISSIONS = {
   "segmentSet.read": "viewer",
   "segmentSet.export": "viewer",
   "segmentSet.publish": "editor",
+  // Saving a draft version (names, rules, re-publish, restore) and assigning by the model.
+  "segmentSet.edit": "editor",
+  // Asking for review, approving and sending back; approving is checked again in the service
+  // (admins and owners, editors only where the workspace allows it).
+  "segmentSet.review": "editor",
   "costModel.read": "viewer",
   "costModel.update": "editor",
   "costToServe.read": "viewer",
@@ -35,6 +40,14 @@ export const PERMISSIONS = {
   "invitation.create": "admin",
   "invitation.revoke": "admin",
   "audit.read": "admin",
+  // Commenting is collaboration, not a change to the workspace's data: viewers read and comment too.
+  // Editing and deleting are of one's own comments (admins and owners delete any), checked in the service.
+  "comment.read": "viewer",
+  "comment.create": "viewer",
+  "comment.update": "viewer",
+  "comment.delete": "viewer",
+  // The activity feed: readable sentences about the team's work (no invitations, no raw details).
+  "activity.read": "viewer",
 } as const satisfies Record<string, Role>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,6 +1,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { accountRouter } from "./routers/account.js";
 import { auditRouter } from "./routers/audit.js";
+import { commentRouter } from "./routers/comment.js";
 import { costToServeRouter } from "./routers/cost-to-serve.js";
 import { customerRouter } from "./routers/customer.js";
 import { datasetRouter } from "./routers/dataset.js";
@@ -20,6 +21,7 @@ export const appRouter = router({
   member: memberRouter,
   invitation: invitationRouter,
   audit: auditRouter,
+  comment: commentRouter,
   run: runRouter,
   dataset: datasetRouter,
   import: importRouter,

@@ -230,6 +230,18 @@ export async function buildWorld(h: Harness, importDir: string) {
 
 const ws = (w: World) => ({ workspace: w.workspace });
 
+/** The comment thread of the matrix's segment set. */
+const thread = (w: World) => ({ ...ws(w), entityType: "segment_set" as const, entityId: w.setId });
+
+/** A fresh comment by `kind` when a member (their own), else by the workspace's creator. */
+async function ownComment(w: World, kind: CallerKind): Promise<string> {
+  const author = (MEMBER_KINDS as readonly string[]).includes(kind)
+    ? w.members[kind as MemberKind]
+    : w.creator;
+  const comment = await author.caller.comment.create({ ...thread(w), body: "A comment to change" });
+  return comment.id;
+}
+
 /**
  * One entry per procedure of appRouter, by path. `input` is valid for this workspace, so a caller
  * the matrix expects to be allowed must succeed.
@@ -308,6 +320,24 @@ export const PROCEDURE_FIXTURES: Record<string, ProcedureFixture> = {
   },
 
   "audit.list": { access: { kind: "tenant", permission: "audit.read" }, input: ws },
+  "audit.feed": { access: { kind: "tenant", permission: "activity.read" }, input: ws },
+
+  "comment.list": { access: { kind: "tenant", permission: "comment.read" }, input: (w) => thread(w) },
+  "comment.create": {
+    access: { kind: "tenant", permission: "comment.create" },
+    input: (w) => ({ ...thread(w), body: "Looks right to me" }),
+  },
+  "comment.update": {
+    // One's own comment: each member edits a comment they wrote; others try the creator's.
+    access: { kind: "tenant", permission: "comment.update" },
+    input: async (w, me) => ({ id: await ownComment(w, me.kind), ...ws(w), data: { body: "Edited" } }),
+  },
+  "comment.delete": {
+    access: { kind: "tenant", permission: "comment.delete" },
+    input: async (w, me) => ({ id: await ownComment(w, me.kind), ...ws(w) }),
+  },
+  "comment.markRead": { access: { kind: "tenant", permission: "comment.read" }, input: (w) => thread(w) },
+  "comment.unreadSummary": { access: { kind: "tenant", permission: "comment.read" }, input: ws },
 
   "run.create": {
     access: { kind: "tenant", permission: "run.create" },
@@ -424,6 +454,8 @@ export const PROCEDURE_FIXTURES: Record<string, ProcedureFixture> = {
 /** A REST handler's request for this workspace; `workspace` is the slug in its path. */
 export interface HandlerFixture {
   permission: Permission;
+  /** The request names no id of this workspace (an upload, the audit log): no cross-workspace try. */
+  hasNoIds?: boolean;
   /** The status an allowed caller gets. */
   allowedStatus: number;
   request: (w: World, workspace: string) => { request: Request; params: Record<string, string> };
@@ -433,6 +465,15 @@ const url = (path: string) => `http://localhost/api/workspaces/${path}`;
 
 /** One entry per `handle*` export of src/http (the contract's REST routes). */
 export const HANDLER_FIXTURES: Record<string, HandlerFixture> = {
+  handleAuditExport: {
+    permission: "audit.read",
+    allowedStatus: 200,
+    hasNoIds: true,
+    request: (_w, workspace) => ({
+      request: new Request(url(`${workspace}/audit/export?targetType=segment_set`)),
+      params: { workspace },
+    }),
+  },
   handleImportUpload: {
     permission: "import.upload",
     allowedStatus: 201,

@@ -1,5 +1,6 @@
 import { csvHeaderLine, toCsv } from "../csv.js";
 import { createCaller } from "../root.js";
+import { recordDownload } from "../services/audit/record-download.js";
 import type { Context } from "../trpc.js";
 import { csvHeaders, safeFileName } from "./download.js";
 import { answerErrors, notFoundOnBadInput, requireUserId } from "./error-response.js";
@@ -32,11 +33,19 @@ export function handleSegmentExport(
   params: { workspace: string; id: string },
 ): Promise<Response> {
   return answerErrors(async () => {
-    requireUserId(context.userId);
+    const userId = requireUserId(context.userId);
     const caller = createCaller(context);
     const page = (after?: string) =>
       caller.segment.exportPage({ workspace: params.workspace, segmentId: params.id, after });
     const first = await notFoundOnBadInput(page(), "Segment not found");
+    await recordDownload(context.database, {
+      workspace: params.workspace,
+      actorUserId: userId,
+      action: "segment.exported",
+      targetType: "segment",
+      targetId: params.id,
+      details: { name: first.segmentName, setName: first.setName },
+    });
     const encoder = new TextEncoder();
     let next = first.next;
     const stream = new ReadableStream<Uint8Array>({

@@ -46,6 +46,7 @@ export const importRouter = router({
         importId: input.id,
         mapping: input.mapping,
         onInvalid: input.onInvalid,
+        userId: ctx.user.id,
         ...(input.datasetName ? { datasetName: input.datasetName } : {}),
       };
       return queueImportFromRequest(ctx.tx, ctx.database, params);
@@ -54,6 +55,6 @@ export const importRouter = router({
   cancel: tenantProcedure("import.cancel")
     .input(cancelImportInput)
     .mutation(({ ctx, input }) =>
-      cancelImport(ctx.tx, ctx.database, { tenantId: ctx.tenant.id, id: input.id }),
+      cancelImport(ctx.tx, ctx.database, { tenantId: ctx.tenant.id, id: input.id, userId: ctx.user.id }),
     ),
 });

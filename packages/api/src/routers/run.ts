@@ -60,7 +60,7 @@ export const runRouter = router({
     .input(cancelRunInput)
     .output(getRunOutput)
     .mutation(async ({ ctx, input }) => {
-      const run = await cancelRun(ctx.tx, { tenantId: ctx.tenant.id, id: input.id });
+      const run = await cancelRun(ctx.tx, { tenantId: ctx.tenant.id, id: input.id, userId: ctx.user.id });
       cancelRunJob(ctx.database, run.jobId);
       return toRunView(run);
     }),
@@ -69,7 +69,7 @@ export const runRouter = router({
     .input(retryRunInput)
     .output(getRunOutput)
     .mutation(async ({ ctx, input }) => {
-      const run = await retryRun(ctx.tx, { tenantId: ctx.tenant.id, id: input.id });
+      const run = await retryRun(ctx.tx, { tenantId: ctx.tenant.id, id: input.id, userId: ctx.user.id });
       dispatchRunJob(ctx.database, run);
       return toRunView(run);
     }),

@@ -2,6 +2,7 @@ import { type Database, imports, type Tx } from "@strata/db";
 import { and, eq, inArray, isNull, notInArray, or } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import { cancelImportJob } from "../../jobs/import-job.js";
+import { recordAuditEvent } from "../audit/record-audit-event.js";
 
 export const IMPORT_CANCELLED_MESSAGE = "The import was cancelled; nothing was imported.";
 
@@ -14,7 +15,7 @@ export const IMPORT_CANCELLED_MESSAGE = "The import was cancelled; nothing was i
 export async function cancelImport(
   tx: Tx,
   database: Database,
-  params: { tenantId: string; id: string },
+  params: { tenantId: string; id: string; userId?: string | null | undefined },
 ): Promise<{ id: string; status: "failed" }> {
   const [row] = await tx
     .update(imports)
@@ -35,7 +36,7 @@ export async function cancelImport(
         or(isNull(imports.stage), notInArray(imports.stage, ["features", "profiling"])),
       ),
     )
-    .returning({ id: imports.id, jobId: imports.jobId });
+    .returning({ id: imports.id, jobId: imports.jobId, fileName: imports.fileName });
   if (!row) {
     const [existing] = await tx
       .select({ status: imports.status, stage: imports.stage })
@@ -46,6 +47,14 @@ export async function cancelImport(
       throw new AppError("CONFLICT", "The rows are already imported; the import is finishing.");
     throw new AppError("CONFLICT", "This import is not queued or running.");
   }
+  await recordAuditEvent(tx, {
+    tenantId: params.tenantId,
+    actorUserId: params.userId ?? null,
+    action: "import.cancelled",
+    targetType: "import",
+    targetId: row.id,
+    details: { fileName: row.fileName },
+  });
   // After the request: a job still waiting in the queue is dropped (one already taken finds the
   // import cancelled when it claims it, and does nothing).
   cancelImportJob(database, row.jobId);

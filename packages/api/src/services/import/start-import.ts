@@ -4,6 +4,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import { workImportHere } from "../../jobs/import-executor.js";
 import { sendImportJobInTransaction } from "../../jobs/import-job.js";
+import { recordAuditEvent } from "../audit/record-audit-event.js";
 import type { ImportMapping, OnInvalid } from "./mapping.js";
 import type { ImportOutcome } from "./run-import.js";
 
@@ -14,6 +15,8 @@ export interface StartImportParams {
   onInvalid: OnInvalid;
   datasetName?: string;
   dataDir?: string;
+  /** Who started it, for the audit trail (none for scripts). */
+  userId?: string | null;
 }
 
 /**
@@ -54,7 +57,12 @@ export async function queueImport(
         inArray(imports.status, ["pending", "rejected", "failed"]),
       ),
     )
-    .returning({ id: imports.id, uploadPath: imports.uploadPath });
+    .returning({
+      id: imports.id,
+      uploadPath: imports.uploadPath,
+      kind: imports.kind,
+      fileName: imports.fileName,
+    });
   if (updated.length === 0) {
     const [existing] = await tx
       .select({ status: imports.status })
@@ -70,6 +78,19 @@ export async function queueImport(
     throw new AppError("BAD_REQUEST", "The uploaded file is no longer available; upload it again.");
   }
   await sendImportJobInTransaction(tx, database, { importId, tenantId }, jobId);
+  await recordAuditEvent(tx, {
+    tenantId,
+    actorUserId: params.userId ?? null,
+    action: "import.started",
+    targetType: "import",
+    targetId: importId,
+    details: {
+      kind: updated[0]!.kind,
+      fileName: updated[0]!.fileName,
+      onInvalid: params.onInvalid,
+      datasetName: params.datasetName ?? null,
+    },
+  });
   return { id: importId, status: "queued" };
 }
 

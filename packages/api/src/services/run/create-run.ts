@@ -4,6 +4,7 @@ import { customerFeatures, runs, type Tx } from "@strata/db";
 import { eq, sql } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import { listNumericFeatures } from "../../jobs/run-data.js";
+import { recordAuditEvent } from "../audit/record-audit-event.js";
 
 export interface CreateRunParams {
   tenantId: string;
@@ -50,5 +51,13 @@ export async function createRun(tx: Tx, params: CreateRunParams) {
       maxAttempts: 3,
     })
     .returning();
+  await recordAuditEvent(tx, {
+    tenantId,
+    actorUserId: params.userId,
+    action: "run.queued",
+    targetType: "run",
+    targetId: run!.id,
+    details: { name: run!.name, algorithm: config.algorithm, k: config.k ?? null },
+  });
   return run!;
 }
