@@ -86,6 +86,10 @@ export const segmentExplanationSchema = z.object({
       recall: storedNumber,
       /** Runs before rule sources lack it: their rules all came from the tree. */
       source: z.enum(["tree", "one-vs-rest"]).default("tree"),
+      /** The rule's conditions, structured (absent on older runs: parse `text`). */
+      conditions: z
+        .array(z.object({ feature: z.string(), op: z.enum(["<=", ">"]), threshold: z.number() }))
+        .optional(),
     }),
   ),
   /** The segment's rules together (absent on older runs). */
@@ -167,6 +171,12 @@ export const runResultSchema = z.object({
   explanation: explanationSchema.nullable().default(null),
   /** The t-SNE map of a sample (empty on older runs). */
   tsne: z.array(mapPointSchema).default([]),
+  /**
+   * The fitted model (core's `SegmentModel`: transforms, fill values, scaler, centroids or mixture)
+   * that assigns any customer a segment; null on runs before it was kept. Read through core's model
+   * parser, not trusted as stored.
+   */
+  model: z.record(z.string(), z.unknown()).nullable().default(null),
 });
 
 /** A result document as stored and as read (every part present after parsing). */

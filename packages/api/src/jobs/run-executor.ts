@@ -253,6 +253,7 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
         y,
         segment,
       })),
+      model: output.model as unknown as Record<string, unknown>,
     } satisfies RunResultDoc;
     const metrics = {
       ...output.metrics,

@@ -1,3 +1,5 @@
+import type { Role } from "@strata/auth";
+import { assignByModel } from "../services/segment/assign-by-model.js";
 import { compareRuns } from "../services/segment/compare-runs.js";
 import { describeFeatures } from "../services/segment/describe-features.js";
 import {
@@ -6,16 +8,42 @@ import {
 } from "../services/segment/list-segment-customers.js";
 import { getSegment, getSegmentSet, listSegmentSets } from "../services/segment/list-segment-sets.js";
 import { publishSegmentSet } from "../services/segment/publish-segment-set.js";
+import { republishSegmentSet, suggestRepublish } from "../services/segment/republish-segment-set.js";
+import { createRuleSegment, editRuleSegment, ruleFromSurrogate } from "../services/segment/rule-segments.js";
 import { getRunInsights } from "../services/segment/run-insights.js";
+import {
+  approveSegmentSet,
+  sendBackSegmentSet,
+  submitForReview,
+} from "../services/segment/segment-review.js";
+import {
+  editSegmentSet,
+  listSegmentSetVersions,
+  restoreSegmentSetVersion,
+} from "../services/segment/segment-versions.js";
+import { buildFieldCatalogue } from "../services/segment-rules/build-field-catalogue.js";
+import { previewRule } from "../services/segment-rules/preview-rule.js";
 import { router, tenantProcedure } from "../trpc.js";
 import {
+  assignByModelInput,
   compareRunsInput,
+  createRuleSegmentInput,
+  editRuleSegmentInput,
+  editSegmentSetInput,
   exportSegmentInput,
   getSegmentInput,
   getSegmentSetInput,
   listSegmentCustomersInput,
+  previewRuleInput,
   publishSegmentSetInput,
+  republishInput,
+  republishPreviewInput,
+  restoreSegmentSetInput,
+  reviewSegmentSetInput,
+  ruleFromSurrogateInput,
   runInsightsInput,
+  segmentSetHistoryInput,
+  sendBackSegmentSetInput,
 } from "./segment.schema.js";
 
 /**
@@ -31,6 +59,7 @@ export const segmentRouter = router({
       publishSegmentSet(ctx.tx, {
         tenantId: ctx.tenant.id,
         userId: ctx.user.id,
+        role: ctx.role,
         runId: input.runId,
         name: input.name,
         description: input.description,
@@ -88,4 +117,137 @@ export const segmentRouter = router({
   features: tenantProcedure("segmentSet.read").query(({ ctx }) =>
     describeFeatures(ctx.tx, { tenantId: ctx.tenant.id }),
   ),
+
+  // Segment definitions the team owns: draft versions, review, history and restore.
+  edit: tenantProcedure("segmentSet.edit")
+    .input(editSegmentSetInput)
+    .mutation(({ ctx, input }) =>
+      editSegmentSet(ctx.tx, {
+        tenantId: ctx.tenant.id,
+        userId: ctx.user.id,
+        setId: input.id,
+        baseVersion: input.baseVersion,
+        message: input.message,
+        name: input.name,
+        description: input.description,
+        segments: input.segments,
+      }),
+    ),
+
+  history: tenantProcedure("segmentSet.read")
+    .input(segmentSetHistoryInput)
+    .query(({ ctx, input }) => listSegmentSetVersions(ctx.tx, { tenantId: ctx.tenant.id, setId: input.id })),
+
+  restore: tenantProcedure("segmentSet.edit")
+    .input(restoreSegmentSetInput)
+    .mutation(({ ctx, input }) =>
+      restoreSegmentSetVersion(ctx.tx, {
+        tenantId: ctx.tenant.id,
+        userId: ctx.user.id,
+        setId: input.id,
+        version: input.version,
+        baseVersion: input.baseVersion,
+      }),
+    ),
+
+  requestReview: tenantProcedure("segmentSet.review")
+    .input(reviewSegmentSetInput)
+    .mutation(({ ctx, input }) => submitForReview(ctx.tx, reviewParams(ctx, input))),
+
+  approve: tenantProcedure("segmentSet.review")
+    .input(reviewSegmentSetInput)
+    .mutation(({ ctx, input }) => approveSegmentSet(ctx.tx, reviewParams(ctx, input))),
+
+  sendBack: tenantProcedure("segmentSet.review")
+    .input(sendBackSegmentSetInput)
+    .mutation(({ ctx, input }) =>
+      sendBackSegmentSet(ctx.tx, { ...reviewParams(ctx, input), reason: input.reason }),
+    ),
+
+  republishPreview: tenantProcedure("segmentSet.read")
+    .input(republishPreviewInput)
+    .query(({ ctx, input }) =>
+      suggestRepublish(ctx.tx, { tenantId: ctx.tenant.id, setId: input.id, runId: input.runId }),
+    ),
+
+  republish: tenantProcedure("segmentSet.edit")
+    .input(republishInput)
+    .mutation(({ ctx, input }) =>
+      republishSegmentSet(ctx.tx, {
+        tenantId: ctx.tenant.id,
+        userId: ctx.user.id,
+        setId: input.id,
+        runId: input.runId,
+        baseVersion: input.baseVersion,
+        message: input.message,
+        mapping: input.mapping,
+      }),
+    ),
+
+  assignByModel: tenantProcedure("segmentSet.edit")
+    .input(assignByModelInput)
+    .mutation(({ ctx, input }) => assignByModel(ctx.tx, { tenantId: ctx.tenant.id, setId: input.id })),
+
+  ruleFields: tenantProcedure("segmentSet.read").query(({ ctx }) =>
+    buildFieldCatalogue(ctx.tx, ctx.tenant.id),
+  ),
+
+  previewRule: tenantProcedure("segmentSet.read")
+    .input(previewRuleInput)
+    .query(({ ctx, input }) =>
+      previewRule(ctx.tx, {
+        tenantId: ctx.tenant.id,
+        rule: input.rule,
+        segmentSetId: input.segmentSetId,
+        baseSegmentId: input.baseSegmentId,
+      }),
+    ),
+
+  createRuleSegment: tenantProcedure("segmentSet.edit")
+    .input(createRuleSegmentInput)
+    .mutation(({ ctx, input }) =>
+      createRuleSegment(ctx.tx, {
+        tenantId: ctx.tenant.id,
+        userId: ctx.user.id,
+        name: input.name,
+        description: input.description,
+        color: input.color,
+        rule: input.rule,
+        baseSegmentId: input.baseSegmentId,
+      }),
+    ),
+
+  editRuleSegment: tenantProcedure("segmentSet.edit")
+    .input(editRuleSegmentInput)
+    .mutation(({ ctx, input }) =>
+      editRuleSegment(ctx.tx, {
+        tenantId: ctx.tenant.id,
+        userId: ctx.user.id,
+        setId: input.id,
+        baseVersion: input.baseVersion,
+        message: input.message,
+        name: input.name,
+        rule: input.rule,
+        baseSegmentId: input.baseSegmentId,
+      }),
+    ),
+
+  ruleFromSurrogate: tenantProcedure("segmentSet.read")
+    .input(ruleFromSurrogateInput)
+    .query(({ ctx, input }) =>
+      ruleFromSurrogate(ctx.tx, { tenantId: ctx.tenant.id, segmentId: input.segmentId }),
+    ),
 });
+
+function reviewParams(
+  ctx: { tenant: { id: string }; user: { id: string }; role: Role },
+  input: { id: string; version: number },
+) {
+  return {
+    tenantId: ctx.tenant.id,
+    userId: ctx.user.id,
+    role: ctx.role,
+    setId: input.id,
+    version: input.version,
+  };
+}

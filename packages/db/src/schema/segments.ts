@@ -163,6 +163,8 @@ export interface SegmentSetSnapshot {
   rule: Record<string, unknown> | null;
   baseSegmentId: string | null;
   customerCount: number;
+  /** ML sets: which cluster of `runId` feeds which segment (absent: cluster = segment position). */
+  mapping?: Array<{ cluster: number; segmentId: string }>;
   segments: Array<{
     id: string;
     position: number;

@@ -16,11 +16,17 @@ export async function queueCostToServeRun(
 ): Promise<{ id: string; status: "queued" }> {
   if (params.segmentSetId) {
     const [set] = await tx
-      .select({ id: segmentSets.id })
+      .select({ id: segmentSets.id, approvedVersion: segmentSets.approvedVersion, name: segmentSets.name })
       .from(segmentSets)
       .where(and(eq(segmentSets.tenantId, params.tenantId), eq(segmentSets.id, params.segmentSetId)))
       .limit(1);
     if (!set) throw new AppError("NOT_FOUND", "Segment set not found", "segmentSetId");
+    if (set.approvedVersion === null)
+      throw new AppError(
+        "PRECONDITION_FAILED",
+        `"${set.name}" has no approved version yet: cost-to-serve uses approved segment definitions only.`,
+        "segmentSetId",
+      );
   }
   const { model } = await getCostModel(tx, { tenantId: params.tenantId });
   // A stored model was valid when saved; checking again keeps a bad one from reaching the worker.

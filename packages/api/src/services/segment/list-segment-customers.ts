@@ -1,5 +1,6 @@
 import type { Tx } from "@strata/db";
 import { type SQL, sql } from "drizzle-orm";
+import { AppError } from "../../errors.js";
 import { queryRows } from "../../jobs/run-data.js";
 import { getSegment } from "./list-segment-sets.js";
 
@@ -44,9 +45,11 @@ export async function listSegmentCustomers(tx: Tx, params: ListSegmentCustomersP
     monetary: number | null;
     frequency: number | null;
     recency_days: number | null;
+    source: "run" | "model" | "rule";
+    confidence: number | null;
   }>(
     tx,
-    sql`select c.id, c.external_id, sm.assigned_at, ${feature("monetary")} as monetary,
+    sql`select c.id, c.external_id, sm.assigned_at, sm.source, sm.confidence, ${feature("monetary")} as monetary,
           ${feature("frequency")} as frequency, ${feature("recency_days")} as recency_days
         from segment_memberships sm
         join customers c on c.id = sm.customer_id
@@ -71,6 +74,9 @@ export async function listSegmentCustomers(tx: Tx, params: ListSegmentCustomersP
       monetary: r.monetary === null ? null : Number(r.monetary),
       frequency: r.frequency === null ? null : Number(r.frequency),
       recencyDays: r.recency_days === null ? null : Number(r.recency_days),
+      /** `run`: in the training run; `model`: assigned later by the set's model; `rule`: matched its rule. */
+      source: r.source,
+      confidence: r.confidence === null ? null : Number(r.confidence),
     })),
   };
 }
@@ -84,6 +90,11 @@ export async function exportSegmentMemberships(
   params: { tenantId: string; segmentId: string; after?: string | undefined; limit: number },
 ) {
   const segment = await getSegment(tx, { tenantId: params.tenantId, id: params.segmentId });
+  if (segment.approvedVersion === null)
+    throw new AppError(
+      "PRECONDITION_FAILED",
+      `"${segment.setName}" has no approved version yet: exports use approved segment definitions only.`,
+    );
   const rows = await queryRows<{ external_id: string; assigned_at: Date | string }>(
     tx,
     sql`select c.external_id, sm.assigned_at

@@ -1,5 +1,5 @@
 import { segmentSets, segments, type Tx, users } from "@strata/db";
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 
 const segmentColumns = {
@@ -10,6 +10,9 @@ const segmentColumns = {
   description: segments.description,
   color: segments.color,
   size: segments.size,
+  active: segments.active,
+  surrogateText: segments.surrogateText,
+  hasSurrogateRules: sql<boolean>`coalesce(jsonb_array_length(${segments.surrogateRules}), 0) > 0`,
 };
 
 const setColumns = {
@@ -19,6 +22,15 @@ const setColumns = {
   runId: segmentSets.runId,
   customerCount: segmentSets.customerCount,
   createdAt: segmentSets.createdAt,
+  kind: segmentSets.kind,
+  version: segmentSets.version,
+  status: segmentSets.status,
+  approvedVersion: segmentSets.approvedVersion,
+  reviewNote: segmentSets.reviewNote,
+  rule: segmentSets.rule,
+  baseSegmentId: segmentSets.baseSegmentId,
+  updatedAt: segmentSets.updatedAt,
+  hasModel: sql<boolean>`${segmentSets.model} is not null`,
   publishedByName: users.name,
   publishedByEmail: users.email,
 };
@@ -74,7 +86,13 @@ export async function getSegmentSet(tx: Tx, params: { tenantId: string; id: stri
 
 export async function getSegment(tx: Tx, params: { tenantId: string; id: string }) {
   const [segment] = await tx
-    .select({ ...segmentColumns, setName: segmentSets.name, setCustomerCount: segmentSets.customerCount })
+    .select({
+      ...segmentColumns,
+      setName: segmentSets.name,
+      setCustomerCount: segmentSets.customerCount,
+      approvedVersion: segmentSets.approvedVersion,
+      setKind: segmentSets.kind,
+    })
     .from(segments)
     .innerJoin(segmentSets, eq(segmentSets.id, segments.segmentSetId))
     .where(and(eq(segments.tenantId, params.tenantId), eq(segments.id, params.id)));

@@ -1,10 +1,12 @@
-import { segmentMemberships, segmentSets, segments, type Tx } from "@strata/db";
-import { eq, sql } from "drizzle-orm";
+import type { Role } from "@strata/auth";
+import { segmentSets, segments, type Tx } from "@strata/db";
+import { eq } from "drizzle-orm";
 import { AppError } from "../../errors.js";
-import { queryRows } from "../../jobs/run-data.js";
 import { recordAuditEvent } from "../audit/record-audit-event.js";
 import { defaultSegmentColor } from "./palette.js";
 import { getSucceededRun, publishableResult } from "./run-result.js";
+import { approveVersion } from "./segment-review.js";
+import { canApprove, snapshotOf, writeVersion } from "./segment-versions.js";
 
 export interface PublishSegmentInput {
   /** The run's segment index (-1: DBSCAN noise). */
@@ -17,6 +19,7 @@ export interface PublishSegmentInput {
 export interface PublishSegmentSetParams {
   tenantId: string;
   userId: string;
+  role: Role;
   runId: string;
   name: string;
   description?: string | undefined;
@@ -25,8 +28,10 @@ export interface PublishSegmentSetParams {
 
 /**
  * Turns a finished run into a segment set: one segment per segment of the run (noise too, for
- * DBSCAN), and a membership for every customer the run assigned, all in the caller's transaction, so
- * a set is either complete or absent. Segments the caller did not name get the suggested name.
+ * DBSCAN) with its surrogate rules, the run's fitted model, and version 1. Published by someone who
+ * may approve, it is approved at once and every customer the run assigned gets a membership; all in
+ * the caller's transaction, so a set is either complete or absent. Segments the caller did not name
+ * get the suggested name.
  */
 export async function publishSegmentSet(tx: Tx, params: PublishSegmentSetParams) {
   const { tenantId, userId, runId } = params;
@@ -68,6 +73,7 @@ export async function publishSegmentSet(tx: Tx, params: PublishSegmentSetParams)
     names.add(key);
   }
 
+  const canApproveNow = await canApprove(tx, { tenantId, role: params.role });
   const [set] = await tx
     .insert(segmentSets)
     .values({
@@ -76,46 +82,44 @@ export async function publishSegmentSet(tx: Tx, params: PublishSegmentSetParams)
       name: params.name.trim(),
       description: params.description?.trim() || null,
       publishedBy: userId,
+      updatedBy: userId,
+      kind: "ml",
+      version: 1,
+      status: "in_review",
+      approvedVersion: null,
+      model: result.model,
     })
     .returning();
   if (!set) throw new Error("segment set insert returned nothing");
-  const inserted = await tx
-    .insert(segments)
-    .values(rows.map((r) => ({ ...r, segmentSetId: set.id })))
-    .returning();
-
-  // Every customer of the run in one statement: the assignments never leave the database.
-  await tx.execute(sql`
-    insert into ${segmentMemberships} (segment_set_id, customer_id, segment_id, tenant_id, assigned_at)
-    select ${set.id}, ra.customer_id, s.id, ra.tenant_id, now()
-    from run_assignments ra
-    join segments s on s.segment_set_id = ${set.id} and s.position = ra.segment
-    where ra.run_id = ${runId} and ra.tenant_id = ${tenantId}`);
-  const counts = await queryRows<{ segment_id: string; n: number | string }>(
-    tx,
-    sql`select segment_id, count(*)::int as n from segment_memberships
-        where segment_set_id = ${set.id} group by segment_id`,
+  await tx.insert(segments).values(
+    rows.map((r) => ({
+      ...r,
+      segmentSetId: set.id,
+      surrogateRules: r.position >= 0 ? (result.rules[r.position]?.structured ?? null) : null,
+      surrogateText: r.position >= 0 ? (result.rules[r.position]?.text ?? null) : null,
+      size: r.position >= 0 ? (result.sizes[r.position] ?? 0) : 0,
+    })),
   );
-  const sizeOf = new Map(counts.map((c) => [c.segment_id, Number(c.n)]));
-  let total = 0;
-  for (const s of inserted) {
-    const size = sizeOf.get(s.id) ?? 0;
-    total += size;
-    await tx.update(segments).set({ size }).where(eq(segments.id, s.id));
-    s.size = size;
-  }
-  await tx.update(segmentSets).set({ customerCount: total }).where(eq(segmentSets.id, set.id));
+  const snapshot = await snapshotOf(tx, {
+    ...set,
+    customerCount: result.sizes.reduce((a, b) => a + b, 0),
+  });
+  await writeVersion(tx, { set, userId, message: "Published", snapshot });
   await recordAuditEvent(tx, {
     tenantId,
     actorUserId: userId,
     action: "segment_set.published",
     targetType: "segment_set",
     targetId: set.id,
-    details: { name: set.name, runId, segments: inserted.length, customers: total },
+    details: { name: set.name, runId, segments: rows.length, version: 1 },
   });
+  // Whoever may approve publishes approved; an editor's publish waits for an approver, and until
+  // then the set has no members (exports, cost-to-serve and policies read approved versions only).
+  if (canApproveNow) await approveVersion(tx, { set, userId, previousStatus: "in_review" });
+  const [saved] = await tx.select().from(segmentSets).where(eq(segmentSets.id, set.id));
+  const list = await tx.select().from(segments).where(eq(segments.segmentSetId, set.id));
   return {
-    ...set,
-    customerCount: total,
-    segments: inserted.sort((a, b) => a.position - b.position),
+    ...saved!,
+    segments: list.sort((a, b) => a.position - b.position),
   };
 }

@@ -1,4 +1,4 @@
-import { runs, type Tx } from "@strata/db";
+import { runs, type SurrogateCondition, type SurrogateRule, type Tx } from "@strata/db";
 import { and, eq } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 
@@ -8,6 +8,29 @@ export interface PublishableResult {
   sizes: number[];
   names: string[];
   hasNoise: boolean;
+  /** Per segment (index = position), its surrogate rules, structured, and their text. */
+  rules: Array<{ structured: SurrogateRule[]; text: string | null }>;
+  /** The fitted model, when the run kept it. */
+  model: Record<string, unknown> | null;
+}
+
+interface StoredRule {
+  text?: string;
+  support?: number;
+  precision?: number;
+  conditions?: Array<{ feature: string; op: "<=" | ">"; threshold: number }>;
+}
+
+/** `recency_days <= 31 and frequency > 6` back into conditions (runs from before they were stored). */
+export function parseRuleText(text: string): SurrogateCondition[] | null {
+  if (text === "all customers") return [];
+  const conditions: SurrogateCondition[] = [];
+  for (const part of text.split(" and ")) {
+    const m = /^(.+) (<=|>) (-?[\d.]+(?:e[+-]?\d+)?)$/.exec(part.trim());
+    if (!m) return null;
+    conditions.push({ feature: m[1]!, operator: m[2] as "<=" | ">", threshold: Number(m[3]) });
+  }
+  return conditions;
 }
 
 /** A succeeded run of the tenant, or a clear error for any other. */
@@ -29,9 +52,31 @@ export async function getSucceededRun(tx: Tx, params: { tenantId: string; runId:
 export function publishableResult(result: Record<string, unknown>): PublishableResult {
   const k = typeof result.k === "number" ? result.k : 0;
   const sizes = Array.isArray(result.sizes) ? (result.sizes as number[]) : [];
-  const explanation = result.explanation as { segments?: Array<{ name?: string }>; noise?: number } | null;
+  const explanation = result.explanation as {
+    segments?: Array<{ name?: string; rules?: StoredRule[] }>;
+    noise?: number;
+  } | null;
   const names = Array.from({ length: k }, (_, s) => explanation?.segments?.[s]?.name ?? `Segment ${s + 1}`);
   const isDbscan = result.algorithm === "dbscan";
   const details = result.algorithmDetails as { noise?: number } | undefined;
-  return { k, sizes, names, hasNoise: isDbscan && (details?.noise ?? 0) > 0 };
+  const rules = Array.from({ length: k }, (_, s) => {
+    const stored = explanation?.segments?.[s]?.rules ?? [];
+    const structured: SurrogateRule[] = [];
+    for (const r of stored) {
+      const conditions = r.conditions
+        ? r.conditions.map((c) => ({ feature: c.feature, operator: c.op, threshold: c.threshold }))
+        : parseRuleText(r.text ?? "");
+      if (conditions)
+        structured.push({
+          conditions,
+          ...(r.support !== undefined ? { support: r.support } : {}),
+          ...(r.precision !== undefined ? { precision: r.precision } : {}),
+        });
+    }
+    const text = stored.map((r) => r.text).filter((t): t is string => !!t);
+    return { structured, text: text.length > 0 ? text.join("\nor ") : null };
+  });
+  const model =
+    result.model && typeof result.model === "object" ? (result.model as Record<string, unknown>) : null;
+  return { k, sizes, names, hasNoise: isDbscan && (details?.noise ?? 0) > 0, rules, model };
 }
