@@ -8,8 +8,10 @@ export {
   toPublicError,
 } from "./errors.js";
 export {
+  AUDIT_CSV_HEADER,
   type ErrorBody,
   type ErrorDetail,
+  handleAuditExport,
   handleImportUpload,
   handleRejectedReport,
   handleSegmentExport,

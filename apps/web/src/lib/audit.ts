@@ -19,7 +19,76 @@ const ACTION_LABELS: Record<string, string> = {
   "invitation.revoked": "Invitation revoked",
   "invitation.accept": "Invitation accepted",
   "invitation.accepted": "Invitation accepted",
+  "member.joined": "Member joined",
+  "member.left": "Member left",
+  "segment_set.published": "Segment set published",
+  "comment.created": "Comment added",
+  "comment.edited": "Comment edited",
+  "comment.deleted": "Comment deleted",
+  "run.queued": "Run started",
+  "run.cancelled": "Run cancelled",
+  "run.retried": "Run retried",
+  "import.started": "Import started",
+  "import.cancelled": "Import cancelled",
+  "segment.exported": "Segment exported",
+  "audit.exported": "Audit log exported",
 };
+
+/** The kinds of entity the audit page filters by (audit events' `target_type`). */
+export const AUDIT_TARGET_TYPES = [
+  { value: "segment_set", label: "Segment sets" },
+  { value: "segment", label: "Segments" },
+  { value: "run", label: "Runs" },
+  { value: "import", label: "Imports" },
+  { value: "user", label: "Members" },
+  { value: "invitation", label: "Invitations" },
+  { value: "tenant", label: "Workspace" },
+  { value: "audit", label: "Audit log" },
+] as const;
+
+/** The audit page's filter fields as typed (dates as `yyyy-mm-dd`, days in UTC like the times shown). */
+export interface AuditFilterForm {
+  targetType: string;
+  targetId: string;
+  actorUserId: string;
+  from: string;
+  to: string;
+}
+
+export const EMPTY_AUDIT_FILTERS: AuditFilterForm = {
+  targetType: "",
+  targetId: "",
+  actorUserId: "",
+  from: "",
+  to: "",
+};
+
+/** The filters as `audit.list` takes them: empty fields left out, days widened to whole UTC days. */
+export function auditFilterInput(form: AuditFilterForm): {
+  targetType?: string;
+  targetId?: string;
+  actorUserId?: string;
+  from?: Date;
+  to?: Date;
+} {
+  const out: ReturnType<typeof auditFilterInput> = {};
+  if (form.targetType) out.targetType = form.targetType;
+  if (form.targetId.trim()) out.targetId = form.targetId.trim();
+  if (form.actorUserId) out.actorUserId = form.actorUserId;
+  if (form.from) out.from = new Date(`${form.from}T00:00:00.000Z`);
+  if (form.to) out.to = new Date(`${form.to}T23:59:59.999Z`);
+  return out;
+}
+
+/** The CSV export of the log with the same filters (GET /api/workspaces/<slug>/audit/export). */
+export function auditExportHref(workspace: string, form: AuditFilterForm): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(auditFilterInput(form))) {
+    query.set(key, value instanceof Date ? value.toISOString() : value);
+  }
+  const qs = query.toString();
+  return `/api/workspaces/${encodeURIComponent(workspace)}/audit/export${qs ? `?${qs}` : ""}`;
+}
 
 /** A readable label for an audit action code; unknown codes are spelled out from their parts. */
 export function describeAuditAction(action: string): string {

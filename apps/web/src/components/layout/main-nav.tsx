@@ -3,7 +3,15 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
-import { CostIcon, DatabaseIcon, PolicyIcon, SegmentsIcon, SettingsIcon } from "@/components/ui/icons";
+import { UnreadCommentsBadge } from "@/components/comments/unread-badge";
+import {
+  ActivityIcon,
+  CostIcon,
+  DatabaseIcon,
+  PolicyIcon,
+  SegmentsIcon,
+  SettingsIcon,
+} from "@/components/ui/icons";
 import { cn } from "@/lib/cn";
 
 const SECTIONS: Array<{ segment: string; label: string; icon: ReactNode }> = [
@@ -11,6 +19,7 @@ const SECTIONS: Array<{ segment: string; label: string; icon: ReactNode }> = [
   { segment: "segments", label: "Segments", icon: <SegmentsIcon /> },
   { segment: "policies", label: "Policies", icon: <PolicyIcon /> },
   { segment: "cost-to-serve", label: "Cost-to-serve", icon: <CostIcon /> },
+  { segment: "activity", label: "Activity", icon: <ActivityIcon /> },
   { segment: "settings", label: "Settings", icon: <SettingsIcon /> },
 ];
 
@@ -36,6 +45,7 @@ export function MainNav({ workspace }: { workspace: string }) {
               >
                 {icon}
                 {label}
+                {segment === "activity" ? <UnreadCommentsBadge workspace={workspace} /> : null}
               </Link>
             </li>
           );

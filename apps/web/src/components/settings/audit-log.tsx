@@ -1,34 +1,158 @@
 "use client";
 
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { type FormEvent, useState } from "react";
 import { Alert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
+import { Button, buttonClasses } from "@/components/ui/button";
 import { Card, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Input, Label, Select } from "@/components/ui/field";
 import { LoadingState } from "@/components/ui/spinner";
 import { Table, TBody, Td, THead, Th } from "@/components/ui/table";
-import { AUDIT_PAGE_SIZE, describeAuditAction, describeAuditDetails } from "@/lib/audit";
+import {
+  AUDIT_PAGE_SIZE,
+  AUDIT_TARGET_TYPES,
+  type AuditFilterForm,
+  auditExportHref,
+  auditFilterInput,
+  describeAuditAction,
+  describeAuditDetails,
+  EMPTY_AUDIT_FILTERS,
+} from "@/lib/audit";
 import { toFormError } from "@/lib/errors";
 import { formatDateTime } from "@/lib/format";
 import { useTRPC } from "@/trpc/react";
 
 export function AuditLog({ workspace }: { workspace: string }) {
   const trpc = useTRPC();
+  const [form, setForm] = useState<AuditFilterForm>(EMPTY_AUDIT_FILTERS);
+  const [applied, setApplied] = useState<AuditFilterForm>(EMPTY_AUDIT_FILTERS);
+  const [formError, setFormError] = useState<string | null>(null);
+  const members = useQuery(trpc.member.list.queryOptions({ workspace }));
   const events = useInfiniteQuery(
     trpc.audit.list.infiniteQueryOptions(
-      { workspace, limit: AUDIT_PAGE_SIZE },
+      { workspace, limit: AUDIT_PAGE_SIZE, ...auditFilterInput(applied) },
       { getNextPageParam: (page) => page.nextCursor ?? undefined },
     ),
   );
   const items = events.data?.pages.flatMap((page) => page.items) ?? [];
+  const isFiltered = JSON.stringify(applied) !== JSON.stringify(EMPTY_AUDIT_FILTERS);
+
+  const apply = (event: FormEvent) => {
+    event.preventDefault();
+    if (form.from && form.to && form.from > form.to) {
+      setFormError("The end date must not be before the start date.");
+      return;
+    }
+    setFormError(null);
+    setApplied(form);
+  };
+  const filterTo = (next: AuditFilterForm) => {
+    setForm(next);
+    setApplied(next);
+    setFormError(null);
+  };
+  const set = (field: keyof AuditFilterForm) => (value: string) => setForm({ ...form, [field]: value });
 
   return (
     <Card>
-      <CardHeader>
-        <CardTitle>Audit log</CardTitle>
-        <CardDescription>
-          Every change to the workspace, its members and invitations, newest first.
-        </CardDescription>
+      <CardHeader className="flex flex-wrap items-start justify-between gap-3 space-y-0">
+        <div className="space-y-1">
+          <CardTitle>Audit log</CardTitle>
+          <CardDescription>
+            Every change to the workspace, newest first: members and invitations, segment sets, runs, imports,
+            exports and comments.
+          </CardDescription>
+        </div>
+        <a href={auditExportHref(workspace, applied)} className={buttonClasses("secondary", "sm")} download>
+          Export CSV
+        </a>
       </CardHeader>
+
+      <form
+        onSubmit={apply}
+        aria-label="Filter the audit log"
+        className="grid gap-3 border-b border-slate-100 px-6 py-4 sm:grid-cols-2 lg:grid-cols-6"
+      >
+        <div className="space-y-1.5">
+          <Label htmlFor="audit-target-type">Entity</Label>
+          <Select
+            id="audit-target-type"
+            value={form.targetType}
+            onChange={(e) => set("targetType")(e.target.value)}
+          >
+            <option value="">Any</option>
+            {AUDIT_TARGET_TYPES.map((t) => (
+              <option key={t.value} value={t.value}>
+                {t.label}
+              </option>
+            ))}
+          </Select>
+        </div>
+        <div className="space-y-1.5">
+          <Label htmlFor="audit-target-id">Entity id</Label>
+          <Input
+            id="audit-target-id"
+            value={form.targetId}
+            placeholder="Any"
+            onChange={(e) => set("targetId")(e.target.value)}
+          />
+        </div>
+        <div className="space-y-1.5">
+          <Label htmlFor="audit-actor">Who</Label>
+          <Select
+            id="audit-actor"
+            value={form.actorUserId}
+            onChange={(e) => set("actorUserId")(e.target.value)}
+          >
+            <option value="">Anyone</option>
+            {members.data?.map((m) => (
+              <option key={m.userId} value={m.userId}>
+                {m.name || m.email}
+              </option>
+            ))}
+          </Select>
+        </div>
+        <div className="space-y-1.5">
+          <Label htmlFor="audit-from">From</Label>
+          <Input
+            id="audit-from"
+            type="date"
+            value={form.from}
+            onChange={(e) => set("from")(e.target.value)}
+          />
+        </div>
+        <div className="space-y-1.5">
+          <Label htmlFor="audit-to">To</Label>
+          <Input
+            id="audit-to"
+            type="date"
+            value={form.to}
+            hasError={Boolean(formError)}
+            aria-describedby={formError ? "audit-filter-error" : undefined}
+            onChange={(e) => set("to")(e.target.value)}
+          />
+        </div>
+        <div className="flex items-end gap-2">
+          <Button type="submit" size="md">
+            Filter
+          </Button>
+          {isFiltered ? (
+            <Button variant="ghost" onClick={() => filterTo(EMPTY_AUDIT_FILTERS)}>
+              Clear
+            </Button>
+          ) : null}
+        </div>
+        {formError ? (
+          <p
+            id="audit-filter-error"
+            role="alert"
+            className="text-sm text-red-700 sm:col-span-2 lg:col-span-6"
+          >
+            {formError}
+          </p>
+        ) : null}
+      </form>
+
       {events.isPending ? <LoadingState label="Loading audit log…" /> : null}
       {events.error ? (
         <div className="p-6">
@@ -36,7 +160,9 @@ export function AuditLog({ workspace }: { workspace: string }) {
         </div>
       ) : null}
       {events.isSuccess && items.length === 0 ? (
-        <p className="px-6 py-8 text-center text-sm text-slate-500">Nothing recorded yet.</p>
+        <p className="px-6 py-8 text-center text-sm text-slate-500">
+          {isFiltered ? "No events match these filters." : "Nothing recorded yet."}
+        </p>
       ) : null}
       {items.length > 0 ? (
         <Table>
@@ -52,10 +178,34 @@ export function AuditLog({ workspace }: { workspace: string }) {
             {items.map((event) => (
               <tr key={event.id}>
                 <Td className="whitespace-nowrap">{formatDateTime(event.createdAt)}</Td>
-                <Td>{event.actorEmail ?? "System"}</Td>
+                <Td>
+                  {event.actorUserId ? (
+                    <button
+                      type="button"
+                      className="text-left hover:underline"
+                      title="Only this person's events"
+                      onClick={() => filterTo({ ...applied, actorUserId: event.actorUserId ?? "" })}
+                    >
+                      {event.actorEmail ?? "A former member"}
+                    </button>
+                  ) : (
+                    (event.actorEmail ?? "System")
+                  )}
+                </Td>
                 <Td>
                   <p className="font-medium text-slate-900">{describeAuditAction(event.action)}</p>
                   <p className="font-mono text-xs text-slate-500">{event.action}</p>
+                  {event.targetId ? (
+                    <button
+                      type="button"
+                      className="text-xs text-brand-700 hover:underline"
+                      onClick={() =>
+                        filterTo({ ...applied, targetType: event.targetType, targetId: event.targetId ?? "" })
+                      }
+                    >
+                      Only this {event.targetType.replace(/_/g, " ")}
+                    </button>
+                  ) : null}
                 </Td>
                 <Td className="text-xs text-slate-600">{describeAuditDetails(event.details)}</Td>
               </tr>
