@@ -150,6 +150,7 @@ export async function buildWorld(h: Harness, importDir: string) {
       },
       explanation: output.explanation?.explanation ?? null,
       tsne: toPoints(output.explanation?.tsne ?? []),
+      model: output.model,
     };
     const runId = randomUUID();
     await h.database.query(
@@ -169,6 +170,9 @@ export async function buildWorld(h: Harness, importDir: string) {
   const setView = await creator.caller.segment.getSet({ workspace, id: set.id });
   const segmentId = setView.segments[0]!.id;
   const costRun = await creator.caller.costToServe.compute({ workspace });
+  // Editors approve segment definitions here, so the matrix checks the permissions table for every
+  // role (without the setting an editor's approval is refused in the service: segment-definitions test).
+  await h.database.query("update tenants set editors_can_approve = true where id = $1", [tenantId]);
 
   async function upload() {
     return receiveUpload(h.database, {
@@ -230,6 +234,39 @@ export async function buildWorld(h: Harness, importDir: string) {
 
 const ws = (w: World) => ({ workspace: w.workspace });
 
+/** A rule the matrix's customers can match: frequency above 5. */
+const RULE = {
+  op: "and" as const,
+  conditions: [
+    { field: { source: "feature" as const, name: "frequency" }, operator: "gt" as const, value: 5 },
+  ],
+};
+
+/** A new approved set of the matrix's first run (the creator is an owner). */
+async function freshSet(w: World) {
+  return w.creator.caller.segment.publish({ ...ws(w), runId: w.runA, name: w.h.unique("set") });
+}
+
+/** A fresh set with a draft version 2. */
+async function draftSet(w: World) {
+  const set = await freshSet(w);
+  await w.creator.caller.segment.edit({
+    ...ws(w),
+    id: set.id,
+    baseVersion: 1,
+    message: "",
+    name: w.h.unique("v2"),
+  });
+  return set;
+}
+
+/** A fresh set whose version 2 is in review. */
+async function setInReview(w: World) {
+  const set = await draftSet(w);
+  await w.creator.caller.segment.requestReview({ ...ws(w), id: set.id, version: 2 });
+  return set;
+}
+
 /** The comment thread of the matrix's segment set. */
 const thread = (w: World) => ({ ...ws(w), entityType: "segment_set" as const, entityId: w.setId });
 
@@ -268,6 +305,11 @@ export const PROCEDURE_FIXTURES: Record<string, ProcedureFixture> = {
   "tenant.list": { access: { kind: "signedIn" }, input: () => undefined },
   "tenant.create": { access: { kind: "signedIn" }, input: (w) => ({ name: w.h.unique("created") }) },
   "tenant.get": { access: { kind: "tenant", permission: "workspace.read" }, input: ws },
+  "tenant.settings": { access: { kind: "tenant", permission: "workspace.read" }, input: ws },
+  "tenant.updateSettings": {
+    access: { kind: "tenant", permission: "workspace.updateSettings" },
+    input: (w) => ({ ...ws(w), data: { editorsCanApprove: false } }),
+  },
 
   "member.list": { access: { kind: "tenant", permission: "member.read" }, input: ws },
   "member.updateRole": {
@@ -428,6 +470,93 @@ export const PROCEDURE_FIXTURES: Record<string, ProcedureFixture> = {
     input: (w) => ({ ...ws(w), runId: w.runA }),
   },
   "segment.features": { access: { kind: "tenant", permission: "segmentSet.read" }, input: ws },
+  "segment.history": {
+    access: { kind: "tenant", permission: "segmentSet.read" },
+    input: (w) => ({ ...ws(w), id: w.setId }),
+  },
+  "segment.edit": {
+    access: { kind: "tenant", permission: "segmentSet.edit" },
+    input: async (w) => ({
+      ...ws(w),
+      id: (await freshSet(w)).id,
+      baseVersion: 1,
+      message: "",
+      name: w.h.unique("renamed"),
+    }),
+  },
+  "segment.restore": {
+    access: { kind: "tenant", permission: "segmentSet.edit" },
+    input: async (w) => ({ ...ws(w), id: (await draftSet(w)).id, version: 1, baseVersion: 2 }),
+  },
+  "segment.requestReview": {
+    access: { kind: "tenant", permission: "segmentSet.review" },
+    input: async (w) => ({ ...ws(w), id: (await draftSet(w)).id, version: 2 }),
+  },
+  "segment.approve": {
+    access: { kind: "tenant", permission: "segmentSet.review" },
+    input: async (w) => ({ ...ws(w), id: (await setInReview(w)).id, version: 2 }),
+  },
+  "segment.sendBack": {
+    access: { kind: "tenant", permission: "segmentSet.review" },
+    input: async (w) => ({ ...ws(w), id: (await setInReview(w)).id, version: 2, reason: "Not yet" }),
+  },
+  "segment.republishPreview": {
+    access: { kind: "tenant", permission: "segmentSet.read" },
+    input: (w) => ({ ...ws(w), id: w.setId, runId: w.runB }),
+  },
+  "segment.republish": {
+    access: { kind: "tenant", permission: "segmentSet.edit" },
+    input: async (w) => {
+      const set = await freshSet(w);
+      const preview = await w.creator.caller.segment.republishPreview({
+        ...ws(w),
+        id: set.id,
+        runId: w.runB,
+      });
+      return {
+        ...ws(w),
+        id: set.id,
+        runId: w.runB,
+        baseVersion: 1,
+        message: "",
+        mapping: preview.clusters.map((c) => ({ cluster: c.cluster, segmentId: c.suggestedSegmentId })),
+      };
+    },
+  },
+  "segment.assignByModel": {
+    access: { kind: "tenant", permission: "segmentSet.edit" },
+    input: (w) => ({ ...ws(w), id: w.setId }),
+  },
+  "segment.ruleFields": { access: { kind: "tenant", permission: "segmentSet.read" }, input: ws },
+  "segment.previewRule": {
+    access: { kind: "tenant", permission: "segmentSet.read" },
+    input: (w) => ({ ...ws(w), rule: RULE, segmentSetId: w.setId }),
+  },
+  "segment.createRuleSegment": {
+    access: { kind: "tenant", permission: "segmentSet.edit" },
+    input: (w) => ({ ...ws(w), name: w.h.unique("rule"), rule: RULE }),
+  },
+  "segment.editRuleSegment": {
+    access: { kind: "tenant", permission: "segmentSet.edit" },
+    input: async (w) => {
+      const created = await w.creator.caller.segment.createRuleSegment({
+        ...ws(w),
+        name: w.h.unique("rule"),
+        rule: RULE,
+      });
+      return {
+        ...ws(w),
+        id: created.id,
+        baseVersion: 1,
+        message: "",
+        rule: { op: "and" as const, conditions: [{ ...RULE.conditions[0], value: 3 }] },
+      };
+    },
+  },
+  "segment.ruleFromSurrogate": {
+    access: { kind: "tenant", permission: "segmentSet.read" },
+    input: (w) => ({ ...ws(w), segmentId: w.segmentId }),
+  },
 
   "costToServe.getModel": { access: { kind: "tenant", permission: "costModel.read" }, input: ws },
   "costToServe.updateModel": {

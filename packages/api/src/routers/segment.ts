@@ -194,14 +194,18 @@ export const segmentRouter = router({
 
   previewRule: tenantProcedure("segmentSet.read")
     .input(previewRuleInput)
-    .query(({ ctx, input }) =>
-      previewRule(ctx.tx, {
+    .query(async ({ ctx, input }) => {
+      // An id of another workspace is "not found" before the rule is read against this one's fields.
+      if (input.segmentSetId)
+        await getSegmentSet(ctx.tx, { tenantId: ctx.tenant.id, id: input.segmentSetId });
+      if (input.baseSegmentId) await getSegment(ctx.tx, { tenantId: ctx.tenant.id, id: input.baseSegmentId });
+      return previewRule(ctx.tx, {
         tenantId: ctx.tenant.id,
         rule: input.rule,
         segmentSetId: input.segmentSetId,
         baseSegmentId: input.baseSegmentId,
-      }),
-    ),
+      });
+    }),
 
   createRuleSegment: tenantProcedure("segmentSet.edit")
     .input(createRuleSegmentInput)
