@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { assign, parseModel } from "@strata/core";
 import { testDrivers } from "@strata/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { refreshApprovedMemberships } from "../src/services/segment/segment-review.js";
 import { expectTRPCError, openHarness } from "./harness.js";
 import { finishedRun, seedCustomers } from "./segment-fixtures.js";
 
@@ -326,6 +327,85 @@ describe.each(testDrivers())("segment definitions on %s", (driver) => {
       search: "NEW-0",
     });
     expect(listed.items[0]).toMatchObject({ externalId: "NEW-0", source: "model" });
+  });
+
+  it("approves a rule segment into members the rule matches, and follows new data after an import", async () => {
+    const ws = await workspaceWithRun("rules");
+    const ml = await ws.owner.caller.segment.publish({
+      workspace: ws.workspace,
+      runId: ws.runId,
+      name: "Tiers",
+    });
+    const rule = {
+      op: "and" as const,
+      conditions: [
+        { field: { source: "feature" as const, name: "monetary" }, operator: "gt" as const, value: 1000 },
+      ],
+    };
+    // A bad rule names its field path; nothing is created.
+    await expectTRPCError(
+      ws.owner.caller.segment.createRuleSegment({
+        workspace: ws.workspace,
+        name: "Big",
+        rule: {
+          op: "and",
+          conditions: [{ field: { source: "feature", name: "nope" }, operator: "gt", value: 1 }],
+        },
+      }),
+      "BAD_REQUEST",
+      /nope/,
+    );
+    const created = await ws.owner.caller.segment.createRuleSegment({
+      workspace: ws.workspace,
+      name: "Big spenders",
+      rule,
+    });
+    // The seeded customers: a third spend about 5,000, the others 150 or 900.
+    expect(created).toMatchObject({ version: 1, status: "draft", matching: N / 3 });
+    const preview = await ws.owner.caller.segment.previewRule({
+      workspace: ws.workspace,
+      rule,
+      segmentSetId: ml.id,
+    });
+    expect(preview.matching).toBe(N / 3);
+    expect(preview.overlap!.map((o) => o.matching).sort((a, b) => b - a)).toEqual([N / 3, 0, 0]);
+    await ws.owner.caller.segment.requestReview({ workspace: ws.workspace, id: created.id, version: 1 });
+    const approved = await ws.owner.caller.segment.approve({
+      workspace: ws.workspace,
+      id: created.id,
+      version: 1,
+    });
+    expect(approved.customerCount).toBe(N / 3);
+
+    // A customer's spend rises past the threshold; the next import's refresh picks it up.
+    const { rows } = await h.database.query<{ customer_id: string }>(
+      "select customer_id from customer_features where tenant_id = $1 and (features->>'monetary')::float8 < 1000 limit 1",
+      [ws.tenant.id],
+    );
+    await h.database.query(
+      "update customer_features set features = features || '{\"monetary\": 2500}'::jsonb where customer_id = $1",
+      [rows[0]!.customer_id],
+    );
+    expect(await refreshApprovedMemberships(h.database, ws.tenant.id)).toEqual([]);
+    const after = await ws.owner.caller.segment.getSet({ workspace: ws.workspace, id: created.id });
+    expect(after.customerCount).toBe(N / 3 + 1);
+    expect(after.segments[0]!.size).toBe(N / 3 + 1);
+
+    // Hybrid: the ML segment of the big spenders, narrowed to the most frequent buyers.
+    const base = ml.segments.find(
+      (s) => s.size === N / 3 && preview.overlap!.find((o) => o.segmentId === s.id)!.matching > 0,
+    )!;
+    const hybrid = await ws.owner.caller.segment.createRuleSegment({
+      workspace: ws.workspace,
+      name: "Frequent big spenders",
+      rule: {
+        op: "and",
+        conditions: [{ field: { source: "feature", name: "frequency" }, operator: "gt", value: 20 }],
+      },
+      baseSegmentId: base.id,
+    });
+    expect(hybrid.matching).toBeGreaterThan(0);
+    expect(hybrid.matching).toBeLessThan(N / 3);
   });
 
   it("keeps another workspace's sets out of reach", async () => {

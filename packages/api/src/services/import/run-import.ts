@@ -9,6 +9,7 @@ import { AppError } from "../../errors.js";
 import { sendProfileJobInTransaction } from "../../jobs/profile-job.js";
 import { recomputeCustomerFeatures } from "../customer/recompute-customer-features.js";
 import { type DatasetProfile, PROFILE_VERSION } from "../profile/profile-dataset.js";
+import { refreshApprovedMemberships } from "../segment/segment-review.js";
 import { type DatasetKind, defaultDatasetName, fieldsFor, tableOfKind } from "./fields.js";
 import { loadStage } from "./load-stage.js";
 import type { ImportMapping, OnInvalid } from "./mapping.js";
@@ -451,10 +452,13 @@ async function deriveAfterLoad(
     });
     lap("features");
     await progress({ progress: 0.95 }, true);
-    return null;
   } catch (error) {
     return `Imported, but the customer features could not be computed: ${(error as Error).message}`;
   }
+  // Approved rule segments and model-assigned ML segments follow the new data.
+  const problems = await refreshApprovedMemberships(database, tenantId);
+  lap("segments");
+  return problems.length > 0 ? `Imported, but ${problems.join("; ")}` : null;
 }
 
 /** Uploads are kept until they are imported; a CLI import reads the user's own file, left alone. */

@@ -1,10 +1,19 @@
 import type { Role } from "@strata/auth";
-import { type SegmentSetSnapshot, segmentMemberships, segmentSets, segments, type Tx } from "@strata/db";
-import { and, eq, sql } from "drizzle-orm";
+import {
+  type Database,
+  type SegmentSetSnapshot,
+  segmentMemberships,
+  segmentSets,
+  segments,
+  type Tx,
+  withTenant,
+} from "@strata/db";
+import { and, eq, isNotNull, or, sql } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import { recordAuditEvent } from "../audit/record-audit-event.js";
 import { buildFieldCatalogue } from "../segment-rules/build-field-catalogue.js";
 import { compileRuleSql } from "../segment-rules/compile-rule-sql.js";
+import { assignByModel } from "./assign-by-model.js";
 import {
   canApprove,
   lockSegmentSet,
@@ -168,6 +177,49 @@ export async function sendBackSegmentSet(tx: Tx, params: ReviewParams & { reason
     },
   });
   return { id: set.id, version: set.version, status: "draft" as const };
+}
+
+/**
+ * After new data (an import): approved rule segments are evaluated again on today's customers, and
+ * customers new to an approved ML set with a model get their segment from it. Each set in its own
+ * step, so one that cannot be refreshed (a rule naming a field the data no longer has) leaves the
+ * others done; the messages say which.
+ */
+export async function refreshApprovedMemberships(database: Database, tenantId: string): Promise<string[]> {
+  const sets = await withTenant(database.db, tenantId, (tx) =>
+    tx
+      .select({ id: segmentSets.id, name: segmentSets.name, kind: segmentSets.kind })
+      .from(segmentSets)
+      .where(
+        and(
+          eq(segmentSets.tenantId, tenantId),
+          isNotNull(segmentSets.approvedVersion),
+          or(eq(segmentSets.kind, "rule"), isNotNull(segmentSets.model)),
+        ),
+      ),
+  );
+  const problems: string[] = [];
+  for (const s of sets) {
+    try {
+      await withTenant(database.db, tenantId, async (tx) => {
+        const set = await lockSegmentSet(tx, { tenantId, setId: s.id });
+        if (set.approvedVersion === null) return;
+        if (set.kind === "rule") {
+          const approved = await versionSnapshot(tx, {
+            tenantId,
+            setId: set.id,
+            version: set.approvedVersion,
+          });
+          await materialize(tx, set, approved);
+        } else {
+          await assignByModel(tx, { tenantId, setId: set.id });
+        }
+      });
+    } catch (error) {
+      problems.push(`"${s.name}" could not be refreshed: ${(error as Error).message}`);
+    }
+  }
+  return problems;
 }
 
 /** Rebuilds the set's memberships for a version, in the database, then the sizes. */
