@@ -8,7 +8,7 @@ import {
   guessMapping,
   inferColumnType,
   isMissingText,
-  parseXlsx,
+  openXlsx,
   sniffFile,
   type TextEncoding,
 } from "@strata/core";
@@ -81,10 +81,14 @@ export async function previewImport(path: string, options: PreviewOptions): Prom
   const records: CsvRecord[] = [];
   if (options.format === "xlsx") {
     const bytes = await readAll(path);
-    const parsed = parseXlsx(bytes, options.sheet ? { sheet: options.sheet } : {});
-    sheetNames = parsed.sheetNames;
-    if (parsed.header.length > 0) records.push({ line: 1, fields: parsed.header });
-    for (const r of parsed.records.slice(0, SAMPLE_ROWS)) records.push(r);
+    // Only the first rows: the sheet is inflated and scanned batch by batch, and the preview stops
+    // after the first, so a big (or hostile) workbook costs the request little.
+    const reader = openXlsx(bytes, options.sheet ? { sheet: options.sheet } : {});
+    sheetNames = reader.sheetNames;
+    for (const batch of reader.batches(SAMPLE_ROWS + 1)) {
+      for (const r of batch.records) if (records.length <= SAMPLE_ROWS) records.push(r);
+      if (records.length > SAMPLE_ROWS) break;
+    }
   } else {
     encoding = options.encoding ?? (await guessEncoding(path));
     const stream = createReadStream(path, { end: SAMPLE_BYTES - 1, highWaterMark: 256 * 1024 });
