@@ -9,6 +9,8 @@ import { AppError } from "./errors.js";
  */
 export const PERMISSIONS = {
   "workspace.read": "viewer",
+  // Workspace-wide settings (e.g. whether editors may approve segment definitions).
+  "workspace.updateSettings": "admin",
   "dataset.read": "viewer",
   "customer.read": "viewer",
   "import.read": "viewer",

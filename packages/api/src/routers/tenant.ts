@@ -3,8 +3,9 @@ import { withTenant, withUser } from "@strata/db";
 import { AppError, isUniqueViolation } from "../errors.js";
 import { createTenant, SLUG_TAKEN } from "../services/tenant/create-tenant.js";
 import { listTenants } from "../services/tenant/list-tenants.js";
+import { getTenantSettings, updateTenantSettings } from "../services/tenant/tenant-settings.js";
 import { protectedProcedure, router, tenantProcedure } from "../trpc.js";
-import { createTenantInput } from "./tenant.schema.js";
+import { createTenantInput, updateTenantSettingsInput } from "./tenant.schema.js";
 
 export const tenantRouter = router({
   list: protectedProcedure.query(({ ctx }) =>
@@ -28,4 +29,16 @@ export const tenantRouter = router({
     }
   }),
   get: tenantProcedure("workspace.read").query(({ ctx }) => ({ ...ctx.tenant, role: ctx.role })),
+  settings: tenantProcedure("workspace.read").query(({ ctx }) =>
+    getTenantSettings(ctx.tx, { tenantId: ctx.tenant.id }),
+  ),
+  updateSettings: tenantProcedure("workspace.updateSettings")
+    .input(updateTenantSettingsInput)
+    .mutation(({ ctx, input }) =>
+      updateTenantSettings(ctx.tx, {
+        tenantId: ctx.tenant.id,
+        userId: ctx.user.id,
+        editorsCanApprove: input.data.editorsCanApprove,
+      }),
+    ),
 });
