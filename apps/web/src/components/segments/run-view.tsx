@@ -86,6 +86,9 @@ export function RunView({
             <ButtonLink href={`/${workspace}/segments/compare?a=${runId}`} variant="secondary">
               Compare with another run
             </ButtonLink>
+            <ButtonLink href={`/${workspace}/segments/runs/${runId}/republish`} variant="secondary">
+              Publish into an existing set
+            </ButtonLink>
             <ButtonLink href={`/${workspace}/segments/runs/${runId}/publish`}>
               Publish as segment set
             </ButtonLink>

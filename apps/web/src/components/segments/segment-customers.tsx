@@ -4,6 +4,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Input, Label, Select } from "@/components/ui/field";
@@ -12,7 +13,7 @@ import { Table, TBody, Td, THead, Th } from "@/components/ui/table";
 import { toFormError } from "@/lib/errors";
 import { formatDateTime } from "@/lib/format";
 import { useTRPC } from "@/trpc/react";
-import { formatNumber } from "./result-types";
+import { formatNumber, formatPercent } from "./result-types";
 
 type Sort = "externalId" | "monetary" | "frequency" | "recencyDays";
 const PAGE_SIZE = 50;
@@ -126,6 +127,7 @@ export function SegmentCustomers({ workspace, segmentId }: { workspace: string; 
                 <Th className="text-right">Revenue</Th>
                 <Th className="text-right">Orders</Th>
                 <Th className="text-right">Days since last order</Th>
+                <Th>Membership</Th>
                 <Th>Assigned</Th>
               </tr>
             </THead>
@@ -140,6 +142,9 @@ export function SegmentCustomers({ workspace, segmentId }: { workspace: string; 
                   <Td className="text-right tabular-nums">{formatNumber(c.monetary)}</Td>
                   <Td className="text-right tabular-nums">{formatNumber(c.frequency)}</Td>
                   <Td className="text-right tabular-nums">{formatNumber(c.recencyDays)}</Td>
+                  <Td className="whitespace-nowrap">
+                    <MembershipSource source={c.source} confidence={c.confidence} />
+                  </Td>
                   <Td className="whitespace-nowrap text-slate-500">{formatDateTime(c.assignedAt)}</Td>
                 </tr>
               ))}
@@ -165,4 +170,22 @@ export function SegmentCustomers({ workspace, segmentId }: { workspace: string; 
       ) : null}
     </div>
   );
+}
+
+/** Why a customer is in the segment: the training run, the set's model afterwards, or the rule. */
+function MembershipSource({
+  source,
+  confidence,
+}: {
+  source: "run" | "model" | "rule";
+  confidence: number | null;
+}) {
+  if (source === "model")
+    return (
+      <Badge tone="brand">
+        Assigned by the model{confidence === null ? "" : ` (${formatPercent(confidence)} confidence)`}
+      </Badge>
+    );
+  if (source === "rule") return <Badge tone="neutral">Matches the rule</Badge>;
+  return <Badge tone="neutral">In the run</Badge>;
 }

@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { Alert } from "@/components/ui/alert";
+import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import { Card, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -12,6 +13,7 @@ import { Table, TBody, Td, THead, Th } from "@/components/ui/table";
 import { toFormError } from "@/lib/errors";
 import { formatDateTime } from "@/lib/format";
 import { useTRPC } from "@/trpc/react";
+import { StatusBadge } from "./definitions/review-panel";
 import { ALGORITHM_LABELS, formatNumber, formatPercent } from "./result-types";
 import { ACTIVE_STATUSES, RunStatusBadge } from "./run-status";
 
@@ -30,9 +32,16 @@ function SegmentSetList({ workspace, canEdit }: { workspace: string; canEdit: bo
   const sets = useQuery(trpc.segment.listSets.queryOptions({ workspace }));
   return (
     <section aria-labelledby="sets-heading" className="space-y-3">
-      <h2 id="sets-heading" className="text-lg font-semibold text-slate-900">
-        Segment sets
-      </h2>
+      <div className="flex items-center justify-between gap-3">
+        <h2 id="sets-heading" className="text-lg font-semibold text-slate-900">
+          Segment sets
+        </h2>
+        {canEdit ? (
+          <ButtonLink href={`/${workspace}/segments/rules/new`} size="sm" variant="secondary">
+            <PlusIcon /> New rule segment
+          </ButtonLink>
+        ) : null}
+      </div>
       {sets.isPending ? <LoadingState label="Loading segment sets…" /> : null}
       {sets.error ? <Alert tone="error">{toFormError(sets.error).message}</Alert> : null}
       {sets.data && sets.data.length === 0 ? (
@@ -57,10 +66,12 @@ function SegmentSetList({ workspace, canEdit }: { workspace: string; canEdit: bo
         {sets.data?.map((set) => (
           <Card key={set.id}>
             <CardHeader>
-              <CardTitle>
+              <CardTitle className="flex flex-wrap items-center gap-2">
                 <Link href={`/${workspace}/segments/sets/${set.id}`} className="hover:underline">
                   {set.name}
                 </Link>
+                <StatusBadge status={set.status} version={set.version} />
+                {set.kind === "rule" ? <Badge tone="neutral">Rule</Badge> : null}
               </CardTitle>
               <CardDescription>
                 {set.customerCount.toLocaleString("en")} customers · published {formatDateTime(set.createdAt)}

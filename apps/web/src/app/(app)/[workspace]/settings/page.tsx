@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { ChangePassword } from "@/components/settings/change-password";
 import { LeaveWorkspace } from "@/components/settings/leave-workspace";
+import { ReviewSettings } from "@/components/settings/review-settings";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { roleLabel } from "@/lib/format";
@@ -9,7 +10,7 @@ import { requireWorkspace } from "@/server/workspace";
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function GeneralSettingsPage({ params }: { params: Promise<{ workspace: string }> }) {
-  const { user, workspace } = await requireWorkspace((await params).workspace);
+  const { user, workspace, access } = await requireWorkspace((await params).workspace);
   return (
     <div className="space-y-6">
       <Card>
@@ -30,6 +31,17 @@ export default async function GeneralSettingsPage({ params }: { params: Promise<
             <dt className="text-slate-500">Signed in as</dt>
             <dd>{user.email}</dd>
           </dl>
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Review</CardTitle>
+          <CardDescription>
+            Who approves changes to segment definitions before exports, cost-to-serve and policies use them.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <ReviewSettings workspace={workspace.slug} canChange={access.can["workspace.updateSettings"]} />
         </CardContent>
       </Card>
       <Card>
