@@ -55,8 +55,8 @@ export function AuditLog({ workspace }: { workspace: string }) {
 
   return (
     <Card>
-      <CardHeader className="flex flex-wrap items-start justify-between gap-3 space-y-0">
-        <div className="space-y-1">
+      <CardHeader className="flex items-start justify-between gap-4 space-y-0">
+        <div className="min-w-0 flex-1 space-y-1">
           <CardTitle>Audit log</CardTitle>
           <CardDescription>
             Every change to the workspace, newest first: members and invitations, segment sets, runs, imports,
@@ -71,9 +71,9 @@ export function AuditLog({ workspace }: { workspace: string }) {
       <form
         onSubmit={apply}
         aria-label="Filter the audit log"
-        className="grid gap-3 border-b border-slate-100 px-6 py-4 sm:grid-cols-2 lg:grid-cols-6"
+        className="flex flex-wrap items-end gap-3 border-b border-slate-100 px-6 py-4"
       >
-        <div className="space-y-1.5">
+        <div className="w-44 space-y-1.5">
           <Label htmlFor="audit-target-type">Entity</Label>
           <Select
             id="audit-target-type"
@@ -88,7 +88,7 @@ export function AuditLog({ workspace }: { workspace: string }) {
             ))}
           </Select>
         </div>
-        <div className="space-y-1.5">
+        <div className="w-64 space-y-1.5">
           <Label htmlFor="audit-target-id">Entity id</Label>
           <Input
             id="audit-target-id"
@@ -97,7 +97,7 @@ export function AuditLog({ workspace }: { workspace: string }) {
             onChange={(e) => set("targetId")(e.target.value)}
           />
         </div>
-        <div className="space-y-1.5">
+        <div className="w-48 space-y-1.5">
           <Label htmlFor="audit-actor">Who</Label>
           <Select
             id="audit-actor"
@@ -112,7 +112,7 @@ export function AuditLog({ workspace }: { workspace: string }) {
             ))}
           </Select>
         </div>
-        <div className="space-y-1.5">
+        <div className="w-40 space-y-1.5">
           <Label htmlFor="audit-from">From</Label>
           <Input
             id="audit-from"
@@ -121,7 +121,7 @@ export function AuditLog({ workspace }: { workspace: string }) {
             onChange={(e) => set("from")(e.target.value)}
           />
         </div>
-        <div className="space-y-1.5">
+        <div className="w-40 space-y-1.5">
           <Label htmlFor="audit-to">To</Label>
           <Input
             id="audit-to"
@@ -143,11 +143,7 @@ export function AuditLog({ workspace }: { workspace: string }) {
           ) : null}
         </div>
         {formError ? (
-          <p
-            id="audit-filter-error"
-            role="alert"
-            className="text-sm text-red-700 sm:col-span-2 lg:col-span-6"
-          >
+          <p id="audit-filter-error" role="alert" className="w-full text-sm text-red-700">
             {formError}
           </p>
         ) : null}
@@ -207,7 +203,9 @@ export function AuditLog({ workspace }: { workspace: string }) {
                     </button>
                   ) : null}
                 </Td>
-                <Td className="text-xs text-slate-600">{describeAuditDetails(event.details)}</Td>
+                <Td className="min-w-64 max-w-md text-xs text-slate-600 wrap-anywhere">
+                  {describeAuditDetails(event.details)}
+                </Td>
               </tr>
             ))}
           </TBody>
