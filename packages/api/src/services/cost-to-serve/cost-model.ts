@@ -44,7 +44,8 @@ export function demoCostModel(): CostModelJson {
         name: "transport distance",
         driver: "distance",
         rate: 0.07,
-        note: "Road km of each drop, a drop's share of a shared route",
+        note: "Road km of each drop, a drop's share of a shared route; a parcel carrier charges by zone (a little per km), a pickup travels nowhere",
+        by: { channel: { parcel: 0.005, pickup: 0 } },
       },
       {
         name: "returns handling",
