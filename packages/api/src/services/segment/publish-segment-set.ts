@@ -118,8 +118,11 @@ export async function publishSegmentSet(tx: Tx, params: PublishSegmentSetParams)
   if (canApproveNow) await approveVersion(tx, { set, userId, previousStatus: "in_review" });
   const [saved] = await tx.select().from(segmentSets).where(eq(segmentSets.id, set.id));
   const list = await tx.select().from(segments).where(eq(segments.segmentSetId, set.id));
+  // The model stays server-side: the page needs to know there is one, not its numbers.
+  const { model, ...view } = saved!;
   return {
-    ...saved!,
+    ...view,
+    hasModel: model !== null,
     segments: list.sort((a, b) => a.position - b.position),
   };
 }
