@@ -8,3 +8,4 @@ export * from "./run.js";
 export * from "./run-config.js";
 export * from "./run-result.js";
 export * from "./segment-rule.js";
+export * from "./policy.js";

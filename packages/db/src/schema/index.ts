@@ -11,6 +11,7 @@ export * from "./invitations.js";
 export * from "./login-attempts.js";
 export * from "./memberships.js";
 export * from "./order-lines.js";
+export * from "./policies.js";
 export * from "./runs.js";
 export * from "./segments.js";
 export * from "./tenants.js";
