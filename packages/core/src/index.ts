@@ -15,3 +15,4 @@ export * from "./pipeline/index.js";
 export * from "./preprocess/index.js";
 export * from "./random/index.js";
 export * from "./rules/index.js";
+export * from "./supply/index.js";

@@ -1,0 +1,2 @@
+export * from "./normal.js";
+export * from "./safety-stock.js";
