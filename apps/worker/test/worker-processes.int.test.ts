@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { closeJobQueue } from "@strata/api/jobs";
 import { createTestDb, readDbEnv, type TestDatabase } from "@strata/db";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { callerFor, createWorkspace, FINAL, seedCustomers, type Workspace, waitFor } from "./helpers.js";
 
 // Separate worker processes only exist on PostgreSQL (PGlite is single-process).
@@ -66,6 +66,7 @@ describe.skipIf(!hasPostgres)("worker processes on PostgreSQL", () => {
   });
 
   afterAll(async () => {
+    vi.unstubAllEnvs();
     await Promise.all(workers.map((w) => stopWorker(w)));
     if (database) await closeJobQueue(database);
     await database?.cleanup();
@@ -113,6 +114,8 @@ describe.skipIf(!hasPostgres)("worker processes on PostgreSQL", () => {
   });
 
   it("has two worker processes do twenty queued runs, each exactly once", async () => {
+    // Twenty waiting runs in one workspace: past the default queued-runs quota (10).
+    vi.stubEnv("STRATA_MAX_QUEUED_RUNS", "20");
     const ws: Workspace = await createWorkspace(database);
     await seedCustomers(database, ws.tenantId, 300);
     const editor = callerFor(database, ws.editorId);

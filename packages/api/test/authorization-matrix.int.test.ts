@@ -28,6 +28,16 @@ import { openHarness } from "./harness.js";
 
 type Outcome = "allowed" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND";
 
+// Every allowed caller queues work in the one workspace; the per-workspace quotas (quotas.int.test.ts)
+// would refuse the later ones, so they are out of the way here.
+for (const quota of [
+  "STRATA_MAX_QUEUED_RUNS",
+  "STRATA_MAX_IMPORTS_IN_FLIGHT",
+  "STRATA_MAX_QUEUED_COST_TO_SERVE_RUNS",
+  "STRATA_MAX_OWNED_WORKSPACES",
+])
+  vi.stubEnv(quota, "10000");
+
 const PROCEDURE_PATHS = Object.keys(appRouter._def.procedures).sort();
 const HANDLER_NAMES = Object.keys(http)
   .filter((name) => name.startsWith("handle"))

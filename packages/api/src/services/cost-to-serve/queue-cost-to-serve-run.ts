@@ -3,11 +3,13 @@ import { costToServeRuns, type Database, segmentSets, type Tx } from "@strata/db
 import { and, eq } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import { sendCostToServeJobInTransaction } from "../../jobs/cost-to-serve-job.js";
+import { assertCostToServeRoom } from "../quota/workspace-quotas.js";
 import { getCostModel, validateCostModel } from "./cost-model.js";
 
 /**
  * Records a cost-to-serve run with the workspace's current model and writes its job in the same
- * transaction. The computation happens in the import consumer, never in the request.
+ * transaction. The computation happens in the import consumer, never in the request. A workspace may
+ * have at most STRATA_MAX_QUEUED_COST_TO_SERVE_RUNS of them waiting.
  */
 export async function queueCostToServeRun(
   tx: Tx,
@@ -31,6 +33,7 @@ export async function queueCostToServeRun(
   const { model } = await getCostModel(tx, { tenantId: params.tenantId });
   // A stored model was valid when saved; checking again keeps a bad one from reaching the worker.
   validateCostModel(model);
+  await assertCostToServeRoom(tx, { tenantId: params.tenantId });
   const jobId = randomUUID();
   const [run] = await tx
     .insert(costToServeRuns)

@@ -14,7 +14,8 @@ export class BufferedFileWriter {
   constructor(path: string, initial = "") {
     this.path = path;
     this.buffer = initial;
-    this.out = createWriteStream(path, { encoding: "utf8" });
+    // Stage files and reports hold customer data: the server user's only.
+    this.out = createWriteStream(path, { encoding: "utf8", mode: 0o600 });
   }
 
   /** Writes what is buffered. */

@@ -5,10 +5,15 @@ import { rm } from "node:fs/promises";
 import type { DatasetKind } from "@strata/core";
 import { type Database, imports, withTenant } from "@strata/db";
 import { AppError } from "../../errors.js";
+import { readQuotaEnv } from "../quota/env.js";
+import { assertUploadStorageRoom, uploadBytesKept, uploadStorageError } from "../quota/workspace-quotas.js";
 import { readImportEnv } from "./env.js";
-import { uploadPathFor } from "./paths.js";
+import { formatBytes } from "./format-bytes.js";
+import { PRIVATE_FILE_MODE, uploadPathFor } from "./paths.js";
 import { type ImportPreview, previewImport } from "./preview-import.js";
 import { sniffFormat } from "./read-file.js";
+
+export { formatBytes };
 
 export interface ReceiveUploadParams {
   tenantId: string;
@@ -40,14 +45,22 @@ export async function receiveUpload(
   params: ReceiveUploadParams,
 ): Promise<ReceivedUpload> {
   const maxBytes = params.maxBytes ?? readImportEnv().uploadLimitBytes;
+  // The workspace's storage quota: refused before a byte is written when it is already used up, and
+  // the stream stops where the quota would be passed (checked again, under its lock, on recording).
+  const { maxUploadStorageBytes } = readQuotaEnv();
+  const kept = await withTenant(database.db, params.tenantId, (tx) => uploadBytesKept(tx, params.tenantId));
+  if (kept >= maxUploadStorageBytes) throw uploadStorageError(kept, maxUploadStorageBytes);
+  const roomBytes = maxUploadStorageBytes - kept;
   const importId = randomUUID();
   const path = uploadPathFor(params.tenantId, importId, "bin", params.dataDir);
-  const out = createWriteStream(path);
+  // Readable by the server's user only: the file is a company's customer data.
+  const out = createWriteStream(path, { mode: PRIVATE_FILE_MODE });
   let size = 0;
   let head = Buffer.alloc(0);
   try {
     for await (const chunk of params.body) {
       size += chunk.length;
+      if (size > roomBytes && roomBytes < maxBytes) throw uploadStorageError(kept, maxUploadStorageBytes);
       if (size > maxBytes) {
         throw new AppError(
           "PAYLOAD_TOO_LARGE",
@@ -63,8 +76,9 @@ export async function receiveUpload(
     await once(out, "finish");
     const format = sniffFormat(head, params.fileName);
     const preview = await previewImport(path, { kind: params.kind, format });
-    await withTenant(database.db, params.tenantId, (tx) =>
-      tx.insert(imports).values({
+    await withTenant(database.db, params.tenantId, async (tx) => {
+      await assertUploadStorageRoom(tx, { tenantId: params.tenantId, bytes: size });
+      await tx.insert(imports).values({
         id: importId,
         tenantId: params.tenantId,
         kind: params.kind,
@@ -74,18 +88,12 @@ export async function receiveUpload(
         uploadPath: path,
         status: "pending",
         createdBy: params.userId,
-      }),
-    );
+      });
+    });
     return { importId, fileName: params.fileName, fileSize: size, preview };
   } catch (error) {
     out.destroy();
     await rm(path, { force: true });
     throw error;
   }
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
-  if (bytes >= 1024) return `${Math.round(bytes / 102.4) / 10} KB`;
-  return `${bytes} bytes`;
 }

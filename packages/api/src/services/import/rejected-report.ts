@@ -71,7 +71,7 @@ export class ReasonTally {
 
 /** Kept beside the report so the page can show every reason's count, not just the sample's. */
 export async function writeReasonCounts(path: string, reasons: RejectionReasonCount[]): Promise<void> {
-  await writeFile(path, JSON.stringify({ reasons }), "utf8");
+  await writeFile(path, JSON.stringify({ reasons }), { encoding: "utf8", mode: 0o600 });
 }
 
 /** The counts written by writeReasonCounts, or undefined when there are none (or they are gone). */

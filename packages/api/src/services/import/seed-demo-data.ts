@@ -114,7 +114,7 @@ async function importDemoFile(
   chunks: Iterable<string>,
   dataDir: string | undefined,
 ): Promise<ImportOutcome> {
-  const out = createWriteStream(path);
+  const out = createWriteStream(path, { mode: 0o600 });
   for (const chunk of chunks) if (!out.write(chunk)) await once(out, "drain");
   out.end();
   await once(out, "finish");

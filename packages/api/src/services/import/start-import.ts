@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { type Database, imports, type Tx, withTenant } from "@strata/db";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import { workImportHere } from "../../jobs/import-executor.js";
 import { sendImportJobInTransaction } from "../../jobs/import-job.js";
 import { recordAuditEvent } from "../audit/record-audit-event.js";
+import { readQuotaEnv } from "../quota/env.js";
+import { assertImportRoom } from "../quota/workspace-quotas.js";
 import type { ImportMapping, OnInvalid } from "./mapping.js";
 import type { ImportOutcome } from "./run-import.js";
 
@@ -19,12 +21,18 @@ export interface StartImportParams {
   userId?: string | null;
 }
 
+/** Attempts an import gets each time it is started (on top of those it already used). */
+export const IMPORT_ATTEMPTS_PER_START = 3;
+
 /**
  * Marks an uploaded import as queued with the mapping the user confirmed and writes its queue job,
  * both inside the caller's transaction: the job exists exactly when the queued import commits, and
  * disappears with it on a rollback, so there is nothing to poll for and nothing to lose in between.
  * Any process consuming imports (the web server, apps/worker) then takes it. Only a pending import,
- * or one that was rejected, failed or cancelled (to try again), can be started.
+ * or one that was rejected, failed or cancelled (to try again), can be started, and only while the
+ * workspace has fewer than STRATA_MAX_IMPORTS_IN_FLIGHT imports queued or running. Starting again
+ * keeps the attempt count (every start the import ever had) and adds IMPORT_ATTEMPTS_PER_START to
+ * it, up to STRATA_MAX_JOB_ATTEMPTS in all.
  */
 export async function queueImport(
   tx: Tx,
@@ -32,6 +40,8 @@ export async function queueImport(
   params: StartImportParams,
 ): Promise<{ id: string; status: "queued" }> {
   const { tenantId, importId } = params;
+  const { maxJobAttempts } = readQuotaEnv();
+  await assertImportRoom(tx, { tenantId, importId });
   const jobId = randomUUID();
   const updated = await tx
     .update(imports)
@@ -44,7 +54,7 @@ export async function queueImport(
       onInvalid: params.onInvalid,
       datasetName: params.datasetName ?? null,
       jobId,
-      attempt: 0,
+      maxAttempts: sql`least(${imports.attempt} + ${IMPORT_ATTEMPTS_PER_START}, ${maxJobAttempts})`,
       workerId: null,
       heartbeatAt: null,
       queuedAt: new Date(),
@@ -55,6 +65,7 @@ export async function queueImport(
         eq(imports.tenantId, tenantId),
         eq(imports.id, importId),
         inArray(imports.status, ["pending", "rejected", "failed"]),
+        lt(imports.attempt, maxJobAttempts),
       ),
     )
     .returning({
@@ -65,10 +76,16 @@ export async function queueImport(
     });
   if (updated.length === 0) {
     const [existing] = await tx
-      .select({ status: imports.status })
+      .select({ status: imports.status, attempt: imports.attempt })
       .from(imports)
       .where(and(eq(imports.tenantId, tenantId), eq(imports.id, importId)));
     if (!existing) throw new AppError("NOT_FOUND", "Import not found");
+    if (existing.status !== "queued" && existing.status !== "running" && existing.attempt >= maxJobAttempts) {
+      throw new AppError(
+        "PRECONDITION_FAILED",
+        `This import has been started ${existing.attempt} times, the most one import may be (${maxJobAttempts}). Upload the file again (split it if it keeps failing).`,
+      );
+    }
     throw new AppError(
       "CONFLICT",
       "This import is already running or finished; upload the file again to re-import it.",

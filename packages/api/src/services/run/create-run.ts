@@ -5,6 +5,10 @@ import { eq, sql } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import { listNumericFeatures } from "../../jobs/run-data.js";
 import { recordAuditEvent } from "../audit/record-audit-event.js";
+import { assertRunQueueRoom } from "../quota/workspace-quotas.js";
+
+/** Attempts a run gets when it is queued (and again, on top of those it used, when it is retried). */
+export const RUN_ATTEMPTS_PER_START = 3;
 
 export interface CreateRunParams {
   tenantId: string;
@@ -40,6 +44,8 @@ export async function createRun(tx: Tx, params: CreateRunParams) {
       );
     }
   }
+  // Last before the insert: the quota lock is held until this transaction commits.
+  await assertRunQueueRoom(tx, { tenantId });
   const [run] = await tx
     .insert(runs)
     .values({
@@ -48,7 +54,7 @@ export async function createRun(tx: Tx, params: CreateRunParams) {
       config,
       createdBy: params.userId,
       jobId: randomUUID(),
-      maxAttempts: 3,
+      maxAttempts: RUN_ATTEMPTS_PER_START,
     })
     .returning();
   await recordAuditEvent(tx, {

@@ -2,6 +2,7 @@ import { memberships, type Tx, tenants, users } from "@strata/db";
 import { eq } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import { recordAuditEvent } from "../audit/record-audit-event.js";
+import { assertWorkspaceRoom } from "../quota/workspace-quotas.js";
 import { DEMO_LOGIN_EMAIL, DEMO_SLUG, RESERVED_SLUGS, SLUG_PATTERN, slugify, uniqueSlug } from "./slug.js";
 
 export const SLUG_TAKEN = "That workspace address is taken. Choose another.";
@@ -9,12 +10,14 @@ export const SLUG_TAKEN = "That workspace address is taken. Choose another.";
 /**
  * Creates a workspace with its creator as owner. Runs inside `withTenant(db, tenantId, ...)` for the
  * new id, so the owner membership and the audit event are written under row-level security too.
+ * A user may own at most STRATA_MAX_OWNED_WORKSPACES workspaces.
  */
 export async function createTenant(
   tx: Tx,
   params: { tenantId: string; name: string; slug?: string | undefined; ownerUserId: string },
 ): Promise<{ id: string; slug: string; name: string }> {
   const name = params.name.trim();
+  await assertWorkspaceRoom(tx, { userId: params.ownerUserId });
   let slug: string;
   if (params.slug) {
     slug = params.slug.toLowerCase();
