@@ -54,7 +54,9 @@ export function SegmentSetDetail({
           <>
             {data.description ? <span className="block">{data.description}</span> : null}
             {isRule ? "Rule segment · " : ""}
-            {data.customerCount.toLocaleString("en")} customers
+            {data.approvedVersion === null
+              ? "no customers until a version is approved"
+              : `${data.customerCount.toLocaleString("en")} customers`}
             {isRule ? "" : ` in ${data.segments.length} segments`} · created {formatDateTime(data.createdAt)}
             {data.publishedByName ? ` by ${data.publishedByName}` : ""}
           </>
@@ -136,7 +138,7 @@ export function SegmentSetDetail({
                 and keep these segments (and what hangs on them).
               </p>
             ) : null}
-            <SegmentGrid workspace={workspace} set={data} canEdit={permissions.canEdit} />
+            {isRule ? null : <SegmentGrid workspace={workspace} set={data} canEdit={permissions.canEdit} />}
           </div>
         )}
       </div>
@@ -239,11 +241,22 @@ function RuleSummary({ workspace, set }: { workspace: string; set: SegmentSetDat
         ) : null}
         {set.approvedVersion === null ? (
           <p className="text-slate-500">Its customers are set when a version is approved.</p>
-        ) : set.approvedVersion !== set.version ? (
-          <p className="text-slate-500">
-            The customers listed below match the approved version {set.approvedVersion}.
+        ) : (
+          <p>
+            {set.approvedVersion !== set.version
+              ? `The approved version ${set.approvedVersion} has `
+              : "It has "}
+            {set.customerCount.toLocaleString("en")} customers.{" "}
+            {set.segments[0] ? (
+              <Link
+                href={`/${workspace}/segments/sets/${set.id}/${set.segments[0].id}`}
+                className="font-medium text-brand-700 hover:underline"
+              >
+                See the customers
+              </Link>
+            ) : null}
           </p>
-        ) : null}
+        )}
       </CardContent>
     </Card>
   );

@@ -241,7 +241,7 @@ function RuleBuilderForm({
   };
 
   return (
-    <form onSubmit={submit} className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_24rem]" noValidate>
+    <form onSubmit={submit} className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_22rem]" noValidate>
       <div className="space-y-6">
         <Card>
           <CardHeader>

@@ -77,18 +77,20 @@ function GroupEditor({
         className={cn("flex flex-wrap items-center gap-2 text-sm text-slate-700", isRoot ? "mb-2" : "px-1")}
       >
         <label htmlFor={opId}>{isRoot ? "Customers who match" : "Match"}</label>
-        <Select
-          id={opId}
-          className="h-8 w-auto py-0"
-          value={group.op}
-          aria-label={isRoot ? "Match all or any of the conditions" : `Match all or any in group ${path}`}
-          onChange={(e) =>
-            onChange(updateNode(root, group.id, (g) => ({ ...g, op: e.target.value as "and" | "or" })))
-          }
-        >
-          <option value="and">all of these (AND)</option>
-          <option value="or">any of these (OR)</option>
-        </Select>
+        <span className="inline-block w-52">
+          <Select
+            id={opId}
+            className="h-8 py-0"
+            value={group.op}
+            aria-label={isRoot ? "Match all or any of the conditions" : `Match all or any in group ${path}`}
+            onChange={(e) =>
+              onChange(updateNode(root, group.id, (g) => ({ ...g, op: e.target.value as "and" | "or" })))
+            }
+          >
+            <option value="and">all of these (AND)</option>
+            <option value="or">any of these (OR)</option>
+          </Select>
+        </span>
         {!isRoot ? (
           <Button
             variant="danger-ghost"
@@ -197,10 +199,9 @@ function ConditionRow({
 
   return (
     <div className="rounded-md border border-slate-200 bg-white p-3 shadow-sm">
-      <div className="flex flex-wrap items-start gap-2">
+      <div className="grid gap-2 sm:grid-cols-[minmax(0,1fr)_minmax(0,1fr)_auto]">
         <Select
           aria-label={`Field of ${label}`}
-          className="w-full sm:w-56"
           value={condition.fieldKey}
           hasError={Boolean(fieldError)}
           aria-describedby={fieldError ? described : undefined}
@@ -231,7 +232,6 @@ function ConditionRow({
         </Select>
         <Select
           aria-label={`Operator of ${label}`}
-          className="w-full sm:w-48"
           value={condition.operator}
           hasError={Boolean(operatorError)}
           aria-describedby={operatorError ? described : undefined}
@@ -243,25 +243,25 @@ function ConditionRow({
             </option>
           ))}
         </Select>
-        <div className="min-w-0 flex-1">
-          <ValueInput
-            condition={condition}
-            field={field}
-            label={label}
-            hasError={Boolean(valueError)}
-            describedBy={valueError ? described : undefined}
-            onChange={set}
-          />
-        </div>
         <Button
           variant="danger-ghost"
           size="sm"
-          className="h-10"
+          className="h-10 justify-self-end"
           aria-label={`Remove ${label}`}
           onClick={() => onChange(removeNode(root, condition.id))}
         >
           Remove
         </Button>
+      </div>
+      <div className="mt-2">
+        <ValueInput
+          condition={condition}
+          field={field}
+          label={label}
+          hasError={Boolean(valueError)}
+          describedBy={valueError ? described : undefined}
+          onChange={set}
+        />
       </div>
       {message ? (
         <p id={errorId} role="alert" className="mt-2 text-sm text-red-600">
@@ -294,7 +294,7 @@ function ValueInput({
       return <p className="py-2 text-sm text-slate-500">(no value needed)</p>;
     case "between":
       return (
-        <div className="flex items-center gap-2">
+        <div className="flex max-w-md items-center gap-2">
           <Input
             {...common}
             aria-label={`Low end of ${label}`}
@@ -350,6 +350,7 @@ function ValueInput({
         <>
           <Input
             {...common}
+            className="max-w-xs"
             aria-label={`Value of ${label}`}
             inputMode={isCategory ? "text" : "decimal"}
             list={isCategory ? listId : undefined}
