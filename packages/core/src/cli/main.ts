@@ -5,6 +5,7 @@ import { CoreInputError } from "../errors.js";
 import { CliError } from "./cli-error.js";
 import { runCostToServe } from "./cost-to-serve.js";
 import { runRfm } from "./rfm.js";
+import { runSafetyStock } from "./safety-stock.js";
 import { runSegment } from "./segment.js";
 
 export const USAGE = `Usage: strata <command> [options]
@@ -23,6 +24,8 @@ Commands (files only):
   cost-to-serve --orders <orders.csv> --cost-model <model.json> [--activities activities.csv]
           [--memberships memberships.csv] [--segment-set name] [--products products.csv]
           [--period-days N] [--out dir]
+  safety-stock (--service-level p | --reorder-point R) --demand-sd s [--demand-mean d]
+          [--lead-time L] [--lead-time-sd sL] [--order-quantity Q]
 
 Each command prints one JSON object on stdout; errors go to stderr with a non-zero exit code.`;
 
@@ -44,6 +47,7 @@ export async function main(
     if (command === "segment") result = await runSegment(rest);
     else if (command === "rfm") result = await runRfm(rest);
     else if (command === "cost-to-serve") result = await runCostToServe(rest);
+    else if (command === "safety-stock") result = await runSafetyStock(rest);
     else if (command === undefined || command === "help" || command === "--help" || command === "-h") {
       io.stdout(`${USAGE}\n`);
       return command === undefined ? 2 : 0;
