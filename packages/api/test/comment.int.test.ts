@@ -255,8 +255,35 @@ describe.each(testDrivers())("comment threads on %s", (driver) => {
     expect(await h.database.query("select count(*)::int as n from comment_reads")).toEqual(readsBefore);
     expect((await commentRow(aComment.id))!.body).toBe("Private to A");
 
-    // An id that is nothing, and policies (no table yet), are not found either.
+    // An id that is nothing is not found either; a segment set's id is not a policy's.
     await expectTRPCError(a.owner.caller.comment.list({ ...a.thread, entityId: randomUUID() }), "NOT_FOUND");
-    await expectTRPCError(a.owner.caller.comment.list({ ...a.thread, entityType: "policy" }), "NOT_FOUND");
+    await expectTRPCError(
+      a.owner.caller.comment.list({ ...a.thread, entityType: "policy" }),
+      "NOT_FOUND",
+      "Policy not found",
+    );
+  });
+
+  it("keeps a thread on a policy through the same tables, named in the unread summary", async () => {
+    const t = await team();
+    const policyId = randomUUID();
+    await h.database.query(
+      "insert into policies (id, tenant_id, name, terms) values ($1, $2, $3, '{}'::jsonb)",
+      [policyId, t.tenant.id, "Default service"],
+    );
+    const onPolicy = { workspace: t.workspace, entityType: "policy" as const, entityId: policyId };
+    await t.editor.caller.comment.create({ ...onPolicy, body: `@${t.viewer.email} is next-day right here?` });
+    const thread = await t.viewer.caller.comment.list(onPolicy);
+    expect(thread).toMatchObject({ entityName: "Default service", unreadCount: 1 });
+    expect((await t.viewer.caller.comment.unreadSummary({ workspace: t.workspace })).threads).toEqual([
+      expect.objectContaining({
+        entityType: "policy",
+        entityId: policyId,
+        entityName: "Default service",
+        mentions: 1,
+      }),
+    ]);
+    const b = await h.newWorkspace("policy-intruder");
+    await expectTRPCError(b.owner.caller.comment.list({ ...onPolicy, workspace: b.workspace }), "NOT_FOUND");
   });
 });

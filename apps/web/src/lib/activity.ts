@@ -9,6 +9,8 @@ export function activityHref(workspace: string, target: { type: string; id: stri
       return `/${workspace}/segments/sets/${target.id}`;
     case "run":
       return `/${workspace}/segments/runs/${target.id}`;
+    case "policy":
+      return `/${workspace}/policies`;
     default:
       return null;
   }

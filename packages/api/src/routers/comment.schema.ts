@@ -9,7 +9,7 @@ const commentBody = z
   .min(1, "Write a comment first")
   .max(COMMENT_MAX_LENGTH, `A comment can be at most ${COMMENT_MAX_LENGTH.toLocaleString("en")} characters`);
 
-/** The thread of one entity: a segment set today, a policy once policies exist. */
+/** The thread of one entity: a segment set or a policy. */
 const thread = {
   entityType: z.enum(commentEntity.enumValues),
   entityId: z.uuid("Not an id"),

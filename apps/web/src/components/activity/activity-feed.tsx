@@ -36,7 +36,7 @@ export function UnreadThreads({ workspace }: { workspace: string }) {
               href={activityHref(workspace, { type: t.entityType, id: t.entityId }) ?? "#"}
               className="text-sm font-medium text-brand-700 hover:underline"
             >
-              {t.entityName ?? "A deleted segment set"}
+              {t.entityName ?? (t.entityType === "policy" ? "A deleted policy" : "A deleted segment set")}
             </Link>
             <span className="flex gap-2">
               {t.mentions > 0 ? (

@@ -1,4 +1,4 @@
-import { auditEvents, runs, segmentSets, type Tx, users } from "@strata/db";
+import { auditEvents, policies, runs, segmentSets, type Tx, users } from "@strata/db";
 import { and, desc, eq, lt, notLike, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { decodeAuditCursor, encodeAuditCursor } from "./audit-cursor.js";
@@ -38,7 +38,9 @@ export async function listActivity(
       targetId: auditEvents.targetId,
       details: auditEvents.details,
       actorName: users.name,
-      targetName: sql<string | null>`coalesce(${segmentSets.name}, ${targetUsers.name}, ${runs.name})`,
+      targetName: sql<
+        string | null
+      >`coalesce(${segmentSets.name}, ${policies.name}, ${targetUsers.name}, ${runs.name})`,
     })
     .from(auditEvents)
     .leftJoin(users, eq(users.id, auditEvents.actorUserId))
@@ -52,6 +54,14 @@ export async function listActivity(
         eq(auditEvents.targetType, "segment_set"),
         eq(segmentSets.tenantId, params.tenantId),
         sql`${segmentSets.id}::text = ${auditEvents.targetId}`,
+      ),
+    )
+    .leftJoin(
+      policies,
+      and(
+        eq(auditEvents.targetType, "policy"),
+        eq(policies.tenantId, params.tenantId),
+        sql`${policies.id}::text = ${auditEvents.targetId}`,
       ),
     )
     .leftJoin(

@@ -1,4 +1,4 @@
-import { commentEntity, segmentSets, type Tx } from "@strata/db";
+import { commentEntity, policies, segmentSets, type Tx } from "@strata/db";
 import { and, eq } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 
@@ -30,6 +30,13 @@ export async function requireCommentEntity(tx: Tx, ref: CommentEntityRef): Promi
       .limit(1);
     if (set) return set;
   }
-  // Policies have no table yet: a policy thread opens once they do (same comment tables).
+  if (ref.entityType === "policy") {
+    const [policy] = await tx
+      .select({ name: policies.name })
+      .from(policies)
+      .where(and(eq(policies.tenantId, ref.tenantId), eq(policies.id, ref.entityId)))
+      .limit(1);
+    if (policy) return policy;
+  }
   throw new AppError("NOT_FOUND", NOT_FOUND_MESSAGE[ref.entityType]);
 }

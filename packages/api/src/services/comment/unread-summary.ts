@@ -1,11 +1,11 @@
-import { commentReads, comments, segmentSets, type Tx } from "@strata/db";
+import { commentReads, comments, policies, segmentSets, type Tx } from "@strata/db";
 import { and, desc, eq, gt, isNull, ne, or, sql } from "drizzle-orm";
 import type { CommentEntityType } from "./comment-entity.js";
 
 export interface UnreadThread {
   entityType: CommentEntityType;
   entityId: string;
-  /** The segment set's (or, later, policy's) name; null if it is gone. */
+  /** The segment set's or policy's name; null if it is gone. */
   entityName: string | null;
   unread: number;
   /** Unread comments that @mention the caller. */
@@ -29,7 +29,7 @@ export async function unreadSummary(
     .select({
       entityType: comments.entityType,
       entityId: comments.entityId,
-      entityName: segmentSets.name,
+      entityName: sql<string | null>`coalesce(${segmentSets.name}, ${policies.name})`,
       unread,
       mentions,
       latestAt,
@@ -51,6 +51,14 @@ export async function unreadSummary(
         eq(segmentSets.tenantId, params.tenantId),
       ),
     )
+    .leftJoin(
+      policies,
+      and(
+        eq(comments.entityType, "policy"),
+        eq(policies.id, comments.entityId),
+        eq(policies.tenantId, params.tenantId),
+      ),
+    )
     .where(
       and(
         eq(comments.tenantId, params.tenantId),
@@ -59,7 +67,7 @@ export async function unreadSummary(
         or(isNull(commentReads.readAt), gt(comments.createdAt, commentReads.readAt)),
       ),
     )
-    .groupBy(comments.entityType, comments.entityId, segmentSets.name)
+    .groupBy(comments.entityType, comments.entityId, segmentSets.name, policies.name)
     .orderBy(desc(latestAt));
   return {
     threads: rows.map((r) => ({ ...r, unread: Number(r.unread), mentions: Number(r.mentions) })),
