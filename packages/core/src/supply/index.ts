@@ -1,2 +1,4 @@
 export * from "./normal.js";
+export * from "./product-classes.js";
 export * from "./safety-stock.js";
+export * from "./weeks.js";
