@@ -30,6 +30,10 @@ export const PERMISSIONS = {
   // Asking for review, approving and sending back; approving is checked again in the service
   // (admins and owners, editors only where the workspace allows it).
   "segmentSet.review": "editor",
+  "policy.read": "viewer",
+  "policy.edit": "editor",
+  // Approving is checked again in the service, as for segment definitions.
+  "policy.review": "editor",
   "costModel.read": "viewer",
   "costModel.update": "editor",
   "costToServe.read": "viewer",

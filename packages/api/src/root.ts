@@ -9,6 +9,7 @@ import { healthRouter } from "./routers/health.js";
 import { importRouter } from "./routers/import.js";
 import { invitationRouter } from "./routers/invitation.js";
 import { memberRouter } from "./routers/member.js";
+import { policyRouter } from "./routers/policy.js";
 import { runRouter } from "./routers/run.js";
 import { segmentRouter } from "./routers/segment.js";
 import { tenantRouter } from "./routers/tenant.js";
@@ -28,6 +29,7 @@ export const appRouter = router({
   customer: customerRouter,
   segment: segmentRouter,
   costToServe: costToServeRouter,
+  policy: policyRouter,
 });
 
 export type AppRouter = typeof appRouter;

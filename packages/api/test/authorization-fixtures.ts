@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseRunConfig } from "@strata/contract";
+import { DEFAULT_POLICY_TERMS, parseRunConfig } from "@strata/contract";
 import { withTenant } from "@strata/db";
 import { clusterRun } from "../src/jobs/cluster-run.js";
 import { insertAssignments, readFeatureMatrix } from "../src/jobs/run-data.js";
@@ -265,6 +265,21 @@ async function setInReview(w: World) {
   const set = await draftSet(w);
   await w.creator.caller.segment.requestReview({ ...ws(w), id: set.id, version: 2 });
   return set;
+}
+
+/** A fresh draft policy of the matrix's workspace (a channel of its own, so scopes never collide). */
+async function freshPolicy(w: World) {
+  return w.creator.caller.policy.create({
+    ...ws(w),
+    scope: { segmentId: null, productClass: null, channel: w.h.unique("ch") },
+    terms: DEFAULT_POLICY_TERMS,
+  });
+}
+
+async function policyInReview(w: World) {
+  const policy = await freshPolicy(w);
+  await w.creator.caller.policy.requestReview({ ...ws(w), id: policy.id, version: 1 });
+  return policy;
 }
 
 /** The comment thread of the matrix's segment set. */
@@ -556,6 +571,46 @@ export const PROCEDURE_FIXTURES: Record<string, ProcedureFixture> = {
   "segment.ruleFromSurrogate": {
     access: { kind: "tenant", permission: "segmentSet.read" },
     input: (w) => ({ ...ws(w), segmentId: w.segmentId }),
+  },
+
+  "policy.list": { access: { kind: "tenant", permission: "policy.read" }, input: ws },
+  "policy.create": {
+    access: { kind: "tenant", permission: "policy.edit" },
+    input: (w) => ({
+      ...ws(w),
+      scope: { segmentId: null, productClass: null, channel: w.h.unique("ch") },
+      terms: DEFAULT_POLICY_TERMS,
+    }),
+  },
+  "policy.edit": {
+    access: { kind: "tenant", permission: "policy.edit" },
+    input: async (w) => ({
+      ...ws(w),
+      id: (await freshPolicy(w)).id,
+      baseVersion: 1,
+      message: "",
+      terms: { ...DEFAULT_POLICY_TERMS, dropsPerWeek: 2 },
+    }),
+  },
+  "policy.history": {
+    access: { kind: "tenant", permission: "policy.read" },
+    input: async (w) => ({ ...ws(w), id: (await freshPolicy(w)).id }),
+  },
+  "policy.requestReview": {
+    access: { kind: "tenant", permission: "policy.review" },
+    input: async (w) => ({ ...ws(w), id: (await freshPolicy(w)).id, version: 1 }),
+  },
+  "policy.approve": {
+    access: { kind: "tenant", permission: "policy.review" },
+    input: async (w) => ({ ...ws(w), id: (await policyInReview(w)).id, version: 1 }),
+  },
+  "policy.sendBack": {
+    access: { kind: "tenant", permission: "policy.review" },
+    input: async (w) => ({ ...ws(w), id: (await policyInReview(w)).id, version: 1, reason: "Not yet" }),
+  },
+  "policy.explain": {
+    access: { kind: "tenant", permission: "policy.read" },
+    input: (w) => ({ ...ws(w), customerId: w.customerIds[0] }),
   },
 
   "costToServe.getModel": { access: { kind: "tenant", permission: "costModel.read" }, input: ws },

@@ -1,0 +1,195 @@
+import { DEFAULT_POLICY_TERMS } from "@strata/contract";
+import { testDrivers } from "@strata/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resolvePolicy } from "../src/services/policy/resolve-policy.js";
+import { expectTRPCError, openHarness } from "./harness.js";
+import { finishedRun, seedCustomers } from "./segment-fixtures.js";
+
+type Harness = Awaited<ReturnType<typeof openHarness>>;
+
+describe("resolvePolicy", () => {
+  const terms = DEFAULT_POLICY_TERMS;
+  const p = (
+    id: string,
+    segmentId: string | null,
+    productClass: string | null,
+    channel: string | null,
+    approved = true,
+  ) => ({
+    id,
+    name: id,
+    segmentId,
+    productClass,
+    channel,
+    approvedTerms: approved ? terms : null,
+  });
+  const all = [
+    p("default", null, null, null),
+    p("A-class", null, "AX", null),
+    p("gold", "g", null, null),
+    p("gold-AX", "g", "AX", null),
+    p("gold-AX-web", "g", "AX", "web", false),
+  ];
+  it("picks the most specific approved match, the workspace default underneath", () => {
+    expect(resolvePolicy(all, { segmentIds: ["g"], productClass: "AX", channel: "web" }).policy?.id).toBe(
+      "gold-AX",
+    );
+    expect(resolvePolicy(all, { segmentIds: ["g"], productClass: "CZ", channel: null }).policy?.id).toBe(
+      "gold",
+    );
+    // A segment's policy beats a class-wide one.
+    expect(resolvePolicy(all, { segmentIds: ["s"], productClass: "AX", channel: null }).policy?.id).toBe(
+      "A-class",
+    );
+    expect(resolvePolicy(all, { segmentIds: [], productClass: null, channel: null }).policy?.id).toBe(
+      "default",
+    );
+    const why = resolvePolicy(all, { segmentIds: ["g"], productClass: "AX", channel: "web" }).reasons;
+    expect(why[0]).toMatch(/"gold-AX" .* applies/);
+    expect(why.some((r) => /"gold-AX-web" .* no approved version/.test(r))).toBe(true);
+    expect(
+      resolvePolicy(all.slice(2), { segmentIds: [], productClass: null, channel: null }).policy,
+    ).toBeNull();
+  });
+});
+
+describe.each(testDrivers())("policies on %s", (driver) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await openHarness(driver);
+  });
+  afterAll(async () => h?.cleanup());
+
+  it("versions and reviews a policy, refuses overlaps and bad terms naming the field, and explains which applies", async () => {
+    const ws = await h.newWorkspace("policies");
+    await seedCustomers(h, ws.tenant.id, 30);
+    const { runId } = await finishedRun(h, ws.tenant.id, ws.owner.id, { algorithm: "kmeans", k: 3 });
+    const set = await ws.owner.caller.segment.publish({ workspace: ws.workspace, runId, name: "Tiers" });
+    const gold = set.segments[0]!;
+    const editor = await h.addMember(ws.owner.caller, ws.workspace, "editor");
+    const viewer = await h.addMember(ws.owner.caller, ws.workspace, "viewer");
+
+    const base = await editor.caller.policy.create({
+      workspace: ws.workspace,
+      name: "Everyone",
+      scope: { segmentId: null, productClass: null, channel: null },
+      terms: DEFAULT_POLICY_TERMS,
+    });
+    expect(base).toMatchObject({ version: 1, status: "draft", approvedVersion: null });
+    const policy = await editor.caller.policy.create({
+      workspace: ws.workspace,
+      name: "",
+      scope: { segmentId: gold.id, productClass: null, channel: null },
+      terms: { ...DEFAULT_POLICY_TERMS, deliveryChannel: "direct-to-store", dropsPerWeek: 3 },
+    });
+    expect(policy.name).toBe(`Policy for segment "${gold.name}"`);
+
+    // Bad input: named field, nothing stored.
+    const before = await viewer.caller.policy.list({ workspace: ws.workspace });
+    await expectTRPCError(
+      editor.caller.policy.create({
+        workspace: ws.workspace,
+        name: "x",
+        scope: { segmentId: gold.id, productClass: "AX", channel: null },
+        terms: { ...DEFAULT_POLICY_TERMS, serviceLevel: 1 },
+      }),
+      "BAD_REQUEST",
+      /^serviceLevel: .*below 1/,
+    );
+    await expectTRPCError(
+      editor.caller.policy.create({
+        workspace: ws.workspace,
+        name: "x",
+        scope: { segmentId: gold.id, productClass: "AX", channel: null },
+        terms: { ...DEFAULT_POLICY_TERMS, leadTimeDays: -1 },
+      }),
+      "BAD_REQUEST",
+      /^leadTimeDays: .*negative/,
+    );
+    await expectTRPCError(
+      editor.caller.policy.create({
+        workspace: ws.workspace,
+        name: "again",
+        scope: { segmentId: gold.id, productClass: null, channel: null },
+        terms: DEFAULT_POLICY_TERMS,
+      }),
+      "CONFLICT",
+      /already covers segment/,
+    );
+    const other = await h.newWorkspace("policies-other");
+    await expectTRPCError(
+      other.owner.caller.policy.create({
+        workspace: other.workspace,
+        name: "theirs",
+        scope: { segmentId: gold.id, productClass: null, channel: null },
+        terms: DEFAULT_POLICY_TERMS,
+      }),
+      "BAD_REQUEST",
+      /not in this workspace/,
+    );
+    await expectTRPCError(
+      viewer.caller.policy.create({
+        workspace: ws.workspace,
+        name: "v",
+        scope: { segmentId: null, productClass: "CZ", channel: null },
+        terms: DEFAULT_POLICY_TERMS,
+      }),
+      "FORBIDDEN",
+    );
+    expect(await viewer.caller.policy.list({ workspace: ws.workspace })).toEqual(before);
+
+    // Versions, a stale save, review.
+    const v2 = await editor.caller.policy.edit({
+      workspace: ws.workspace,
+      id: policy.id,
+      baseVersion: 1,
+      message: "Weekly drops",
+      terms: { ...policy.terms, dropsPerWeek: 1 },
+    });
+    expect(v2.changes).toEqual(["dropsPerWeek: 3 → 1"]);
+    await expectTRPCError(
+      ws.owner.caller.policy.edit({
+        workspace: ws.workspace,
+        id: policy.id,
+        baseVersion: 1,
+        message: "",
+        terms: { ...policy.terms, leadTimeDays: 5 },
+      }),
+      "CONFLICT",
+      /version 2 was saved .*"Weekly drops"/,
+    );
+    await editor.caller.policy.requestReview({ workspace: ws.workspace, id: policy.id, version: 2 });
+    await expectTRPCError(
+      editor.caller.policy.approve({ workspace: ws.workspace, id: policy.id, version: 2 }),
+      "FORBIDDEN",
+    );
+    await ws.owner.caller.policy.approve({ workspace: ws.workspace, id: policy.id, version: 2 });
+    const history = await viewer.caller.policy.history({ workspace: ws.workspace, id: policy.id });
+    expect(history.map((v) => [v.version, v.isApproved])).toEqual([
+      [2, true],
+      [1, false],
+    ]);
+
+    // Which policy applies: the segment's (approved); the default is a draft so it does not.
+    const member = await h.database.query<{ customer_id: string }>(
+      "select customer_id from segment_memberships where segment_id = $1 limit 1",
+      [gold.id],
+    );
+    const explained = await viewer.caller.policy.explain({
+      workspace: ws.workspace,
+      customerId: member.rows[0]!.customer_id,
+    });
+    expect(explained.policy).toMatchObject({ id: policy.id, version: 2, terms: { dropsPerWeek: 1 } });
+    expect(explained.reasons.join(" ")).toMatch(/"Everyone" .* no approved version/);
+    const audit = await h.database.query<{ action: string }>(
+      "select action from audit_events where target_id = $1 order by created_at",
+      [policy.id],
+    );
+    expect(audit.rows.map((r) => r.action)).toEqual([
+      "policy.created",
+      "policy.edited",
+      "policy.review_requested",
+      "policy.approved",
+    ]);
+  });
+});
