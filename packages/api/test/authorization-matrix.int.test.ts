@@ -30,13 +30,12 @@ type Outcome = "allowed" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND";
 
 // Every allowed caller queues work in the one workspace; the per-workspace quotas (quotas.int.test.ts)
 // would refuse the later ones, so they are out of the way here.
-for (const quota of [
+const QUOTAS_OUT_OF_THE_WAY = [
   "STRATA_MAX_QUEUED_RUNS",
   "STRATA_MAX_IMPORTS_IN_FLIGHT",
   "STRATA_MAX_QUEUED_COST_TO_SERVE_RUNS",
   "STRATA_MAX_OWNED_WORKSPACES",
-])
-  vi.stubEnv(quota, "10000");
+];
 
 const PROCEDURE_PATHS = Object.keys(appRouter._def.procedures).sort();
 const HANDLER_NAMES = Object.keys(http)
@@ -94,6 +93,7 @@ describe.each(testDrivers())("authorisation matrix on %s", (driver) => {
     h = await openHarness(driver);
     importDir = mkdtempSync(join(tmpdir(), "strata-matrix-"));
     vi.stubEnv("STRATA_IMPORT_DIR", importDir);
+    for (const quota of QUOTAS_OUT_OF_THE_WAY) vi.stubEnv(quota, "10000");
     w = await buildWorld(h, importDir);
   }, 120_000);
   afterAll(async () => {
