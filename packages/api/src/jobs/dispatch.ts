@@ -1,5 +1,6 @@
 import { type Database, runs, withTenant } from "@strata/db";
 import { and, eq } from "drizzle-orm";
+import { runQueuePriority } from "./fair-share.js";
 import { getJobQueue } from "./queue.js";
 
 /**
@@ -8,6 +9,7 @@ import { getJobQueue } from "./queue.js";
  * query outside that transaction blocks until it ends, and on PostgreSQL the worker would not see
  * the uncommitted run yet. So it waits in the background for the run to become visible, then sends.
  * If this process dies first, the consumer's recovery sweep finds the queued run without a job.
+ * The job's priority is the workspace's fair share of the queue (fair-share.ts).
  */
 export function dispatchRunJob(
   database: Database,
@@ -17,14 +19,15 @@ export function dispatchRunJob(
   if (!jobId) return;
   void (async () => {
     for (let attempt = 0; attempt < 100; attempt++) {
-      const visible = await withTenant(database.db, run.tenantId, (tx) =>
-        tx
+      const priority = await withTenant(database.db, run.tenantId, async (tx) => {
+        const visible = await tx
           .select({ id: runs.id })
           .from(runs)
-          .where(and(eq(runs.id, run.id), eq(runs.jobId, jobId))),
-      );
-      if (visible.length > 0) {
-        await getJobQueue(database).sendRun({ runId: run.id, tenantId: run.tenantId }, jobId);
+          .where(and(eq(runs.id, run.id), eq(runs.jobId, jobId)));
+        return visible.length > 0 ? runQueuePriority(tx, run) : undefined;
+      });
+      if (priority !== undefined) {
+        await getJobQueue(database).sendRun({ runId: run.id, tenantId: run.tenantId }, jobId, { priority });
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, 100));

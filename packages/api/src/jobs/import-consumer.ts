@@ -18,6 +18,7 @@ import {
   PROFILE_QUEUE,
   type ProfileJobData,
 } from "./queue.js";
+import { expireUploads } from "./upload-expiry.js";
 
 export interface ImportConsumerOptions {
   /** Imports worked at the same time by this process. Default 1 (an import is mostly one core's work). */
@@ -30,6 +31,8 @@ export interface ImportConsumerOptions {
   profileSweepIntervalSeconds?: number;
   /** How often an idle consumer asks the queue for work. Default 1 s. */
   pollingIntervalSeconds?: number;
+  /** How often to delete uploads never imported (see expireUploads). Default 1 h. */
+  uploadSweepIntervalSeconds?: number;
   workerId?: string;
   /** Test hook, called after each batch of rows an import reads. */
   onBatch?: ImportExecutorContext["onBatch"];
@@ -265,6 +268,21 @@ export async function startImportConsumer(
   sweepProfiles();
   const profileSweeper = setInterval(sweepProfiles, (options.profileSweepIntervalSeconds ?? 60) * 1000);
   profileSweeper.unref();
+  let sweepingUploads: Promise<unknown> | undefined;
+  const sweepUploads = () => {
+    if (sweepingUploads || stopping) return;
+    sweepingUploads = expireUploads(database)
+      .then((expired) => {
+        if (expired.length > 0) log(`deleted ${expired.length} upload(s) never imported`);
+      })
+      .catch((error: Error) => log(`upload sweep failed: ${error.message}`))
+      .finally(() => {
+        sweepingUploads = undefined;
+      });
+  };
+  sweepUploads();
+  const uploadSweeper = setInterval(sweepUploads, (options.uploadSweepIntervalSeconds ?? 3600) * 1000);
+  uploadSweeper.unref();
   log(`consuming imports as ${workerId} (${database.driver})`);
 
   return {
@@ -277,6 +295,7 @@ export async function startImportConsumer(
       stopping = true;
       clearInterval(sweeper);
       clearInterval(profileSweeper);
+      clearInterval(uploadSweeper);
       for (const id of workerIds) await queue.boss.offWork({ id });
       if (inFlight.size > 0) {
         log(`draining ${inFlight.size} import(s) (up to ${Math.round(drainTimeoutMs / 1000)} s)`);
@@ -291,6 +310,7 @@ export async function startImportConsumer(
       }
       await sweeping;
       await sweepingProfiles;
+      await sweepingUploads;
     },
   };
 }

@@ -8,7 +8,7 @@ import { queryRows } from "./run-data.js";
  * A transaction that may see every tenant's imports (and nothing else across tenants): the
  * `imports_recovery` policy opens on `app.import_recovery`. Only the sweep below uses it.
  */
-function withImportRecovery<T>(database: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export function withImportRecovery<T>(database: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return database.db.transaction(async (tx) => {
     await tx.execute(sql`select set_config('app.import_recovery', 'on', true)`);
     await tx.execute(sql`set local role strata_app`);

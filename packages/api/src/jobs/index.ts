@@ -33,3 +33,4 @@ export {
 export { type RunConsumer, type RunConsumerOptions, startRunConsumer } from "./run-consumer.js";
 export { executeRun } from "./run-executor.js";
 export { recoverRuns } from "./run-recovery.js";
+export { type ExpiredUpload, expireUploads } from "./upload-expiry.js";

@@ -212,8 +212,15 @@ export class JobQueue {
     }
   }
 
-  /** Queues the job of one attempt of a run; the job id is chosen by the caller (stored on the run). */
-  async sendRun(data: RunJobData, jobId: string, options: { expireInSeconds?: number } = {}): Promise<void> {
+  /**
+   * Queues the job of one attempt of a run; the job id is chosen by the caller (stored on the run).
+   * `priority` is the workspace's fair share (see fair-share.ts); `startAfter` (seconds) defers it.
+   */
+  async sendRun(
+    data: RunJobData,
+    jobId: string,
+    options: { expireInSeconds?: number; priority?: number; startAfter?: number } = {},
+  ): Promise<void> {
     await this.start();
     await this.boss.send(RUN_QUEUE, { ...data, jobId }, { id: jobId, ...options });
   }

@@ -6,6 +6,8 @@ import { CancelledError, CoreInputError, type Executor, TaskFailedError } from "
 import { type Database, type RunProgress, type RunTimings, runs, withTenant } from "@strata/db";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Piscina } from "piscina";
+import { readQuotaEnv } from "../services/quota/env.js";
+import { lockQuota } from "../services/quota/workspace-quotas.js";
 import {
   type ClusterInput,
   type Clustering,
@@ -14,6 +16,7 @@ import {
   RunInputError,
 } from "./cluster-run.js";
 import type { ClusterTaskInput, ClusterTaskResult, ProgressMessage } from "./cluster-task.js";
+import { countRunningRuns, runQueuePriority } from "./fair-share.js";
 import { getJobQueue, type RunJobData } from "./queue.js";
 import { insertAssignments, listNumericFeatures, readFeatureMatrix } from "./run-data.js";
 
@@ -35,7 +38,14 @@ export interface RunExecutorContext {
   /** Aborted when the process is draining and the run must be handed back. */
   shutdown: AbortSignal;
   heartbeatMs?: number;
+  /** Runs of one workspace worked at once across all workers. Default STRATA_MAX_RUNNING_RUNS. */
+  maxRunningRuns?: number;
+  /** How long a run over its workspace's running cap waits before its job is offered again. */
+  deferSeconds?: number;
 }
+
+/** A run over its workspace's running cap is offered again after this many seconds. */
+export const RUN_DEFER_SECONDS = 5;
 
 type StopReason = { kind: "cancelled" } | { kind: "timeout"; seconds: number } | { kind: "shutdown" };
 
@@ -62,7 +72,37 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
   const { runId, tenantId } = job;
   const startedAt = Date.now();
 
+  const maxRunning = context.maxRunningRuns ?? readQuotaEnv().maxRunningRuns;
+  let deferredTo: { jobId: string; priority: number } | undefined;
   const claimed = await withTenant(database.db, tenantId, async (tx) => {
+    // The workspace's running cap, checked and claimed under its quota lock so that two workers
+    // taking two of its jobs at once cannot both pass. Over the cap the run stays queued under a
+    // new, later job: this worker takes another workspace's run instead.
+    await lockQuota(tx, tenantId);
+    const [current] = await tx
+      .select({ status: runs.status, jobId: runs.jobId })
+      .from(runs)
+      .where(and(eq(runs.id, runId), eq(runs.tenantId, tenantId)));
+    if (!current) throw new RunNotVisibleError(`run ${runId} is not visible yet`);
+    if (
+      current.status === "queued" &&
+      current.jobId === jobId &&
+      (await countRunningRuns(tx, tenantId, runId)) >= maxRunning
+    ) {
+      const nextJobId = randomUUID();
+      await tx
+        .update(runs)
+        .set({
+          jobId: nextJobId,
+          progress: {
+            stage: `Waiting: this workspace already has ${maxRunning} run${maxRunning === 1 ? "" : "s"} running`,
+            percent: 0,
+          },
+        })
+        .where(and(eq(runs.id, runId), eq(runs.jobId, jobId)));
+      deferredTo = { jobId: nextJobId, priority: await runQueuePriority(tx, { id: runId, tenantId }) };
+      return undefined;
+    }
     const [row] = await tx
       .update(runs)
       .set({
@@ -88,6 +128,15 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
     if (!existing) throw new RunNotVisibleError(`run ${runId} is not visible yet`);
     return undefined;
   });
+  if (deferredTo) {
+    // After the commit (on PGlite pg-boss shares the one connection). If this process dies first,
+    // the recovery sweep finds the queued run without a live job and sends one.
+    await getJobQueue(database).sendRun({ runId, tenantId }, deferredTo.jobId, {
+      priority: deferredTo.priority,
+      startAfter: context.deferSeconds ?? RUN_DEFER_SECONDS,
+    });
+    return;
+  }
   // Another job owns the run now, or it finished or was cancelled: nothing to do.
   if (!claimed) return;
 

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Database, Tx } from "@strata/db";
 import { sql } from "drizzle-orm";
+import { runQueuePriority } from "./fair-share.js";
 import { type JobQueue, QUEUE_SCHEMA, RUN_QUEUE } from "./queue.js";
 import { queryRows } from "./run-data.js";
 
@@ -73,7 +74,10 @@ export async function recoverRuns(
   for (const row of recovered) {
     if (row.old_job_id) await queue.cancelRunJob(row.old_job_id).catch(() => undefined);
     if (row.status === "queued") {
-      await queue.sendRun({ runId: row.id, tenantId: row.tenant_id }, row.job_id);
+      const priority = await withRunRecovery(database, (tx) =>
+        runQueuePriority(tx, { id: row.id, tenantId: row.tenant_id }),
+      );
+      await queue.sendRun({ runId: row.id, tenantId: row.tenant_id }, row.job_id, { priority });
       outcome.requeued.push(row.id);
     } else {
       outcome.failed.push(row.id);
@@ -106,7 +110,7 @@ export async function recoverRuns(
     for (const run of waiting) {
       if (run.job_id && live.has(run.job_id)) continue;
       const jobId = randomUUID();
-      const claimed = await withRunRecovery(database, async (tx) => {
+      const priority = await withRunRecovery(database, async (tx) => {
         const rows = await queryRows(
           tx,
           sql`
@@ -115,10 +119,10 @@ export async function recoverRuns(
             and job_id is not distinct from ${run.job_id}
           returning id`,
         );
-        return rows.length > 0;
+        return rows.length > 0 ? runQueuePriority(tx, { id: run.id, tenantId: run.tenant_id }) : undefined;
       });
-      if (!claimed) continue;
-      await queue.sendRun({ runId: run.id, tenantId: run.tenant_id }, jobId);
+      if (priority === undefined) continue;
+      await queue.sendRun({ runId: run.id, tenantId: run.tenant_id }, jobId, { priority });
       outcome.resent.push(run.id);
     }
   }
