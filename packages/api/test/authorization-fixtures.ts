@@ -574,6 +574,7 @@ export const PROCEDURE_FIXTURES: Record<string, ProcedureFixture> = {
   },
 
   "policy.list": { access: { kind: "tenant", permission: "policy.read" }, input: ws },
+  "policy.productClasses": { access: { kind: "tenant", permission: "policy.read" }, input: ws },
   "policy.create": {
     access: { kind: "tenant", permission: "policy.edit" },
     input: (w) => ({

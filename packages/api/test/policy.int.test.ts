@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { DEFAULT_POLICY_TERMS } from "@strata/contract";
+import { type CostLineFields, costLinesFromRecords, productClasses } from "@strata/core";
 import { testDrivers } from "@strata/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolvePolicy } from "../src/services/policy/resolve-policy.js";
@@ -59,6 +61,66 @@ describe.each(testDrivers())("policies on %s", (driver) => {
     h = await openHarness(driver);
   });
   afterAll(async () => h?.cleanup());
+
+  it("classes products ABC-XYZ from the lines summed in the database exactly as core does from the lines", async () => {
+    const ws = await h.newWorkspace("classes");
+    const customerId = randomUUID();
+    await h.database.query("insert into customers (id, tenant_id, external_id) values ($1, $2, 'K')", [
+      customerId,
+      ws.tenant.id,
+    ]);
+    const datasetId = randomUUID();
+    const lines: CostLineFields[] = [];
+    // Twelve products over 20 weeks: steady sellers, lumpy ones, a few returns and discounts.
+    for (let week = 0; week < 20; week++)
+      for (let p = 0; p < 12; p++) {
+        if (p >= 8 && week % (p - 6) !== 0) continue;
+        const quantity = p < 4 ? 10 + (week % 3) : p < 8 ? 1 + ((week * p) % 7) : 5 * p;
+        lines.push({
+          customerId,
+          orderId: `O${week}`,
+          product: `P${p}`,
+          quantity: week === 5 && p === 1 ? -2 : quantity,
+          unitPrice: 3 + p * 1.5,
+          discount: p === 2 ? 1 : undefined,
+          time: Date.UTC(2025, 0, 6 + week * 7 + (p % 5), 10),
+        });
+      }
+    for (const l of lines)
+      await h.database.query(
+        `insert into order_lines (tenant_id, dataset_id, customer_id, line_key, order_id, ordered_at, quantity, unit_price, product, discount)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [
+          ws.tenant.id,
+          datasetId,
+          customerId,
+          randomUUID(),
+          l.orderId,
+          new Date(l.time!).toISOString(),
+          l.quantity,
+          l.unitPrice,
+          l.product,
+          l.discount ?? null,
+        ],
+      );
+    const got = await ws.owner.caller.policy.productClasses({ workspace: ws.workspace });
+    const want = productClasses(costLinesFromRecords(lines));
+    expect(got.weeks).toBe(want.weeks);
+    expect(got.totalNetSales).toBeCloseTo(want.totalNetSales, 6);
+    expect(got.matrix.map((c) => [c.class, c.products])).toEqual(
+      want.matrix.map((c) => [c.class, c.products]),
+    );
+    for (const p of want.products) {
+      const mine = got.products.find((x) => x.product === p.product)!;
+      expect(mine.class, p.product).toBe(p.class);
+      expect(mine.weeklySd).toBeCloseTo(p.weeklySd, 9);
+    }
+    await expectTRPCError(
+      ws.owner.caller.policy.productClasses({ workspace: ws.workspace, abcCutoffs: [90, 80] }),
+      "BAD_REQUEST",
+      /abcCutoffs/,
+    );
+  });
 
   it("versions and reviews a policy, refuses overlaps and bad terms naming the field, and explains which applies", async () => {
     const ws = await h.newWorkspace("policies");

@@ -29,3 +29,9 @@ export const explainPolicyInput = z.object({
   productClass: z.enum(PRODUCT_CLASSES).nullable().default(null),
   channel: z.string().trim().max(80).nullable().default(null),
 });
+
+const cut = z.tuple([z.number(), z.number()]);
+export const productClassesInput = z.object({
+  abcCutoffs: cut.optional(),
+  xyzCutoffs: cut.optional(),
+});

@@ -8,12 +8,14 @@ import {
   requestPolicyReview,
   sendBackPolicy,
 } from "../services/policy/policies.js";
+import { workspaceProductClasses } from "../services/policy/product-classes.js";
 import { router, tenantProcedure } from "../trpc.js";
 import {
   createPolicyInput,
   editPolicyInput,
   explainPolicyInput,
   policyIdInput,
+  productClassesInput,
   reviewPolicyInput,
   sendBackPolicyInput,
 } from "./policy.schema.js";
@@ -66,6 +68,16 @@ export const policyRouter = router({
   sendBack: tenantProcedure("policy.review")
     .input(sendBackPolicyInput)
     .mutation(({ ctx, input }) => sendBackPolicy(ctx.tx, { ...review(ctx, input), reason: input.reason })),
+
+  productClasses: tenantProcedure("policy.read")
+    .input(productClassesInput)
+    .query(({ ctx, input }) =>
+      workspaceProductClasses(ctx.tx, {
+        tenantId: ctx.tenant.id,
+        abcCutoffs: input.abcCutoffs,
+        xyzCutoffs: input.xyzCutoffs,
+      }),
+    ),
 
   explain: tenantProcedure("policy.read")
     .input(explainPolicyInput)

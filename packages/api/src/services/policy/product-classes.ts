@@ -1,0 +1,97 @@
+import { CoreInputError, CostLinesBuilder, productClasses } from "@strata/core";
+import { rawRows, type Tx } from "@strata/db";
+import { sql } from "drizzle-orm";
+import { AppError } from "../../errors.js";
+
+const WEEK_MS = 7 * 86_400_000;
+/** Products listed per matrix cell in the answer (the page shows the top ones). */
+const PRODUCTS_PER_CELL = 50;
+
+/**
+ * The workspace's ABC-XYZ product classes (core `productClasses`), from the order lines summed per
+ * product and ISO week in the database: each week becomes one sales line (its units at their average
+ * net price) and one return line (the returns' value), which core reads exactly as it would read
+ * the week's lines, so 2,000,000 lines come to Node as at most products x weeks rows.
+ */
+export async function workspaceProductClasses(
+  tx: Tx,
+  params: {
+    tenantId: string;
+    abcCutoffs?: [number, number] | undefined;
+    xyzCutoffs?: [number, number] | undefined;
+  },
+) {
+  const rows = await rawRows<{
+    product: string;
+    week_start: number;
+    units: number;
+    sales: number;
+    returns: number;
+    first_ms: number;
+    last_ms: number;
+  }>(
+    tx,
+    sql`
+      with w as (
+        select btrim(product) as product,
+          -- Monday 00:00 UTC of the line's ISO week, in epoch ms.
+          (extract(epoch from date_trunc('week', ordered_at at time zone 'UTC')) * 1000)::float8 as week_start,
+          coalesce(sum(quantity) filter (where quantity >= 0), 0) as units,
+          coalesce(sum(quantity * unit_price - coalesce(discount, 0)) filter (where quantity >= 0), 0) as sales,
+          coalesce(sum(-quantity * unit_price - coalesce(discount, 0)) filter (where quantity < 0), 0) as returns
+        from order_lines
+        where tenant_id = ${params.tenantId} and product is not null and btrim(product) <> ''
+        group by 1, 2
+      )
+      select w.*, b.first_ms, b.last_ms from w,
+        (select (extract(epoch from min(ordered_at)) * 1000)::float8 as first_ms,
+                (extract(epoch from max(ordered_at)) * 1000)::float8 as last_ms
+         from order_lines where tenant_id = ${params.tenantId}) b
+      order by w.product, w.week_start`,
+  );
+  if (rows.length === 0)
+    return { weeks: 0, totalNetSales: 0, products: [], matrix: [], linesWithoutProduct: 0, productCount: 0 };
+  const builder = new CostLinesBuilder();
+  for (const r of rows) {
+    // The middle of the week: inside the same ISO week whatever the time zone of the reader.
+    const time = r.week_start + WEEK_MS / 2;
+    if (r.units > 0 || r.sales !== 0)
+      builder.push({
+        customerId: "-",
+        orderId: "-",
+        product: r.product,
+        quantity: r.units,
+        unitPrice: r.units > 0 ? r.sales / r.units : 0,
+        discount: r.units > 0 ? 0 : -r.sales,
+        time,
+      });
+    if (r.returns !== 0)
+      builder.push({
+        customerId: "-",
+        orderId: "-",
+        product: r.product,
+        quantity: -1,
+        unitPrice: r.returns,
+        time,
+      });
+  }
+  try {
+    const classes = productClasses(builder.finish(), {
+      ...(params.abcCutoffs ? { abcCutoffs: params.abcCutoffs } : {}),
+      ...(params.xyzCutoffs ? { xyzCutoffs: params.xyzCutoffs } : {}),
+      from: rows[0]!.first_ms,
+      to: rows[0]!.last_ms,
+    });
+    return {
+      ...classes,
+      productCount: classes.products.length,
+      // Enough to show each cell's products without shipping every product to the page.
+      products: classes.matrix.flatMap((cell) =>
+        classes.products.filter((p) => p.class === cell.class).slice(0, PRODUCTS_PER_CELL),
+      ),
+    };
+  } catch (error) {
+    if (error instanceof CoreInputError) throw new AppError("BAD_REQUEST", error.message, error.field);
+    throw error;
+  }
+}
