@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run strata -- <command> ...`: the Strata CLI. File-only commands (segment, rfm,
-// cost-to-serve) run the built core package; workspace commands (import, run) run the built api
+// cost-to-serve, safety-stock) run the built core package; workspace commands (import, run) run the built api
 // package's CLI. Kept a plain node file so scripts can call it directly. Only commands that exist are listed.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const CORE_CLI = "packages/core/dist/cli/main.js";
 const API_CLI = "packages/api/dist/cli/main.js";
-const CORE_COMMANDS = new Set(["segment", "rfm", "cost-to-serve"]);
+const CORE_COMMANDS = new Set(["segment", "rfm", "cost-to-serve", "safety-stock"]);
 const WORKSPACE_COMMANDS = new Set(["import", "run"]);
 // In the contract but not built yet: say so plainly rather than "unknown command".
 const PLANNED_COMMANDS = new Set(["apikey"]);
@@ -21,6 +21,7 @@ Files only:
   segment   segment customers in a CSV of features (k-means, DBSCAN, hierarchical, GMM)
   rfm       per-customer features (recency, frequency, monetary, ...) from an orders CSV
   cost-to-serve  customer profitability from an orders CSV and an activity-based cost model
+  safety-stock   safety stock, reorder point, cycle service level and fill rate (no files)
 
 Workspace (the database in DATABASE_URL, or the embedded one in STRATA_DATA_DIR):
   import    import a customers, orders or activity events file into a workspace
