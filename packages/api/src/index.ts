@@ -53,6 +53,7 @@ export { buildFieldCatalogue } from "./services/segment-rules/build-field-catalo
 export { assertValidRule, compileRuleSql } from "./services/segment-rules/compile-rule-sql.js";
 export {
   NO_MATCH_WARNING,
+  PREVIEW_WORK_MEM,
   type PreviewRuleParams,
   previewRule,
   type RulePreview,
