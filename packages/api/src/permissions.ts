@@ -34,6 +34,9 @@ export const PERMISSIONS = {
   "policy.edit": "editor",
   // Approving is checked again in the service, as for segment definitions.
   "policy.review": "editor",
+  "scenario.read": "viewer",
+  // Creating, changing, evaluating and applying (applying makes policy versions in review only).
+  "scenario.edit": "editor",
   "costModel.read": "viewer",
   "costModel.update": "editor",
   "costToServe.read": "viewer",

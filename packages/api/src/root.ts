@@ -10,6 +10,7 @@ import { importRouter } from "./routers/import.js";
 import { invitationRouter } from "./routers/invitation.js";
 import { memberRouter } from "./routers/member.js";
 import { policyRouter } from "./routers/policy.js";
+import { scenarioRouter } from "./routers/scenario.js";
 import { runRouter } from "./routers/run.js";
 import { segmentRouter } from "./routers/segment.js";
 import { tenantRouter } from "./routers/tenant.js";
@@ -30,6 +31,7 @@ export const appRouter = router({
   segment: segmentRouter,
   costToServe: costToServeRouter,
   policy: policyRouter,
+  scenario: scenarioRouter,
 });
 
 export type AppRouter = typeof appRouter;

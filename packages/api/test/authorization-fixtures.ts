@@ -282,6 +282,10 @@ async function policyInReview(w: World) {
   return policy;
 }
 
+async function freshScenario(w: World) {
+  return w.creator.caller.scenario.create({ ...ws(w), name: w.h.unique("scenario") });
+}
+
 /** The comment thread of the matrix's segment set. */
 const thread = (w: World) => ({ ...ws(w), entityType: "segment_set" as const, entityId: w.setId });
 
@@ -612,6 +616,46 @@ export const PROCEDURE_FIXTURES: Record<string, ProcedureFixture> = {
   "policy.explain": {
     access: { kind: "tenant", permission: "policy.read" },
     input: (w) => ({ ...ws(w), customerId: w.customerIds[0] }),
+  },
+
+  "scenario.list": { access: { kind: "tenant", permission: "scenario.read" }, input: ws },
+  "scenario.create": {
+    access: { kind: "tenant", permission: "scenario.edit" },
+    input: (w) => ({ ...ws(w), name: w.h.unique("scenario") }),
+  },
+  "scenario.get": {
+    access: { kind: "tenant", permission: "scenario.read" },
+    input: async (w) => ({ ...ws(w), id: (await freshScenario(w)).id }),
+  },
+  "scenario.update": {
+    access: { kind: "tenant", permission: "scenario.edit" },
+    input: async (w) => ({ ...ws(w), id: (await freshScenario(w)).id, changes: [] }),
+  },
+  "scenario.evaluate": {
+    access: { kind: "tenant", permission: "scenario.edit" },
+    input: async (w) => ({ ...ws(w), id: (await freshScenario(w)).id }),
+  },
+  "scenario.applyChanges": {
+    access: { kind: "tenant", permission: "scenario.edit" },
+    input: async (w) => {
+      const scenario = await freshScenario(w);
+      await w.creator.caller.scenario.update({
+        ...ws(w),
+        id: scenario.id,
+        changes: [
+          {
+            policyId: null,
+            name: "Scenario policy",
+            segmentId: null,
+            productClass: null,
+            channel: w.h.unique("ch"),
+            terms: DEFAULT_POLICY_TERMS,
+            salesLostShare: 0,
+          },
+        ],
+      });
+      return { ...ws(w), id: scenario.id };
+    },
   },
 
   "costToServe.getModel": { access: { kind: "tenant", permission: "costModel.read" }, input: ws },

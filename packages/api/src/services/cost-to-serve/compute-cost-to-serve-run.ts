@@ -171,13 +171,16 @@ async function firstDropWithTwoDistances(tx: Tx, tenantId: string): Promise<stri
  * (the CLI refuses them; a workspace keeps events its model does not use yet).
  */
 export async function readCostToServeInput(
-  database: Database,
+  source: Database | { tx: Tx },
   params: { tenantId: string; model: CostModel; segmentSetId: string | null },
   onProgress: (stage: string, fraction: number) => Promise<void> = async () => {},
 ): Promise<CostToServeInput> {
   const { tenantId, model } = params;
+  // A worker reads in short transactions of its own; a request (a scenario) reads in its own one.
+  const inTenant = <T>(fn: (tx: Tx) => Promise<T>): Promise<T> =>
+    "tx" in source ? fn(source.tx) : withTenant(source.db, tenantId, fn);
   const margins = Object.fromEntries(model.categoryMarginPct ?? []);
-  const rows = await withTenant(database.db, tenantId, async (tx) => {
+  const rows = await inTenant(async (tx) => {
     await tx.execute(sql.raw(`set local work_mem = '${AGGREGATE_WORK_MEM}'`));
     const result = await rawRows<CellRow>(tx, cellsQuery(tenantId, margins));
     if (result.some((r) => r.bad_drops > 0))
@@ -217,7 +220,7 @@ export async function readCostToServeInput(
   await onProgress("Reading events", 0);
   const counted = [...new Set(model.activities.filter((a) => a.kind === "event").map((a) => a.event!))];
   const events: CustomerEvent[] = [];
-  await withTenant(database.db, tenantId, async (tx) => {
+  await inTenant(async (tx) => {
     if (counted.length > 0) {
       const rows = await tx
         .select({
@@ -250,7 +253,7 @@ export async function readCostToServeInput(
   });
 
   if (!params.segmentSetId) return { cells, events };
-  const members = await withTenant(database.db, tenantId, (tx) =>
+  const members = await inTenant((tx) =>
     tx
       .select({ customerId: segmentMemberships.customerId, segment: segments.name })
       .from(segmentMemberships)

@@ -1,0 +1,650 @@
+import type { PolicyTerms } from "@strata/contract";
+import {
+  CoreInputError,
+  type CostCellRecord,
+  type CostModel,
+  type CustomerEvent,
+  costCellsFromRecords,
+  costToServeOfCells,
+  LINE_DRIVERS,
+  PAYMENT_TERMS_ACTIVITY,
+  stockForFillRate,
+  zOf,
+} from "@strata/core";
+import { policies, rawRows, type ScenarioChange, scenarios, type Tx } from "@strata/db";
+import { and, desc, eq, sql } from "drizzle-orm";
+import { AppError } from "../../errors.js";
+import { recordAuditEvent } from "../audit/record-audit-event.js";
+import { readCostToServeInput } from "../cost-to-serve/compute-cost-to-serve-run.js";
+import { getCostModel, validateCostModel } from "../cost-to-serve/cost-model.js";
+import { createPolicy, editPolicy, listPolicies, validTerms } from "./policies.js";
+import { resolvePolicy, type ScopedPolicy } from "./resolve-policy.js";
+
+/** Default annual holding rate of inventory (capital, storage, obsolescence), when none is given. */
+export const DEFAULT_HOLDING_RATE = 0.2;
+
+export interface ScenarioFigures {
+  net_sales: number;
+  gross_margin: number;
+  cost_to_serve: number;
+  activities: Record<string, number>;
+  inventory_carrying_cost: number;
+  safety_stock_units: number;
+  net_profit: number;
+}
+
+export interface ScenarioResult {
+  currency: string;
+  holdingRate: number;
+  periodDays: number;
+  segments: Array<{
+    segmentId: string | null;
+    segment: string;
+    customers: number;
+    before: ScenarioFigures;
+    after: ScenarioFigures;
+  }>;
+  totals: { before: ScenarioFigures; after: ScenarioFigures };
+  /** How the lines were re-priced, in sentences (shown under the numbers). */
+  notes: string[];
+  ms: number;
+}
+
+type LivePolicy = Awaited<ReturnType<typeof listPolicies>>[number];
+
+async function getScenario(tx: Tx, tenantId: string, id: string) {
+  const [scenario] = await tx
+    .select()
+    .from(scenarios)
+    .where(and(eq(scenarios.tenantId, tenantId), eq(scenarios.id, id)));
+  if (!scenario) throw new AppError("NOT_FOUND", "Scenario not found");
+  return scenario;
+}
+
+export async function listScenarios(tx: Tx, params: { tenantId: string }) {
+  return tx
+    .select({
+      id: scenarios.id,
+      name: scenarios.name,
+      changes: sql<number>`jsonb_array_length(${scenarios.changes})`,
+      evaluatedAt: scenarios.evaluatedAt,
+      appliedAt: scenarios.appliedAt,
+      createdAt: scenarios.createdAt,
+      result: scenarios.result,
+    })
+    .from(scenarios)
+    .where(eq(scenarios.tenantId, params.tenantId))
+    .orderBy(desc(scenarios.createdAt));
+}
+
+/** A new scenario: the live (approved) policies as they are, nothing changed yet. */
+export async function createScenario(tx: Tx, params: { tenantId: string; userId: string; name: string }) {
+  const name = params.name.trim();
+  if (!name) throw new AppError("BAD_REQUEST", "Give the scenario a name.", "name");
+  const [scenario] = await tx
+    .insert(scenarios)
+    .values({ tenantId: params.tenantId, name, changes: [], createdBy: params.userId })
+    .returning();
+  await recordAuditEvent(tx, {
+    tenantId: params.tenantId,
+    actorUserId: params.userId,
+    action: "scenario.created",
+    targetType: "scenario",
+    targetId: scenario!.id,
+    details: { name },
+  });
+  return scenario!;
+}
+
+export async function getScenarioView(tx: Tx, params: { tenantId: string; id: string }) {
+  const scenario = await getScenario(tx, params.tenantId, params.id);
+  const live = (await listPolicies(tx, params)).filter((p) => p.approvedTerms);
+  return { scenario, livePolicies: live };
+}
+
+/** Replaces a scenario's changes (checked: terms, scopes of this workspace); the result is cleared. */
+export async function updateScenario(
+  tx: Tx,
+  params: {
+    tenantId: string;
+    userId: string;
+    id: string;
+    name?: string | undefined;
+    changes: ScenarioChange[];
+  },
+) {
+  const scenario = await getScenario(tx, params.tenantId, params.id);
+  if (scenario.appliedAt)
+    throw new AppError("PRECONDITION_FAILED", "This scenario was applied: copy it to change it.");
+  const live = await listPolicies(tx, params);
+  const seen = new Set<string>();
+  const changes = params.changes.map((c, i) => {
+    const terms = (() => {
+      try {
+        return validTerms(c.terms);
+      } catch (error) {
+        if (error instanceof AppError)
+          throw new AppError(
+            "BAD_REQUEST",
+            `changes[${i}].${error.message}`,
+            `changes[${i}].${error.field ?? "terms"}`,
+          );
+        throw error;
+      }
+    })();
+    if (!(c.salesLostShare >= 0 && c.salesLostShare < 1))
+      throw new AppError(
+        "BAD_REQUEST",
+        `changes[${i}].salesLostShare: a share of sales lost is at least 0 and below 1`,
+        `changes[${i}].salesLostShare`,
+      );
+    if (c.policyId && !live.some((p) => p.id === c.policyId))
+      throw new AppError(
+        "BAD_REQUEST",
+        `changes[${i}]: that policy is not in this workspace`,
+        `changes[${i}].policyId`,
+      );
+    const key = `${c.segmentId ?? ""}|${c.productClass ?? ""}|${c.channel ?? ""}`;
+    if (seen.has(key))
+      throw new AppError("BAD_REQUEST", `changes[${i}]: two changes for the same scope`, `changes[${i}]`);
+    seen.add(key);
+    return { ...c, terms };
+  });
+  const [saved] = await tx
+    .update(scenarios)
+    .set({
+      ...(params.name?.trim() ? { name: params.name.trim() } : {}),
+      changes,
+      result: null,
+      evaluatedAt: null,
+      updatedAt: new Date(),
+    })
+    .where(eq(scenarios.id, scenario.id))
+    .returning();
+  return saved!;
+}
+
+function emptyFigures(): ScenarioFigures {
+  return {
+    net_sales: 0,
+    gross_margin: 0,
+    cost_to_serve: 0,
+    activities: {},
+    inventory_carrying_cost: 0,
+    safety_stock_units: 0,
+    net_profit: 0,
+  };
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+/** The policies as the scenario sees them: the live approved ones with its changes on top. */
+function scenarioPolicies(live: LivePolicy[], changes: ScenarioChange[]): ScopedPolicy[] {
+  const out: ScopedPolicy[] = live.map((p) => {
+    const change = changes.find((c) => c.policyId === p.id);
+    return { ...p, approvedTerms: change ? change.terms : p.approvedTerms };
+  });
+  changes
+    .filter((c) => !c.policyId)
+    .forEach((c, i) =>
+      out.push({
+        id: `new-${i}`,
+        name: c.name,
+        segmentId: c.segmentId,
+        productClass: c.productClass,
+        channel: c.channel,
+        approvedTerms: c.terms,
+      }),
+    );
+  // Re-pricing follows customer-level policies: product-class and channel ones shape stock only.
+  return out.filter((p) => !p.productClass && !p.channel);
+}
+
+/**
+ * Re-prices the period's real order lines under a scenario's policies and compares with the lines as
+ * they happened, per policy scope and in total. For every customer whose policy changes: deliveries
+ * re-batched to the new drops per week (fewer, larger drops; distance travelled falls with them),
+ * the new channel's rates, orders under a new minimum merged into the next, payment terms, the
+ * allowance off net sales and the expected share of sales lost; inventory carrying cost from the
+ * safety stock each policy's service level needs (per scope and product, from weekly demand) and
+ * the cycle stock of its drop frequency. Live policies are not touched.
+ */
+export async function evaluateScenario(
+  tx: Tx,
+  params: { tenantId: string; userId: string; id: string; holdingRate?: number | undefined },
+): Promise<ScenarioResult> {
+  const t0 = performance.now();
+  const { tenantId } = params;
+  const holdingRate = params.holdingRate ?? DEFAULT_HOLDING_RATE;
+  if (!(holdingRate >= 0 && holdingRate < 5))
+    throw new AppError(
+      "BAD_REQUEST",
+      "holdingRate: an annual holding rate is a share, e.g. 0.2",
+      "holdingRate",
+    );
+  const { scenario, live, model, memberships } = await (async () => {
+    const scenario = await getScenario(tx, tenantId, params.id);
+    const live = await listPolicies(tx, { tenantId });
+    const model = validateCostModel((await getCostModel(tx, { tenantId })).model);
+    const memberships = await rawRows<{ customer_id: string; segment_id: string }>(
+      tx,
+      sql`select m.customer_id, m.segment_id from segment_memberships m
+          join segment_sets s on s.id = m.segment_set_id
+          where m.tenant_id = ${tenantId} and s.approved_version is not null`,
+    );
+    return { scenario, live, model, memberships };
+  })();
+  const before = live.filter((p) => !p.productClass && !p.channel);
+  const after = scenarioPolicies(live, scenario.changes);
+  const segmentsOf = new Map<string, string[]>();
+  for (const m of memberships) {
+    const list = segmentsOf.get(m.customer_id);
+    if (list) list.push(m.segment_id);
+    else segmentsOf.set(m.customer_id, [m.segment_id]);
+  }
+  const lostOf = new Map(
+    scenario.changes.map((c) => [
+      c.policyId ?? `${c.segmentId}|${c.productClass}|${c.channel}`,
+      c.salesLostShare,
+    ]),
+  );
+
+  const input = await readCostToServeInput({ tx }, { tenantId, model, segmentSetId: null });
+  const cells = input.cells;
+  const n = cells.customerIds.length;
+  // Each customer's policy before and after.
+  const policyBefore: Array<ScopedPolicy | null> = new Array(n);
+  const policyAfter: Array<ScopedPolicy | null> = new Array(n);
+  const changed: Array<{ customerId: string; terms: PolicyTerms }> = [];
+  for (let c = 0; c < n; c++) {
+    const id = cells.customerIds[c]!;
+    const pair = { segmentIds: segmentsOf.get(id) ?? [], productClass: null, channel: null };
+    policyBefore[c] = resolvePolicy(before, pair).policy;
+    policyAfter[c] = resolvePolicy(after, pair).policy;
+    const b = policyBefore[c]?.approvedTerms;
+    const a = policyAfter[c]?.approvedTerms;
+    if (a && JSON.stringify(a) !== JSON.stringify(b)) changed.push({ customerId: id, terms: a });
+  }
+
+  // Re-batched drops and merged orders of the customers whose policy changes, in the database.
+  const mapping = changed.map((x) => ({
+    customer_id: x.customerId,
+    k: x.terms.dropsPerWeek,
+    min: x.terms.minOrderValue,
+  }));
+  const rebatched = new Map<
+    string,
+    { drops: number; dropsAfter: number; orders: number; ordersAfter: number }
+  >();
+  if (mapping.length > 0) {
+    const rows = await rawRows<{
+      customer_id: string;
+      drops: number;
+      drops_after: number;
+      orders: number;
+      orders_after: number;
+    }>(
+      tx,
+      sql`
+          with m as (
+            select * from jsonb_to_recordset(${JSON.stringify(mapping)}::jsonb) as m(customer_id uuid, k float8, min float8)
+          ),
+          l as (
+            select l.customer_id, m.k, m.min,
+              coalesce(l.order_id, '@' || to_char(l.ordered_at at time zone 'UTC', 'YYYY-MM-DD')) as ok,
+              coalesce('d' || nullif(btrim(l.delivery_id), ''), 'o' || coalesce(l.order_id, '@' || to_char(l.ordered_at at time zone 'UTC', 'YYYY-MM-DD'))) as dk,
+              date_trunc('week', l.ordered_at at time zone 'UTC') as week,
+              l.quantity * l.unit_price - coalesce(l.discount, 0) as value
+            from order_lines l join m on m.customer_id = l.customer_id
+            where l.tenant_id = ${tenantId} and l.quantity >= 0
+          ),
+          w as (
+            select customer_id, week, min(k) as k, count(distinct dk) as n from l group by 1, 2
+          ),
+          o as (
+            select customer_id, ok, min(min) as min, sum(value) as value from l group by 1, 2
+          )
+          select d.customer_id, d.drops, d.drops_after, coalesce(x.orders, 0)::float8 as orders,
+            coalesce(x.orders_after, 0)::float8 as orders_after
+          from (select customer_id, sum(n)::float8 as drops, sum(least(n, ceil(k)))::float8 as drops_after
+                from w group by 1) d
+          left join (select customer_id, count(*) as orders,
+                       greatest(count(*) filter (where value >= min), 1) as orders_after
+                     from o group by 1) x using (customer_id)`,
+    );
+    for (const r of rows)
+      rebatched.set(r.customer_id, {
+        drops: r.drops,
+        dropsAfter: r.drops_after,
+        orders: r.orders,
+        ordersAfter: r.orders_after,
+      });
+  }
+
+  // The cells as re-priced: the changed customers' lines move to their new channel, with fewer drops.
+  const termsOf = new Map(changed.map((x) => [x.customerId, x.terms]));
+  const records: CostCellRecord[] = [];
+  const D = LINE_DRIVERS.length;
+  for (let r = 0; r < cells.customer.length; r++) {
+    const c = cells.customer[r]!;
+    const customerId = cells.customerIds[c]!;
+    const drivers = Object.fromEntries(
+      LINE_DRIVERS.map((d, k) => [d, cells.drivers[r * D + k]!]),
+    ) as CostCellRecord["drivers"];
+    const terms = termsOf.get(customerId);
+    const base = {
+      customerId,
+      channel: cells.channel[r]! >= 0 ? cells.channels[cells.channel[r]!] : undefined,
+      region: cells.region[r]! >= 0 ? cells.regions[cells.region[r]!] : undefined,
+      grossSales: cells.grossSales[r]!,
+      discounts: cells.discounts[r]!,
+      returnsAllowances: cells.returnsAllowances[r]!,
+      cogs: cells.cogs[r]!,
+      drivers,
+    };
+    if (!terms) {
+      records.push(base);
+      continue;
+    }
+    const policy = policyAfter[c]!;
+    const lost = lostOf.get(policy.id) ?? lostOf.get(`${policy.segmentId}|null|null`) ?? 0;
+    const keep = 1 - lost;
+    const rb = rebatched.get(customerId);
+    const dropRatio = rb && rb.drops > 0 ? rb.dropsAfter / rb.drops : 1;
+    const orderRatio = rb && rb.orders > 0 ? rb.ordersAfter / rb.orders : 1;
+    const gross = base.grossSales * keep;
+    const returns = base.returnsAllowances * keep;
+    const discounts = base.discounts * keep;
+    const allowance = ((gross - discounts - returns) * terms.allowancePct) / 100;
+    records.push({
+      ...base,
+      channel: terms.deliveryChannel,
+      grossSales: gross,
+      discounts: discounts + allowance,
+      returnsAllowances: returns,
+      cogs: base.cogs * keep,
+      drivers: {
+        order: drivers.order * orderRatio * keep,
+        order_line: drivers.order_line * keep,
+        unit: drivers.unit * keep,
+        kg: drivers.kg * keep,
+        delivery: drivers.delivery * dropRatio * keep,
+        distance: drivers.distance * dropRatio * keep,
+        returned_line: drivers.returned_line * keep,
+        returned_unit: drivers.returned_unit * keep,
+      },
+    });
+  }
+  const afterCells = costCellsFromRecords(records, {
+    linesWithoutCost: cells.linesWithoutCost,
+    spanDays: cells.spanDays,
+  });
+  const periodDays = Number.isFinite(cells.spanDays) ? cells.spanDays : 365;
+  const eventsAfter: CustomerEvent[] = input.events.filter(
+    (e) => !(e.activity === PAYMENT_TERMS_ACTIVITY && termsOf.has(e.customerId)),
+  );
+  if (model.financing)
+    for (const [customerId, terms] of termsOf)
+      eventsAfter.push({ customerId, activity: PAYMENT_TERMS_ACTIVITY, quantity: terms.paymentTermsDays });
+
+  let priced: { before: ReturnType<typeof costToServeOfCells>; after: ReturnType<typeof costToServeOfCells> };
+  try {
+    priced = {
+      before: costToServeOfCells(cells, model, { events: input.events, periodDays }),
+      after: costToServeOfCells(afterCells, model, { events: eventsAfter, periodDays }),
+    };
+  } catch (error) {
+    if (error instanceof CoreInputError) throw new AppError("BAD_REQUEST", error.message, error.field);
+    throw error;
+  }
+
+  // Inventory: per policy scope and product, the stock its terms need for the scope's weekly demand.
+  const scopeOf = (p: ScopedPolicy | null) => p?.id ?? "none";
+  const stock = await inventoryByScope(tx, tenantId, {
+    customers: cells.customerIds,
+    scopes: { before: policyBefore, after: policyAfter },
+    holdingRate,
+    periodDays,
+  });
+
+  // Group customers by the scope they are served under after the scenario (its segment's name).
+  const segmentNames = new Map(
+    live.filter((p) => p.segmentId).map((p) => [p.segmentId!, p.segmentName ?? "Segment"]),
+  );
+  for (const c of scenario.changes)
+    if (c.segmentId && !segmentNames.has(c.segmentId)) segmentNames.set(c.segmentId, c.name);
+  const groups = new Map<
+    string,
+    {
+      segmentId: string | null;
+      segment: string;
+      customers: number;
+      before: ScenarioFigures;
+      after: ScenarioFigures;
+    }
+  >();
+  const totals = { before: emptyFigures(), after: emptyFigures() };
+  const add = (f: ScenarioFigures, c: (typeof priced.before.customers)[number]) => {
+    f.net_sales += c.net_sales;
+    f.gross_margin += c.gross_margin;
+    f.cost_to_serve += c.cost_to_serve;
+    for (const [k, v] of Object.entries(c.activities)) f.activities[k] = (f.activities[k] ?? 0) + v;
+  };
+  const afterById = new Map(priced.after.customers.map((c) => [c.customer_id, c]));
+  priced.before.customers.forEach((b, c) => {
+    const p = policyAfter[c] ?? policyBefore[c];
+    const key = p?.segmentId ?? "";
+    let g = groups.get(key);
+    if (!g) {
+      g = {
+        segmentId: p?.segmentId ?? null,
+        segment: p?.segmentId ? (segmentNames.get(p.segmentId) ?? "Segment") : "Everyone else",
+        customers: 0,
+        before: emptyFigures(),
+        after: emptyFigures(),
+      };
+      groups.set(key, g);
+    }
+    g.customers++;
+    const a = afterById.get(b.customer_id)!;
+    add(g.before, b);
+    add(g.after, a);
+    add(totals.before, b);
+    add(totals.after, a);
+  });
+  for (const s of stock) {
+    for (const f of [groups.get(s.segmentId ?? "")?.[s.side], totals[s.side]]) {
+      if (!f) continue;
+      f.inventory_carrying_cost += s.cost;
+      f.safety_stock_units += s.safetyStock;
+    }
+  }
+  const finish = (f: ScenarioFigures): ScenarioFigures => ({
+    net_sales: round(f.net_sales),
+    gross_margin: round(f.gross_margin),
+    cost_to_serve: round(f.cost_to_serve + f.inventory_carrying_cost),
+    activities: Object.fromEntries(
+      [...Object.entries(f.activities), ["inventory carrying", f.inventory_carrying_cost] as const].map(
+        ([k, v]) => [k, round(v)],
+      ),
+    ),
+    inventory_carrying_cost: round(f.inventory_carrying_cost),
+    safety_stock_units: Math.round(f.safety_stock_units),
+    net_profit: round(f.gross_margin - f.cost_to_serve - f.inventory_carrying_cost),
+  });
+  const result: ScenarioResult = {
+    currency: model.currency,
+    holdingRate,
+    periodDays,
+    segments: [...groups.values()]
+      .map((g) => ({ ...g, before: finish(g.before), after: finish(g.after) }))
+      .sort((a, b) =>
+        a.segmentId === null ? 1 : b.segmentId === null ? -1 : a.segment.localeCompare(b.segment),
+      ),
+    totals: { before: finish(totals.before), after: finish(totals.after) },
+    notes: [
+      `${changed.length.toLocaleString("en")} customers are served under a changed policy; the others' lines are priced as they happened.`,
+      "Deliveries are re-batched to at most the policy's drops per week (distance falls with them); orders under a minimum value merge into the next; lines move to the policy's delivery channel's rates.",
+      `Inventory carrying cost: ${Math.round(holdingRate * 100)}% a year of unit cost x (cycle stock + safety stock), per policy and product, over ${periodDays} days.`,
+    ],
+    ms: 0,
+  };
+  result.ms = Math.round(performance.now() - t0);
+  await tx
+    .update(scenarios)
+    .set({ result: result as unknown as Record<string, unknown>, evaluatedAt: new Date() })
+    .where(and(eq(scenarios.tenantId, tenantId), eq(scenarios.id, params.id)));
+  return result;
+}
+
+/**
+ * Safety and cycle stock per policy and product: weekly demand of the policy's customers per product
+ * (empty weeks count as 0), safety stock z x sqrt(L) x sd (L in weeks, lead time certain) or the
+ * stock for a fill rate with a drop's order quantity; cycle stock half a drop's quantity; valued at
+ * the product's average unit cost and the holding rate over the period. Make-to-order and
+ * assemble-to-order policies hold no finished stock.
+ */
+async function inventoryByScope(
+  tx: Tx,
+  tenantId: string,
+  params: {
+    customers: ReadonlyArray<string>;
+    scopes: { before: Array<ScopedPolicy | null>; after: Array<ScopedPolicy | null> };
+    holdingRate: number;
+    periodDays: number;
+  },
+) {
+  const out: Array<{
+    side: "before" | "after";
+    segmentId: string | null;
+    cost: number;
+    safetyStock: number;
+  }> = [];
+  for (const side of ["before", "after"] as const) {
+    const scopes = params.scopes[side];
+    const policyOf = new Map<string, ScopedPolicy>();
+    const mapping = params.customers.flatMap((id, c) => {
+      const p = scopes[c];
+      if (!p?.approvedTerms) return [];
+      policyOf.set(p.id, p);
+      return [{ customer_id: id, scope: p.id }];
+    });
+    if (mapping.length === 0) continue;
+    const rows = await rawRows<{
+      scope: string;
+      weeks: number;
+      total: number;
+      sumsq: number;
+      unit_cost: number | null;
+    }>(
+      tx,
+      sql`
+          with m as (select * from jsonb_to_recordset(${JSON.stringify(mapping)}::jsonb) as m(customer_id uuid, scope text)),
+          span as (
+            select greatest(1, round(extract(epoch from date_trunc('week', max(ordered_at)) - date_trunc('week', min(ordered_at))) / 604800)::int + 1) as weeks
+            from order_lines where tenant_id = ${tenantId}
+          ),
+          w as (
+            select m.scope, l.product, date_trunc('week', l.ordered_at) as week, sum(l.quantity) as q, avg(l.unit_cost) as uc
+            from order_lines l join m on m.customer_id = l.customer_id
+            where l.tenant_id = ${tenantId} and l.quantity >= 0 and l.product is not null
+            group by 1, 2, 3
+          )
+          select scope, product, (select weeks from span)::float8 as weeks, sum(q)::float8 as total,
+            sum(q * q)::float8 as sumsq, avg(uc)::float8 as unit_cost
+          from w group by 1, 2`,
+    );
+    const sums = new Map<string, { cost: number; safetyStock: number }>();
+    for (const r of rows) {
+      const terms = policyOf.get(r.scope)?.approvedTerms;
+      if (!terms || terms.inventoryStrategy !== "make-to-stock" || r.unit_cost === null) continue;
+      const mean = r.total / r.weeks;
+      const variance = r.weeks > 1 ? Math.max(0, (r.sumsq - r.weeks * mean * mean) / (r.weeks - 1)) : 0;
+      const sd = Math.sqrt(variance);
+      const leadWeeks = terms.leadTimeDays / 7;
+      const q = mean / terms.dropsPerWeek;
+      let ss = 0;
+      if (sd > 0 && leadWeeks > 0) {
+        if (terms.serviceLevelKind === "cycle") ss = zOf(terms.serviceLevel) * Math.sqrt(leadWeeks) * sd;
+        else if (q > 0)
+          ss = Math.max(
+            0,
+            stockForFillRate(terms.serviceLevel, {
+              demandMean: mean,
+              demandSd: sd,
+              leadTime: leadWeeks,
+              orderQuantity: q,
+            }).safetyStock,
+          );
+      }
+      const s = sums.get(r.scope) ?? { cost: 0, safetyStock: 0 };
+      s.safetyStock += ss;
+      s.cost += params.holdingRate * r.unit_cost * (q / 2 + ss) * (params.periodDays / 365);
+      sums.set(r.scope, s);
+    }
+    for (const [scope, s] of sums)
+      out.push({ side, segmentId: policyOf.get(scope)?.segmentId ?? null, ...s });
+  }
+  return out;
+}
+
+/**
+ * Applies a scenario: each changed live policy gets a new version with the scenario's terms, in
+ * review (live terms change only when an approver approves it); new scopes become new policies in
+ * review. The scenario is marked applied.
+ */
+export async function applyScenario(tx: Tx, params: { tenantId: string; userId: string; id: string }) {
+  const scenario = await getScenario(tx, params.tenantId, params.id);
+  if (scenario.appliedAt) throw new AppError("PRECONDITION_FAILED", "This scenario was already applied.");
+  if (scenario.changes.length === 0) throw new AppError("BAD_REQUEST", "This scenario changes nothing.");
+  const created: string[] = [];
+  for (const change of scenario.changes) {
+    let id = change.policyId;
+    if (id) {
+      const [policy] = await tx
+        .select()
+        .from(policies)
+        .where(and(eq(policies.tenantId, params.tenantId), eq(policies.id, id)));
+      if (!policy) throw new AppError("PRECONDITION_FAILED", `A policy of this scenario no longer exists.`);
+      if (JSON.stringify(policy.terms) !== JSON.stringify(change.terms))
+        await editPolicy(tx, {
+          tenantId: params.tenantId,
+          userId: params.userId,
+          id,
+          baseVersion: policy.version,
+          message: `From scenario "${scenario.name}"`,
+          terms: change.terms,
+        });
+    } else {
+      const policy = await createPolicy(tx, {
+        tenantId: params.tenantId,
+        userId: params.userId,
+        name: change.name,
+        scope: {
+          segmentId: change.segmentId,
+          productClass: change.productClass as never,
+          channel: change.channel,
+        },
+        terms: change.terms,
+      });
+      id = policy.id;
+    }
+    const [row] = await tx.select().from(policies).where(eq(policies.id, id));
+    if (row!.status === "draft")
+      await tx
+        .update(policies)
+        .set({ status: "in_review", updatedAt: new Date() })
+        .where(eq(policies.id, id));
+    created.push(id);
+  }
+  await tx.update(scenarios).set({ appliedAt: new Date() }).where(eq(scenarios.id, scenario.id));
+  await recordAuditEvent(tx, {
+    tenantId: params.tenantId,
+    actorUserId: params.userId,
+    action: "scenario.applied",
+    targetType: "scenario",
+    targetId: scenario.id,
+    details: { name: scenario.name, policies: created },
+  });
+  return { id: scenario.id, policies: created };
+}
