@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { CustomerCostCard } from "@/components/cost-to-serve/customer-cost-card";
+import { CustomerPolicyCard } from "@/components/policies/customer-policy-card";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TBody, Td, THead, Th } from "@/components/ui/table";
 import { useTRPC } from "@/trpc/react";
@@ -65,6 +66,7 @@ export function CustomerView({ workspace, id }: { workspace: string; id: string 
       </div>
       <p className="text-xs text-slate-500">Orders: {s.ordersDefinition}</p>
       <CustomerCostCard workspace={workspace} customerId={id} />
+      <CustomerPolicyCard workspace={workspace} customerId={id} />
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
           <CardHeader>
