@@ -12,7 +12,7 @@ import { queryRows } from "../src/jobs/run-data.js";
 import { seedDemoData } from "../src/services/import/seed-demo-data.js";
 import { buildFieldCatalogue } from "../src/services/segment-rules/build-field-catalogue.js";
 import { compileRuleSql } from "../src/services/segment-rules/compile-rule-sql.js";
-import { NO_MATCH_WARNING, previewRule } from "../src/services/segment-rules/preview-rule.js";
+import { NO_MATCH_WARNING, previewRule, uuidBound } from "../src/services/segment-rules/preview-rule.js";
 import { openHarness } from "./harness.js";
 
 const DEMO_CUSTOMERS = 300;
@@ -273,6 +273,36 @@ describe.each(testDrivers())("rule segments on %s", (driver) => {
     }));
     expect(preview.overlap).toEqual(expectedOverlap);
     expect(preview.overlap!.reduce((a, o) => a + o.matching, 0)).toBe(matched.length);
+  });
+
+  it("counts a big workspace's live preview on a sample of customers, within the margin it states", async () => {
+    const rule = rulesFor().find((r) => r.name === "and of an or (attributes and features)")!.rule;
+    const exact = stored.filter((c) => evaluateRule(rule, c, AS_OF)).length;
+    const preview = await inTenant((tx) =>
+      previewRule(tx, {
+        tenantId,
+        rule,
+        segmentSetId,
+        asOf: AS_OF,
+        mode: "auto",
+        exactUpTo: 50,
+        sampleTarget: 150,
+      }),
+    );
+    expect(preview.customers).toBe(stored.length);
+    expect(preview.estimate).not.toBeNull();
+    const sampled = preview.estimate!.sampled;
+    // The sample is the customers whose (random) id falls in the first half of the id range.
+    expect(sampled).toBe(stored.filter((c) => c.id < uuidBound(150 / stored.length)).length);
+    expect(sampled).toBeGreaterThan(100);
+    expect(sampled).toBeLessThan(stored.length);
+    expect(Math.abs(preview.matching - exact)).toBeLessThanOrEqual(
+      preview.estimate!.matchingMargin * 1.5 + 1,
+    );
+    expect(preview.overlap!.reduce((a, o) => a + o.matching, 0)).toBeCloseTo(preview.matching, -1);
+    // Saving counts exactly: the default mode, and small workspaces in auto mode.
+    const small = await inTenant((tx) => previewRule(tx, { tenantId, rule, asOf: AS_OF, mode: "auto" }));
+    expect(small).toMatchObject({ matching: exact, estimate: null });
   });
 
   it("narrows an ML segment for a hybrid segment", async () => {

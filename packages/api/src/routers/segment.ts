@@ -204,6 +204,8 @@ export const segmentRouter = router({
         rule: input.rule,
         segmentSetId: input.segmentSetId,
         baseSegmentId: input.baseSegmentId,
+        // While the user types: big workspaces are counted on a sample (saving counts exactly).
+        mode: "auto",
       });
     }),
 

@@ -64,11 +64,19 @@ export function RulePreviewPanel({
                 className="text-3xl font-semibold tabular-nums text-slate-900"
                 data-testid="preview-matching"
               >
+                {preview.estimate ? "≈ " : ""}
                 {preview.matching.toLocaleString("en")}
               </p>
               <p className="text-sm text-slate-600">
                 matching customers of {preview.customers.toLocaleString("en")}
               </p>
+              {preview.estimate && (
+                <p className="text-xs text-slate-500">
+                  Estimated from a sample of {preview.estimate.sampled.toLocaleString("en")} customers (±
+                  {preview.estimate.matchingMargin.toLocaleString("en")}, 95%) so it keeps up while you type;
+                  saving counts every customer.
+                </p>
+              )}
             </div>
             <dl className="mt-4 grid grid-cols-2 gap-3 text-sm">
               <div className="rounded-md bg-slate-50 px-3 py-2">
