@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { createCaller, createContext } from "@strata/api";
-import { DEFAULT_POLICY_TERMS } from "@strata/contract";
+import { DEFAULT_POLICY_TERMS } from "@strata/api/contract";
 import { createTestDb, readDbEnv } from "@strata/db";
 import { seedDistributor } from "./distributor-data.mjs";
 
@@ -36,6 +36,13 @@ const MODEL = {
   financing: { annual_rate: 0.08, default_days: 30 },
 };
 const SEGMENTS = ["Key accounts", "Regulars", "Occasional", "Long tail"];
+const PHASES = {
+  policies: "the scenario, live policies, cost model and approved memberships",
+  readLines: "the order lines summed per customer, channel and region (the cost-to-serve read)",
+  rebatch: "resolving every customer's policy; the moved customers' drops per week and orders (SQL)",
+  price: "pricing before and after (core's cost-to-serve engine)",
+  stock: "weekly demand per policy and product (one SQL scan, before and after) and safety/cycle stock",
+};
 
 const s = (ms) => (ms / 1000).toFixed(2);
 const n = (x) => x.toLocaleString("en");
@@ -119,12 +126,14 @@ try {
 
   const loadBefore = load();
   const runs = [];
+  const timings = [];
   let result;
   for (let r = 0; r < REPEAT; r++) {
     t = performance.now();
     result = await caller.scenario.evaluate({ workspace, id: scenario.id });
     const ms = performance.now() - t;
     runs.push(ms);
+    timings.push(result.timings ?? {});
     console.log(`[bench] evaluate: ${s(ms)} s (inside the service ${s(result.ms)} s)`);
   }
   const best = Math.min(...runs);
@@ -158,6 +167,14 @@ Written by \`DATABASE_URL=... node apps/worker/bench/scenario.mjs\` on ${new Dat
 | target | under ${s(TARGET_MS)} |
 
 ${verdict}
+
+Where the best run's time goes (the service's own laps, ms):
+
+| phase | ms |
+|---|---|
+${Object.entries(timings[runs.indexOf(best)])
+  .map(([k, v]) => `| ${PHASES[k] ?? k} | ${v} |`)
+  .join("\n")}
 
 What the scenario says for "Key accounts" (${n(moved.customers)} customers), before -> after:
 net sales ${fmt(moved.before.net_sales)} -> ${fmt(moved.after.net_sales)}, cost-to-serve ${fmt(moved.before.cost_to_serve)} -> ${fmt(moved.after.cost_to_serve)}
