@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate } from "./migrate.js";
 import { auditEvents, memberships, tenants, users } from "./schema/index.js";
-import { rawRows, withTenant, withUser } from "./tenant.js";
+import { rawRows, withRecovery, withTenant, withUser } from "./tenant.js";
 import { createTestDb, type TestDatabase, testDrivers } from "./testing.js";
 
 describe.each(testDrivers())("database on %s", (driver) => {
@@ -107,5 +107,73 @@ describe.each(testDrivers())("database on %s", (driver) => {
     );
     expect(rows[0]?.tenant ?? null).toBeNull();
     expect(rows[0]?.role).not.toBe("strata_app");
+  });
+
+  it("setting the old recovery switches as strata_app still shows one tenant's runs only", async () => {
+    for (const tenant of [tenantA, tenantB]) {
+      await database.query("insert into runs (tenant_id, config) values ($1, '{}')", [tenant]);
+    }
+    const seen = await withTenant(database.db, tenantA, async (tx) => {
+      for (const name of ["app.run_recovery", "app.import_recovery", "app.cost_to_serve_recovery"]) {
+        await tx.execute(sql`select set_config(${name}, 'on', true)`);
+      }
+      const runs = await rawRows<{ tenant_id: string }>(tx, sql`select tenant_id from runs`);
+      const updated = await rawRows(
+        tx,
+        sql`update runs set name = 'taken' where tenant_id <> ${tenantA} returning id`,
+      );
+      return { runs, updated };
+    });
+    expect(seen.runs.map((r) => r.tenant_id)).toEqual([tenantA]);
+    expect(seen.updated).toEqual([]);
+  });
+
+  it("no policy opens rows to strata_app on a setting other than the tenant, the user or an invitation token", async () => {
+    const { rows } = await database.query<{ table: string; policy: string; expr: string }>(
+      `select c.relname as table, p.polname as policy,
+              coalesce(pg_get_expr(p.polqual, p.polrelid), '') || ' ' || coalesce(pg_get_expr(p.polwithcheck, p.polrelid), '') as expr
+         from pg_policy p join pg_class c on c.oid = p.polrelid
+        where 'strata_app'::regrole = any(p.polroles)`,
+    );
+    expect(rows.length).toBeGreaterThan(10);
+    for (const row of rows) {
+      const settings = [...row.expr.matchAll(/current_setting\('([^']+)'/g)].map((m) => m[1]);
+      expect(settings.length, `${row.table}.${row.policy}`).toBeGreaterThan(0);
+      for (const name of settings) {
+        expect(
+          ["app.tenant_id", "app.user_id", "app.invitation_token_hash"],
+          `${row.table}.${row.policy}`,
+        ).toContain(name);
+      }
+    }
+    const role = await database.query<{ rolsuper: boolean; rolbypassrls: boolean; rolcanlogin: boolean }>(
+      "select rolsuper, rolbypassrls, rolcanlogin from pg_roles where rolname = 'strata_recovery'",
+    );
+    expect(role.rows).toEqual([{ rolsuper: false, rolbypassrls: false, rolcanlogin: false }]);
+  });
+
+  it("withRecovery sees every tenant's runs but may not read any other tenant table", async () => {
+    const runs = await withRecovery(database.db, (tx) =>
+      rawRows<{ tenant_id: string }>(tx, sql`select tenant_id from runs`),
+    );
+    expect(new Set(runs.map((r) => r.tenant_id))).toEqual(new Set([tenantA, tenantB]));
+    for (const table of ["memberships", "customers", "order_lines", "segments"]) {
+      const error = await withRecovery(database.db, (tx) =>
+        tx.execute(sql.raw(`select * from ${table}`)),
+      ).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(String((error?.cause as Error | undefined)?.message ?? error?.message), table).toMatch(
+        /permission denied/,
+      );
+    }
+    const inserted = await withRecovery(database.db, (tx) =>
+      tx.execute(sql`insert into runs (tenant_id, config) values (${tenantA}, '{}')`),
+    ).then(
+      () => "inserted",
+      (e: Error) => String((e.cause as Error | undefined)?.message ?? e.message),
+    );
+    expect(inserted).toMatch(/permission denied/);
   });
 });

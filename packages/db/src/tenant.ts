@@ -54,6 +54,19 @@ export function withInvitationToken<T>(
   return withAppRole(db, { "app.invitation_token_hash": tokenHash }, fn);
 }
 
+/**
+ * The queue consumers' recovery sweeps only: a transaction as the `strata_recovery` role, which sees
+ * every tenant's `runs`, `imports` and `cost_to_serve_runs` (read and update) and nothing else. A
+ * role rather than a setting, so code that can set `app.*` variables as strata_app cannot cross
+ * tenants. The connection's login must be a member of strata_recovery.
+ */
+export function withRecovery<T>(db: DrizzleDb, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local role strata_recovery`);
+    return fn(tx);
+  });
+}
+
 /** Rows of a raw SQL query run on a drizzle database or transaction, whichever driver is underneath. */
 export async function rawRows<T>(executor: DbOrTx, query: SQL): Promise<T[]> {
   const result = (await executor.execute(query)) as unknown as { rows: T[] };

@@ -1,19 +1,12 @@
 import { randomUUID } from "node:crypto";
-import type { Database, Tx } from "@strata/db";
+import { type Database, type Tx, withRecovery } from "@strata/db";
 import { sql } from "drizzle-orm";
 import { COST_TO_SERVE_QUEUE, type JobQueue, QUEUE_SCHEMA } from "./queue.js";
 import { queryRows } from "./run-data.js";
 
-/**
- * A transaction that may see every tenant's cost-to-serve runs (and nothing else across tenants):
- * the `cost_to_serve_runs_recovery` policy opens on `app.cost_to_serve_recovery`.
- */
+/** A transaction that may see every tenant's cost-to-serve runs (and nothing else across tenants): see `withRecovery`. */
 function withCostToServeRecovery<T>(database: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return database.db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('app.cost_to_serve_recovery', 'on', true)`);
-    await tx.execute(sql`set local role strata_app`);
-    return fn(tx);
-  });
+  return withRecovery(database.db, fn);
 }
 
 export interface CostToServeRecoveryResult {

@@ -1,19 +1,12 @@
 import { randomUUID } from "node:crypto";
-import type { Database, Tx } from "@strata/db";
+import { type Database, type Tx, withRecovery } from "@strata/db";
 import { sql } from "drizzle-orm";
 import { IMPORT_QUEUE, type JobQueue, QUEUE_SCHEMA } from "./queue.js";
 import { queryRows } from "./run-data.js";
 
-/**
- * A transaction that may see every tenant's imports (and nothing else across tenants): the
- * `imports_recovery` policy opens on `app.import_recovery`. Only the sweep below uses it.
- */
+/** A transaction that may see every tenant's imports (and nothing else across tenants): see `withRecovery`. */
 export function withImportRecovery<T>(database: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return database.db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('app.import_recovery', 'on', true)`);
-    await tx.execute(sql`set local role strata_app`);
-    return fn(tx);
-  });
+  return withRecovery(database.db, fn);
 }
 
 export interface ImportRecoveryResult {

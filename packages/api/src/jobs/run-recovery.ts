@@ -1,20 +1,13 @@
 import { randomUUID } from "node:crypto";
-import type { Database, Tx } from "@strata/db";
+import { type Database, type Tx, withRecovery } from "@strata/db";
 import { sql } from "drizzle-orm";
 import { runQueuePriority } from "./fair-share.js";
 import { type JobQueue, QUEUE_SCHEMA, RUN_QUEUE } from "./queue.js";
 import { queryRows } from "./run-data.js";
 
-/**
- * A transaction that may see every tenant's runs (and nothing else across tenants): the `runs_recovery`
- * policy opens on `app.run_recovery`. Only the sweep below uses it.
- */
+/** A transaction that may see every tenant's runs (and nothing else across tenants): see `withRecovery`. */
 function withRunRecovery<T>(database: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return database.db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('app.run_recovery', 'on', true)`);
-    await tx.execute(sql`set local role strata_app`);
-    return fn(tx);
-  });
+  return withRecovery(database.db, fn);
 }
 
 export interface RecoveryResult {

@@ -1,18 +1,16 @@
-import { sql } from "drizzle-orm";
 import {
   doublePrecision,
   index,
   integer,
   jsonb,
   pgEnum,
-  pgPolicy,
   pgTable,
   primaryKey,
   text,
   timestamp,
   uuid,
 } from "drizzle-orm/pg-core";
-import { appRole, tenantIsolationPolicy } from "./app-role.js";
+import { recoveryPolicy, tenantIsolationPolicy } from "./app-role.js";
 import { customers } from "./customers.js";
 import { segmentSets } from "./segments.js";
 import { tenants } from "./tenants.js";
@@ -131,14 +129,8 @@ export const costToServeRuns = pgTable(
     index("cost_to_serve_runs_status_heartbeat_idx").on(t.status, t.heartbeatAt),
     tenantIsolationPolicy("cost_to_serve_runs", t.tenantId),
     // The consumer's recovery sweep looks across tenants for runs whose worker died or whose job was
-    // lost, through `withCostToServeRecovery` (packages/api/src/jobs/cost-to-serve-recovery.ts) only.
-    pgPolicy("cost_to_serve_runs_recovery", {
-      as: "permissive",
-      for: "all",
-      to: appRole,
-      using: sql`nullif(current_setting('app.cost_to_serve_recovery', true), '') = 'on'`,
-      withCheck: sql`nullif(current_setting('app.cost_to_serve_recovery', true), '') = 'on'`,
-    }),
+    // lost, as the `strata_recovery` role (packages/api/src/jobs/cost-to-serve-recovery.ts).
+    recoveryPolicy("cost_to_serve_runs"),
   ],
 );
 

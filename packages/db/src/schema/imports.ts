@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import {
   bigint,
   doublePrecision,
@@ -6,13 +5,12 @@ import {
   integer,
   jsonb,
   pgEnum,
-  pgPolicy,
   pgTable,
   text,
   timestamp,
   uuid,
 } from "drizzle-orm/pg-core";
-import { appRole, tenantIsolationPolicy } from "./app-role.js";
+import { recoveryPolicy, tenantIsolationPolicy } from "./app-role.js";
 import { datasetKind, datasets } from "./datasets.js";
 import { tenants } from "./tenants.js";
 import { users } from "./users.js";
@@ -90,14 +88,8 @@ export const imports = pgTable(
     index("imports_status_heartbeat_idx").on(t.status, t.heartbeatAt),
     tenantIsolationPolicy("imports", t.tenantId),
     // The import consumer's recovery sweep looks across tenants for imports whose worker died or whose
-    // job was lost, through `withImportRecovery` (packages/api/src/jobs/import-recovery.ts) only.
-    pgPolicy("imports_recovery", {
-      as: "permissive",
-      for: "all",
-      to: appRole,
-      using: sql`nullif(current_setting('app.import_recovery', true), '') = 'on'`,
-      withCheck: sql`nullif(current_setting('app.import_recovery', true), '') = 'on'`,
-    }),
+    // job was lost, as the `strata_recovery` role (packages/api/src/jobs/import-recovery.ts).
+    recoveryPolicy("imports"),
   ],
 );
 

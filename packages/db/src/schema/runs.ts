@@ -1,19 +1,17 @@
 import type { RunConfig, RunMetrics, RunResultDoc } from "@strata/contract";
-import { sql } from "drizzle-orm";
 import {
   doublePrecision,
   index,
   integer,
   jsonb,
   pgEnum,
-  pgPolicy,
   pgTable,
   primaryKey,
   text,
   timestamp,
   uuid,
 } from "drizzle-orm/pg-core";
-import { appRole, tenantIsolationPolicy } from "./app-role.js";
+import { recoveryPolicy, tenantIsolationPolicy } from "./app-role.js";
 import { customers } from "./customers.js";
 import { tenants } from "./tenants.js";
 import { users } from "./users.js";
@@ -99,14 +97,8 @@ export const runs = pgTable(
     index("runs_status_heartbeat_idx").on(t.status, t.heartbeatAt),
     tenantIsolationPolicy("runs", t.tenantId),
     // The worker's recovery sweep looks across tenants for runs whose worker died (stale heartbeat) or
-    // whose job was lost, through `withRunRecovery` (packages/api/src/jobs/run-recovery.ts) only.
-    pgPolicy("runs_recovery", {
-      as: "permissive",
-      for: "all",
-      to: appRole,
-      using: sql`nullif(current_setting('app.run_recovery', true), '') = 'on'`,
-      withCheck: sql`nullif(current_setting('app.run_recovery', true), '') = 'on'`,
-    }),
+    // whose job was lost, as the `strata_recovery` role (packages/api/src/jobs/run-recovery.ts).
+    recoveryPolicy("runs"),
   ],
 );
 
