@@ -1,6 +1,4 @@
-import { randomUUID } from "node:crypto";
-import { parseRunConfig, type RunConfigInput } from "@strata/contract";
-import { testDrivers, withTenant } from "@strata/db";
+import { testDrivers } from "@strata/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectTRPCError, openHarness } from "./harness.js";
 import { finishedRun, seedCustomers } from "./segment-fixtures.js";

@@ -4,8 +4,9 @@
  * the `runs` columns with it) and the api (which re-exports it as `@strata/api/contract`). The
  * browser bundles it, so everything here imports zod and nothing else (no node:, no database, no tRPC).
  */
+
+export * from "./policy.js";
 export * from "./run.js";
 export * from "./run-config.js";
 export * from "./run-result.js";
 export * from "./segment-rule.js";
-export * from "./policy.js";

@@ -2,7 +2,6 @@ import type { PolicyTerms } from "@strata/contract";
 import {
   CoreInputError,
   type CostCellRecord,
-  type CostModel,
   type CustomerEvent,
   costCellsFromRecords,
   costToServeOfCells,
@@ -186,18 +185,18 @@ function scenarioPolicies(live: LivePolicy[], changes: ScenarioChange[]): Scoped
     const change = changes.find((c) => c.policyId === p.id);
     return { ...p, approvedTerms: change ? change.terms : p.approvedTerms };
   });
-  changes
-    .filter((c) => !c.policyId)
-    .forEach((c, i) =>
-      out.push({
-        id: `new-${i}`,
-        name: c.name,
-        segmentId: c.segmentId,
-        productClass: c.productClass,
-        channel: c.channel,
-        approvedTerms: c.terms,
-      }),
-    );
+  let added = 0;
+  for (const c of changes) {
+    if (c.policyId) continue;
+    out.push({
+      id: `new-${added++}`,
+      name: c.name,
+      segmentId: c.segmentId,
+      productClass: c.productClass,
+      channel: c.channel,
+      approvedTerms: c.terms,
+    });
+  }
   // Re-pricing follows customer-level policies: product-class and channel ones shape stock only.
   return out.filter((p) => !p.productClass && !p.channel);
 }
@@ -412,7 +411,6 @@ export async function evaluateScenario(
 
   mark("price");
   // Inventory: per policy scope and product, the stock its terms need for the scope's weekly demand.
-  const scopeOf = (p: ScopedPolicy | null) => p?.id ?? "none";
   const stock = await inventoryByScope(tx, tenantId, {
     customers: cells.customerIds,
     scopes: { before: policyBefore, after: policyAfter },
@@ -582,7 +580,7 @@ async function inventoryByScope(
   for (const r of rows) {
     const policy = policyOf[r.side].get(r.scope);
     const terms = policy?.approvedTerms;
-    if (!terms || terms.inventoryStrategy !== "make-to-stock" || r.unit_cost === null) continue;
+    if (!policy || !terms || terms.inventoryStrategy !== "make-to-stock" || r.unit_cost === null) continue;
     const mean = r.total / r.weeks;
     const variance = r.weeks > 1 ? Math.max(0, (r.sumsq - r.weeks * mean * mean) / (r.weeks - 1)) : 0;
     const sd = Math.sqrt(variance);
