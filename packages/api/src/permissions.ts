@@ -11,8 +11,15 @@ export const PERMISSIONS = {
   "workspace.read": "viewer",
   // Workspace-wide settings (e.g. whether editors may approve segment definitions).
   "workspace.updateSettings": "admin",
+  // Deleting the workspace with all its rows, files and queued jobs.
+  "workspace.delete": "owner",
   "dataset.read": "viewer",
   "customer.read": "viewer",
+  // Values of columns marked personal at import: viewers see them masked and export without them.
+  "customer.readPersonal": "editor",
+  // The right to be forgotten and to a copy of one's data: erasing a customer, exporting all held on one.
+  "customer.erase": "admin",
+  "customer.exportData": "admin",
   "import.read": "viewer",
   "import.upload": "editor",
   "import.preview": "editor",

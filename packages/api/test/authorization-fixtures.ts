@@ -458,6 +458,23 @@ export const PROCEDURE_FIXTURES: Record<string, ProcedureFixture> = {
     access: { kind: "tenant", permission: "customer.read" },
     input: (w) => ({ ...ws(w), id: w.customerIds[0] }),
   },
+  "customer.erase": {
+    // A fresh customer per call: an erased one is gone for the next caller.
+    access: { kind: "tenant", permission: "customer.erase" },
+    input: async (w) => {
+      const id = randomUUID();
+      await w.h.database.query("insert into customers (id, tenant_id, external_id) values ($1, $2, $3)", [
+        id,
+        w.tenantId,
+        w.h.unique("erase"),
+      ]);
+      return { ...ws(w), id };
+    },
+  },
+  "customer.exportData": {
+    access: { kind: "tenant", permission: "customer.exportData" },
+    input: (w) => ({ ...ws(w), id: w.customerIds[0] }),
+  },
 
   "segment.publish": {
     access: { kind: "tenant", permission: "segmentSet.publish" },
@@ -487,6 +504,10 @@ export const PROCEDURE_FIXTURES: Record<string, ProcedureFixture> = {
   "segment.runInsights": {
     access: { kind: "tenant", permission: "run.read" },
     input: (w) => ({ ...ws(w), runId: w.runA }),
+  },
+  "segment.fairness": {
+    access: { kind: "tenant", permission: "segmentSet.read" },
+    input: (w) => ({ ...ws(w), segmentSetId: w.setId }),
   },
   "segment.features": { access: { kind: "tenant", permission: "segmentSet.read" }, input: ws },
   "segment.history": {

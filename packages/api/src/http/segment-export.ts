@@ -8,18 +8,35 @@ import { answerErrors, notFoundOnBadInput, requireUserId } from "./error-respons
 /** The memberships export's header (CONTRACT.md); more columns may follow it, never fewer. */
 export const MEMBERSHIPS_CSV_HEADER = "customer_id,segment_set,segment,assigned_at";
 
-/** One page of the export as CSV lines (the header when `isFirst`), through the one CSV writer. */
+/**
+ * One page of the export as CSV lines (the header when `isFirst`), through the one CSV writer. The
+ * customer attributes the exporter may see follow the contract's columns, one column per key.
+ */
 export function membershipsCsv(
   page: {
     setName: string;
     segmentName: string;
-    rows: ReadonlyArray<{ customerId: string; assignedAt: Date }>;
+    attributeKeys?: readonly string[];
+    rows: ReadonlyArray<{ customerId: string; assignedAt: Date; attributes?: Record<string, unknown> }>;
   },
   isFirst: boolean,
 ): string {
+  const keys = page.attributeKeys ?? [];
   // Ids and names come from users' files and forms: the writer neutralises formula cells.
-  const body = toCsv(page.rows.map((r) => [r.customerId, page.setName, page.segmentName, r.assignedAt]));
-  return isFirst ? csvHeaderLine(MEMBERSHIPS_CSV_HEADER.split(",")) + body : body;
+  const body = toCsv(
+    page.rows.map((r) => [
+      r.customerId,
+      page.setName,
+      page.segmentName,
+      r.assignedAt,
+      ...keys.map((k) => cell(r.attributes?.[k])),
+    ]),
+  );
+  return isFirst ? csvHeaderLine([...MEMBERSHIPS_CSV_HEADER.split(","), ...keys]) + body : body;
+}
+
+function cell(value: unknown): string {
+  return value === null || value === undefined ? "" : String(value);
 }
 
 /**

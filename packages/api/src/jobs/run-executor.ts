@@ -6,6 +6,7 @@ import { CancelledError, CoreInputError, type Executor, TaskFailedError } from "
 import { type Database, type RunProgress, type RunTimings, runs, withTenant } from "@strata/db";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Piscina } from "piscina";
+import { listPersonalKeys } from "../services/privacy/personal-columns.js";
 import { readQuotaEnv } from "../services/quota/env.js";
 import { lockQuota } from "../services/quota/workspace-quotas.js";
 import {
@@ -207,7 +208,11 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
     const features =
       config.features.length > 0
         ? config.features
-        : await withTenant(database.db, tenantId, (tx) => listNumericFeatures(tx, tenantId));
+        : await withTenant(database.db, tenantId, async (tx) => {
+            // No features chosen: every numeric one except personal columns (chosen explicitly only).
+            const personal = await listPersonalKeys(tx, tenantId);
+            return (await listNumericFeatures(tx, tenantId)).filter((f) => !personal.has(f));
+          });
     if (features.length === 0) {
       await finishRun(database, job, jobId, {
         status: "failed",

@@ -7,3 +7,6 @@ export const listCustomersInput = z.object({
 });
 
 export const getCustomerInput = z.object({ id: z.uuid("Not a customer id") });
+
+export const eraseCustomerInput = z.object({ id: z.uuid("Not a customer id") });
+export const exportCustomerDataInput = z.object({ id: z.uuid("Not a customer id") });

@@ -119,3 +119,16 @@ export const previewRuleInput = z.object({
 export const ruleFromSurrogateInput = z.object({ segmentId: id("segment") });
 export const assignByModelInput = z.object({ id: id("segment set") });
 export const ruleFieldsInput = z.object({}).optional();
+
+/** A segment set's segments, or a finished run's clusters, split by one customer attribute. */
+export const fairnessInput = z
+  .object({
+    segmentSetId: id("segment set").optional(),
+    runId: id("run").optional(),
+    /** Omitted: only the attributes that can be checked. */
+    attribute: z.string().trim().min(1).max(200).optional(),
+  })
+  .refine((v) => (v.segmentSetId === undefined) !== (v.runId === undefined), {
+    message: "Name a segment set or a run, not both",
+    path: ["segmentSetId"],
+  });

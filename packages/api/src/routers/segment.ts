@@ -1,4 +1,6 @@
 import type { Role } from "@strata/auth";
+import { checkFairness } from "../services/privacy/fairness-check.js";
+import { canSeePersonal } from "../services/privacy/personal-columns.js";
 import { assignByModel } from "../services/segment/assign-by-model.js";
 import { compareRuns } from "../services/segment/compare-runs.js";
 import { describeFeatures } from "../services/segment/describe-features.js";
@@ -31,6 +33,7 @@ import {
   editRuleSegmentInput,
   editSegmentSetInput,
   exportSegmentInput,
+  fairnessInput,
   getSegmentInput,
   getSegmentSetInput,
   listSegmentCustomersInput,
@@ -101,6 +104,7 @@ export const segmentRouter = router({
         segmentId: input.segmentId,
         after: input.after,
         limit: input.limit,
+        canSeePersonal: canSeePersonal(ctx.role),
       }),
     ),
 
@@ -113,6 +117,19 @@ export const segmentRouter = router({
   runInsights: tenantProcedure("run.read")
     .input(runInsightsInput)
     .query(({ ctx, input }) => getRunInsights(ctx.tx, { tenantId: ctx.tenant.id, runId: input.runId })),
+
+  // Before a policy treats segments differently: how each splits by an attribute against everyone.
+  fairness: tenantProcedure("segmentSet.read")
+    .input(fairnessInput)
+    .query(({ ctx, input }) =>
+      checkFairness(ctx.tx, {
+        tenantId: ctx.tenant.id,
+        segmentSetId: input.segmentSetId,
+        runId: input.runId,
+        attribute: input.attribute,
+        canSeePersonal: canSeePersonal(ctx.role),
+      }),
+    ),
 
   features: tenantProcedure("segmentSet.read").query(({ ctx }) =>
     describeFeatures(ctx.tx, { tenantId: ctx.tenant.id }),

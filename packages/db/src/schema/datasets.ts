@@ -27,6 +27,11 @@ export interface DatasetColumn {
   /** For attributes: the key in `customers.attributes`. */
   key?: string;
   type: "numeric" | "categorical" | "date" | "id" | "text";
+  /**
+   * Personal data (an email, a name, a phone number, an address, a birth date): never a default
+   * clustering feature, masked for viewers and left out of their exports (services/privacy).
+   */
+  isPersonal?: boolean;
 }
 
 /**

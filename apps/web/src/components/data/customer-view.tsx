@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { CustomerCostCard } from "@/components/cost-to-serve/customer-cost-card";
+import { CustomerPrivacyCard } from "@/components/data/customer-privacy-card";
 import { CustomerPolicyCard } from "@/components/policies/customer-policy-card";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TBody, Td, THead, Th } from "@/components/ui/table";
@@ -16,7 +17,16 @@ function show(v: unknown): string {
 }
 
 /** A customer: attributes, computed features, order summary, segment history and latest order lines. */
-export function CustomerView({ workspace, id }: { workspace: string; id: string }) {
+export function CustomerView({
+  workspace,
+  id,
+  canManagePrivacy = false,
+}: {
+  workspace: string;
+  id: string;
+  /** Admins and owners: export everything held on the customer, or erase them. */
+  canManagePrivacy?: boolean;
+}) {
   const trpc = useTRPC();
   const customer = useQuery(trpc.customer.get.queryOptions({ workspace, id }));
   if (customer.isLoading) return <p className="text-sm text-slate-500">Loading…</p>;
@@ -67,19 +77,28 @@ export function CustomerView({ workspace, id }: { workspace: string; id: string 
       <p className="text-xs text-slate-500">Orders: {s.ordersDefinition}</p>
       <CustomerCostCard workspace={workspace} customerId={id} />
       <CustomerPolicyCard workspace={workspace} customerId={id} />
+      {canManagePrivacy ? (
+        <CustomerPrivacyCard workspace={workspace} id={id} externalId={c.externalId} />
+      ) : null}
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
           <CardHeader>
             <CardTitle>Attributes</CardTitle>
             <CardDescription>
               {c.datasetName ? `From “${c.datasetName}”` : "No customer file imported for this customer"}
+              {c.isMasked ? ". Personal columns are masked for viewers." : null}
             </CardDescription>
           </CardHeader>
           <CardContent>
             <dl className="grid grid-cols-2 gap-x-4 gap-y-2 text-sm">
               {Object.entries(c.attributes).map(([k, v]) => (
                 <div key={k} className="contents">
-                  <dt className="text-slate-500">{k}</dt>
+                  <dt className="text-slate-500">
+                    {k}
+                    {c.personalKeys.includes(k) ? (
+                      <span className="ml-1 rounded bg-amber-100 px-1 text-xs text-amber-800">personal</span>
+                    ) : null}
+                  </dt>
                   <dd className="text-slate-900">{show(v)}</dd>
                 </div>
               ))}

@@ -442,10 +442,23 @@ export function ImportWizard({ workspace }: { workspace: string }) {
                         ) : null}
                       </>
                     ) : null}
+                    <label className="flex items-center gap-1.5 text-xs text-slate-700">
+                      <input
+                        type="checkbox"
+                        checked={a.isPersonal === true}
+                        onChange={(e) => setAttribute(a.source, { isPersonal: e.target.checked })}
+                      />
+                      Personal<span className="sr-only"> data in column {a.source}</span>
+                    </label>
                   </div>
                 );
               })}
             </div>
+            <p className="text-xs text-slate-600">
+              Personal columns (suggested from names such as email, name, phone, address and birth date) are
+              never clustering features unless chosen by name, and viewers see them masked and export without
+              them.
+            </p>
           </section>
         ) : null}
 

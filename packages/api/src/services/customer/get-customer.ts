@@ -1,15 +1,20 @@
 import type { Tx } from "@strata/db";
 import { AppError } from "../../errors.js";
 import { rawClientOf } from "../import/raw-client.js";
+import { listPersonalKeys, maskPersonal } from "../privacy/personal-columns.js";
 import { ORDER_COUNT_DEFINITION, readOrderCount } from "./read-order-count.js";
 
 const ORDER_LIMIT = 200;
 
 /**
  * A customer page: attributes, features, order summary, latest order lines and the segment the
- * customer was given in every published segment set, newest first.
+ * customer was given in every published segment set, newest first. Without `canSeePersonal` (viewers)
+ * the values of columns marked personal read as masked, in the attributes and the features alike.
  */
-export async function getCustomer(tx: Tx, params: { tenantId: string; id?: string; externalId?: string }) {
+export async function getCustomer(
+  tx: Tx,
+  params: { tenantId: string; id?: string; externalId?: string; canSeePersonal?: boolean },
+) {
   const client = rawClientOf(tx);
   const byId = params.id !== undefined;
   const found = await client.query<{
@@ -76,14 +81,19 @@ export async function getCustomer(tx: Tx, params: { tenantId: string; id?: strin
     [params.tenantId, c.id],
   );
   const s = summary.rows[0] ?? {};
+  const personal = await listPersonalKeys(tx, params.tenantId);
+  const isMasked = params.canSeePersonal === false && personal.size > 0;
   return {
     id: c.id,
     externalId: c.external_id,
-    attributes: c.attributes,
+    attributes: isMasked ? maskPersonal(c.attributes, personal)! : c.attributes,
+    /** Attribute keys marked personal at import; `isMasked`: their values are hidden from this caller. */
+    personalKeys: [...personal].sort(),
+    isMasked,
     datasetName: c.dataset_name,
     createdAt: new Date(c.created_at),
     updatedAt: new Date(c.updated_at),
-    features: c.features,
+    features: isMasked ? maskPersonal(c.features, personal) : c.features,
     featuresComputedAt: c.computed_at ? new Date(c.computed_at) : null,
     orderSummary: {
       lines: Number(s.lines ?? 0),

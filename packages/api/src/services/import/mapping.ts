@@ -13,6 +13,8 @@ export const attributeMappingSchema = z.object({
   source: z.string().min(1),
   type: z.enum(ATTRIBUTE_TYPES),
   dateFormat: dateFormatSchema.optional(),
+  /** Personal data: see DatasetColumn.isPersonal (suggested from the header, confirmed by the user). */
+  isPersonal: z.boolean().optional(),
 });
 
 /**

@@ -13,6 +13,7 @@ import {
   type TextEncoding,
 } from "@strata/core";
 import { AppError } from "../../errors.js";
+import { isPersonalHeader } from "../privacy/personal-columns.js";
 import { type FieldDefinition, fieldsFor } from "./fields.js";
 import type { AttributeMapping, ImportMapping } from "./mapping.js";
 import { cleanHeader, type FileFormat, readRecords } from "./read-file.js";
@@ -168,9 +169,11 @@ export async function previewImport(path: string, options: PreviewOptions): Prom
             message: `Column "${c.name}": ${detected.message}.`,
           });
         }
-        return detected?.format
+        const attribute: AttributeMapping = detected?.format
           ? { source: c.name, type: c.type, dateFormat: detected.format }
           : { source: c.name, type: c.type };
+        if (isPersonalHeader(c.name)) attribute.isPersonal = true;
+        return attribute;
       });
     if (fields.externalId === undefined) {
       // Files such as the UCI wholesale customers have no id at all: number the rows rather than

@@ -751,7 +751,13 @@ export function describeColumns(
   }
   if (kind === "customers") {
     for (const a of attributeColumns(header, mapping)) {
-      columns.push({ source: a.source, field: "attribute", key: a.source, type: a.type });
+      columns.push({
+        source: a.source,
+        field: "attribute",
+        key: a.source,
+        type: a.type,
+        ...(a.isPersonal ? { isPersonal: true } : {}),
+      });
     }
   }
   return columns;

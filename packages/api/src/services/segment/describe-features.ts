@@ -2,6 +2,7 @@ import { pearsonMatrix } from "@strata/core";
 import type { Tx } from "@strata/db";
 import { sql } from "drizzle-orm";
 import { listNumericFeatures, queryRows } from "../../jobs/run-data.js";
+import { listPersonalKeys } from "../privacy/personal-columns.js";
 
 /** Customers read to describe the features (customer ids are random uuids: a fair sample). */
 export const FEATURE_SAMPLE = 5_000;
@@ -38,6 +39,8 @@ export interface FeatureDescription {
   skew: number | null;
   /** Strongest absolute correlation with another feature, and which. */
   strongestCorrelation: { feature: string; r: number } | null;
+  /** A column marked personal at import: offered, never suggested. */
+  isPersonal: boolean;
 }
 
 const round = (v: number, digits = 4) => (Number.isFinite(v) ? Number(v.toPrecision(digits)) : null);
@@ -49,6 +52,7 @@ const round = (v: number, digits = 4) => (Number.isFinite(v) ? Number(v.toPrecis
  */
 export async function describeFeatures(tx: Tx, params: { tenantId: string }) {
   const names = await listNumericFeatures(tx, params.tenantId);
+  const personal = await listPersonalKeys(tx, params.tenantId);
   const [total] = await queryRows<{ n: number | string }>(
     tx,
     sql`select count(*)::int as n from customer_features where tenant_id = ${params.tenantId}`,
@@ -106,15 +110,15 @@ export async function describeFeatures(tx: Tx, params: { tenantId: string }) {
       if (b === a || v === null || v === undefined) continue;
       if (!best || Math.abs(v) > Math.abs(best.r)) best = { feature: names[b]!, r: v };
     }
-    return { ...s, strongestCorrelation: best };
+    return { ...s, strongestCorrelation: best, isPersonal: personal.has(s.name) };
   });
-  const defaults = suggestFeatures(names, stats, correlation);
+  const defaults = suggestFeatures(names, stats, correlation, personal);
   return { customers, sampled: n, features, correlation, defaults };
 }
 
 /**
  * The features a one-click run uses. With order lines: the behavioural ones (ORDER_FEATURES).
- * Otherwise the customer attributes that measure something (not flags or small codes, not mostly
+ * Otherwise the customer attributes that measure something (not personal, not flags or small codes, not mostly
  * missing, not a near-duplicate of one already taken), taken round by round from the recency,
  * frequency and spend roles (largest mean first) and then the rest, so that no single kind of
  * figure dominates.
@@ -123,12 +127,20 @@ export function suggestFeatures(
   names: string[],
   stats: Array<{ name: string; missingShare: number; distinct: number; mean?: number | null }>,
   correlation: Array<Array<number | null>>,
+  personal: ReadonlySet<string> = new Set(),
 ): string[] {
   const present = ORDER_FEATURES.filter((f) => names.includes(f));
   if (present.length >= 3) return present;
   const usable = stats
     .map((s, index) => ({ ...s, index }))
-    .filter((s) => s.missingShare < 0.5 && s.distinct >= MIN_DISTINCT && !s.name.startsWith("rfm_"));
+    .filter(
+      (s) =>
+        s.missingShare < 0.5 &&
+        s.distinct >= MIN_DISTINCT &&
+        !s.name.startsWith("rfm_") &&
+        // Personal data (an age from a birth date, a house number) clusters only when chosen by name.
+        !personal.has(s.name),
+    );
   // Within a role the largest figure first: the spend category most of the money goes to, the
   // channel most purchases come through (not the first in alphabetical order).
   const queues = ROLES.map((role) =>

@@ -2,6 +2,7 @@ import type { Tx } from "@strata/db";
 import { type SQL, sql } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import { queryRows } from "../../jobs/run-data.js";
+import { listPersonalKeys } from "../privacy/personal-columns.js";
 import { getSegment } from "./list-segment-sets.js";
 
 export const SEGMENT_CUSTOMER_SORTS = ["externalId", "monetary", "frequency", "recencyDays"] as const;
@@ -87,7 +88,14 @@ export async function listSegmentCustomers(tx: Tx, params: ListSegmentCustomersP
  */
 export async function exportSegmentMemberships(
   tx: Tx,
-  params: { tenantId: string; segmentId: string; after?: string | undefined; limit: number },
+  params: {
+    tenantId: string;
+    segmentId: string;
+    after?: string | undefined;
+    limit: number;
+    /** False (viewers): columns marked personal are left out of the file. */
+    canSeePersonal: boolean;
+  },
 ) {
   const segment = await getSegment(tx, { tenantId: params.tenantId, id: params.segmentId });
   if (segment.approvedVersion === null)
@@ -95,9 +103,17 @@ export async function exportSegmentMemberships(
       "PRECONDITION_FAILED",
       `"${segment.setName}" has no approved version yet: exports use approved segment definitions only.`,
     );
-  const rows = await queryRows<{ external_id: string; assigned_at: Date | string }>(
+  const personal = await listPersonalKeys(tx, params.tenantId);
+  const attributeKeys = (await listAttributeKeys(tx, params.tenantId)).filter(
+    (k) => params.canSeePersonal || !personal.has(k),
+  );
+  const rows = await queryRows<{
+    external_id: string;
+    assigned_at: Date | string;
+    attributes: Record<string, unknown> | null;
+  }>(
     tx,
-    sql`select c.external_id, sm.assigned_at
+    sql`select c.external_id, sm.assigned_at, c.attributes
         from segment_memberships sm join customers c on c.id = sm.customer_id
         where sm.segment_id = ${segment.id} and sm.tenant_id = ${params.tenantId}
           ${params.after === undefined ? sql`` : sql`and c.external_id > ${params.after}`}
@@ -107,7 +123,26 @@ export async function exportSegmentMemberships(
   return {
     setName: segment.setName,
     segmentName: segment.name,
-    rows: rows.map((r) => ({ customerId: r.external_id, assignedAt: new Date(r.assigned_at) })),
+    attributeKeys,
+    rows: rows.map((r) => ({
+      customerId: r.external_id,
+      assignedAt: new Date(r.assigned_at),
+      // Only the keys this exporter may see: a viewer's copy never holds a personal value.
+      attributes: Object.fromEntries(attributeKeys.map((k) => [k, r.attributes?.[k] ?? null])),
+    })),
     next: rows.length === params.limit ? rows.at(-1)!.external_id : null,
   };
+}
+
+/** The attribute keys of the workspace's customer datasets, in their column order. */
+async function listAttributeKeys(tx: Tx, tenantId: string): Promise<string[]> {
+  const rows = await queryRows<{ key: string }>(
+    tx,
+    sql`select distinct on (c ->> 'key') c ->> 'key' as key
+        from datasets d, jsonb_array_elements(d.columns) with ordinality as e(c, n)
+        where d.tenant_id = ${tenantId} and d.kind = 'customers' and c ->> 'field' = 'attribute'
+          and c ->> 'key' is not null
+        order by c ->> 'key'`,
+  );
+  return rows.map((r) => r.key);
 }

@@ -12,7 +12,7 @@ export default async function CustomerPage({
   params: Promise<{ workspace: string; id: string }>;
 }) {
   const { workspace: slug, id } = await params;
-  const { workspace } = await requireWorkspace(slug);
+  const { workspace, access } = await requireWorkspace(slug);
   return (
     <>
       <PageHeader
@@ -26,7 +26,11 @@ export default async function CustomerPage({
           </Link>
         }
       />
-      <CustomerView workspace={workspace.slug} id={id} />
+      <CustomerView
+        workspace={workspace.slug}
+        id={id}
+        canManagePrivacy={access.can["customer.erase"] && access.can["customer.exportData"]}
+      />
     </>
   );
 }
