@@ -37,8 +37,10 @@ export function demoCostModel(): CostModelJson {
         name: "delivery",
         driver: "delivery",
         rate: 8,
-        note: "A drop, by channel: a store run costs more than a parcel, a pickup nothing",
-        by: { channel: { "direct-to-store": 12, "distribution centre": 20, parcel: 4.5, pickup: 0 } },
+        // A drop at a chain's distribution centre is one dock and one unload for many stores' goods:
+        // cheaper than a store run (the policies' example move to DC delivery relies on it).
+        note: "A drop, by channel: a store run costs more than a drop at the customer's distribution centre or a parcel, a pickup nothing",
+        by: { channel: { "direct-to-store": 12, "distribution centre": 8, parcel: 4.5, pickup: 0 } },
       },
       {
         name: "transport distance",
