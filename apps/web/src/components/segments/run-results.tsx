@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import { FairnessCard } from "@/components/segments/fairness/fairness-card";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { LoadingState } from "@/components/ui/spinner";
@@ -175,6 +176,8 @@ export function RunResults({
           })}
         </div>
       </section>
+
+      <FairnessCard workspace={workspace} runId={runId} segmentNames={names} />
 
       {result.algorithm === "hierarchical" && result.algorithmDetails.dendrogram ? (
         <Card>

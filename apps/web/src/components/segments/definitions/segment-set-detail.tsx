@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
+import { FairnessCard } from "@/components/segments/fairness/fairness-card";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button, ButtonLink } from "@/components/ui/button";
@@ -139,6 +140,9 @@ export function SegmentSetDetail({
               </p>
             ) : null}
             {isRule ? null : <SegmentGrid workspace={workspace} set={data} canEdit={permissions.canEdit} />}
+            {isRule || data.approvedVersion === null ? null : (
+              <FairnessCard workspace={workspace} segmentSetId={data.id} />
+            )}
           </div>
         )}
       </div>
