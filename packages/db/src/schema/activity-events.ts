@@ -1,4 +1,4 @@
-import { bigint, date, doublePrecision, index, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { bigint, date, doublePrecision, foreignKey, index, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { tenantIsolationPolicy } from "./app-role.js";
 import { customers } from "./customers.js";
 
@@ -15,9 +15,7 @@ export const activityEvents = pgTable(
     // import merge is the only writer.
     tenantId: uuid().notNull(),
     datasetId: uuid().notNull(),
-    customerId: uuid()
-      .notNull()
-      .references(() => customers.id, { onDelete: "cascade" }),
+    customerId: uuid().notNull(),
     eventKey: uuid().notNull(),
     activity: text().notNull(),
     quantity: doublePrecision().notNull(),
@@ -25,6 +23,11 @@ export const activityEvents = pgTable(
     importId: uuid(),
   },
   (t) => [
+    foreignKey({
+      name: "activity_events_customer_fk",
+      columns: [t.tenantId, t.customerId],
+      foreignColumns: [customers.tenantId, customers.id],
+    }).onDelete("cascade"),
     index("activity_events_tenant_customer_idx").on(t.tenantId, t.customerId),
     index("activity_events_tenant_dataset_key_idx").on(t.tenantId, t.datasetId, t.eventKey),
     tenantIsolationPolicy("activity_events", t.tenantId),

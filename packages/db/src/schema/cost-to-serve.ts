@@ -1,5 +1,6 @@
 import {
   doublePrecision,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -8,6 +9,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  unique,
   uuid,
 } from "drizzle-orm/pg-core";
 import { recoveryPolicy, tenantIsolationPolicy } from "./app-role.js";
@@ -125,6 +127,8 @@ export const costToServeRuns = pgTable(
     result: jsonb().$type<CostToServeResultDoc | null>(),
   },
   (t) => [
+    // Children's foreign keys name (tenant_id, id) so that none can point at another tenant's row.
+    unique("cost_to_serve_runs_tenant_id_id_unique").on(t.tenantId, t.id),
     index("cost_to_serve_runs_tenant_created_idx").on(t.tenantId, t.createdAt.desc()),
     index("cost_to_serve_runs_status_heartbeat_idx").on(t.status, t.heartbeatAt),
     tenantIsolationPolicy("cost_to_serve_runs", t.tenantId),
@@ -140,15 +144,11 @@ export type CostToServeRun = typeof costToServeRuns.$inferSelect;
 export const costToServeCustomers = pgTable(
   "cost_to_serve_customers",
   {
-    runId: uuid()
-      .notNull()
-      .references(() => costToServeRuns.id, { onDelete: "cascade" }),
+    runId: uuid().notNull(),
     tenantId: uuid()
       .notNull()
       .references(() => tenants.id, { onDelete: "cascade" }),
-    customerId: uuid()
-      .notNull()
-      .references(() => customers.id, { onDelete: "cascade" }),
+    customerId: uuid().notNull(),
     segment: text(),
     grossSales: doublePrecision().notNull(),
     discounts: doublePrecision().notNull(),
@@ -163,6 +163,16 @@ export const costToServeCustomers = pgTable(
     activities: jsonb().$type<Record<string, number>>().notNull(),
   },
   (t) => [
+    foreignKey({
+      name: "cost_to_serve_customers_customer_fk",
+      columns: [t.tenantId, t.customerId],
+      foreignColumns: [customers.tenantId, customers.id],
+    }).onDelete("cascade"),
+    foreignKey({
+      name: "cost_to_serve_customers_run_fk",
+      columns: [t.tenantId, t.runId],
+      foreignColumns: [costToServeRuns.tenantId, costToServeRuns.id],
+    }).onDelete("cascade"),
     primaryKey({ columns: [t.runId, t.customerId] }),
     // Paging a run (or one segment of it) by net profit, the page's default order.
     index("cost_to_serve_customers_run_profit_idx").on(t.runId, t.netProfit, t.customerId),

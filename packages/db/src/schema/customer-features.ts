@@ -1,4 +1,4 @@
-import { index, jsonb, pgTable, timestamp, uuid } from "drizzle-orm/pg-core";
+import { foreignKey, index, jsonb, pgTable, timestamp, uuid } from "drizzle-orm/pg-core";
 import { tenantIsolationPolicy } from "./app-role.js";
 import { customers } from "./customers.js";
 import { tenants } from "./tenants.js";
@@ -10,9 +10,7 @@ import { tenants } from "./tenants.js";
 export const customerFeatures = pgTable(
   "customer_features",
   {
-    customerId: uuid()
-      .primaryKey()
-      .references(() => customers.id, { onDelete: "cascade" }),
+    customerId: uuid().primaryKey(),
     tenantId: uuid()
       .notNull()
       .references(() => tenants.id, { onDelete: "cascade" }),
@@ -20,6 +18,11 @@ export const customerFeatures = pgTable(
     computedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    foreignKey({
+      name: "customer_features_customer_fk",
+      columns: [t.tenantId, t.customerId],
+      foreignColumns: [customers.tenantId, customers.id],
+    }).onDelete("cascade"),
     index("customer_features_tenant_customer_idx").on(t.tenantId, t.customerId),
     tenantIsolationPolicy("customer_features", t.tenantId),
   ],

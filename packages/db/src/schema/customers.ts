@@ -1,4 +1,4 @@
-import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { index, jsonb, pgTable, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { tenantIsolationPolicy } from "./app-role.js";
 import { datasets } from "./datasets.js";
 import { tenants } from "./tenants.js";
@@ -25,6 +25,8 @@ export const customers = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    // Children's foreign keys name (tenant_id, id) so that none can point at another tenant's row.
+    unique("customers_tenant_id_id_unique").on(t.tenantId, t.id),
     uniqueIndex("customers_tenant_external_id_unique").on(t.tenantId, t.externalId),
     index("customers_dataset_id_idx").on(t.datasetId),
     tenantIsolationPolicy("customers", t.tenantId),

@@ -1,4 +1,13 @@
-import { bigint, doublePrecision, index, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  doublePrecision,
+  foreignKey,
+  index,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { tenantIsolationPolicy } from "./app-role.js";
 import { customers } from "./customers.js";
 
@@ -17,9 +26,7 @@ export const orderLines = pgTable(
     // No foreign key either (a per-line lookup and row lock on bulk imports): lines are written only by
     // the import merge, which takes the dataset id from the row it has just upserted.
     datasetId: uuid().notNull(),
-    customerId: uuid()
-      .notNull()
-      .references(() => customers.id, { onDelete: "cascade" }),
+    customerId: uuid().notNull(),
     lineKey: uuid().notNull(),
     orderId: text(),
     orderedAt: timestamp({ withTimezone: true }).notNull(),
@@ -44,6 +51,11 @@ export const orderLines = pgTable(
     importId: uuid(),
   },
   (t) => [
+    foreignKey({
+      name: "order_lines_customer_fk",
+      columns: [t.tenantId, t.customerId],
+      foreignColumns: [customers.tenantId, customers.id],
+    }).onDelete("cascade"),
     // line_key is checked by an anti-join at import time (under a per-dataset lock) rather than a unique
     // index: random keys make every insert touch a random index page, the slowest part of a bulk load.
     index("order_lines_tenant_customer_ordered_idx").on(t.tenantId, t.customerId, t.orderedAt),

@@ -1,6 +1,17 @@
 import type { PolicyTerms } from "@strata/contract";
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { tenantIsolationPolicy } from "./app-role.js";
 import { segmentSetStatus, segments } from "./segments.js";
 import { tenants } from "./tenants.js";
@@ -20,7 +31,7 @@ export const policies = pgTable(
       .notNull()
       .references(() => tenants.id, { onDelete: "cascade" }),
     name: text().notNull(),
-    segmentId: uuid().references(() => segments.id, { onDelete: "restrict" }),
+    segmentId: uuid(),
     productClass: text(),
     channel: text(),
     terms: jsonb().$type<PolicyTerms>().notNull(),
@@ -35,6 +46,13 @@ export const policies = pgTable(
     updatedAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [
+    foreignKey({
+      name: "policies_segment_fk",
+      columns: [t.tenantId, t.segmentId],
+      foreignColumns: [segments.tenantId, segments.id],
+    }).onDelete("restrict"),
+    // Children's foreign keys name (tenant_id, id) so that none can point at another tenant's row.
+    unique("policies_tenant_id_id_unique").on(t.tenantId, t.id),
     // One policy per scope: two at the same specificity would leave "which applies?" unanswered.
     uniqueIndex("policies_scope_unique").on(
       t.tenantId,
@@ -57,9 +75,7 @@ export const policyVersions = pgTable(
     tenantId: uuid()
       .notNull()
       .references(() => tenants.id, { onDelete: "cascade" }),
-    policyId: uuid()
-      .notNull()
-      .references(() => policies.id, { onDelete: "cascade" }),
+    policyId: uuid().notNull(),
     version: integer().notNull(),
     authorId: uuid().references(() => users.id, { onDelete: "set null" }),
     message: text().notNull(),
@@ -68,6 +84,11 @@ export const policyVersions = pgTable(
     createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [
+    foreignKey({
+      name: "policy_versions_policy_fk",
+      columns: [t.tenantId, t.policyId],
+      foreignColumns: [policies.tenantId, policies.id],
+    }).onDelete("cascade"),
     uniqueIndex("policy_versions_policy_version_unique").on(t.policyId, t.version),
     index("policy_versions_tenant_idx").on(t.tenantId),
     tenantIsolationPolicy("policy_versions", t.tenantId),

@@ -1,6 +1,7 @@
 import type { RunConfig, RunMetrics, RunResultDoc } from "@strata/contract";
 import {
   doublePrecision,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -9,6 +10,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  unique,
   uuid,
 } from "drizzle-orm/pg-core";
 import { recoveryPolicy, tenantIsolationPolicy } from "./app-role.js";
@@ -93,6 +95,8 @@ export const runs = pgTable(
     finishedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
+    // Children's foreign keys name (tenant_id, id) so that none can point at another tenant's row.
+    unique("runs_tenant_id_id_unique").on(t.tenantId, t.id),
     index("runs_tenant_created_idx").on(t.tenantId, t.createdAt.desc()),
     index("runs_status_heartbeat_idx").on(t.status, t.heartbeatAt),
     tenantIsolationPolicy("runs", t.tenantId),
@@ -112,19 +116,25 @@ export type Run = typeof runs.$inferSelect;
 export const runAssignments = pgTable(
   "run_assignments",
   {
-    runId: uuid()
-      .notNull()
-      .references(() => runs.id, { onDelete: "cascade" }),
+    runId: uuid().notNull(),
     tenantId: uuid()
       .notNull()
       .references(() => tenants.id, { onDelete: "cascade" }),
-    customerId: uuid()
-      .notNull()
-      .references(() => customers.id, { onDelete: "cascade" }),
+    customerId: uuid().notNull(),
     segment: integer().notNull(),
     distance: doublePrecision(),
   },
   (t) => [
+    foreignKey({
+      name: "run_assignments_customer_fk",
+      columns: [t.tenantId, t.customerId],
+      foreignColumns: [customers.tenantId, customers.id],
+    }).onDelete("cascade"),
+    foreignKey({
+      name: "run_assignments_run_fk",
+      columns: [t.tenantId, t.runId],
+      foreignColumns: [runs.tenantId, runs.id],
+    }).onDelete("cascade"),
     primaryKey({ columns: [t.runId, t.customerId] }),
     index("run_assignments_run_segment_idx").on(t.runId, t.segment),
     tenantIsolationPolicy("run_assignments", t.tenantId),

@@ -1,6 +1,7 @@
 import {
   boolean,
   doublePrecision,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -9,6 +10,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
@@ -65,6 +67,8 @@ export const segmentSets = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
+    // Children's foreign keys name (tenant_id, id) so that none can point at another tenant's row.
+    unique("segment_sets_tenant_id_id_unique").on(t.tenantId, t.id),
     index("segment_sets_tenant_created_idx").on(t.tenantId, t.createdAt.desc()),
     tenantIsolationPolicy("segment_sets", t.tenantId),
   ],
@@ -80,9 +84,7 @@ export const segments = pgTable(
     tenantId: uuid()
       .notNull()
       .references(() => tenants.id, { onDelete: "cascade" }),
-    segmentSetId: uuid()
-      .notNull()
-      .references(() => segmentSets.id, { onDelete: "cascade" }),
+    segmentSetId: uuid().notNull(),
     position: integer().notNull(),
     name: text().notNull(),
     /** Persona text: who these customers are, in the analyst's words. */
@@ -99,6 +101,13 @@ export const segments = pgTable(
     active: boolean().notNull().default(true),
   },
   (t) => [
+    foreignKey({
+      name: "segments_segment_set_fk",
+      columns: [t.tenantId, t.segmentSetId],
+      foreignColumns: [segmentSets.tenantId, segmentSets.id],
+    }).onDelete("cascade"),
+    // Children's foreign keys name (tenant_id, id) so that none can point at another tenant's row.
+    unique("segments_tenant_id_id_unique").on(t.tenantId, t.id),
     uniqueIndex("segments_set_position_unique").on(t.segmentSetId, t.position),
     index("segments_tenant_idx").on(t.tenantId),
     tenantIsolationPolicy("segments", t.tenantId),
@@ -111,15 +120,9 @@ export type Segment = typeof segments.$inferSelect;
 export const segmentMemberships = pgTable(
   "segment_memberships",
   {
-    segmentSetId: uuid()
-      .notNull()
-      .references(() => segmentSets.id, { onDelete: "cascade" }),
-    customerId: uuid()
-      .notNull()
-      .references(() => customers.id, { onDelete: "cascade" }),
-    segmentId: uuid()
-      .notNull()
-      .references(() => segments.id, { onDelete: "cascade" }),
+    segmentSetId: uuid().notNull(),
+    customerId: uuid().notNull(),
+    segmentId: uuid().notNull(),
     tenantId: uuid()
       .notNull()
       .references(() => tenants.id, { onDelete: "cascade" }),
@@ -132,6 +135,21 @@ export const segmentMemberships = pgTable(
     confidence: doublePrecision(),
   },
   (t) => [
+    foreignKey({
+      name: "segment_memberships_segment_fk",
+      columns: [t.tenantId, t.segmentId],
+      foreignColumns: [segments.tenantId, segments.id],
+    }).onDelete("cascade"),
+    foreignKey({
+      name: "segment_memberships_customer_fk",
+      columns: [t.tenantId, t.customerId],
+      foreignColumns: [customers.tenantId, customers.id],
+    }).onDelete("cascade"),
+    foreignKey({
+      name: "segment_memberships_segment_set_fk",
+      columns: [t.tenantId, t.segmentSetId],
+      foreignColumns: [segmentSets.tenantId, segmentSets.id],
+    }).onDelete("cascade"),
     primaryKey({ columns: [t.segmentSetId, t.customerId] }),
     index("segment_memberships_segment_idx").on(t.segmentId),
     index("segment_memberships_tenant_customer_idx").on(t.tenantId, t.customerId),
@@ -184,9 +202,7 @@ export const segmentSetVersions = pgTable(
     tenantId: uuid()
       .notNull()
       .references(() => tenants.id, { onDelete: "cascade" }),
-    segmentSetId: uuid()
-      .notNull()
-      .references(() => segmentSets.id, { onDelete: "cascade" }),
+    segmentSetId: uuid().notNull(),
     version: integer().notNull(),
     authorId: uuid().references(() => users.id, { onDelete: "set null" }),
     message: text().notNull(),
@@ -194,6 +210,11 @@ export const segmentSetVersions = pgTable(
     createdAt: timestamp({ withTimezone: true, precision: 3 }).notNull().defaultNow(),
   },
   (t) => [
+    foreignKey({
+      name: "segment_set_versions_segment_set_fk",
+      columns: [t.tenantId, t.segmentSetId],
+      foreignColumns: [segmentSets.tenantId, segmentSets.id],
+    }).onDelete("cascade"),
     uniqueIndex("segment_set_versions_set_version_unique").on(t.segmentSetId, t.version),
     index("segment_set_versions_tenant_idx").on(t.tenantId),
     tenantIsolationPolicy("segment_set_versions", t.tenantId),
