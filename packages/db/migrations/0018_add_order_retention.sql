@@ -1,0 +1,2 @@
+ALTER TABLE "tenants" ADD COLUMN "retention_months" integer;--> statement-breakpoint
+ALTER TABLE "tenants" ADD CONSTRAINT "tenants_retention_months_positive" CHECK ("tenants"."retention_months" is null or "tenants"."retention_months" > 0);
