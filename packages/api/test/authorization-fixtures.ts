@@ -330,6 +330,23 @@ export const PROCEDURE_FIXTURES: Record<string, ProcedureFixture> = {
     input: (w) => ({ ...ws(w), data: { editorsCanApprove: false } }),
   },
 
+  "tenant.delete": {
+    // A fresh workspace per call, where each member kind has its role: deleting the matrix's own
+    // workspace would leave nothing for the next procedure.
+    access: { kind: "tenant", permission: "workspace.delete" },
+    input: async (w, me) => {
+      const fresh = await w.h.newWorkspace("doomed");
+      if ((MEMBER_KINDS as readonly string[]).includes(me.kind)) {
+        const { token } = await fresh.owner.caller.invitation.create({
+          workspace: fresh.workspace,
+          role: me.kind as MemberKind,
+        });
+        await w.members[me.kind as MemberKind].caller.invitation.accept({ token });
+      }
+      return { workspace: fresh.workspace, confirmSlug: fresh.workspace };
+    },
+  },
+
   "member.list": { access: { kind: "tenant", permission: "member.read" }, input: ws },
   "member.updateRole": {
     access: { kind: "tenant", permission: "member.updateRole" },

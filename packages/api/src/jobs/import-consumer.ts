@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import { costToServeRuns, type Database, imports, withTenant } from "@strata/db";
 import { and, eq, inArray } from "drizzle-orm";
 import type PgBoss from "pg-boss";
+import { applyRetention } from "../services/privacy/apply-retention.js";
 import { executeCostToServe } from "./cost-to-serve-executor.js";
 import { recoverCostToServeRuns } from "./cost-to-serve-recovery.js";
 import { executeImport, type ImportExecutorContext } from "./import-executor.js";
@@ -33,6 +34,8 @@ export interface ImportConsumerOptions {
   pollingIntervalSeconds?: number;
   /** How often to delete uploads never imported (see expireUploads). Default 1 h. */
   uploadSweepIntervalSeconds?: number;
+  /** How often to delete order lines past their workspace's retention (see applyRetention). Default 1 h. */
+  retentionSweepIntervalSeconds?: number;
   workerId?: string;
   /** Test hook, called after each batch of rows an import reads. */
   onBatch?: ImportExecutorContext["onBatch"];
@@ -283,6 +286,26 @@ export async function startImportConsumer(
   sweepUploads();
   const uploadSweeper = setInterval(sweepUploads, (options.uploadSweepIntervalSeconds ?? 3600) * 1000);
   uploadSweeper.unref();
+  // Retention: the same kind of sweep, for order lines older than a workspace keeps them.
+  let sweepingRetention: Promise<unknown> | undefined;
+  const sweepRetention = () => {
+    if (sweepingRetention || stopping) return;
+    sweepingRetention = applyRetention(database)
+      .then((outcomes) => {
+        const deleted = outcomes.reduce((n, o) => n + o.deleted, 0);
+        if (deleted > 0) log(`deleted ${deleted} order line(s) past their workspace's retention`);
+      })
+      .catch((error: Error) => log(`retention sweep failed: ${error.message}`))
+      .finally(() => {
+        sweepingRetention = undefined;
+      });
+  };
+  sweepRetention();
+  const retentionSweeper = setInterval(
+    sweepRetention,
+    (options.retentionSweepIntervalSeconds ?? 3600) * 1000,
+  );
+  retentionSweeper.unref();
   log(`consuming imports as ${workerId} (${database.driver})`);
 
   return {
@@ -296,6 +319,7 @@ export async function startImportConsumer(
       clearInterval(sweeper);
       clearInterval(profileSweeper);
       clearInterval(uploadSweeper);
+      clearInterval(retentionSweeper);
       for (const id of workerIds) await queue.boss.offWork({ id });
       if (inFlight.size > 0) {
         log(`draining ${inFlight.size} import(s) (up to ${Math.round(drainTimeoutMs / 1000)} s)`);

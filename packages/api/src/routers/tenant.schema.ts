@@ -9,5 +9,15 @@ export const updateTenantSettingsInput = z.object({
   data: z.object({
     /** Editors may approve segment definitions (admins and owners always may). */
     editorsCanApprove: z.boolean().optional(),
+    /** Order lines older than this many months are deleted by a scheduled sweep; null keeps them all. */
+    retentionMonths: z
+      .int("Months are a whole number")
+      .min(1, "Keep order lines for at least 1 month")
+      .max(1200)
+      .nullable()
+      .optional(),
   }),
 });
+
+/** The owner types the workspace's slug to confirm. */
+export const deleteTenantInput = z.object({ confirmSlug: z.string().max(100) });

@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { withTenant, withUser } from "@strata/db";
 import { AppError, isUniqueViolation } from "../errors.js";
+import { deleteWorkspace } from "../services/privacy/delete-workspace.js";
 import { createTenant, SLUG_TAKEN } from "../services/tenant/create-tenant.js";
 import { listTenants } from "../services/tenant/list-tenants.js";
 import { getTenantSettings, updateTenantSettings } from "../services/tenant/tenant-settings.js";
 import { protectedProcedure, router, tenantProcedure } from "../trpc.js";
-import { createTenantInput, updateTenantSettingsInput } from "./tenant.schema.js";
+import { createTenantInput, deleteTenantInput, updateTenantSettingsInput } from "./tenant.schema.js";
 
 export const tenantRouter = router({
   list: protectedProcedure.query(({ ctx }) =>
@@ -39,6 +40,17 @@ export const tenantRouter = router({
         tenantId: ctx.tenant.id,
         userId: ctx.user.id,
         editorsCanApprove: input.data.editorsCanApprove,
+        retentionMonths: input.data.retentionMonths,
+      }),
+    ),
+
+  delete: tenantProcedure("workspace.delete")
+    .input(deleteTenantInput)
+    .mutation(({ ctx, input }) =>
+      deleteWorkspace(ctx.tx, {
+        tenantId: ctx.tenant.id,
+        slug: ctx.tenant.slug,
+        confirmSlug: input.confirmSlug,
       }),
     ),
 });

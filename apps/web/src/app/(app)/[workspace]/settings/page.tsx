@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { ChangePassword } from "@/components/settings/change-password";
+import { DeleteWorkspace } from "@/components/settings/delete-workspace";
 import { LeaveWorkspace } from "@/components/settings/leave-workspace";
 import { ReviewSettings } from "@/components/settings/review-settings";
 import { Badge } from "@/components/ui/badge";
@@ -67,6 +68,21 @@ export default async function GeneralSettingsPage({ params }: { params: Promise<
           <LeaveWorkspace workspace={workspace.slug} workspaceName={workspace.name} userId={user.id} />
         </CardContent>
       </Card>
+      {access.can["workspace.delete"] ? (
+        <Card>
+          <CardHeader>
+            <CardTitle>Delete workspace</CardTitle>
+            <CardDescription>
+              Deletes {workspace.name} for everyone, for good: every customer, order line, run, segment,
+              policy and comment, the audit trail, its files (uploads and rejected-rows reports) and its
+              queued jobs.
+            </CardDescription>
+          </CardHeader>
+          <CardContent>
+            <DeleteWorkspace workspace={workspace.slug} />
+          </CardContent>
+        </Card>
+      ) : null}
     </div>
   );
 }
