@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { ChangePassword } from "@/components/settings/change-password";
 import { DeleteWorkspace } from "@/components/settings/delete-workspace";
 import { LeaveWorkspace } from "@/components/settings/leave-workspace";
+import { RetentionSettings } from "@/components/settings/retention-settings";
 import { ReviewSettings } from "@/components/settings/review-settings";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
@@ -43,6 +44,17 @@ export default async function GeneralSettingsPage({ params }: { params: Promise<
         </CardHeader>
         <CardContent>
           <ReviewSettings workspace={workspace.slug} canChange={access.can["workspace.updateSettings"]} />
+        </CardContent>
+      </Card>
+      <Card>
+        <CardHeader>
+          <CardTitle>Data retention</CardTitle>
+          <CardDescription>
+            Order lines older than this are deleted by a scheduled job (hourly); customers stay.
+          </CardDescription>
+        </CardHeader>
+        <CardContent>
+          <RetentionSettings workspace={workspace.slug} canChange={access.can["workspace.updateSettings"]} />
         </CardContent>
       </Card>
       <Card>
