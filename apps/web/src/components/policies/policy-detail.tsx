@@ -1,7 +1,6 @@
 "use client";
 
 import type { PolicyTerms } from "@strata/api/contract";
-import { POLICY_FIELD_HELP } from "@strata/api/contract";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
@@ -20,6 +19,7 @@ import { useTRPC } from "@/trpc/react";
 import type { PolicyRow } from "./policy-list";
 import { type PolicyPermissions, PolicyReviewPanel } from "./policy-review-panel";
 import {
+  fieldHelp,
   formatTerm,
   formToTerms,
   TERM_LABELS,
@@ -69,11 +69,11 @@ export function PolicyDetail({
       <PageHeader
         title={policy.name}
         description={
-          <span className="inline-flex flex-wrap items-center gap-2">
+          <>
             {policy.segmentColor ? (
               <span
                 aria-hidden
-                className="inline-block size-2.5 rounded-full"
+                className="mr-2 inline-block size-2.5 rounded-full align-middle"
                 style={{ backgroundColor: policy.segmentColor }}
               />
             ) : null}
@@ -81,7 +81,7 @@ export function PolicyDetail({
             {policy.setName ? ` (${policy.setName})` : ""}
             {policy.updatedByName ? ` · last saved by ${policy.updatedByName}` : ""} ·{" "}
             {formatDateTime(policy.updatedAt)}
-          </span>
+          </>
         }
         actions={
           permissions.canEdit && !isEditing && tab === "terms" ? (
@@ -160,7 +160,7 @@ function TermsTable({ policy }: { policy: PolicyRow }) {
                       </span>
                     ) : null}
                   </p>
-                  <p className="text-xs text-slate-500">{POLICY_FIELD_HELP[key]}</p>
+                  <p className="text-xs text-slate-500">{fieldHelp(key)}</p>
                 </dd>
               </div>
             );

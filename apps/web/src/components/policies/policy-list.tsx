@@ -85,7 +85,9 @@ export function PolicyList({ workspace, canEdit }: { workspace: string; canEdit:
                   ) : null}
                   <span>{p.scope}</span>
                 </span>
-                {p.setName ? <span className="block text-xs text-slate-500">{p.setName}</span> : null}
+                {p.setName && p.setName !== p.segmentName ? (
+                  <span className="block text-xs text-slate-500">{p.setName}</span>
+                ) : null}
               </Td>
               <Td className="text-xs text-slate-600">{termsSummary(p.terms)}</Td>
               <Td>

@@ -4,6 +4,7 @@ import { INVENTORY_STRATEGIES, POLICY_FIELD_HELP } from "@strata/api/contract";
 import { Field, Input, Select } from "@/components/ui/field";
 import {
   BASE_CHANNELS,
+  fieldHelp,
   INVENTORY_STRATEGY_LABELS,
   type PolicyTermsForm,
   TERM_LABELS,
@@ -103,7 +104,7 @@ export function PolicyTermsFields({
             form.serviceLevelKind === "cycle" ? "Target cycle service level (%)" : "Target fill rate (%)"
           }
           error={errors.serviceLevel}
-          hint={`${POLICY_FIELD_HELP.serviceLevel.replace("as a share between 0 and 1 (0.95 = 95%)", "in percent, e.g. 95")}`}
+          hint={fieldHelp("serviceLevel")}
         >
           {(aria) => (
             <Input

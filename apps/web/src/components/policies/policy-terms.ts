@@ -1,6 +1,7 @@
 import {
   DEFAULT_POLICY_TERMS,
   type INVENTORY_STRATEGIES,
+  POLICY_FIELD_HELP,
   type PolicyTerms,
   policyTermsSchema,
 } from "@strata/api/contract";
@@ -146,4 +147,17 @@ export function formatTerm(key: keyof PolicyTerms, terms: PolicyTerms): string {
     default:
       return typeof terms[key] === "number" ? terms[key].toLocaleString("en-GB") : String(terms[key]);
   }
+}
+
+/**
+ * A field's explanation as the form and the detail show it: the contract's text, with the service
+ * level spoken of in percent, because that is how the page shows it.
+ */
+export function fieldHelp(key: keyof PolicyTerms): string {
+  if (key === "serviceLevel")
+    return POLICY_FIELD_HELP.serviceLevel.replace(
+      "as a share between 0 and 1 (0.95 = 95%)",
+      "in percent (e.g. 95)",
+    );
+  return POLICY_FIELD_HELP[key];
 }

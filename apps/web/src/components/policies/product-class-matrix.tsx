@@ -128,7 +128,9 @@ export function ProductClassMatrix({ workspace, currency }: { workspace: string;
                                 <span className="tabular-nums">
                                   {(cell?.products ?? 0).toLocaleString("en-GB")} products
                                 </span>
-                                <span className="tabular-nums">{formatMoney(cell?.netSales ?? 0)}</span>
+                                <span className="tabular-nums">
+                                  {cell?.products ? formatMoney(cell.netSales) : "–"}
+                                </span>
                               </span>
                             </button>
                           </td>

@@ -260,7 +260,7 @@ function ActivityChart({
           <YAxis type="category" dataKey="activity" tick={AXIS} width={170} interval={0} />
           <ReferenceLine x={0} stroke="#64748b" />
           <Tooltip formatter={(v) => formatMoney(Number(v), currency)} />
-          <Legend verticalAlign="top" height={28} />
+          <Legend verticalAlign="top" height={28} itemSorter={null} />
           <Bar dataKey="before" name="Before" fill="#94a3b8" isAnimationActive={false} />
           <Bar dataKey="after" name="After" fill="#2563eb" isAnimationActive={false} />
         </BarChart>
@@ -294,7 +294,7 @@ export function ScenarioDeltaChart({
           <YAxis tick={AXIS} width={72} tickFormatter={axisMoney} />
           <ReferenceLine y={0} stroke="#64748b" />
           <Tooltip formatter={(v) => formatMoney(Number(v), currency)} />
-          <Legend verticalAlign="top" height={28} />
+          <Legend verticalAlign="top" height={28} itemSorter={null} />
           {scenarios.map((s, i) => (
             <Bar key={s.name} dataKey={s.name} fill={colors[i % colors.length]} isAnimationActive={false} />
           ))}
