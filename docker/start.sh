@@ -1,6 +1,8 @@
 #!/bin/sh
 # Entry point of the image: `web` serves the app, `worker` consumes runs from the queue.
 # Both need DATABASE_URL (PostgreSQL): the embedded database is for single-process installs.
+# MIGRATION_DATABASE_URL (optional): the owner of the tables, which the migrations at start run as;
+# DATABASE_URL is then a login that is only a member of strata_app (see initdb/10-strata-roles.sh).
 set -eu
 if [ -z "${DATABASE_URL:-}" ]; then
   echo "DATABASE_URL is required in the container (postgres://user:password@host:5432/db)" >&2

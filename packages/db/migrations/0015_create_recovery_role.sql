@@ -5,22 +5,26 @@
 -- security; roles are cluster-wide, so creation tolerates another database creating it first.
 DO $$
 BEGIN
-  CREATE ROLE strata_recovery NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'strata_recovery') THEN
+    CREATE ROLE strata_recovery NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+  END IF;
 EXCEPTION
   WHEN duplicate_object OR unique_violation THEN NULL;
 END
 $$;
 --> statement-breakpoint
 -- The migrating role joins it so single-login installs (the demo, one DATABASE_URL) can sweep; a
--- separate app login is granted it by whoever creates that login (see docker/README.md).
+-- separate app login is granted it by whoever creates that login (docker/initdb/10-strata-roles.sh).
+-- PostgreSQL 16 gives a role's creator only ADMIN on it (no SET), hence the check of SET there.
 DO $$
 BEGIN
-  IF NOT pg_has_role(current_user, 'strata_recovery', 'MEMBER') THEN
+  IF NOT pg_has_role(current_user, 'strata_recovery',
+      CASE WHEN current_setting('server_version_num')::int >= 160000 THEN 'SET' ELSE 'MEMBER' END) THEN
     EXECUTE format('GRANT strata_recovery TO %I', current_user);
   END IF;
 EXCEPTION
   WHEN insufficient_privilege THEN
-    RAISE EXCEPTION 'role % cannot join strata_recovery (created by another role): run GRANT strata_recovery TO % WITH ADMIN OPTION as its creator or a superuser', current_user, current_user;
+    RAISE EXCEPTION 'role % is not a member of strata_recovery and may not grant it: as an administrator run GRANT strata_recovery TO %', current_user, current_user;
 END
 $$;
 --> statement-breakpoint

@@ -13,6 +13,12 @@ export interface CreateDatabaseOptions {
   url?: string;
   /** Folder for the embedded database (files go to `<dataDir>/pglite`). Default: STRATA_DATA_DIR. */
   dataDir?: string;
+  /**
+   * A postgres:// URL `migrate()` connects with instead of `url`: the schema owner, when the app logs
+   * in as a role that may not change the schema. Default: MIGRATION_DATABASE_URL when `url` is
+   * DATABASE_URL.
+   */
+  migrationUrl?: string;
 }
 
 // PGlite is single-process and single-connection: two instances on one folder corrupt it. Within a
@@ -81,6 +87,12 @@ export function postgresDatabase(url: string): Database {
 }
 
 const pools = new WeakMap<Database, pg.Pool>();
+const migrationUrls = new WeakMap<Database, string>();
+
+/** The URL migrations of this Database connect with, when it is not the Database's own. */
+export function migrationUrlOf(database: Database): string | undefined {
+  return migrationUrls.get(database);
+}
 
 /** The node-postgres pool behind a postgres Database (for work that needs one session, e.g. locks). */
 export function poolOf(database: Database): pg.Pool | undefined {
@@ -91,7 +103,13 @@ export function poolOf(database: Database): pg.Pool | undefined {
 export async function createDatabase(options: CreateDatabaseOptions = {}): Promise<Database> {
   const env = readDbEnv();
   const url = options.url ?? (options.dataDir === undefined ? env.DATABASE_URL : undefined);
-  if (url) return postgresDatabase(url);
+  if (url) {
+    const database = postgresDatabase(url);
+    const migrationUrl =
+      options.migrationUrl ?? (url === env.DATABASE_URL ? env.MIGRATION_DATABASE_URL : undefined);
+    if (migrationUrl && migrationUrl !== url) migrationUrls.set(database, migrationUrl);
+    return database;
+  }
 
   const folder = resolve(join(options.dataDir ?? env.STRATA_DATA_DIR, "pglite"));
   const open = await acquirePglite(folder);

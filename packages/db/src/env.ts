@@ -14,12 +14,24 @@ const dbEnvSchema = z.object({
       .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// connection URL")
       .optional(),
   ),
+  MIGRATION_DATABASE_URL: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// connection URL")
+      .optional(),
+  ),
   STRATA_DATA_DIR: z.preprocess(emptyAsUnset, z.string().optional()),
 });
 
 export interface DbEnv {
   /** Unset: the embedded PGlite database in `dataDir`. */
   DATABASE_URL: string | undefined;
+  /**
+   * Unset: migrations run as DATABASE_URL's role. Set: they run as this one (the owner of the schema),
+   * and DATABASE_URL can be a login that is only a member of strata_app (docker/compose.yml).
+   */
+  MIGRATION_DATABASE_URL: string | undefined;
   /** Absolute path of the data folder (PGlite files, the generated auth secret). */
   STRATA_DATA_DIR: string;
 }
@@ -45,6 +57,7 @@ export function readDbEnv(source: Record<string, string | undefined> = process.e
     findRepoRoot(process.cwd()) ?? findRepoRoot(dirname(fileURLToPath(import.meta.url))) ?? process.cwd();
   return {
     DATABASE_URL: parsed.data.DATABASE_URL,
+    MIGRATION_DATABASE_URL: parsed.data.MIGRATION_DATABASE_URL,
     STRATA_DATA_DIR: resolve(parsed.data.STRATA_DATA_DIR ?? join(root, ".strata-data")),
   };
 }
