@@ -27,6 +27,28 @@ describe("describeActivity", () => {
     ).toBe("Ana commented on segment set Value tiers, mentioning 2 members");
   });
 
+  it("reads privacy events without naming the customer", () => {
+    const erased = describeActivity({
+      ...base,
+      action: "customer.erased",
+      targetType: "customer",
+      details: { orderLines: 3, memberships: 1 },
+    });
+    expect(erased).toBe("Ana erased a customer and everything held on them");
+    expect(describeActivity({ ...base, action: "customer.data_exported", targetType: "customer" })).toBe(
+      "Ana exported everything held on a customer",
+    );
+    expect(
+      describeActivity({
+        ...base,
+        actorName: null,
+        action: "order_lines.retention_applied",
+        targetType: "tenant",
+        details: { months: 12, deleted: 40 },
+      }),
+    ).toBe("40 order lines older than 12 months were deleted");
+  });
+
   it("reads member, run, import and export events", () => {
     expect(
       describeActivity({

@@ -90,6 +90,13 @@ export function describeActivity(event: ActivityEventInput): string {
       return `${actor} exported the customers of segment${quoted(name)}${text(d.setName) ? ` (${text(d.setName)})` : ""}`;
     case "audit.exported":
       return `${actor} exported the audit log`;
+    // Privacy: the sentence names no customer (an erased one is gone; an export is of one person).
+    case "customer.erased":
+      return `${actor} erased a customer and everything held on them`;
+    case "customer.data_exported":
+      return `${actor} exported everything held on a customer`;
+    case "order_lines.retention_applied":
+      return `${text(d.deleted) ?? "Some"} order lines older than ${text(d.months) ?? "the retention's"} months were deleted`;
   }
   if (aggregate === "comment") {
     const where = `${NOUNS[event.targetType] ?? noun}${quoted(name)}`;
