@@ -94,6 +94,16 @@ const NEW_DOC = {
     noise: 1,
   },
   tsne: [{ customerId: "c1", x: 1, y: 2, segment: 0 }],
+  model: {
+    version: 1,
+    kind: "centroids",
+    algorithm: "kmeans",
+    features: ["recency_days", "monetary"],
+    centroids: [
+      [0.5, -1],
+      [-0.4, 0.8],
+    ],
+  },
 };
 
 describe("run result contract", () => {
