@@ -82,7 +82,7 @@ describe.each(testDrivers())("rate limits on %s", (driver) => {
     );
     const { error } = (await limited.json()) as ErrorBody;
     expect(error.code).toBe("TOO_MANY_REQUESTS");
-    expect(error.message).toMatch(/^Too many attempts, try again in \d+ seconds?\.$/);
+    expect(error.message).toMatch(/^Too many attempts, try again in \d+ (seconds?|minutes?)\.$/);
 
     expect((await report(member.id)).status).toBe(404);
 
