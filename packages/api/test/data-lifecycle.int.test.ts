@@ -92,7 +92,9 @@ describe.each(testDrivers())("workspace deletion and retention on %s", (driver) 
   it("deletes a workspace with every row, its files and its queued jobs, and leaves other workspaces alone", async () => {
     const doomed = await populated("doomed");
     const kept = await populated("kept");
-    expect(await jobsOf(doomed.tenantId)).toBeGreaterThan(0);
+    // The runs' jobs are sent once their transactions have committed.
+    await expect.poll(() => jobsOf(doomed.tenantId)).toBe(1);
+    await expect.poll(() => jobsOf(kept.tenantId)).toBe(1);
     expect(readdirSync(join(importDir, doomed.tenantId)).length).toBeGreaterThan(0);
     expect(Object.keys(await rowsOf(doomed.tenantId))).toEqual(
       expect.arrayContaining(["customers", "customer_features", "imports", "memberships", "runs"]),
@@ -126,6 +128,8 @@ describe.each(testDrivers())("workspace deletion and retention on %s", (driver) 
   it("refuses a deletion confirmed with the wrong slug, or asked by an admin, and changes nothing", async () => {
     const home = await populated("careful");
     const admin = await h.addMember(home.owner.caller, home.workspace, "admin");
+    // The run's job is sent once its transaction has committed.
+    await expect.poll(() => jobsOf(home.tenantId)).toBe(1);
     const before = await rowsOf(home.tenantId);
     await expectTRPCError(
       home.owner.caller.tenant.delete({ workspace: home.workspace, confirmSlug: "not-it" }),

@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
@@ -24,6 +24,7 @@ export function CustomerPrivacyCard({
 }) {
   const trpc = useTRPC();
   const router = useRouter();
+  const queryClient = useQueryClient();
   const [isConfirming, setIsConfirming] = useState(false);
   const exportData = useMutation(
     trpc.customer.exportData.mutationOptions({
@@ -39,7 +40,11 @@ export function CustomerPrivacyCard({
   );
   const erase = useMutation(
     trpc.customer.erase.mutationOptions({
-      onSuccess: () => router.push(`/${workspace}/data/customers?erased=1`),
+      onSuccess: async () => {
+        // Every cached customer read (the list, counts, this page) is out of date now.
+        await queryClient.invalidateQueries({ queryKey: trpc.customer.pathKey() });
+        router.push(`/${workspace}/data/customers`);
+      },
     }),
   );
   return (
