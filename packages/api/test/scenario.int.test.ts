@@ -19,6 +19,7 @@ const MODEL = {
     },
     { name: "km", driver: "distance", rate: 0.5 },
   ],
+  financing: { annual_rate: 0.1, default_days: 30, name: "financing" },
 };
 
 describe.each(testDrivers())("what-if scenarios on %s", (driver) => {
@@ -78,7 +79,13 @@ describe.each(testDrivers())("what-if scenarios on %s", (driver) => {
       );
     }
     await ws.owner.caller.costToServe.updateModel({ workspace: ws.workspace, model: MODEL });
-    const storeTerms = { ...DEFAULT_POLICY_TERMS, deliveryChannel: "direct-to-store", dropsPerWeek: 3 };
+    // The live policy promises 45 days; the customers' own terms (30 days) are what the lines show.
+    const storeTerms = {
+      ...DEFAULT_POLICY_TERMS,
+      deliveryChannel: "direct-to-store",
+      dropsPerWeek: 3,
+      paymentTermsDays: 45,
+    };
     const live = await ws.owner.caller.policy.create({
       workspace: ws.workspace,
       name: "Store service",
@@ -138,6 +145,8 @@ describe.each(testDrivers())("what-if scenarios on %s", (driver) => {
     expect(moved.before.net_sales).toBeCloseTo(k * 6000, 6);
     expect(moved.after.net_sales).toBeCloseTo(k * 6000 * 0.98, 6);
     expect(moved.after.net_profit).toBeGreaterThan(moved.before.net_profit);
+    // Payment terms were not changed by the scenario: financing follows net sales only.
+    expect(moved.after.activities.financing).toBeCloseTo(moved.before.activities.financing! * 0.98, 0);
     expect(result.totals.after.net_sales).toBeLessThan(result.totals.before.net_sales);
     // Fewer drops a week hold more cycle stock.
     expect(moved.after.inventory_carrying_cost).toBeGreaterThan(moved.before.inventory_carrying_cost);

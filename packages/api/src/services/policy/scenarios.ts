@@ -179,6 +179,26 @@ function emptyFigures(): ScenarioFigures {
 
 const round = (x: number) => Math.round(x * 100) / 100;
 
+/** Which of a customer's terms a scenario changes, against the live policy (none: every term). */
+interface TermChanges {
+  channel: boolean;
+  drops: boolean;
+  minimum: boolean;
+  paymentTerms: boolean;
+  /** Allowance added by the scenario, % of net sales (the live one is already in the lines). */
+  allowancePct: number;
+}
+
+function termChanges(before: PolicyTerms | null | undefined, after: PolicyTerms): TermChanges {
+  return {
+    channel: !before || before.deliveryChannel !== after.deliveryChannel,
+    drops: !before || before.dropsPerWeek !== after.dropsPerWeek,
+    minimum: !before || before.minOrderValue !== after.minOrderValue,
+    paymentTerms: !before || before.paymentTermsDays !== after.paymentTermsDays,
+    allowancePct: after.allowancePct - (before?.allowancePct ?? 0),
+  };
+}
+
 /** The policies as the scenario sees them: the live approved ones with its changes on top. */
 function scenarioPolicies(live: LivePolicy[], changes: ScenarioChange[]): ScopedPolicy[] {
   const out: ScopedPolicy[] = live.map((p) => {
@@ -265,7 +285,9 @@ export async function evaluateScenario(
   // Each customer's policy before and after.
   const policyBefore: Array<ScopedPolicy | null> = new Array(n);
   const policyAfter: Array<ScopedPolicy | null> = new Array(n);
-  const changed: Array<{ customerId: string; terms: PolicyTerms }> = [];
+  // What changes for a customer: only the terms the scenario sets differently from the live policy
+  // (a customer without a live policy takes every term); the lines already reflect the rest.
+  const changed: Array<{ customerId: string; terms: PolicyTerms; moved: TermChanges }> = [];
   for (let c = 0; c < n; c++) {
     const id = cells.customerIds[c]!;
     const pair = { segmentIds: segmentsOf.get(id) ?? [], productClass: null, channel: null };
@@ -273,15 +295,18 @@ export async function evaluateScenario(
     policyAfter[c] = resolvePolicy(after, pair).policy;
     const b = policyBefore[c]?.approvedTerms;
     const a = policyAfter[c]?.approvedTerms;
-    if (a && JSON.stringify(a) !== JSON.stringify(b)) changed.push({ customerId: id, terms: a });
+    if (a && JSON.stringify(a) !== JSON.stringify(b))
+      changed.push({ customerId: id, terms: a, moved: termChanges(b, a) });
   }
 
   // Re-batched drops and merged orders of the customers whose policy changes, in the database.
-  const mapping = changed.map((x) => ({
-    customer_id: x.customerId,
-    k: x.terms.dropsPerWeek,
-    min: x.terms.minOrderValue,
-  }));
+  const mapping = changed
+    .filter((x) => x.moved.drops || x.moved.minimum)
+    .map((x) => ({
+      customer_id: x.customerId,
+      k: x.moved.drops ? x.terms.dropsPerWeek : 1e9,
+      min: x.moved.minimum ? x.terms.minOrderValue : 0,
+    }));
   const rebatched = new Map<
     string,
     { drops: number; dropsAfter: number; orders: number; ordersAfter: number }
@@ -333,7 +358,7 @@ export async function evaluateScenario(
 
   mark("rebatch");
   // The cells as re-priced: the changed customers' lines move to their new channel, with fewer drops.
-  const termsOf = new Map(changed.map((x) => [x.customerId, x.terms]));
+  const termsOf = new Map(changed.map((x) => [x.customerId, x]));
   const records: CostCellRecord[] = [];
   const D = LINE_DRIVERS.length;
   for (let r = 0; r < cells.customer.length; r++) {
@@ -342,7 +367,8 @@ export async function evaluateScenario(
     const drivers = Object.fromEntries(
       LINE_DRIVERS.map((d, k) => [d, cells.drivers[r * D + k]!]),
     ) as CostCellRecord["drivers"];
-    const terms = termsOf.get(customerId);
+    const change = termsOf.get(customerId);
+    const terms = change?.terms;
     const base = {
       customerId,
       channel: cells.channel[r]! >= 0 ? cells.channels[cells.channel[r]!] : undefined,
@@ -366,10 +392,10 @@ export async function evaluateScenario(
     const gross = base.grossSales * keep;
     const returns = base.returnsAllowances * keep;
     const discounts = base.discounts * keep;
-    const allowance = ((gross - discounts - returns) * terms.allowancePct) / 100;
+    const allowance = ((gross - discounts - returns) * change!.moved.allowancePct) / 100;
     records.push({
       ...base,
-      channel: terms.deliveryChannel,
+      channel: change!.moved.channel ? terms.deliveryChannel : base.channel,
       grossSales: gross,
       discounts: discounts + allowance,
       returnsAllowances: returns,
@@ -392,11 +418,16 @@ export async function evaluateScenario(
   });
   const periodDays = Number.isFinite(cells.spanDays) ? cells.spanDays : 365;
   const eventsAfter: CustomerEvent[] = input.events.filter(
-    (e) => !(e.activity === PAYMENT_TERMS_ACTIVITY && termsOf.has(e.customerId)),
+    (e) => !(e.activity === PAYMENT_TERMS_ACTIVITY && termsOf.get(e.customerId)?.moved.paymentTerms),
   );
   if (model.financing)
-    for (const [customerId, terms] of termsOf)
-      eventsAfter.push({ customerId, activity: PAYMENT_TERMS_ACTIVITY, quantity: terms.paymentTermsDays });
+    for (const [customerId, change] of termsOf)
+      if (change.moved.paymentTerms)
+        eventsAfter.push({
+          customerId,
+          activity: PAYMENT_TERMS_ACTIVITY,
+          quantity: change.terms.paymentTermsDays,
+        });
 
   let priced: { before: ReturnType<typeof costToServeOfCells>; after: ReturnType<typeof costToServeOfCells> };
   try {
