@@ -47,8 +47,8 @@ describe("resolvePolicy", () => {
       "default",
     );
     const why = resolvePolicy(all, { segmentIds: ["g"], productClass: "AX", channel: "web" }).reasons;
-    expect(why[0]).toMatch(/"gold-AX" .* applies/);
-    expect(why.some((r) => /"gold-AX-web" .* no approved version/.test(r))).toBe(true);
+    expect(why[0]).toMatch(/“gold-AX” .* applies/);
+    expect(why.some((r) => /“gold-AX-web” .* no approved version/.test(r))).toBe(true);
     expect(
       resolvePolicy(all.slice(2), { segmentIds: [], productClass: null, channel: null }).policy,
     ).toBeNull();
@@ -242,7 +242,7 @@ describe.each(testDrivers())("policies on %s", (driver) => {
       customerId: member.rows[0]!.customer_id,
     });
     expect(explained.policy).toMatchObject({ id: policy.id, version: 2, terms: { dropsPerWeek: 1 } });
-    expect(explained.reasons.join(" ")).toMatch(/"Everyone" .* no approved version/);
+    expect(explained.reasons.join(" ")).toMatch(/“Everyone” .* no approved version/);
     const audit = await h.database.query<{ action: string }>(
       "select action from audit_events where target_id = $1 order by created_at",
       [policy.id],

@@ -26,7 +26,7 @@ function describe(p: ScopedPolicy): string {
   const parts = [p.segmentId ? "its segment" : "every customer"];
   if (p.productClass) parts.push(`class ${p.productClass}`);
   if (p.channel) parts.push(`channel ${p.channel}`);
-  return `"${p.name}" (${parts.join(", ")})`;
+  return `“${p.name}” (${parts.join(", ")})`;
 }
 
 /**
