@@ -97,7 +97,7 @@ export function FairnessCard({
             </label>
             <Select
               id={selectId}
-              className="h-8 w-auto"
+              className="h-8 max-w-56"
               value={attribute ?? ""}
               onChange={(e) => setPicked(e.target.value)}
             >
@@ -125,7 +125,7 @@ export function FairnessCard({
                   {strong.length === 1 ? "One segment is" : `${strong.length} segments are`} strongly skewed
                   by {result.attribute}.
                 </strong>{" "}
-                {strong.map((s) => s.warning).join(" ")} A policy that treats{" "}
+                {strong.map((s) => skewSentence(nameOf(s), s.split)).join(" ")} A policy that treats{" "}
                 {strong.length === 1 ? "it" : "them"} differently treats these {result.attribute} values
                 differently too.
               </Alert>
@@ -184,6 +184,19 @@ export function FairnessCard({
       </CardContent>
     </Card>
   );
+}
+
+/** "Lapsed bargain hunters: 44% lapsed against 14% of all customers." (the value furthest from everyone's share). */
+function skewSentence(
+  name: string,
+  split: ReadonlyArray<{ value: string; share: number; populationShare: number }>,
+): string {
+  const most = [...split].sort(
+    (a, b) => Math.abs(b.share - b.populationShare) - Math.abs(a.share - a.populationShare),
+  )[0];
+  return most
+    ? `${name}: ${pct(most.share)} ${most.value} against ${pct(most.populationShare)} of all customers.`
+    : `${name}.`;
 }
 
 function SplitRow({
