@@ -1,4 +1,5 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { parseCsv } from "@strata/core";
 import type { Tx } from "@strata/db";
 import { sql } from "drizzle-orm";
@@ -7,6 +8,7 @@ import { AppError } from "../../errors.js";
 import { queryRows } from "../../jobs/run-data.js";
 import { recordAuditEvent } from "../audit/record-audit-event.js";
 import { PRIVATE_FILE_MODE, rejectedReasonsPathFor } from "../import/paths.js";
+import { type FileFormat, readRecords } from "../import/read-file.js";
 import { type RejectionReasonCount, readReasonCounts, writeReasonCounts } from "../import/rejected-report.js";
 import { refreshSizes } from "../segment/segment-versions.js";
 
@@ -27,6 +29,8 @@ export interface ErasureCounts {
   runMapPoints: number;
   rejectedRowLines: number;
   rejectedSamples: number;
+  /** Uploaded files kept for an import not run (yet, or again) that held the customer: deleted. */
+  uploadsDeleted: number;
 }
 
 async function countOf(tx: Tx, table: string, tenantId: string, customerId: string): Promise<number> {
@@ -65,6 +69,7 @@ export async function eraseCustomer(tx: Tx, params: EraseCustomerParams) {
     runMapPoints: 0,
     rejectedRowLines: 0,
     rejectedSamples: 0,
+    uploadsDeleted: 0,
   };
   const sets = await queryRows<{ segment_set_id: string }>(
     tx,
@@ -125,6 +130,30 @@ export async function eraseCustomer(tx: Tx, params: EraseCustomerParams) {
     }
   }
 
+  // Uploads waiting to be imported (or kept after a failed import so it can be started again) are the
+  // user's raw files: one that holds the customer is deleted rather than rewritten, and its import
+  // says why, so the file can be uploaded again without them.
+  const uploads = await queryRows<{ id: string; upload_path: string; format: FileFormat; mapping: unknown }>(
+    tx,
+    sql`select id, upload_path, format, mapping from imports
+        where tenant_id = ${tenantId} and upload_path is not null and status in ('pending', 'failed', 'rejected')`,
+  );
+  for (const upload of uploads) {
+    if (!(await fileHolds(upload.upload_path, upload.format, externalId))) continue;
+    await rm(upload.upload_path, { force: true });
+    counts.uploadsDeleted++;
+    await tx.execute(
+      sql`update imports set upload_path = null,
+            status = case when status = 'pending' then 'failed'::import_status else status end,
+            stage = case when status = 'pending' then 'done' else stage end,
+            error = case when status = 'pending'
+              then 'The file was deleted because a customer in it was erased. Upload it again without them.'
+              else error end,
+            finished_at = coalesce(finished_at, now())
+          where id = ${upload.id}`,
+    );
+  }
+
   await recordAuditEvent(tx, {
     tenantId,
     actorUserId: params.userId,
@@ -182,6 +211,19 @@ async function scrubReasonCounts(
     next.push({ ...r, count, ...(isTheirs ? { firstValue: "" } : {}) });
   }
   await writeReasonCounts(path, next);
+}
+
+/** True when a field of the uploaded file (any row, any column) is `value`. */
+async function fileHolds(path: string, format: FileFormat, value: string): Promise<boolean> {
+  try {
+    for await (const batch of readRecords(createReadStream(path), { format })) {
+      if (batch.records.some((r) => r.fields.some((f) => f.trim() === value))) return true;
+    }
+    return false;
+  } catch {
+    // An unreadable upload cannot be imported either; deleting it loses nothing the user can use.
+    return true;
+  }
 }
 
 /** True when one of the row's fields (split on any usual delimiter, quotes off) is `value`. */
