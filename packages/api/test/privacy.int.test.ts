@@ -315,6 +315,23 @@ describe.each(testDrivers())("personal data on %s", (driver) => {
       )
     ).rows[0]!.rejected_report_path;
     expect(readFileSync(reportPath, "utf8")).toContain("again@example.com");
+    // A file uploaded but not imported yet that names C3, and one that does not.
+    const waiting = await receiveUpload(h.database, {
+      tenantId,
+      userId: home.owner.id,
+      kind: "customers",
+      fileName: "update.csv",
+      body: bytes("customer_id,spend\nC3,999\nC9,10\n"),
+      dataDir,
+    });
+    const unrelated = await receiveUpload(h.database, {
+      tenantId,
+      userId: home.owner.id,
+      kind: "customers",
+      fileName: "others.csv",
+      body: bytes("customer_id,spend\nC30,999\nC9,10\n"),
+      dataDir,
+    });
     const before = await count("select count(*) as n from customers where tenant_id = $1", [tenantId]);
 
     const erased = await admin.caller.customer.erase({ workspace, id });
@@ -323,7 +340,16 @@ describe.each(testDrivers())("personal data on %s", (driver) => {
       activityEvents: 1,
       memberships: 1,
       rejectedRowLines: 1,
+      uploadsDeleted: 1,
     });
+    const imports = await h.database.query<{ id: string; status: string; upload_path: string | null }>(
+      "select id, status, upload_path from imports where id = any($1::uuid[])",
+      [[waiting.importId, unrelated.importId]],
+    );
+    const byId = new Map(imports.rows.map((r) => [r.id, r]));
+    expect(byId.get(waiting.importId)).toMatchObject({ status: "failed", upload_path: null });
+    expect(byId.get(unrelated.importId)).toMatchObject({ status: "pending" });
+    expect(byId.get(unrelated.importId)!.upload_path).not.toBeNull();
 
     expect(await count("select count(*) as n from customers where tenant_id = $1", [tenantId])).toBe(
       before - 1,
