@@ -6,6 +6,7 @@ import { parseRunConfig } from "@strata/contract";
 import { testDrivers, withTenant } from "@strata/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clusterRun } from "../src/jobs/cluster-run.js";
+import { profileStaleDatasets } from "../src/jobs/profile-job.js";
 import { insertAssignments, readFeatureMatrix } from "../src/jobs/run-data.js";
 import type { ImportMapping } from "../src/services/import/mapping.js";
 import { receiveUpload } from "../src/services/import/receive-upload.js";
@@ -203,6 +204,31 @@ describe.each(testDrivers())("personal data on %s", (driver) => {
     const full = await editor.caller.customer.get({ workspace, id });
     expect(full.isMasked).toBe(false);
     expect(full.attributes).toMatchObject({ email: "c5@example.com", full_name: "Person 5" });
+  });
+
+  it("keeps personal values out of a viewer's dataset profile and rule fields", async () => {
+    await profileStaleDatasets(h.database);
+    const [dataset] = (
+      await h.database.query<{ id: string }>(
+        "select id from datasets where tenant_id = $1 and kind = 'customers'",
+        [tenantId],
+      )
+    ).rows;
+    const full = await editor.caller.dataset.get({ workspace, id: dataset!.id });
+    expect(JSON.stringify(full.profile)).toContain("example.com");
+    const seen = await viewer.caller.dataset.get({ workspace, id: dataset!.id });
+    expect(seen.profile).not.toBeNull();
+    expect(JSON.stringify(seen.profile)).not.toMatch(/example\.com|Person \d/);
+    const birth = seen.profile!.columns.find((c) => c.name === "birth_year")!;
+    expect(birth).toMatchObject({ min: null, max: null, mean: null, median: null });
+    expect(birth.count).toBeGreaterThan(0);
+    expect(seen.profile!.columns.find((c) => c.name === "country")!.topValues?.length).toBe(3);
+
+    const viewerFields = await viewer.caller.segment.ruleFields({ workspace });
+    expect(JSON.stringify(viewerFields)).not.toMatch(/example\.com|Person \d/);
+    expect(viewerFields.find((f) => f.key === "attribute:email")?.topValues).toEqual([]);
+    const editorFields = await editor.caller.segment.ruleFields({ workspace });
+    expect(JSON.stringify(editorFields)).toMatch(/example\.com/);
   });
 
   it("leaves personal columns out of a viewer's export and keeps them in an editor's", async () => {

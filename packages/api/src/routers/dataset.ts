@@ -1,5 +1,6 @@
 import { getDataset } from "../services/dataset/get-dataset.js";
 import { listDatasets } from "../services/dataset/list-datasets.js";
+import { canSeePersonal } from "../services/privacy/personal-columns.js";
 import { router, tenantProcedure } from "../trpc.js";
 import { getDatasetInput } from "./dataset.schema.js";
 
@@ -9,5 +10,7 @@ export const datasetRouter = router({
 
   get: tenantProcedure("dataset.read")
     .input(getDatasetInput)
-    .query(({ ctx, input }) => getDataset(ctx.tx, { tenantId: ctx.tenant.id, id: input.id })),
+    .query(({ ctx, input }) =>
+      getDataset(ctx.tx, { tenantId: ctx.tenant.id, id: input.id, canSeePersonal: canSeePersonal(ctx.role) }),
+    ),
 });

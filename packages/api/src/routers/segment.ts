@@ -206,7 +206,7 @@ export const segmentRouter = router({
     .mutation(({ ctx, input }) => assignByModel(ctx.tx, { tenantId: ctx.tenant.id, setId: input.id })),
 
   ruleFields: tenantProcedure("segmentSet.read").query(({ ctx }) =>
-    buildFieldCatalogue(ctx.tx, ctx.tenant.id),
+    buildFieldCatalogue(ctx.tx, ctx.tenant.id, canSeePersonal(ctx.role)),
   ),
 
   previewRule: tenantProcedure("segmentSet.read")

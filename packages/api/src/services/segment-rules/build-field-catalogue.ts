@@ -11,6 +11,7 @@ import type { Tx } from "@strata/db";
 import type { DatasetColumn } from "@strata/db/schema";
 import { sql } from "drizzle-orm";
 import { queryRows } from "../../jobs/run-data.js";
+import { listPersonalKeys } from "../privacy/personal-columns.js";
 
 /** Customers read to find the features (and attributes no dataset declares) and their common values. */
 export const CATALOGUE_SAMPLE = 2_000;
@@ -37,7 +38,12 @@ interface ProfileColumn {
  * sample of customers (their type read from the values). Cheap at any size: two small reads, the
  * sample taken in customer id order through the features' tenant index.
  */
-export async function buildFieldCatalogue(tx: Tx, tenantId: string): Promise<RuleCatalogue> {
+export async function buildFieldCatalogue(
+  tx: Tx,
+  tenantId: string,
+  /** False (viewers): personal columns are listed without their frequent values. */
+  canSeePersonal = true,
+): Promise<RuleCatalogue> {
   const datasets = await queryRows<{
     columns: DatasetColumn[];
     profile: { columns?: ProfileColumn[] } | null;
@@ -113,8 +119,10 @@ export async function buildFieldCatalogue(tx: Tx, tenantId: string): Promise<Rul
       ...(type === "category" ? { topValues: topValues(values) } : {}),
     });
   }
+  const personal = canSeePersonal ? new Set<string>() : await listPersonalKeys(tx, tenantId);
   for (const field of fields.values()) {
     if (field.type === "category" && field.topValues === undefined) field.topValues = [];
+    if (field.source === "attribute" && personal.has(field.name) && field.topValues) field.topValues = [];
   }
   return [...fields.values()].sort(
     (a, b) => a.source.localeCompare(b.source) || a.name.localeCompare(b.name, "en"),
