@@ -185,6 +185,10 @@ describe.each(testDrivers())("personal data on %s", (driver) => {
     expect(names).toContain("birth_year");
     expect(described.features.find((f) => f.name === "birth_year")?.isPersonal).toBe(true);
     expect(described.defaults).not.toContain("birth_year");
+    expect(described.features.find((f) => f.name === "birth_year")?.min).toBeGreaterThan(1900);
+    const viewers = await viewer.caller.segment.features({ workspace });
+    expect(viewers.features.find((f) => f.name === "birth_year")).toMatchObject({ min: null, max: null });
+    expect(viewers.defaults).toEqual(described.defaults);
     expect(described.defaults.length).toBeGreaterThan(0);
     for (const name of ["email", "full_name", "birth_year"]) expect(described.defaults).not.toContain(name);
   });

@@ -132,7 +132,7 @@ export const segmentRouter = router({
     ),
 
   features: tenantProcedure("segmentSet.read").query(({ ctx }) =>
-    describeFeatures(ctx.tx, { tenantId: ctx.tenant.id }),
+    describeFeatures(ctx.tx, { tenantId: ctx.tenant.id, canSeePersonal: canSeePersonal(ctx.role) }),
   ),
 
   // Segment definitions the team owns: draft versions, review, history and restore.

@@ -246,6 +246,14 @@ export function NewRunForm({ workspace }: { workspace: string }) {
                       <label htmlFor={id} className="font-medium text-slate-800">
                         {featureLabel(f.name)}
                       </label>
+                      {f.isPersonal ? (
+                        <span
+                          className="ml-1.5 rounded bg-amber-100 px-1 text-xs text-amber-800"
+                          title="Marked personal at import: never suggested, used only when chosen here"
+                        >
+                          personal
+                        </span>
+                      ) : null}
                       <span className="block text-xs text-slate-500">
                         {formatNumber(f.min)} – {formatNumber(f.max)}, mean {formatNumber(f.mean)}
                       </span>

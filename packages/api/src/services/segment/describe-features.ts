@@ -50,7 +50,13 @@ const round = (v: number, digits = 4) => (Number.isFinite(v) ? Number(v.toPrecis
  * missing share, skew, range and its strongest correlation, measured on a sample of customers;
  * plus the features a one-click run uses.
  */
-export async function describeFeatures(tx: Tx, params: { tenantId: string }) {
+export async function describeFeatures(
+  tx: Tx,
+  params: {
+    tenantId: string /** False (viewers): no range of a personal column. */;
+    canSeePersonal?: boolean;
+  },
+) {
   const names = await listNumericFeatures(tx, params.tenantId);
   const personal = await listPersonalKeys(tx, params.tenantId);
   const [total] = await queryRows<{ n: number | string }>(
@@ -110,7 +116,10 @@ export async function describeFeatures(tx: Tx, params: { tenantId: string }) {
       if (b === a || v === null || v === undefined) continue;
       if (!best || Math.abs(v) > Math.abs(best.r)) best = { feature: names[b]!, r: v };
     }
-    return { ...s, strongestCorrelation: best, isPersonal: personal.has(s.name) };
+    const isPersonal = personal.has(s.name);
+    // A personal column's extremes are one person's values: viewers see its shape, not its range.
+    const range = isPersonal && params.canSeePersonal === false ? { min: null, max: null } : {};
+    return { ...s, ...range, strongestCorrelation: best, isPersonal };
   });
   const defaults = suggestFeatures(names, stats, correlation, personal);
   return { customers, sampled: n, features, correlation, defaults };
