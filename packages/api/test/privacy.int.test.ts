@@ -7,6 +7,8 @@ import { testDrivers, withTenant } from "@strata/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clusterRun } from "../src/jobs/cluster-run.js";
 import { profileStaleDatasets } from "../src/jobs/profile-job.js";
+import { closeJobQueue } from "../src/jobs/queue.js";
+import { startRunConsumer } from "../src/jobs/run-consumer.js";
 import { insertAssignments, readFeatureMatrix } from "../src/jobs/run-data.js";
 import type { ImportMapping } from "../src/services/import/mapping.js";
 import { receiveUpload } from "../src/services/import/receive-upload.js";
@@ -442,4 +444,27 @@ describe.each(testDrivers())("personal data on %s", (driver) => {
       events,
     );
   });
+
+  it("runs a segmentation started with no features chosen on every numeric feature but the personal ones", async () => {
+    const consumer = await startRunConsumer(h.database, {
+      threads: 1,
+      sweepIntervalSeconds: 0.5,
+      pollingIntervalSeconds: 0.5,
+      log: () => {},
+    });
+    try {
+      const run = await home.owner.caller.run.create({ workspace, config: { algorithm: "kmeans", k: 3 } });
+      expect(run.config.features).toEqual([]);
+      await expect
+        .poll(async () => (await home.owner.caller.run.get({ workspace, id: run.id })).status, {
+          timeout: 60_000,
+        })
+        .toBe("succeeded");
+      const done = await home.owner.caller.run.get({ workspace, id: run.id });
+      expect([...(done.result?.features ?? [])].sort()).toEqual(["recency", "spend", "visits"]);
+    } finally {
+      await consumer.stop({ drainTimeoutMs: 1_000 });
+      await closeJobQueue(h.database);
+    }
+  }, 90_000);
 });
