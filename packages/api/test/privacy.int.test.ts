@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { parseRunConfig } from "@strata/contract";
 import { testDrivers, withTenant } from "@strata/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { handleRejectedReport } from "../src/http/index.js";
 import { clusterRun } from "../src/jobs/cluster-run.js";
 import { profileStaleDatasets } from "../src/jobs/profile-job.js";
 import { closeJobQueue } from "../src/jobs/queue.js";
@@ -15,6 +16,7 @@ import { receiveUpload } from "../src/services/import/receive-upload.js";
 import { startImport, waitForImport } from "../src/services/import/start-import.js";
 import { CUSTOMER_TABLES } from "../src/services/privacy/export-customer-data.js";
 import { MASKED } from "../src/services/privacy/personal-columns.js";
+import { createContext } from "../src/trpc.js";
 import { expectTRPCError, openHarness } from "./harness.js";
 
 async function* bytes(text: string): AsyncIterable<Uint8Array> {
@@ -235,6 +237,23 @@ describe.each(testDrivers())("personal data on %s", (driver) => {
     expect(viewerFields.find((f) => f.key === "attribute:email")?.topValues).toEqual([]);
     const editorFields = await editor.caller.segment.ruleFields({ workspace });
     expect(JSON.stringify(editorFields)).toMatch(/example\.com/);
+  });
+
+  it("gives viewers the rejected-rows report without the original rows or personal values", async () => {
+    const download = async (userId: string) =>
+      (
+        await handleRejectedReport(
+          new Request(`http://localhost/api/workspaces/${workspace}/imports/${importId}/rejected`),
+          createContext({ database: h.database, userId }),
+          { workspace, id: importId },
+        )
+      ).text();
+    const full = await download(editor.id);
+    expect(full).toContain("again@example.com");
+    const seen = await download(viewer.id);
+    expect(seen.split("\n")[0]).toBe("line,column,value,reason");
+    expect(seen).toMatch(/\n\d+,customer_id,C3,/);
+    expect(seen).not.toMatch(/example\.com|Person \d/);
   });
 
   it("leaves personal columns out of a viewer's export and keeps them in an editor's", async () => {

@@ -2,6 +2,7 @@ import { cancelImport } from "../services/import/cancel-import.js";
 import { getImport, listImports } from "../services/import/get-import.js";
 import { previewUpload } from "../services/import/preview-upload.js";
 import { queueImportFromRequest } from "../services/import/start-import.js";
+import { canSeePersonal } from "../services/privacy/personal-columns.js";
 import { router, tenantProcedure } from "../trpc.js";
 import {
   cancelImportInput,
@@ -24,7 +25,9 @@ export const importRouter = router({
 
   get: tenantProcedure("import.read")
     .input(getImportInput)
-    .query(({ ctx, input }) => getImport(ctx.tx, { tenantId: ctx.tenant.id, id: input.id })),
+    .query(({ ctx, input }) =>
+      getImport(ctx.tx, { tenantId: ctx.tenant.id, id: input.id, canSeePersonal: canSeePersonal(ctx.role) }),
+    ),
 
   preview: tenantProcedure("import.preview")
     .input(previewImportInput)

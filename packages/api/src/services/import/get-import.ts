@@ -2,6 +2,7 @@ import type { Rejection } from "@strata/core";
 import { datasets, imports, type Tx } from "@strata/db";
 import { and, desc, eq } from "drizzle-orm";
 import { AppError } from "../../errors.js";
+import { listPersonalKeys, MASKED } from "../privacy/personal-columns.js";
 import { rejectedReasonsPathFor } from "./paths.js";
 import { ReasonTally, type RejectionReasonCount, readReasonCounts } from "./rejected-report.js";
 
@@ -45,7 +46,14 @@ function present(row: ImportRow) {
  * One import with its progress, counts, the first rejected rows and the rejections counted by
  * reason (over the whole file; over the sample for imports that ran before those counts were kept).
  */
-export async function getImport(tx: Tx, params: { tenantId: string; id: string }) {
+export async function getImport(
+  tx: Tx,
+  params: {
+    tenantId: string;
+    id: string /** False (viewers): personal values masked. */;
+    canSeePersonal?: boolean;
+  },
+) {
   const [row] = await tx
     .select({ ...importColumns, rejectedSample: imports.rejectedSample, mapping: imports.mapping })
     .from(imports)
@@ -55,7 +63,15 @@ export async function getImport(tx: Tx, params: { tenantId: string; id: string }
   const counted = row.hasRejectedReport
     ? await readReasonCounts(rejectedReasonsPathFor(row.hasRejectedReport))
     : undefined;
-  const rejectedReasons: RejectionReasonCount[] = counted ?? countSample(row.rejectedSample);
+  let rejectedReasons: RejectionReasonCount[] = counted ?? countSample(row.rejectedSample);
+  if (params.canSeePersonal === false) {
+    // A rejected value of a personal column (a mistyped email, a date of birth) is personal too.
+    const personal = await personalColumnsOf(tx, params.tenantId, row.mapping);
+    const mask = <T extends { column: string }>(r: T, key: keyof T): T =>
+      personal.has(r.column) ? { ...r, [key]: MASKED } : r;
+    row.rejectedSample = row.rejectedSample.map((r) => mask(r, "value"));
+    rejectedReasons = rejectedReasons.map((r) => mask(r, "firstValue"));
+  }
   return {
     ...row,
     hasRejectedReport: row.hasRejectedReport !== null,
@@ -90,4 +106,13 @@ export async function getRejectedReportPath(
   if (!row) throw new AppError("NOT_FOUND", "Import not found");
   if (!row.path) throw new AppError("NOT_FOUND", "This import has no rejected rows.");
   return row.path;
+}
+
+/** The workspace's personal columns and those this import's mapping marks personal. */
+export async function personalColumnsOf(tx: Tx, tenantId: string, mapping: unknown): Promise<Set<string>> {
+  const personal = await listPersonalKeys(tx, tenantId);
+  const attributes = (mapping as { attributes?: Array<{ source: string; isPersonal?: boolean }> } | null)
+    ?.attributes;
+  for (const a of attributes ?? []) if (a.isPersonal) personal.add(a.source);
+  return personal;
 }
