@@ -197,6 +197,15 @@ describe.each(testDrivers())("workspace deletion and retention on %s", (driver) 
       ).rows.map((r) => new Date(r.at).toISOString());
     expect(await left(home.tenantId)).toEqual(["2025-06-15T12:00:00.000Z", "2025-07-15T12:00:00.000Z"]);
     expect(await left(other.tenantId)).toHaveLength(4);
+    // The features were recomputed from the two lines left: two orders.
+    const [features] = (
+      await h.database.query<{ features: Record<string, unknown> }>(
+        `select f.features from customer_features f join order_lines l on l.customer_id = f.customer_id
+         where f.tenant_id = $1 limit 1`,
+        [home.tenantId],
+      )
+    ).rows;
+    expect(features!.features.frequency).toBe(2);
     const events = await h.database.query<{ details: unknown }>(
       "select details from audit_events where tenant_id = $1 and action = 'order_lines.retention_applied'",
       [home.tenantId],

@@ -3,6 +3,7 @@ import { withTenant } from "@strata/db";
 import { sql } from "drizzle-orm";
 import { queryRows } from "../../jobs/run-data.js";
 import { recordAuditEvent } from "../audit/record-audit-event.js";
+import { recomputeCustomerFeatures } from "../customer/recompute-customer-features.js";
 
 export interface RetentionOutcome {
   tenantId: string;
@@ -13,8 +14,8 @@ export interface RetentionOutcome {
 /**
  * The retention sweep: in every workspace with a retention of N months, deletes the order lines
  * ordered more than N calendar months before `now` (a line exactly N months old stays), in that
- * workspace's own tenant transaction, with an audit event counting them. Customers and their
- * features stay; the next import or full recompute reads only the lines that are left.
+ * workspace's own tenant transaction, with an audit event counting them; customers stay and their
+ * features are recomputed from the lines that are left.
  */
 export async function applyRetention(
   database: Database,
@@ -43,6 +44,8 @@ export async function applyRetention(
       );
       const n = Number(row?.n ?? 0);
       if (n > 0) {
+        // Recency, frequency and spend were read from the lines now gone: recompute from what is left.
+        await recomputeCustomerFeatures(tx, { tenantId: w.id, driver: database.driver });
         await recordAuditEvent(tx, {
           tenantId: w.id,
           actorUserId: null,
