@@ -1,4 +1,5 @@
 import type { Role } from "@strata/auth";
+import { can } from "../permissions.js";
 import { checkFairness } from "../services/privacy/fairness-check.js";
 import { canSeePersonal } from "../services/privacy/personal-columns.js";
 import { assignByModel } from "../services/segment/assign-by-model.js";
@@ -24,6 +25,7 @@ import {
   restoreSegmentSetVersion,
 } from "../services/segment/segment-versions.js";
 import { buildFieldCatalogue } from "../services/segment-rules/build-field-catalogue.js";
+import { cachedForLivePreview } from "../services/segment-rules/live-preview-cache.js";
 import { previewRule } from "../services/segment-rules/preview-rule.js";
 import { router, tenantProcedure } from "../trpc.js";
 import {
@@ -216,13 +218,18 @@ export const segmentRouter = router({
       if (input.segmentSetId)
         await getSegmentSet(ctx.tx, { tenantId: ctx.tenant.id, id: input.segmentSetId });
       if (input.baseSegmentId) await getSegment(ctx.tx, { tenantId: ctx.tenant.id, id: input.baseSegmentId });
+      const canSeePersonal = can(ctx.role, "customer.readPersonal");
       return previewRule(ctx.tx, {
         tenantId: ctx.tenant.id,
         rule: input.rule,
         segmentSetId: input.segmentSetId,
         baseSegmentId: input.baseSegmentId,
-        // While the user types: big workspaces are counted on a sample (saving counts exactly).
+        // While the user types: big workspaces are counted on a sample (saving counts exactly), and
+        // the fields are those read a few seconds ago.
         mode: "auto",
+        catalogue: await cachedForLivePreview(`catalogue:${ctx.tenant.id}:${canSeePersonal}`, () =>
+          buildFieldCatalogue(ctx.tx, ctx.tenant.id, canSeePersonal),
+        ),
       });
     }),
 

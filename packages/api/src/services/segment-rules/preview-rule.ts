@@ -12,6 +12,7 @@ import { AppError } from "../../errors.js";
 import { queryRows } from "../../jobs/run-data.js";
 import { buildFieldCatalogue } from "./build-field-catalogue.js";
 import { compileRuleSql } from "./compile-rule-sql.js";
+import { cachedForLivePreview } from "./live-preview-cache.js";
 
 /** Matching customers shown in a preview. */
 export const PREVIEW_SAMPLE_SIZE = 20;
@@ -26,7 +27,7 @@ export const PREVIEW_SAMPLE_FIELDS = 3;
  */
 export const PREVIEW_EXACT_UP_TO = 100_000;
 /** Customers the live preview's sample aims at. */
-export const PREVIEW_SAMPLE_TARGET = 20_000;
+export const PREVIEW_SAMPLE_TARGET = 12_000;
 
 export const NO_MATCH_WARNING =
   "No customer matches this rule. It can be saved, but its segment will be empty until the data changes.";
@@ -140,11 +141,17 @@ export async function previewRule(tx: Tx, params: PreviewRuleParams): Promise<Ru
   // The matching customers are hashed against the order lines and memberships; with the default
   // work_mem (4 MB) a large match spills to disk in many batches (measured: seconds at 1M customers).
   await tx.execute(sql`select set_config('work_mem', ${PREVIEW_WORK_MEM}, true)`);
-  const [counted] = await queryRows<{ n: number | string }>(
-    tx,
-    sql`select count(*)::int as n from customers where tenant_id = ${tenantId}`,
-  );
-  const total = Number(counted?.n ?? 0);
+  const countCustomers = async () => {
+    const [counted] = await queryRows<{ n: number | string }>(
+      tx,
+      sql`select count(*)::int as n from customers where tenant_id = ${tenantId}`,
+    );
+    return Number(counted?.n ?? 0);
+  };
+  const total =
+    params.mode === "auto"
+      ? await cachedForLivePreview(`customers:${tenantId}`, countCustomers)
+      : await countCustomers();
   const sampling = (params.mode ?? "exact") === "auto" && total > (params.exactUpTo ?? PREVIEW_EXACT_UP_TO);
   const bound = sampling ? uuidBound((params.sampleTarget ?? PREVIEW_SAMPLE_TARGET) / total) : null;
   const inSample = bound ? sql`and c.id < ${bound}::uuid` : sql``;
