@@ -1,5 +1,5 @@
 import { closeJobQueue, startImportConsumer, startRunConsumer } from "@strata/api/jobs";
-import { createDatabase, migrate } from "@strata/db";
+import { createDatabase, isConnectionLost, migrate } from "@strata/db";
 import { readWorkerEnv } from "./env.js";
 
 /**
@@ -42,6 +42,18 @@ async function main(): Promise<void> {
     }
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
+  // pg-boss 10 neither awaits nor catches marking a job complete or failed (manager.js, onFetch): a
+  // connection lost at that instant (restart, failover) would end the process. The job is retried
+  // when it expires and the run or import recovered by the sweep, so log it and go on; any other
+  // unhandled rejection still ends the process.
+  process.on("unhandledRejection", (reason) => {
+    if (isConnectionLost(reason)) {
+      console.error(`[worker] database connection lost: ${(reason as Error).message}`);
+      return;
+    }
+    console.error("[worker] unhandled rejection:", reason);
+    process.exit(1);
+  });
   process.on("SIGINT", () => void stop("SIGINT"));
 }
 

@@ -67,6 +67,12 @@ export function postgresDatabase(url: string): Database {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on("error", (error) => console.error("[db] idle PostgreSQL client error:", error.message));
+  // A client checked out of the pool (a transaction between two queries, a held lock) has no pool
+  // listener: a dropped connection (restart, failover, pg_terminate_backend) would then be an uncaught
+  // 'error' and end the process. Its next query fails instead, and the work is retried.
+  pool.on("connect", (client) => {
+    client.on("error", (error) => console.error("[db] PostgreSQL connection lost:", error.message));
+  });
   const db = drizzlePg({ client: pool, schema, casing: "snake_case" }) as unknown as DrizzleDb;
   let closed = false;
   const database: Database = {

@@ -1,4 +1,5 @@
 export { type CreateDatabaseOptions, createDatabase, getDatabase } from "./client.js";
+export { isConnectionLost } from "./connection-lost.js";
 export { type DbEnv, findRepoRoot, readDbEnv } from "./env.js";
 export { MIGRATIONS_FOLDER, migrate } from "./migrate.js";
 export * from "./schema/index.js";

@@ -2,7 +2,7 @@ import { createReadStream } from "node:fs";
 import { rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { formatOriginalRow } from "@strata/core";
-import { customers, type Database, datasets, imports, withTenant } from "@strata/db";
+import { customers, type Database, datasets, imports, isConnectionLost, withTenant } from "@strata/db";
 import type { DatasetColumn } from "@strata/db/schema";
 import { and, eq, type SQL } from "drizzle-orm";
 import { AppError } from "../../errors.js";
@@ -388,6 +388,9 @@ export async function runImport(database: Database, params: RunImportParams): Pr
       await rm(reportPath, { force: true }).catch(() => undefined);
       throw error instanceof ImportStoppedError ? error : new ImportStoppedError("the import was stopped");
     }
+    // The connection went away (restart, failover): not the file's fault. Left running, the import is
+    // retried: its rows load in one transaction, so the lost attempt wrote none or all of them.
+    if (isConnectionLost(error)) throw error;
     const message = error instanceof AppError ? error.message : readableError(error);
     return await finish({
       status: "failed",
@@ -538,6 +541,8 @@ function readableError(error: unknown): string {
   if (e && typeof e.message === "string") {
     // Core ingest errors already name the line; database errors are summarised without SQL.
     if ((error as Error).name === "CoreInputError") return `The file could not be read: ${e.message}`;
+    // Drizzle's wrapper names the SQL and its parameters: the user gets neither.
+    if (e.message.startsWith("Failed query:")) return "The import failed: the database refused a query.";
     return `The import failed: ${e.message}`;
   }
   return "The import failed.";
