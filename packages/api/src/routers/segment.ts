@@ -225,7 +225,7 @@ export const segmentRouter = router({
         segmentSetId: input.segmentSetId,
         baseSegmentId: input.baseSegmentId,
         // While the user types: big workspaces are counted on a sample (saving counts exactly), and
-        // the fields are those read a few seconds ago.
+        // the fields and the workspace size are those read up to a minute ago.
         mode: "auto",
         catalogue: await cachedForLivePreview(`catalogue:${ctx.tenant.id}:${canSeePersonal}`, () =>
           buildFieldCatalogue(ctx.tx, ctx.tenant.id, canSeePersonal),

@@ -7,7 +7,7 @@ describe("cachedForLivePreview", () => {
     const load = async () => ++loads;
     expect(await cachedForLivePreview("k", load, 1_000)).toBe(1);
     expect(await cachedForLivePreview("k", load, 10_000)).toBe(1);
-    expect(await cachedForLivePreview("k", load, 20_000)).toBe(2);
+    expect(await cachedForLivePreview("k", load, 70_000)).toBe(2);
     await expect(cachedForLivePreview("bad", () => Promise.reject(new Error("down")), 0)).rejects.toThrow(
       "down",
     );

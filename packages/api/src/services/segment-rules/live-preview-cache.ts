@@ -1,9 +1,9 @@
 /**
  * What the live preview reads on every keystroke but which changes only with new data: the field
- * catalogue and the workspace's customer count, kept per process for a few seconds. Saving a rule
+ * catalogue and the workspace's customer count, kept per process for a minute. Saving a rule
  * never reads from here.
  */
-const TTL_MS = 15_000;
+const TTL_MS = 60_000;
 const MAX_ENTRIES = 500;
 const entries = new Map<string, { at: number; value: Promise<unknown> }>();
 

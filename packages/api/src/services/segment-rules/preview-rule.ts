@@ -27,7 +27,7 @@ export const PREVIEW_SAMPLE_FIELDS = 3;
  */
 export const PREVIEW_EXACT_UP_TO = 100_000;
 /** Customers the live preview's sample aims at. */
-export const PREVIEW_SAMPLE_TARGET = 12_000;
+export const PREVIEW_SAMPLE_TARGET = 10_000;
 
 export const NO_MATCH_WARNING =
   "No customer matches this rule. It can be saved, but its segment will be empty until the data changes.";
