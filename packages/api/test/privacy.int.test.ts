@@ -274,7 +274,7 @@ describe.each(testDrivers())("personal data on %s", (driver) => {
     const id = idOf.get("C4")!;
     const data = await admin.caller.customer.exportData({ workspace, id });
     expect(data.customer).toMatchObject({ id, external_id: "C4" });
-    expect((data.customer as { attributes: Record<string, unknown> }).attributes).toMatchObject({
+    expect((data.customer as unknown as { attributes: Record<string, unknown> }).attributes).toMatchObject({
       email: "c4@example.com",
     });
     for (const table of CUSTOMER_TABLES) {
