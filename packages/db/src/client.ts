@@ -62,6 +62,26 @@ export function pgliteDatabase(client: PGlite, onClose: () => Promise<void>): Da
   };
 }
 
+/**
+ * drizzle's pool transaction sends `begin` before its try/finally that releases the client (drizzle
+ * node-postgres session.js), so a `begin` failing on a connection that just died (restart, failover)
+ * would keep the client checked out for good: enough of them exhaust the pool and hang the app and
+ * close(). Such a client is released here, as broken, so the pool drops it.
+ */
+function releaseOnFailedBegin(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const result = query(...args);
+    const first = args[0] as string | { text?: unknown } | undefined;
+    const text = typeof first === "string" ? first : first?.text;
+    if (typeof text !== "string" || !/^\s*begin\b/i.test(text) || !(result instanceof Promise)) return result;
+    return result.catch((error: Error) => {
+      client.release(error);
+      throw error;
+    });
+  };
+}
+
 /** Wraps a node-postgres pool as a Database. */
 export function postgresDatabase(url: string): Database {
   const pool = new pg.Pool({ connectionString: url, max: 10 });
@@ -72,6 +92,7 @@ export function postgresDatabase(url: string): Database {
   // 'error' and end the process. Its next query fails instead, and the work is retried.
   pool.on("connect", (client) => {
     client.on("error", (error) => console.error("[db] PostgreSQL connection lost:", error.message));
+    releaseOnFailedBegin(client);
   });
   const db = drizzlePg({ client: pool, schema, casing: "snake_case" }) as unknown as DrizzleDb;
   let closed = false;
