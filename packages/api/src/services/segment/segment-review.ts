@@ -20,7 +20,6 @@ import {
   mappingOf,
   refreshSizes,
   type SegmentSetRow,
-  snapshotOf,
   versionSnapshot,
 } from "./segment-versions.js";
 
@@ -263,10 +262,4 @@ async function materialize(tx: Tx, set: SegmentSetRow, target: SegmentSetSnapsho
         .where(and(eq(segments.id, s.id), eq(segments.tenantId, set.tenantId)));
   }
   await refreshSizes(tx, set);
-}
-
-/** Reads a set's snapshot as the approver will see it (for a caller that just changed it). */
-export async function currentSnapshot(tx: Tx, params: { tenantId: string; setId: string }) {
-  const set = await lockSegmentSet(tx, params);
-  return snapshotOf(tx, set);
 }
