@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { DEFAULT_POLICY_TERMS } from "@strata/contract";
 import { testDrivers } from "@strata/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clearScenarioBases } from "../src/services/policy/scenario-base.js";
 import { expectTRPCError, openHarness } from "./harness.js";
 import { finishedRun, seedCustomers } from "./segment-fixtures.js";
 
@@ -29,7 +30,8 @@ describe.each(testDrivers())("what-if scenarios on %s", (driver) => {
   });
   afterAll(async () => h?.cleanup());
 
-  it("moves a segment from direct-to-store to DC delivery with a 2% allowance: sales fall, profit after cost-to-serve rises; live policies change only through review", async () => {
+  /** A workspace of 30 customers with ten weeks of store deliveries and a live policy for one segment. */
+  async function storeDeliveries() {
     const ws = await h.newWorkspace("scenario");
     await seedCustomers(h, ws.tenant.id, 30);
     const { runId } = await finishedRun(h, ws.tenant.id, ws.owner.id, { algorithm: "kmeans", k: 3 });
@@ -95,6 +97,11 @@ describe.each(testDrivers())("what-if scenarios on %s", (driver) => {
     await ws.owner.caller.policy.requestReview({ workspace: ws.workspace, id: live.id, version: 1 });
     await ws.owner.caller.policy.approve({ workspace: ws.workspace, id: live.id, version: 1 });
 
+    return { ws, set, segment, members, everyone, datasetId, live, storeTerms };
+  }
+
+  it("moves a segment from direct-to-store to DC delivery with a 2% allowance: sales fall, profit after cost-to-serve rises; live policies change only through review", async () => {
+    const { ws, segment, members, live, storeTerms } = await storeDeliveries();
     const scenario = await ws.owner.caller.scenario.create({ workspace: ws.workspace, name: "DC delivery" });
     await expectTRPCError(
       ws.owner.caller.scenario.update({
@@ -173,5 +180,80 @@ describe.each(testDrivers())("what-if scenarios on %s", (driver) => {
       ws.owner.caller.scenario.applyChanges({ workspace: ws.workspace, id: scenario.id }),
       "PRECONDITION_FAILED",
     );
+  });
+
+  it("reads the lines once while the data stays the same, and again as soon as it changes; a cached evaluation equals a fresh one", async () => {
+    const { ws, set, segment, everyone, datasetId, live, storeTerms } = await storeDeliveries();
+    // A second segment without a policy gets a new one: its customers move to a new scope.
+    const other = set.segments.find((s) => s.id !== segment.id)!;
+    const scenario = await ws.owner.caller.scenario.create({ workspace: ws.workspace, name: "Two moves" });
+    const changes = (dropsPerWeek: number) => [
+      {
+        policyId: live.id,
+        name: "Store service",
+        segmentId: segment.id,
+        productClass: null,
+        channel: null,
+        terms: { ...storeTerms, deliveryChannel: "distribution centre", dropsPerWeek, allowancePct: 2 },
+        salesLostShare: 0,
+      },
+      {
+        policyId: null,
+        name: "Second tier",
+        segmentId: other.id,
+        productClass: null,
+        channel: null,
+        terms: { ...storeTerms, dropsPerWeek: 2, serviceLevel: 0.99 },
+        salesLostShare: 0.1,
+      },
+    ];
+    const evaluate = () => ws.owner.caller.scenario.evaluate({ workspace: ws.workspace, id: scenario.id });
+    const figures = (r: Awaited<ReturnType<typeof evaluate>>) => ({ segments: r.segments, totals: r.totals });
+    const readAgain = (r: Awaited<ReturnType<typeof evaluate>>) =>
+      Object.keys(r.timings).some((k) => k.startsWith("base (lines read"));
+
+    await ws.owner.caller.scenario.update({ workspace: ws.workspace, id: scenario.id, changes: changes(1) });
+    clearScenarioBases();
+    const first = await evaluate();
+    expect(readAgain(first)).toBe(true);
+    // The analyst changes the scenario and evaluates again: the data did not change, nothing is re-read.
+    await ws.owner.caller.scenario.update({ workspace: ws.workspace, id: scenario.id, changes: changes(2) });
+    const kept = await evaluate();
+    expect(readAgain(kept)).toBe(false);
+    clearScenarioBases();
+    const fresh = await evaluate();
+    expect(readAgain(fresh)).toBe(true);
+    expect(figures(kept)).toEqual(figures(fresh));
+    const moved = kept.segments.find((s) => s.segmentId === other.id)!;
+    expect(moved.after.net_sales).toBeCloseTo(moved.before.net_sales * 0.9, 4);
+    // Without a live policy they held no stock; the new scope holds cycle stock for two drops a week.
+    expect(moved.before.inventory_carrying_cost).toBe(0);
+    expect(moved.after.inventory_carrying_cost).toBeGreaterThan(0);
+    expect(kept.segments.find((s) => s.segmentId === segment.id)!.after.activities.drops).toBeGreaterThan(
+      first.segments.find((s) => s.segmentId === segment.id)!.after.activities.drops!,
+    );
+
+    // New lines arrive for one customer: the next evaluation sees them.
+    await h.database.query(
+      `insert into order_lines (tenant_id, dataset_id, customer_id, line_key, order_id, ordered_at, quantity, unit_price, unit_cost, product, channel, distance)
+       values ($1, $2, $3, $4, 'late', '2025-03-20T09:00:00Z', 100, 5, 3, 'P0', 'direct-to-store', 40)`,
+      [ws.tenant.id, datasetId, everyone[0]!.id, randomUUID()],
+    );
+    const changed = await evaluate();
+    expect(readAgain(changed)).toBe(true);
+    expect(changed.totals.before.net_sales).toBeCloseTo(fresh.totals.before.net_sales + 500, 6);
+
+    // So does a change to a live policy (approved elsewhere while the analyst works).
+    await ws.owner.caller.policy.edit({
+      workspace: ws.workspace,
+      id: live.id,
+      baseVersion: 1,
+      message: "slower",
+      terms: { ...storeTerms, leadTimeDays: storeTerms.leadTimeDays + 7 },
+    });
+    await ws.owner.caller.policy.requestReview({ workspace: ws.workspace, id: live.id, version: 2 });
+    await ws.owner.caller.policy.approve({ workspace: ws.workspace, id: live.id, version: 2 });
+    const relived = await evaluate();
+    expect(readAgain(relived)).toBe(true);
   });
 });

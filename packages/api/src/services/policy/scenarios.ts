@@ -14,10 +14,10 @@ import { policies, rawRows, type ScenarioChange, scenarios, type Tx } from "@str
 import { and, desc, eq, sql } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import { recordAuditEvent } from "../audit/record-audit-event.js";
-import { readCostToServeInput } from "../cost-to-serve/compute-cost-to-serve-run.js";
 import { getCostModel, validateCostModel } from "../cost-to-serve/cost-model.js";
 import { createPolicy, editPolicy, listPolicies, validTerms } from "./policies.js";
 import { resolvePolicy, type ScopedPolicy } from "./resolve-policy.js";
+import { demandByScope, type ScenarioBase, scenarioBase } from "./scenario-base.js";
 
 /** Default annual holding rate of inventory (capital, storage, obsolescence), when none is given. */
 export const DEFAULT_HOLDING_RATE = 0.2;
@@ -228,7 +228,10 @@ function scenarioPolicies(live: LivePolicy[], changes: ScenarioChange[]): Scoped
  * the new channel's rates, orders under a new minimum merged into the next, payment terms, the
  * allowance off net sales and the expected share of sales lost; inventory carrying cost from the
  * safety stock each policy's service level needs (per scope and product, from weekly demand) and
- * the cycle stock of its drop frequency. Live policies are not touched.
+ * the cycle stock of its drop frequency. Live policies are not touched. What does not depend on the
+ * scenario (the lines as they happened, priced, and the live policies' demand) comes from the
+ * workspace's scenario base, read once per change of its data; each evaluation reads only the lines
+ * of the customers whose policy it changes.
  */
 export async function evaluateScenario(
   tx: Tx,
@@ -243,26 +246,11 @@ export async function evaluateScenario(
       "holdingRate: an annual holding rate is a share, e.g. 0.2",
       "holdingRate",
     );
-  const { scenario, live, model, memberships } = await (async () => {
-    const scenario = await getScenario(tx, tenantId, params.id);
-    const live = await listPolicies(tx, { tenantId });
-    const model = validateCostModel((await getCostModel(tx, { tenantId })).model);
-    const memberships = await rawRows<{ customer_id: string; segment_id: string }>(
-      tx,
-      sql`select m.customer_id, m.segment_id from segment_memberships m
-          join segment_sets s on s.id = m.segment_set_id
-          where m.tenant_id = ${tenantId} and s.approved_version is not null`,
-    );
-    return { scenario, live, model, memberships };
-  })();
+  const scenario = await getScenario(tx, tenantId, params.id);
+  const live = await listPolicies(tx, { tenantId });
+  const model = validateCostModel((await getCostModel(tx, { tenantId })).model);
   const before = live.filter((p) => !p.productClass && !p.channel);
   const after = scenarioPolicies(live, scenario.changes);
-  const segmentsOf = new Map<string, string[]>();
-  for (const m of memberships) {
-    const list = segmentsOf.get(m.customer_id);
-    if (list) list.push(m.segment_id);
-    else segmentsOf.set(m.customer_id, [m.segment_id]);
-  }
   const lostOf = new Map(
     scenario.changes.map((c) => [
       c.policyId ?? `${c.segmentId}|${c.productClass}|${c.channel}`,
@@ -278,12 +266,11 @@ export async function evaluateScenario(
     lap = now;
   };
   mark("policies");
-  const input = await readCostToServeInput({ tx }, { tenantId, model, segmentSetId: null });
-  mark("readLines");
+  const { base, cached } = await scenarioBase(tx, { tenantId, live: before, model });
+  mark(cached ? "base (unchanged data, kept)" : "base (lines read and priced as they happened)");
+  const { input, policyBefore, segmentsOf, periodDays } = base;
   const cells = input.cells;
   const n = cells.customerIds.length;
-  // Each customer's policy before and after.
-  const policyBefore: Array<ScopedPolicy | null> = new Array(n);
   const policyAfter: Array<ScopedPolicy | null> = new Array(n);
   // What changes for a customer: only the terms the scenario sets differently from the live policy
   // (a customer without a live policy takes every term); the lines already reflect the rest.
@@ -291,7 +278,6 @@ export async function evaluateScenario(
   for (let c = 0; c < n; c++) {
     const id = cells.customerIds[c]!;
     const pair = { segmentIds: segmentsOf.get(id) ?? [], productClass: null, channel: null };
-    policyBefore[c] = resolvePolicy(before, pair).policy;
     policyAfter[c] = resolvePolicy(after, pair).policy;
     const b = policyBefore[c]?.approvedTerms;
     const a = policyAfter[c]?.approvedTerms;
@@ -357,49 +343,40 @@ export async function evaluateScenario(
   }
 
   mark("rebatch");
-  // The cells as re-priced: the changed customers' lines move to their new channel, with fewer drops.
+  // The changed customers' cells as re-priced: their lines move to the new channel, with fewer drops.
+  // A customer's cost is its own drivers times the model's rates (a time-driven rate is its pool over
+  // its capacity), so the others keep their price as it happened.
   const termsOf = new Map(changed.map((x) => [x.customerId, x]));
   const records: CostCellRecord[] = [];
   const D = LINE_DRIVERS.length;
   for (let r = 0; r < cells.customer.length; r++) {
     const c = cells.customer[r]!;
     const customerId = cells.customerIds[c]!;
+    const change = termsOf.get(customerId);
+    if (!change) continue;
     const drivers = Object.fromEntries(
       LINE_DRIVERS.map((d, k) => [d, cells.drivers[r * D + k]!]),
     ) as CostCellRecord["drivers"];
-    const change = termsOf.get(customerId);
-    const terms = change?.terms;
-    const base = {
-      customerId,
-      channel: cells.channel[r]! >= 0 ? cells.channels[cells.channel[r]!] : undefined,
-      region: cells.region[r]! >= 0 ? cells.regions[cells.region[r]!] : undefined,
-      grossSales: cells.grossSales[r]!,
-      discounts: cells.discounts[r]!,
-      returnsAllowances: cells.returnsAllowances[r]!,
-      cogs: cells.cogs[r]!,
-      drivers,
-    };
-    if (!terms) {
-      records.push(base);
-      continue;
-    }
+    const terms = change.terms;
     const policy = policyAfter[c]!;
     const lost = lostOf.get(policy.id) ?? lostOf.get(`${policy.segmentId}|null|null`) ?? 0;
     const keep = 1 - lost;
     const rb = rebatched.get(customerId);
     const dropRatio = rb && rb.drops > 0 ? rb.dropsAfter / rb.drops : 1;
     const orderRatio = rb && rb.orders > 0 ? rb.ordersAfter / rb.orders : 1;
-    const gross = base.grossSales * keep;
-    const returns = base.returnsAllowances * keep;
-    const discounts = base.discounts * keep;
-    const allowance = ((gross - discounts - returns) * change!.moved.allowancePct) / 100;
+    const gross = cells.grossSales[r]! * keep;
+    const returns = cells.returnsAllowances[r]! * keep;
+    const discounts = cells.discounts[r]! * keep;
+    const allowance = ((gross - discounts - returns) * change.moved.allowancePct) / 100;
+    const channel = cells.channel[r]! >= 0 ? cells.channels[cells.channel[r]!] : undefined;
     records.push({
-      ...base,
-      channel: change!.moved.channel ? terms.deliveryChannel : base.channel,
+      customerId,
+      channel: change.moved.channel ? terms.deliveryChannel : channel,
+      region: cells.region[r]! >= 0 ? cells.regions[cells.region[r]!] : undefined,
       grossSales: gross,
       discounts: discounts + allowance,
       returnsAllowances: returns,
-      cogs: base.cogs * keep,
+      cogs: cells.cogs[r]! * keep,
       drivers: {
         order: drivers.order * orderRatio * keep,
         order_line: drivers.order_line * keep,
@@ -416,9 +393,10 @@ export async function evaluateScenario(
     linesWithoutCost: cells.linesWithoutCost,
     spanDays: cells.spanDays,
   });
-  const periodDays = Number.isFinite(cells.spanDays) ? cells.spanDays : 365;
   const eventsAfter: CustomerEvent[] = input.events.filter(
-    (e) => !(e.activity === PAYMENT_TERMS_ACTIVITY && termsOf.get(e.customerId)?.moved.paymentTerms),
+    (e) =>
+      termsOf.has(e.customerId) &&
+      !(e.activity === PAYMENT_TERMS_ACTIVITY && termsOf.get(e.customerId)?.moved.paymentTerms),
   );
   if (model.financing)
     for (const [customerId, change] of termsOf)
@@ -429,22 +407,19 @@ export async function evaluateScenario(
           quantity: change.terms.paymentTermsDays,
         });
 
-  let priced: { before: ReturnType<typeof costToServeOfCells>; after: ReturnType<typeof costToServeOfCells> };
+  let pricedAfter: Pick<ReturnType<typeof costToServeOfCells>, "customers"> = { customers: [] };
   try {
-    priced = {
-      before: costToServeOfCells(cells, model, { events: input.events, periodDays }),
-      after: costToServeOfCells(afterCells, model, { events: eventsAfter, periodDays }),
-    };
+    if (records.length > 0)
+      pricedAfter = costToServeOfCells(afterCells, model, { events: eventsAfter, periodDays });
   } catch (error) {
     if (error instanceof CoreInputError) throw new AppError("BAD_REQUEST", error.message, error.field);
     throw error;
   }
 
   mark("price");
-  // Inventory: per policy scope and product, the stock its terms need for the scope's weekly demand.
   const stock = await inventoryByScope(tx, tenantId, {
-    customers: cells.customerIds,
-    scopes: { before: policyBefore, after: policyAfter },
+    base,
+    policyAfter,
     holdingRate,
     periodDays,
   });
@@ -466,14 +441,14 @@ export async function evaluateScenario(
     }
   >();
   const totals = { before: emptyFigures(), after: emptyFigures() };
-  const add = (f: ScenarioFigures, c: (typeof priced.before.customers)[number]) => {
+  const add = (f: ScenarioFigures, c: (typeof pricedAfter.customers)[number]) => {
     f.net_sales += c.net_sales;
     f.gross_margin += c.gross_margin;
     f.cost_to_serve += c.cost_to_serve;
     for (const [k, v] of Object.entries(c.activities)) f.activities[k] = (f.activities[k] ?? 0) + v;
   };
-  const afterById = new Map(priced.after.customers.map((c) => [c.customer_id, c]));
-  priced.before.customers.forEach((b, c) => {
+  const afterById = new Map(pricedAfter.customers.map((c) => [c.customer_id, c]));
+  base.priced.customers.forEach((b, c) => {
     const p = policyAfter[c] ?? policyBefore[c];
     const key = p?.segmentId ?? "";
     let g = groups.get(key);
@@ -488,7 +463,7 @@ export async function evaluateScenario(
       groups.set(key, g);
     }
     g.customers++;
-    const a = afterById.get(b.customer_id)!;
+    const a = afterById.get(b.customer_id) ?? b;
     add(g.before, b);
     add(g.after, a);
     add(totals.before, b);
@@ -546,96 +521,84 @@ export async function evaluateScenario(
  * (empty weeks count as 0), safety stock z x sqrt(L) x sd (L in weeks, lead time certain) or the
  * stock for a fill rate with a drop's order quantity; cycle stock half a drop's quantity; valued at
  * the product's average unit cost and the holding rate over the period. Make-to-order and
- * assemble-to-order policies hold no finished stock. Before and after come from one scan of the
- * lines (grouping sets by the customer's policy before and after).
+ * assemble-to-order policies hold no finished stock. Before, every scope's demand comes from the
+ * base; after, a scope keeps that demand unless customers move into or out of it (a new scope), and
+ * only such scopes' demand is read again, for their customers after the scenario.
  */
 async function inventoryByScope(
   tx: Tx,
   tenantId: string,
   params: {
-    customers: ReadonlyArray<string>;
-    scopes: { before: Array<ScopedPolicy | null>; after: Array<ScopedPolicy | null> };
+    base: ScenarioBase;
+    policyAfter: Array<ScopedPolicy | null>;
     holdingRate: number;
     periodDays: number;
   },
 ) {
+  const { base, policyAfter } = params;
+  const customers = base.input.cells.customerIds;
   const policyOf = { before: new Map<string, ScopedPolicy>(), after: new Map<string, ScopedPolicy>() };
-  const mapping = params.customers.flatMap((id, c) => {
-    const b = params.scopes.before[c];
-    const a = params.scopes.after[c];
+  const moved = new Set<string>();
+  customers.forEach((_, c) => {
+    const b = base.policyBefore[c];
+    const a = policyAfter[c];
     if (b?.approvedTerms) policyOf.before.set(b.id, b);
     if (a?.approvedTerms) policyOf.after.set(a.id, a);
-    return b?.approvedTerms || a?.approvedTerms
-      ? [{ customer_id: id, b: b?.approvedTerms ? b.id : null, a: a?.approvedTerms ? a.id : null }]
-      : [];
+    const bs = b?.approvedTerms ? b.id : null;
+    const as = a?.approvedTerms ? a.id : null;
+    if (bs !== as) {
+      if (bs) moved.add(bs);
+      if (as) moved.add(as);
+    }
   });
-  if (mapping.length === 0) return [];
-  const rows = await rawRows<{
-    side: "before" | "after";
-    scope: string;
-    weeks: number;
-    total: number;
-    sumsq: number;
-    unit_cost: number | null;
-  }>(
-    tx,
-    sql`
-      with m as (select * from jsonb_to_recordset(${JSON.stringify(mapping)}::jsonb) as m(customer_id uuid, b text, a text)),
-      span as (
-        select greatest(1, round(extract(epoch from date_trunc('week', max(ordered_at)) - date_trunc('week', min(ordered_at))) / 604800)::int + 1) as weeks
-        from order_lines where tenant_id = ${tenantId}
-      ),
-      w as (
-        select m.b, m.a, l.product, date_trunc('week', l.ordered_at) as week, sum(l.quantity) as q,
-          sum(l.unit_cost) as cost_sum, count(l.unit_cost) as cost_n
-        from order_lines l join m on m.customer_id = l.customer_id
-        where l.tenant_id = ${tenantId} and l.quantity >= 0 and l.product is not null
-        group by 1, 2, 3, 4
-      ),
-      per_week as (
-        select case when grouping(b) = 0 then 'before' else 'after' end as side,
-          case when grouping(b) = 0 then b else a end as scope,
-          product, week, sum(q) as q, sum(cost_sum) as cost_sum, sum(cost_n) as cost_n
-        from w
-        group by grouping sets ((b, product, week), (a, product, week))
-      )
-      select side, scope, product, (select weeks from span)::float8 as weeks, sum(q)::float8 as total,
-        sum(q * q)::float8 as sumsq, (sum(cost_sum) / nullif(sum(cost_n), 0))::float8 as unit_cost
-      from per_week where scope is not null
-      group by 1, 2, 3`,
-  );
+  const demandAfter = [
+    ...base.demandBefore.filter((d) => !moved.has(d.scope) && policyOf.after.has(d.scope)),
+    ...(await demandByScope(
+      tx,
+      tenantId,
+      customers.flatMap((id, c) => {
+        const a = policyAfter[c];
+        return a?.approvedTerms && moved.has(a.id) ? [{ customer_id: id, scope: a.id }] : [];
+      }),
+    )),
+  ];
   const sums = new Map<
     string,
     { side: "before" | "after"; segmentId: string | null; cost: number; safetyStock: number }
   >();
-  for (const r of rows) {
-    const policy = policyOf[r.side].get(r.scope);
-    const terms = policy?.approvedTerms;
-    if (!policy || !terms || terms.inventoryStrategy !== "make-to-stock" || r.unit_cost === null) continue;
-    const mean = r.total / r.weeks;
-    const variance = r.weeks > 1 ? Math.max(0, (r.sumsq - r.weeks * mean * mean) / (r.weeks - 1)) : 0;
-    const sd = Math.sqrt(variance);
-    const leadWeeks = terms.leadTimeDays / 7;
-    const q = mean / terms.dropsPerWeek;
-    let ss = 0;
-    if (sd > 0 && leadWeeks > 0) {
-      if (terms.serviceLevelKind === "cycle") ss = zOf(terms.serviceLevel) * Math.sqrt(leadWeeks) * sd;
-      else if (q > 0)
-        ss = Math.max(
-          0,
-          stockForFillRate(terms.serviceLevel, {
-            demandMean: mean,
-            demandSd: sd,
-            leadTime: leadWeeks,
-            orderQuantity: q,
-          }).safetyStock,
-        );
+  for (const [side, demand] of [
+    ["before", base.demandBefore],
+    ["after", demandAfter],
+  ] as const) {
+    for (const r of demand) {
+      const policy = policyOf[side].get(r.scope);
+      const terms = policy?.approvedTerms;
+      if (!policy || !terms || terms.inventoryStrategy !== "make-to-stock" || r.unitCost === null) continue;
+      const mean = r.total / r.weeks;
+      const variance = r.weeks > 1 ? Math.max(0, (r.sumsq - r.weeks * mean * mean) / (r.weeks - 1)) : 0;
+      const sd = Math.sqrt(variance);
+      const leadWeeks = terms.leadTimeDays / 7;
+      const q = mean / terms.dropsPerWeek;
+      let ss = 0;
+      if (sd > 0 && leadWeeks > 0) {
+        if (terms.serviceLevelKind === "cycle") ss = zOf(terms.serviceLevel) * Math.sqrt(leadWeeks) * sd;
+        else if (q > 0)
+          ss = Math.max(
+            0,
+            stockForFillRate(terms.serviceLevel, {
+              demandMean: mean,
+              demandSd: sd,
+              leadTime: leadWeeks,
+              orderQuantity: q,
+            }).safetyStock,
+          );
+      }
+      const key = `${side}|${r.scope}`;
+      const sum = sums.get(key) ?? { side, segmentId: policy.segmentId, cost: 0, safetyStock: 0 };
+      sum.safetyStock += ss;
+      sum.cost += params.holdingRate * r.unitCost * (q / 2 + ss) * (params.periodDays / 365);
+      sums.set(key, sum);
     }
-    const key = `${r.side}|${r.scope}`;
-    const sum = sums.get(key) ?? { side: r.side, segmentId: policy.segmentId, cost: 0, safetyStock: 0 };
-    sum.safetyStock += ss;
-    sum.cost += params.holdingRate * r.unit_cost * (q / 2 + ss) * (params.periodDays / 365);
-    sums.set(key, sum);
   }
   return [...sums.values()];
 }

@@ -4,6 +4,7 @@ import { AppError } from "../../errors.js";
 import { QUEUE_SCHEMA } from "../../jobs/queue.js";
 import { importFolder } from "../import/paths.js";
 import { rawClientOf } from "../import/raw-client.js";
+import { clearScenarioBases } from "../policy/scenario-base.js";
 
 export interface DeleteWorkspaceParams {
   tenantId: string;
@@ -36,6 +37,7 @@ export async function deleteWorkspace(tx: Tx, params: DeleteWorkspaceParams) {
   if (deleted.rows.length === 0) throw new AppError("NOT_FOUND", "Workspace not found");
   // Last: a failure above leaves the files with the rows they belong to.
   await rm(importFolder(params.tenantId, params.dataDir), { recursive: true, force: true });
+  clearScenarioBases(params.tenantId);
   return { deleted: true as const, slug: params.slug, jobsRemoved: jobs };
 }
 

@@ -10,6 +10,7 @@ import { recordAuditEvent } from "../audit/record-audit-event.js";
 import { PRIVATE_FILE_MODE, rejectedReasonsPathFor } from "../import/paths.js";
 import { type FileFormat, readRecords } from "../import/read-file.js";
 import { type RejectionReasonCount, readReasonCounts, writeReasonCounts } from "../import/rejected-report.js";
+import { clearScenarioBases } from "../policy/scenario-base.js";
 import { refreshSizes } from "../segment/segment-versions.js";
 
 export interface EraseCustomerParams {
@@ -52,6 +53,8 @@ async function countOf(tx: Tx, table: string, tenantId: string, customerId: stri
  */
 export async function eraseCustomer(tx: Tx, params: EraseCustomerParams) {
   const { tenantId, id } = params;
+  // The erased customer's figures leave the scenario cache with it.
+  clearScenarioBases(tenantId);
   const [customer] = await queryRows<{ id: string; external_id: string }>(
     tx,
     sql`select id, external_id from customers where tenant_id = ${tenantId} and id = ${id} for update`,
