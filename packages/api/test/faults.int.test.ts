@@ -143,3 +143,129 @@ describe.skipIf(!isPostgres)("connections killed mid-job, on postgres", () => {
     expect(stuck.rows[0]?.n).toBe(0);
   });
 });
+
+// A worker shut down (SIGTERM, a deploy) hands its run or import back to the queue. The interrupted
+// attempt stays counted: a job whose worker goes down on every attempt (out of memory, a crash-looping
+// deployment) must end failed with its reason after max_attempts (3), not be handed back forever.
+describe.skipIf(!isPostgres)("workers shut down mid-job, on postgres", () => {
+  let h: Harness;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    h = await openHarness("postgres");
+    dataDir = mkdtempSync(join(tmpdir(), "strata-shutdowns-"));
+  });
+  afterAll(async () => {
+    if (h) await closeJobQueue(h.database);
+    await h?.cleanup();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("a run whose worker is shut down on each attempt keeps its attempt count and ends failed after the third", async () => {
+    const { owner, tenant, workspace } = await h.newWorkspace("shutdown-run");
+    await seedCustomers(h, tenant.id, 3000);
+    const created = await owner.caller.run.create({
+      workspace,
+      // A long sweep (k = 2..40), so each attempt is still clustering when its consumer stops.
+      config: { features: ["recency_days", "frequency", "monetary"], k: "auto", kMin: 2, kMax: 40 },
+    });
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const consumer = await startRunConsumer(h.database, {
+        threads: 1,
+        pollingIntervalSeconds: 0.5,
+        sweepIntervalSeconds: 600,
+        log: () => {},
+      });
+      await waitFor(`attempt ${attempt} to run`, async () => {
+        const run = await owner.caller.run.get({ workspace, id: created.id });
+        return run.status === "running" && run.attempt === attempt ? run : undefined;
+      });
+      await consumer.stop({ drainTimeoutMs: 0 });
+      const handed = await owner.caller.run.get({ workspace, id: created.id });
+      expect(handed).toMatchObject({ status: "queued", attempt });
+    }
+    const last = await startRunConsumer(h.database, {
+      threads: 1,
+      pollingIntervalSeconds: 0.5,
+      sweepIntervalSeconds: 600,
+      log: () => {},
+    });
+    try {
+      const done = await waitFor("the run to end", async () => {
+        const run = await owner.caller.run.get({ workspace, id: created.id });
+        return ["queued", "running"].includes(run.status) ? undefined : run;
+      });
+      expect(done.status).toBe("failed");
+      expect(done.error).toMatch(/started 3 times and its worker stopped each time/);
+    } finally {
+      await last.stop({ drainTimeoutMs: 0 });
+    }
+    const assigned = await h.database.query<{ n: number }>(
+      "select count(*)::int as n from run_assignments where run_id = $1",
+      [created.id],
+    );
+    expect(assigned.rows[0]?.n).toBe(0);
+  });
+
+  const importRow = async (id: string) =>
+    (
+      await h.database.query<{ status: string; attempt: number }>(
+        "select status, attempt from imports where id = $1",
+        [id],
+      )
+    ).rows[0];
+
+  it("an import whose worker is shut down on each attempt keeps its attempt count and ends failed after the third", async () => {
+    const { owner, tenant, workspace } = await h.newWorkspace("shutdown-import");
+    let text = "invoice,customer,date,qty,price\n";
+    for (let i = 0; i < 20_000; i++) text += `S${i},K${i % 300},2025-03-0${(i % 9) + 1},1,4.00\n`;
+    const received = await receiveUpload(h.database, {
+      tenantId: tenant.id,
+      userId: owner.id,
+      kind: "orders",
+      fileName: "orders.csv",
+      body: body(text),
+      dataDir,
+    });
+    const preview = await owner.caller.import.preview({ workspace, id: received.importId });
+    await owner.caller.import.start({ workspace, id: received.importId, mapping: preview.mapping });
+    // Slow enough to be caught reading: one batch of rows every 5 s.
+    const slow = () => new Promise<void>((resolve) => setTimeout(resolve, 5_000));
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const consumer = await startImportConsumer(h.database, {
+        pollingIntervalSeconds: 0.5,
+        sweepIntervalSeconds: 600,
+        profileSweepIntervalSeconds: 600,
+        onBatch: slow,
+        log: () => {},
+      });
+      await waitFor(`attempt ${attempt} to run`, async () => {
+        const got = await importRow(received.importId);
+        return got?.status === "running" && got.attempt === attempt ? got : undefined;
+      });
+      await consumer.stop({ drainTimeoutMs: 200 });
+      expect(await importRow(received.importId)).toMatchObject({ status: "queued", attempt });
+    }
+    const last = await startImportConsumer(h.database, {
+      pollingIntervalSeconds: 0.5,
+      sweepIntervalSeconds: 600,
+      profileSweepIntervalSeconds: 600,
+      log: () => {},
+    });
+    try {
+      const done = await waitFor("the import to end", async () => {
+        const got = await owner.caller.import.get({ workspace, id: received.importId });
+        return ["queued", "running"].includes(got.status) ? undefined : got;
+      });
+      expect(done.status).toBe("failed");
+      expect(done.error).toMatch(/started 3 times and its worker stopped each time/);
+    } finally {
+      await last.stop({ drainTimeoutMs: 0 });
+    }
+    const lines = await h.database.query<{ n: number }>(
+      "select count(*)::int as n from order_lines where tenant_id = $1",
+      [tenant.id],
+    );
+    expect(lines.rows[0]?.n).toBe(0);
+  });
+});

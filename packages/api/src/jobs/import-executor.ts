@@ -141,7 +141,7 @@ export async function executeImport(
     });
   } catch (error) {
     if (!(error instanceof ImportStoppedError)) throw error;
-    // Shut down before the rows were loaded: back to the queue under a new job, attempt not counted.
+    // Shut down before the rows were loaded: back to the queue under a new job, the attempt counted.
     if (stopReason === "shutdown") await handBackAfterShutdown(database, job, jobId);
     return undefined;
   } finally {
@@ -184,8 +184,8 @@ async function handBackAfterShutdown(database: Database, job: ImportJobData, job
           stage: "queued",
           progress: 0,
           jobId: newJobId,
-          // Being shut down is not the import's fault: that attempt does not count.
-          attempt: sql`greatest(${imports.attempt} - 1, 0)`,
+          // The attempt stays counted, as for runs (run-executor.ts): an import whose worker is shut
+          // down on every attempt ends failed after max_attempts instead of being handed back forever.
           heartbeatAt: null,
           workerId: null,
           queuedAt: new Date(),

@@ -462,7 +462,7 @@ export async function finishRun(
 
 /**
  * Shutdown mid-run: the run goes back to `queued` with a new job, sent at once, so another worker
- * (or this one after a restart) picks it up; the old job simply completes.
+ * (or this one after a restart) picks it up; the old job simply completes. The attempt stays counted.
  */
 async function handBackAfterShutdown(database: Database, job: RunJobData, jobId: string): Promise<void> {
   const newJobId = randomUUID();
@@ -473,8 +473,9 @@ async function handBackAfterShutdown(database: Database, job: RunJobData, jobId:
         .set({
           status: "queued",
           jobId: newJobId,
-          // Being shut down is not the run's fault: that attempt does not count.
-          attempt: sql`greatest(${runs.attempt} - 1, 0)`,
+          // The attempt stays counted (issue 20: retries never reset the count). A run that brings its
+          // worker down every time (out of memory, a crash-looping deployment) must end failed after
+          // max_attempts, not be handed back forever; an ordinary deploy costs one of its attempts.
           heartbeatAt: null,
           workerId: null,
           queuedAt: new Date(),
