@@ -1,3 +1,6 @@
+export * from "./affinities.js";
 export * from "./eigen.js";
+export * from "./map-quality.js";
 export * from "./pca.js";
 export * from "./tsne.js";
+export * from "./vp-tree.js";

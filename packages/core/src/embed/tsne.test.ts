@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { matrix } from "../matrix/matrix.js";
 import { createRandom } from "../random/index.js";
+import { mapQuality } from "./map-quality.js";
 import { tsne } from "./tsne.js";
 
 function blobs(perBlob: number, seed: number) {
@@ -61,5 +62,27 @@ describe("tsne", () => {
     for (let i = 1; i < 50; i++) expect(out.indices[i]!).toBeGreaterThan(out.indices[i - 1]!);
     const again = tsne(x, { sampleSize: 50, iterations: 50, seed: 2 });
     expect(Array.from(again.indices)).toEqual(Array.from(out.indices));
+  });
+
+  it("keeps most neighbourhoods of 1,200 customers, as trustworthiness measures them", () => {
+    const big = blobs(400, 8);
+    const out = tsne(big.x, { seed: 3, iterations: 300 });
+    expect(out.embedding.n).toBe(1200);
+    const quality = mapQuality(big.x, out.embedding, { k: 10, maxQueries: 300 });
+    expect(quality.trustworthiness).toBeGreaterThan(0.9);
+    expect(nearestNeighbourAgreement(out.embedding.data, big.labels)).toBeGreaterThan(0.99);
+  }, 60_000);
+
+  it("stops when progress returns false", () => {
+    let calls = 0;
+    expect(() =>
+      tsne(x, {
+        iterations: 200,
+        onProgress: () => {
+          calls++;
+          return calls < 3 ? undefined : false;
+        },
+      }),
+    ).toThrow(/cancelled/);
   });
 });

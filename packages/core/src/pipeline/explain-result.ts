@@ -53,11 +53,17 @@ export interface ExplanationOutput {
 }
 
 /**
- * Points of the t-SNE map at most. Its neighbour search is quadratic in the sample and, for k-means,
- * it runs on the worker's main thread (the web server's in embedded mode): 800 points, 400 steps
- * and a coarse Barnes-Hut theta keep it near a second, enough for a map that is looked at.
+ * Points of the t-SNE map at most: the whole map sample (the run's mapSampleSize, at most 20,000
+ * in the run contract), so the PCA and t-SNE views show the same customers. It runs inside the
+ * describing step, which for every algorithm is a Piscina task (run-executor.ts, clusterOnPool):
+ * a worker thread, never the event loop that beats the heartbeat and serves the web server in
+ * embedded mode; a cancelled run terminates that thread. Barnes-Hut t-SNE with grouped tree walks
+ * and a vantage-point tree neighbour search keeps 20,000 points in seconds (BENCHMARKS-map.md).
  */
-export const TSNE_SAMPLE = 800;
+export const TSNE_SAMPLE = 20_000;
+
+/** Gradient steps of the run's map: 250 with early exaggeration, then 500 (openTSNE's default). */
+export const TSNE_ITERATIONS = 750;
 
 const num = (v: number, digits = 5) => (Number.isFinite(v) ? Number(v.toPrecision(digits)) : null);
 
@@ -145,7 +151,7 @@ export function explainResult(
     try {
       const map = tsne(
         { data: sample, n: rows.length, d },
-        { seed, iterations: 400, theta: 1, sampleSize: TSNE_SAMPLE },
+        { seed, iterations: TSNE_ITERATIONS, theta: 0.5, sampleSize: TSNE_SAMPLE },
       );
       map.indices.forEach((i, p) => {
         const r = rows[i]!;

@@ -1,0 +1,131 @@
+import type { QuadTree } from "./quadtree.js";
+
+/**
+ * The repulsive half of the gradient by Barnes-Hut (van der Maaten 2014) with Barnes' (1990)
+ * grouping: for each group of up to 32 neighbouring points one walk of the quadtree builds an
+ * interaction list, cells that are far enough from the whole group's bounding box (width < theta x
+ * distance to the box, so for each of its points the usual per-point criterion holds too) and the
+ * points of the cells that are not; every point of the group then sums over that list in one tight
+ * loop. Writes sum_j q_ij^2 (y_i - y_j) per point into `rep` and returns Z = sum_{i != j} q_ij.
+ */
+export function repulsion(tree: QuadTree, theta2: number, rep: Float64Array, list: InteractionList): number {
+  const { mx, my, width, start, count, firstChild, children, order, px, py, groups } = tree;
+  let stack = list.stack;
+  let z = 0;
+  for (let g = 0; g < tree.groupCount; g++) {
+    const group = groups[g]!;
+    const gs = start[group]!;
+    const ge = gs + count[group]!;
+    let minX = Number.POSITIVE_INFINITY;
+    let minY = Number.POSITIVE_INFINITY;
+    let maxX = Number.NEGATIVE_INFINITY;
+    let maxY = Number.NEGATIVE_INFINITY;
+    for (let t = gs; t < ge; t++) {
+      const x = px[t]!;
+      const v = py[t]!;
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (v < minY) minY = v;
+      if (v > maxY) maxY = v;
+    }
+    let len = 0;
+    let top = 0;
+    stack[top++] = 0;
+    while (top > 0) {
+      const node = stack[--top]!;
+      const ns = start[node]!;
+      const nc = count[node]!;
+      const first = firstChild[node]!;
+      // The group itself, or a leaf: its points one by one (the group's own include each point
+      // itself, at distance 0: q = 1, no force, taken off Z below).
+      if (node === group || (first < 0 && !(ns <= gs && gs < ns + nc))) {
+        const need = len + nc;
+        if (need > list.x.length) list.grow(need);
+        const lx = list.x;
+        const ly = list.y;
+        const lw = list.w;
+        for (let t = ns; t < ns + nc; t++) {
+          lx[len] = px[t]!;
+          ly[len] = py[t]!;
+          lw[len++] = 1;
+        }
+        continue;
+      }
+      const isAncestor = ns <= gs && gs < ns + nc;
+      if (!isAncestor) {
+        const cmx = mx[node]!;
+        const cmy = my[node]!;
+        const dx = cmx < minX ? minX - cmx : cmx > maxX ? cmx - maxX : 0;
+        const dy = cmy < minY ? minY - cmy : cmy > maxY ? cmy - maxY : 0;
+        const w = width[node]!;
+        if (w * w < theta2 * (dx * dx + dy * dy)) {
+          if (len + 1 > list.x.length) list.grow(len + 1);
+          list.x[len] = cmx;
+          list.y[len] = cmy;
+          list.w[len++] = nc;
+          continue;
+        }
+      }
+      if (top + 4 > stack.length) {
+        list.growStack();
+        stack = list.stack;
+      }
+      for (let c = 0; c < children[node]!; c++) stack[top++] = first + c;
+    }
+    const lx = list.x;
+    const ly = list.y;
+    const lw = list.w;
+    for (let t = gs; t < ge; t++) {
+      const x0 = px[t]!;
+      const y0 = py[t]!;
+      let zi = 0;
+      let fx = 0;
+      let fy = 0;
+      for (let e = 0; e < len; e++) {
+        const dx = x0 - lx[e]!;
+        const dy = y0 - ly[e]!;
+        const q = 1 / (1 + dx * dx + dy * dy);
+        const wq = lw[e]! * q;
+        zi += wq;
+        const wq2 = wq * q;
+        fx += wq2 * dx;
+        fy += wq2 * dy;
+      }
+      z += zi - 1;
+      const i = order[t]!;
+      rep[2 * i] = fx;
+      rep[2 * i + 1] = fy;
+    }
+  }
+  return z;
+}
+
+/** Scratch space of the interaction lists, kept across steps. */
+export class InteractionList {
+  x: Float64Array;
+  y: Float64Array;
+  w: Float64Array;
+  stack: Int32Array;
+  constructor(capacity: number) {
+    this.x = new Float64Array(capacity);
+    this.y = new Float64Array(capacity);
+    this.w = new Float64Array(capacity);
+    this.stack = new Int32Array(1024);
+  }
+  grow(need: number): void {
+    const capacity = Math.max(need, 2 * this.x.length);
+    const copy = (a: Float64Array) => {
+      const b = new Float64Array(capacity);
+      b.set(a);
+      return b;
+    };
+    this.x = copy(this.x);
+    this.y = copy(this.y);
+    this.w = copy(this.w);
+  }
+  growStack(): void {
+    const b = new Int32Array(2 * this.stack.length);
+    b.set(this.stack);
+    this.stack = b;
+  }
+}
