@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { DEFAULT_POLICY_TERMS } from "@strata/contract";
 import { type CostLineFields, computeCostToServe, costLinesFromRecords, parseCostModel } from "@strata/core";
 import { testDrivers, withTenant } from "@strata/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -359,6 +360,58 @@ describe.each(testDrivers())("cost-to-serve on %s", (driver) => {
       net_margin_pct: want.margin_pct,
       frequency: expect.any(Number),
     });
+  });
+
+  it("charges the stock a live make-to-stock policy holds as inventory carrying, shared by units bought, as a scenario prices it", async () => {
+    const { owner, tenant, workspace } = await h.newWorkspace("carrying");
+    const seeded = await seedWorkspace(h, tenant.id);
+    await owner.caller.costToServe.updateModel({
+      workspace,
+      model: { ...MODEL, inventory: { holding_rate: 0.25 } },
+    });
+    const compute = async () => {
+      const { id } = await owner.caller.costToServe.compute({ workspace });
+      const latest = await until("the run to finish", async () => {
+        const l = await owner.caller.costToServe.latest({ workspace });
+        return l.run?.id === id && (l.run.status === "succeeded" || l.run.status === "failed")
+          ? l
+          : undefined;
+      });
+      expect(latest.run?.status).toBe("succeeded");
+      const page = await owner.caller.costToServe.customers({ workspace, runId: id, limit: 100 });
+      return { result: latest.result!, customers: page.items };
+    };
+    // No live policy: nothing held, nothing charged.
+    const without = await compute();
+    for (const c of without.customers) expect(c.activities["inventory carrying"]).toBeUndefined();
+
+    const policy = await owner.caller.policy.create({
+      workspace,
+      name: "Everyone",
+      scope: { segmentId: null, productClass: null, channel: null },
+      terms: { ...DEFAULT_POLICY_TERMS, serviceLevel: 0.98, leadTimeDays: 14 },
+    });
+    await owner.caller.policy.requestReview({ workspace, id: policy.id, version: 1 });
+    await owner.caller.policy.approve({ workspace, id: policy.id, version: 1 });
+    const withStock = await compute();
+    const carrying = withStock.customers.map((c) => c.activities["inventory carrying"] ?? 0);
+    const total = carrying.reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThan(0);
+    // Shared by units bought (sales lines).
+    const units = new Map<string, number>();
+    for (const l of seeded.lines)
+      if (l.quantity > 0) units.set(l.customerId, (units.get(l.customerId) ?? 0) + l.quantity);
+    const allUnits = [...units.values()].reduce((a, b) => a + b, 0);
+    withStock.customers.forEach((c, i) => {
+      expect(carrying[i]).toBeCloseTo((total * units.get(c.customerId)!) / allUnits, 2);
+      const before = without.customers.find((w) => w.customerId === c.customerId)!;
+      expect(c.cost_to_serve).toBeCloseTo(before.cost_to_serve + carrying[i]!, 2);
+    });
+    // The same total as the live policies' stock in a what-if scenario.
+    const scenario = await owner.caller.scenario.create({ workspace, name: "As it is" });
+    const evaluated = await owner.caller.scenario.evaluate({ workspace, id: scenario.id });
+    expect(evaluated.holdingRate).toBe(0.25);
+    expect(total).toBeCloseTo(evaluated.totals.before.inventory_carrying_cost, 2);
   });
 
   it("fails a run readably when the data does not fit the model", async () => {

@@ -33,6 +33,12 @@ describe("parseCostModel", () => {
     expect(m.activities[2]!.time).toEqual({ pool: "order entry", minutesPerDriver: 6 });
     expect(m.pools).toEqual([{ name: "order entry", cost: 45000, capacityMinutes: 60000 }]);
     expect(m.financing).toEqual({ annualRate: 0.08, name: "financing", defaultDays: 0 });
+    expect(
+      parseCostModel({ currency: "EUR", activities: [], inventory: { holding_rate: 0.25 } }).inventory,
+    ).toEqual({
+      holdingRate: 0.25,
+      name: "inventory carrying",
+    });
     expect(m.categoryMarginPct?.get("Beverages")).toBe(35);
   });
 
@@ -97,6 +103,25 @@ describe("parseCostModel", () => {
       "a negative financing rate",
       { currency: "EUR", activities: [], financing: { annual_rate: -0.1 } },
       "financing.annual_rate",
+    ],
+    [
+      "a negative holding rate",
+      { currency: "EUR", activities: [], inventory: { holding_rate: -0.2 } },
+      "inventory.holding_rate",
+    ],
+    [
+      "inventory carrying named like an activity",
+      {
+        currency: "EUR",
+        activities: [{ ...ok, name: "storage" }],
+        inventory: { holding_rate: 0.2, name: "storage" },
+      },
+      "inventory.name",
+    ],
+    [
+      "an unknown inventory field",
+      { currency: "EUR", activities: [], inventory: { holding_rate: 0.2, rate: 1 } },
+      "inventory.rate",
     ],
     ["activities that are not a list", { currency: "EUR", activities: {} }, "activities"],
   ])("refuses %s, naming the field", (_what, json, field) => {

@@ -24,6 +24,8 @@ export interface CostModelJson {
   activities: CostModelActivityJson[];
   pools?: Array<{ name: string; cost: number; capacity_minutes: number }>;
   financing?: { annual_rate: number; name?: string; default_days?: number };
+  /** Inventory carrying of the stock the workspace's policies hold (not read by the CLI: no policies). */
+  inventory?: { holding_rate: number; name?: string };
   category_margin_pct?: Record<string, number>;
 }
 
@@ -85,9 +87,17 @@ export interface CostModel {
   readonly pools: ReadonlyArray<CostPool>;
   /** Financing of payment terms: annual capital rate x days outstanding x net sales / 365. */
   readonly financing?: { readonly annualRate: number; readonly name: string; readonly defaultDays: number };
+  /**
+   * Inventory carrying: annual holding rate x unit cost x (cycle stock + safety stock) of what each
+   * policy holds for its customers. Computed where policies live (the workspace), not from files.
+   */
+  readonly inventory?: { readonly holdingRate: number; readonly name: string };
   /** Gross margin % of net sales per product category, for lines without a unit cost. */
   readonly categoryMarginPct?: ReadonlyMap<string, number>;
 }
+
+/** The activity inventory carrying is reported as, unless the model's `inventory.name` says otherwise. */
+export const INVENTORY_CARRYING_ACTIVITY = "inventory carrying";
 
 /** The activity name in activities.csv that gives a customer's payment terms for financing. */
 export const PAYMENT_TERMS_ACTIVITY = "payment_terms_days";
@@ -242,7 +252,7 @@ function parseActivity(
  */
 export function parseCostModel(json: unknown): CostModel {
   if (!isObject(json)) fail("model", `must be a JSON object, got ${describe(json)}`);
-  onlyKeys(json, "", ["currency", "activities", "pools", "financing", "category_margin_pct"]);
+  onlyKeys(json, "", ["currency", "activities", "pools", "financing", "inventory", "category_margin_pct"]);
   const given = text(json, "currency", "currency", true);
   if (!/^[A-Za-z]{3}$/.test(given))
     fail("currency", `must be a three-letter currency code like EUR, got ${JSON.stringify(given)}`);
@@ -288,6 +298,17 @@ export function parseCostModel(json: unknown): CostModel {
     };
   }
 
+  let inventory: CostModel["inventory"];
+  if (json.inventory !== undefined) {
+    const f = json.inventory;
+    if (!isObject(f)) fail("inventory", `must be an object like {"holding_rate": 0.2}, got ${describe(f)}`);
+    onlyKeys(f, "inventory", ["holding_rate", "name"]);
+    const name = text(f, "name", "inventory.name", false) ?? INVENTORY_CARRYING_ACTIVITY;
+    if (names.has(name) || name === financing?.name)
+      fail("inventory.name", `${JSON.stringify(name)} is already an activity's name`);
+    inventory = { holdingRate: amount(f.holding_rate, "inventory.holding_rate", { max: 5 }), name };
+  }
+
   let categoryMarginPct: Map<string, number> | undefined;
   if (json.category_margin_pct !== undefined) {
     categoryMarginPct = numberMap(json.category_margin_pct, "category_margin_pct", (x, g) => {
@@ -301,6 +322,7 @@ export function parseCostModel(json: unknown): CostModel {
     activities,
     pools: [...pools.values()],
     ...(financing ? { financing } : {}),
+    ...(inventory ? { inventory } : {}),
     ...(categoryMarginPct ? { categoryMarginPct } : {}),
   };
 }

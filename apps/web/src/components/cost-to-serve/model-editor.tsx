@@ -120,6 +120,7 @@ function ModelEditorForm({
       !path.startsWith("activities[") &&
       path !== "currency" &&
       !path.startsWith("financing") &&
+      !path.startsWith("inventory") &&
       !path.startsWith("pools"),
   );
 
@@ -234,6 +235,23 @@ function ModelEditorForm({
                 />
               </>
             ) : null}
+            <NumberField
+              id="model-inventory-rate"
+              label="Inventory holding rate"
+              value={form.inventory.holdingRate}
+              error={errors["inventory.holding_rate"] ?? errors.inventory}
+              hint="A year's cost of holding stock as a share of its unit cost (0.2 = 20%; empty = 20%). Charged on the cycle and safety stock each live make-to-stock policy holds."
+              step="0.01"
+              onChange={(v) => setForm({ ...form, inventory: { ...form.inventory, holdingRate: v } })}
+            />
+            <TextField
+              id="model-inventory-name"
+              label="Inventory activity name"
+              value={form.inventory.name}
+              error={errors["inventory.name"]}
+              hint="The column it appears as; empty = inventory carrying."
+              onChange={(e) => setForm({ ...form, inventory: { ...form.inventory, name: e.target.value } })}
+            />
           </CardContent>
         </Card>
 

@@ -23,12 +23,19 @@ const model: CostModelJson = {
     },
   ],
   financing: { annual_rate: 0.073, default_days: 30 },
+  inventory: { holding_rate: 0.25, name: "stock carrying" },
   category_margin_pct: { Beverages: 35 },
 };
 
 describe("the cost model form", () => {
   it("reads model.json and writes back the same model", () => {
     expect(toJson(toForm(model))).toEqual(model);
+  });
+
+  it("leaves inventory carrying at its default when neither its rate nor its name is given", () => {
+    const { inventory: _, ...rest } = model;
+    expect(toJson(toForm(rest))).toEqual(rest);
+    expect(toForm(rest).inventory).toEqual({ holdingRate: "", name: "" });
   });
 
   it("splits an event driver into its kind and the event's name", () => {

@@ -72,6 +72,8 @@ export interface ModelForm {
   pools: Array<{ key: string; name: string; cost: string; capacityMinutes: string }>;
   hasFinancing: boolean;
   financing: { annualRate: string; defaultDays: string; name: string };
+  /** Inventory carrying of the stock live policies hold; an empty rate leaves the default (20%). */
+  inventory: { holdingRate: string; name: string };
   /** Passed through unchanged (edited in the JSON). */
   categoryMarginPct?: Record<string, number>;
 }
@@ -141,6 +143,10 @@ export function toForm(model: CostModelJson): ModelForm {
       defaultDays: text(model.financing?.default_days),
       name: model.financing?.name ?? "",
     },
+    inventory: {
+      holdingRate: text(model.inventory?.holding_rate),
+      name: model.inventory?.name ?? "",
+    },
     ...(model.category_margin_pct ? { categoryMarginPct: model.category_margin_pct } : {}),
   };
 }
@@ -202,6 +208,13 @@ export function toJson(form: ModelForm): CostModelJson {
     if (days !== undefined) financing.default_days = days;
     if (form.financing.name.trim()) financing.name = form.financing.name.trim();
     model.financing = financing;
+  }
+  if (form.inventory.holdingRate.trim() || form.inventory.name.trim()) {
+    const inventory: NonNullable<CostModelJson["inventory"]> = {
+      holding_rate: num(form.inventory.holdingRate) as number,
+    };
+    if (form.inventory.name.trim()) inventory.name = form.inventory.name.trim();
+    model.inventory = inventory;
   }
   if (form.categoryMarginPct) model.category_margin_pct = form.categoryMarginPct;
   return model;

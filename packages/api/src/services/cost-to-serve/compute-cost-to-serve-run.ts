@@ -24,6 +24,7 @@ import {
 } from "@strata/db";
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { AppError } from "../../errors.js";
+import { withInventoryCarrying } from "../policy/inventory-carrying.js";
 import { validateCostModel } from "./cost-model.js";
 import { mergeProfitabilityFeatures } from "./profitability-features.js";
 
@@ -394,9 +395,15 @@ export async function computeCostToServeRun(
     { tenantId: params.tenantId, model, segmentSetId: params.segmentSetId },
     (stage) => onProgress(stage, 20),
   );
+  // Inventory carrying of the stock the live policies hold, as one more activity.
+  const periodDays =
+    params.periodDays ?? (Number.isFinite(input.cells.spanDays) ? input.cells.spanDays : 365);
+  const carrying = await withTenant(database.db, params.tenantId, (tx) =>
+    withInventoryCarrying(tx, { tenantId: params.tenantId, model, cells: input.cells, periodDays }),
+  );
   await onProgress("Computing", 50);
-  const result = costToServeOfCells(input.cells, model, {
-    events: input.events,
+  const result = costToServeOfCells(input.cells, carrying.model, {
+    events: [...input.events, ...carrying.events],
     ...(input.memberships ? { memberships: input.memberships } : {}),
     ...(params.periodDays !== null ? { periodDays: params.periodDays } : {}),
   });

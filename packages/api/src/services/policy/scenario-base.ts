@@ -3,17 +3,8 @@ import { rawRows, type Tx } from "@strata/db";
 import { sql } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import { type CostToServeInput, readCostToServeInput } from "../cost-to-serve/compute-cost-to-serve-run.js";
+import { approvedSegmentsOf, type DemandStats, demandByScope } from "./inventory-carrying.js";
 import { resolvePolicy, type ScopedPolicy } from "./resolve-policy.js";
-
-/** Weekly demand of one policy scope for one product: what safety and cycle stock are sized on. */
-export interface DemandStats {
-  scope: string;
-  product: string;
-  weeks: number;
-  total: number;
-  sumsq: number;
-  unitCost: number | null;
-}
 
 /**
  * What every evaluation of a workspace's scenarios shares until its data changes: the lines summed per
@@ -90,18 +81,7 @@ async function buildBase(
   model: CostModel,
   fingerprint: string,
 ): Promise<ScenarioBase> {
-  const memberships = await rawRows<{ customer_id: string; segment_id: string }>(
-    tx,
-    sql`select m.customer_id, m.segment_id from segment_memberships m
-        join segment_sets s on s.id = m.segment_set_id
-        where m.tenant_id = ${tenantId} and s.approved_version is not null`,
-  );
-  const segmentsOf = new Map<string, string[]>();
-  for (const m of memberships) {
-    const list = segmentsOf.get(m.customer_id);
-    if (list) list.push(m.segment_id);
-    else segmentsOf.set(m.customer_id, [m.segment_id]);
-  }
+  const segmentsOf = await approvedSegmentsOf(tx, tenantId);
   const input = await readCostToServeInput({ tx }, { tenantId, model, segmentSetId: null });
   const { cells } = input;
   const periodDays = Number.isFinite(cells.spanDays) ? cells.spanDays : 365;
@@ -125,51 +105,4 @@ async function buildBase(
     }),
   );
   return { fingerprint, input, priced, periodDays, segmentsOf, policyBefore, demandBefore };
-}
-
-/**
- * Weekly demand per scope and product of the customers mapped to each scope: the weeks of the
- * workspace's whole span (a week without orders counts as 0), the total and the sum of squares of
- * the weekly quantities, and the product's average unit cost.
- */
-export async function demandByScope(
-  tx: Tx,
-  tenantId: string,
-  mapping: Array<{ customer_id: string; scope: string }>,
-): Promise<DemandStats[]> {
-  if (mapping.length === 0) return [];
-  const rows = await rawRows<{
-    scope: string;
-    product: string;
-    weeks: number;
-    total: number;
-    sumsq: number;
-    unit_cost: number | null;
-  }>(
-    tx,
-    sql`
-      with m as (select * from jsonb_to_recordset(${JSON.stringify(mapping)}::jsonb) as m(customer_id uuid, scope text)),
-      span as (
-        select greatest(1, round(extract(epoch from date_trunc('week', max(ordered_at)) - date_trunc('week', min(ordered_at))) / 604800)::int + 1) as weeks
-        from order_lines where tenant_id = ${tenantId}
-      ),
-      w as (
-        select m.scope, l.product, date_trunc('week', l.ordered_at) as week, sum(l.quantity) as q,
-          sum(l.unit_cost) as cost_sum, count(l.unit_cost) as cost_n
-        from order_lines l join m on m.customer_id = l.customer_id
-        where l.tenant_id = ${tenantId} and l.quantity >= 0 and l.product is not null
-        group by 1, 2, 3
-      )
-      select scope, product, (select weeks from span)::float8 as weeks, sum(q)::float8 as total,
-        sum(q * q)::float8 as sumsq, (sum(cost_sum) / nullif(sum(cost_n), 0))::float8 as unit_cost
-      from w group by 1, 2`,
-  );
-  return rows.map((r) => ({
-    scope: r.scope,
-    product: r.product,
-    weeks: r.weeks,
-    total: r.total,
-    sumsq: r.sumsq,
-    unitCost: r.unit_cost,
-  }));
 }

@@ -7,20 +7,16 @@ import {
   costToServeOfCells,
   LINE_DRIVERS,
   PAYMENT_TERMS_ACTIVITY,
-  stockForFillRate,
-  zOf,
 } from "@strata/core";
 import { policies, rawRows, type ScenarioChange, scenarios, type Tx } from "@strata/db";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import { recordAuditEvent } from "../audit/record-audit-event.js";
 import { getCostModel, validateCostModel } from "../cost-to-serve/cost-model.js";
+import { DEFAULT_HOLDING_RATE, demandByScope, stockOfDemand } from "./inventory-carrying.js";
 import { createPolicy, editPolicy, listPolicies, validTerms } from "./policies.js";
 import { resolvePolicy, type ScopedPolicy } from "./resolve-policy.js";
-import { demandByScope, type ScenarioBase, scenarioBase } from "./scenario-base.js";
-
-/** Default annual holding rate of inventory (capital, storage, obsolescence), when none is given. */
-export const DEFAULT_HOLDING_RATE = 0.2;
+import { type ScenarioBase, scenarioBase } from "./scenario-base.js";
 
 export interface ScenarioFigures {
   net_sales: number;
@@ -239,8 +235,7 @@ export async function evaluateScenario(
 ): Promise<ScenarioResult> {
   const t0 = performance.now();
   const { tenantId } = params;
-  const holdingRate = params.holdingRate ?? DEFAULT_HOLDING_RATE;
-  if (!(holdingRate >= 0 && holdingRate < 5))
+  if (params.holdingRate !== undefined && !(params.holdingRate >= 0 && params.holdingRate < 5))
     throw new AppError(
       "BAD_REQUEST",
       "holdingRate: an annual holding rate is a share, e.g. 0.2",
@@ -249,6 +244,8 @@ export async function evaluateScenario(
   const scenario = await getScenario(tx, tenantId, params.id);
   const live = await listPolicies(tx, { tenantId });
   const model = validateCostModel((await getCostModel(tx, { tenantId })).model);
+  // The cost model's holding rate, as cost-to-serve runs charge inventory carrying, unless asked otherwise.
+  const holdingRate = params.holdingRate ?? model.inventory?.holdingRate ?? DEFAULT_HOLDING_RATE;
   const before = live.filter((p) => !p.productClass && !p.channel);
   const after = scenarioPolicies(live, scenario.changes);
   const lostOf = new Map(
@@ -572,31 +569,14 @@ async function inventoryByScope(
   ] as const) {
     for (const r of demand) {
       const policy = policyOf[side].get(r.scope);
-      const terms = policy?.approvedTerms;
-      if (!policy || !terms || terms.inventoryStrategy !== "make-to-stock" || r.unitCost === null) continue;
-      const mean = r.total / r.weeks;
-      const variance = r.weeks > 1 ? Math.max(0, (r.sumsq - r.weeks * mean * mean) / (r.weeks - 1)) : 0;
-      const sd = Math.sqrt(variance);
-      const leadWeeks = terms.leadTimeDays / 7;
-      const q = mean / terms.dropsPerWeek;
-      let ss = 0;
-      if (sd > 0 && leadWeeks > 0) {
-        if (terms.serviceLevelKind === "cycle") ss = zOf(terms.serviceLevel) * Math.sqrt(leadWeeks) * sd;
-        else if (q > 0)
-          ss = Math.max(
-            0,
-            stockForFillRate(terms.serviceLevel, {
-              demandMean: mean,
-              demandSd: sd,
-              leadTime: leadWeeks,
-              orderQuantity: q,
-            }).safetyStock,
-          );
-      }
+      const stock = policy?.approvedTerms
+        ? stockOfDemand(policy.approvedTerms, r, params.holdingRate, params.periodDays)
+        : null;
+      if (!policy || !stock) continue;
       const key = `${side}|${r.scope}`;
       const sum = sums.get(key) ?? { side, segmentId: policy.segmentId, cost: 0, safetyStock: 0 };
-      sum.safetyStock += ss;
-      sum.cost += params.holdingRate * r.unitCost * (q / 2 + ss) * (params.periodDays / 365);
+      sum.safetyStock += stock.safetyStock;
+      sum.cost += stock.cost;
       sums.set(key, sum);
     }
   }
