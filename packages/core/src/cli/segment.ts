@@ -2,10 +2,10 @@ import { CoreInputError } from "../errors.js";
 import type { Matrix } from "../matrix/matrix.js";
 import { modelToJson } from "../model/model.js";
 import type { Executor } from "../parallel/executor.js";
-import { kmeansOnExecutor } from "../pipeline/fit.js";
+import { describeClustering } from "../pipeline/describe.js";
+import { type Clustering, clusterInline, kmeansOnExecutor } from "../pipeline/fit.js";
 import { type SegmentationOptions, segmentationOptions } from "../pipeline/options.js";
 import { prepareMatrix } from "../pipeline/prepare-matrix.js";
-import { segmentationRun } from "../pipeline/run.js";
 import {
   type ModelSelectionPoint,
   type SegmentationInput,
@@ -17,7 +17,7 @@ import { SCALER_KINDS, type ScalerKind } from "../preprocess/scaler.js";
 import { parseNumber } from "../preprocess/table.js";
 import { choiceFlag, numberFlag, parseFlags } from "./args.js";
 import { CliError, quote } from "./cli-error.js";
-import { streamCsv } from "./read-csv.js";
+import { type CsvHeader, type NumericCsv, readNumericCsv, streamCsv } from "./read-csv.js";
 import { writeTextFile } from "./write.js";
 
 export const ALGORITHMS = ["kmeans", "minibatch", "dbscan", "hierarchical", "gmm"] as const;
@@ -67,7 +67,19 @@ export interface SegmentOutput {
   centroids: number[][];
   modelSelection: ModelSelectionPoint[] | null;
   iterations: number | null;
-  timings: { readMs: number; fitMs: number; totalMs: number };
+  /**
+   * Wall-clock milliseconds: reading the file (readMs), then the fit (fitMs), which is preparing
+   * the features (prepareMs), clustering (clusterMs) and measuring, mapping and explaining the
+   * segments (describeMs); totalMs covers the command.
+   */
+  timings: {
+    readMs: number;
+    fitMs: number;
+    prepareMs: number;
+    clusterMs: number;
+    describeMs: number;
+    totalMs: number;
+  };
   /** Every column of the file that was not clustered, and why. */
   leftOut: LeftOutColumn[];
   /** Why this k (and which k were ruled out), as a workspace run says it. */
@@ -104,24 +116,19 @@ interface Table {
   leftOut: LeftOutColumn[];
 }
 
-/** Reads the CSV into a numeric matrix of the chosen (or inferred numeric) columns, strictly. */
-async function readTable(file: string, columnsFlag: string | undefined): Promise<Table> {
-  let header: string[] = [];
-  let headerLine = 1;
-  const rows: string[][] = [];
-  const lines: number[] = [];
-  await streamCsv(
-    file,
-    (h) => {
-      header = h.columns;
-      headerLine = h.line;
-    },
-    (record) => {
-      rows.push(record.fields);
-      lines.push(record.line);
-    },
-  );
-  let chosen: number[];
+interface Selection {
+  chosen: number[];
+  leftOut: LeftOutColumn[];
+}
+
+/** The columns to cluster: those named with --columns, or the numeric ones of the first rows. */
+function chooseColumns(
+  file: string,
+  header: CsvHeader,
+  rows: ReadonlyArray<ReadonlyArray<string>>,
+  columnsFlag: string | undefined,
+): Selection {
+  const columns = header.columns;
   const leftOut: LeftOutColumn[] = [];
   if (columnsFlag !== undefined) {
     const names = columnsFlag
@@ -129,65 +136,126 @@ async function readTable(file: string, columnsFlag: string | undefined): Promise
       .map((c) => c.trim())
       .filter((c) => c !== "");
     if (names.length === 0) throw new CliError("strata segment: --columns names no column", 2);
-    chosen = names.map((name) => {
-      const j = header.indexOf(name);
+    const chosen = names.map((name) => {
+      const j = columns.indexOf(name);
       if (j < 0) {
         throw new CliError(
-          `${file}, line ${headerLine}: column "${name}" is missing from the header (it has ${header.map((h) => `"${h}"`).join(", ")})`,
+          `${file}, line ${header.line}: column "${name}" is missing from the header (it has ${columns.map((h) => `"${h}"`).join(", ")})`,
         );
       }
       return j;
     });
-    header.forEach((name, j) => {
+    columns.forEach((name, j) => {
       if (!chosen.includes(j)) leftOut.push({ column: name, reason: "not selected" });
     });
-  } else {
-    chosen = [];
-    // Types are judged on the first rows: enough to tell numbers from codes, cheap on big files.
-    const sample = rows.length > TYPE_SAMPLE ? rows.slice(0, TYPE_SAMPLE) : rows;
-    header.forEach((name, j) => {
-      const values = sample.map((r) => r[j]!);
-      const type = inferColumnType(values, name);
-      // A column that is mostly numbers is meant to be numeric: its stray text is an error
-      // to report (below), not a reason to leave the column out quietly.
-      let numbers = 0;
-      let present = 0;
-      for (const v of values) {
-        if (v.trim() === "") continue;
-        present++;
-        if (!Number.isNaN(parseNumber(v))) numbers++;
-      }
-      if (type === "id") leftOut.push({ column: name, reason: "identifier" });
-      else if (present < (1 - MAX_MISSING_SHARE) * values.length)
-        leftOut.push({ column: name, reason: "too many missing" });
-      else if (type === "date") leftOut.push({ column: name, reason: "date" });
-      else if (type === "numeric" || (numbers * 2 >= present && numbers > 0)) chosen.push(j);
-      else leftOut.push({ column: name, reason: "non-numeric" });
-    });
-    if (chosen.length === 0) {
-      throw new CliError(
-        `${file}: no numeric column to cluster (columns: ${header.join(", ")}); name them with --columns`,
-      );
-    }
+    return { chosen, leftOut };
   }
-  const n = rows.length;
-  if (columnsFlag === undefined && n > 1) {
-    // One value on every row says nothing about which segment a row belongs to.
-    chosen = chosen.filter((j) => {
-      const first = rows[0]![j]!.trim();
-      if (rows.some((r) => r[j]!.trim() !== first)) return true;
-      leftOut.push({ column: header[j]!, reason: "constant" });
-      return false;
-    });
-    if (chosen.length === 0) {
-      throw new CliError(
-        `${file}: no numeric column to cluster (columns: ${header.join(", ")}); name them with --columns`,
-      );
+  const chosen: number[] = [];
+  // Types are judged on the first rows: enough to tell numbers from codes, cheap on big files.
+  const sample = rows.length > TYPE_SAMPLE ? rows.slice(0, TYPE_SAMPLE) : rows;
+  columns.forEach((name, j) => {
+    const values = sample.map((r) => r[j]!);
+    const type = inferColumnType(values, name);
+    // A column that is mostly numbers is meant to be numeric: its stray text is an error
+    // to report (below), not a reason to leave the column out quietly.
+    let numbers = 0;
+    let present = 0;
+    for (const v of values) {
+      if (v.trim() === "") continue;
+      present++;
+      if (!Number.isNaN(parseNumber(v))) numbers++;
     }
+    if (type === "id") leftOut.push({ column: name, reason: "identifier" });
+    else if (present < (1 - MAX_MISSING_SHARE) * values.length)
+      leftOut.push({ column: name, reason: "too many missing" });
+    else if (type === "date") leftOut.push({ column: name, reason: "date" });
+    else if (type === "numeric" || (numbers * 2 >= present && numbers > 0)) chosen.push(j);
+    else leftOut.push({ column: name, reason: "non-numeric" });
+  });
+  if (chosen.length === 0) {
+    throw new CliError(
+      `${file}: no numeric column to cluster (columns: ${columns.join(", ")}); name them with --columns`,
+    );
   }
+  return { chosen, leftOut };
+}
+
+/** Inferred columns with one value on every row say nothing about which segment a row belongs to. */
+function dropConstant(
+  file: string,
+  header: CsvHeader,
+  selection: Selection,
+  isConstant: (c: number) => boolean,
+): number[] {
+  const kept = selection.chosen.filter((j, c) => {
+    if (!isConstant(c)) return true;
+    selection.leftOut.push({ column: header.columns[j]!, reason: "constant" });
+    return false;
+  });
+  if (kept.length === 0) {
+    throw new CliError(
+      `${file}: no numeric column to cluster (columns: ${header.columns.join(", ")}); name them with --columns`,
+    );
+  }
+  return kept;
+}
+
+function badValue(file: string, line: number, column: string, text: string): CliError {
+  return new CliError(`${file}, line ${line}, column "${column}": has ${quote(text)}, expected a number`);
+}
+
+function finishTable(header: CsvHeader, selection: Selection, chosen: number[], matrix: Matrix): Table {
   // In the file's column order.
-  const position = new Map(header.map((name, j) => [name, j]));
+  const position = new Map(header.columns.map((name, j) => [name, j]));
+  const leftOut = selection.leftOut;
   leftOut.sort((a, b) => position.get(a.column)! - position.get(b.column)!);
+  return { matrix, features: chosen.map((j) => header.columns[j]!), leftOut };
+}
+
+/**
+ * Reads the CSV into a numeric matrix of the chosen (or inferred numeric) columns, strictly.
+ * A large plain file is parsed from its bytes (readNumericCsv); anything else as text records.
+ */
+async function readTable(file: string, columnsFlag: string | undefined): Promise<Table> {
+  let selection: Selection | undefined;
+  const fast = await readNumericCsv(file, {
+    sampleRows: TYPE_SAMPLE,
+    choose: (header, sample) => {
+      selection = chooseColumns(
+        file,
+        header,
+        sample.map((r) => r.fields),
+        columnsFlag,
+      );
+      return selection.chosen;
+    },
+  });
+  if (fast !== undefined && selection !== undefined)
+    return fromNumericCsv(file, columnsFlag, fast, selection);
+
+  let header: CsvHeader = { columns: [], line: 1 };
+  const rows: string[][] = [];
+  const lines: number[] = [];
+  await streamCsv(
+    file,
+    (h) => {
+      header = h;
+    },
+    (record) => {
+      rows.push(record.fields);
+      lines.push(record.line);
+    },
+  );
+  const picked = chooseColumns(file, header, rows, columnsFlag);
+  const n = rows.length;
+  let chosen = picked.chosen;
+  if (columnsFlag === undefined && n > 1) {
+    chosen = dropConstant(file, header, picked, (c) => {
+      const j = picked.chosen[c]!;
+      const first = rows[0]![j]!.trim();
+      return !rows.some((r) => r[j]!.trim() !== first);
+    });
+  }
   const d = chosen.length;
   const data = new Float64Array(n * d);
   for (let i = 0; i < n; i++) {
@@ -201,15 +269,42 @@ async function readTable(file: string, columnsFlag: string | undefined): Promise
         continue;
       }
       const value = parseNumber(text);
-      if (!Number.isFinite(value)) {
-        throw new CliError(
-          `${file}, line ${lines[i]}, column "${header[j]}": has ${quote(text)}, expected a number`,
-        );
-      }
+      if (!Number.isFinite(value)) throw badValue(file, lines[i]!, header.columns[j]!, text);
       data[i * d + c] = value;
     }
   }
-  return { matrix: { data, n, d }, features: chosen.map((j) => header[j]!), leftOut };
+  return finishTable(header, picked, chosen, { data, n, d });
+}
+
+/** The same table from the byte-level reader: same columns left out, same first error. */
+function fromNumericCsv(
+  file: string,
+  columnsFlag: string | undefined,
+  csv: NumericCsv,
+  selection: Selection,
+): Table {
+  const { header, n } = csv;
+  const all = selection.chosen;
+  const chosen =
+    columnsFlag === undefined && n > 1
+      ? dropConstant(file, header, selection, (c) => csv.isConstant[c]!)
+      : all;
+  // The first bad cell in row order, among the columns kept (as the text path meets it).
+  let bad: { line: number; text: string; column: number } | undefined;
+  for (const j of chosen) {
+    const found = csv.firstBad[all.indexOf(j)];
+    if (found !== undefined && (bad === undefined || found.line < bad.line)) bad = { ...found, column: j };
+  }
+  if (bad !== undefined) throw badValue(file, bad.line, header.columns[bad.column]!, bad.text);
+  if (chosen.length === all.length)
+    return finishTable(header, selection, chosen, { data: csv.data, n, d: all.length });
+  const d = chosen.length;
+  const from = chosen.map((j) => all.indexOf(j));
+  const data = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < d; c++) data[i * d + c] = csv.data[i * all.length + from[c]!]!;
+  }
+  return finishTable(header, selection, chosen, { data, n, d });
 }
 
 const TRANSFORMS = ["auto", "none"] as const;
@@ -301,23 +396,33 @@ export async function runSegment(argv: ReadonlyArray<string>): Promise<SegmentOu
   const fitStarted = performance.now();
   let result: SegmentationResult;
   let executor: Executor | undefined;
+  let prepareMs = 0;
+  let clusterMs = 0;
+  let describeMs = 0;
   try {
+    // The steps of segmentationRun, timed apart: preparing the features, clustering, describing.
+    const prepared = prepareMatrix(input);
+    prepareMs = performance.now() - fitStarted;
+    const clusterStarted = performance.now();
+    let clustering: Clustering;
     if (threads > 1 && algorithm === "kmeans") {
       // k-means restarts or the k sweep on a pool, as the worker runs them; the rest inline.
       const { createPiscinaExecutor } = await import("../parallel/piscina.js");
       executor = createPiscinaExecutor({ threads });
-      const prepared = prepareMatrix(input);
-      const clustering = await kmeansOnExecutor(
+      clustering = await kmeansOnExecutor(
         executor,
         input,
         prepared.fitX,
         () => {},
         new AbortController().signal,
       );
-      result = segmentationRun(input, () => {}, clustering);
     } else {
-      result = segmentationRun(input);
+      clustering = clusterInline(input, prepared.fitX, () => {});
     }
+    clusterMs = performance.now() - clusterStarted;
+    const describeStarted = performance.now();
+    result = describeClustering(input, prepared, clustering, () => {});
+    describeMs = performance.now() - describeStarted;
   } catch (error) {
     if (error instanceof SegmentationInputError) throw new CliError(`${file}: ${error.message}`, 1);
     throw error;
@@ -352,6 +457,9 @@ export async function runSegment(argv: ReadonlyArray<string>): Promise<SegmentOu
     timings: {
       readMs: Math.round(readMs * 10) / 10,
       fitMs: Math.round(fitMs * 10) / 10,
+      prepareMs: Math.round(prepareMs * 10) / 10,
+      clusterMs: Math.round(clusterMs * 10) / 10,
+      describeMs: Math.round(describeMs * 10) / 10,
       totalMs: Math.round((performance.now() - started) * 10) / 10,
     },
     leftOut: table.leftOut,
