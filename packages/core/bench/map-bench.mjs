@@ -1,0 +1,259 @@
+// The run's t-SNE map, timed and scored against scikit-learn's TSNE(method="barnes_hut") on the same
+// data in the same invocation; writes packages/core/BENCHMARKS-map.md. Run after building core:
+//   node bench/map-bench.mjs [--quick] [--repeats N] [--sizes 5000,20000] [--sklearn-threads 1]
+// Times are wall clock, best of N (scikit-learn once per size: it is the slow side). The browser
+// figures (canvas frame times during scripted pointer moves) come from the segment-map e2e test,
+// which writes apps/web/e2e/.artifacts/segment-map-frames.json; this script only reports them.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import * as core from "../dist/index.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const args = process.argv.slice(2);
+const arg = (name, fallback) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : fallback;
+};
+const quick = args.includes("--quick");
+const repeats = Number(arg("--repeats", quick ? 1 : 2));
+const sizes = String(arg("--sizes", quick ? "2000" : "5000,20000"))
+  .split(",")
+  .map(Number);
+const sklearnThreads = String(arg("--sklearn-threads", "1")).split(",").map(Number);
+const python = "/usr/bin/python3";
+const tmp = mkdtempSync(path.join(os.tmpdir(), "strata-map-bench-"));
+const D = 8;
+const SEGMENTS = 7;
+const ITERATIONS = core.TSNE_ITERATIONS;
+const log = (...parts) => process.stderr.write(`${parts.join(" ")}\n`);
+
+/**
+ * Customer-like rows: seven segments of different sizes and spreads in 8 scaled features, two of
+ * them stretched (the long tails a z-scored spend or frequency keeps), and overlapping edges.
+ */
+function customers(n, seed) {
+  const r = core.createRandom(seed);
+  const centres = Array.from({ length: SEGMENTS }, () => Array.from({ length: D }, () => r.normal() * 2.5));
+  const spread = Array.from({ length: SEGMENTS }, () => 0.5 + r.next() * 1.2);
+  const weight = Array.from({ length: SEGMENTS }, (_, s) => 1 + s);
+  const total = weight.reduce((a, b) => a + b, 0);
+  const data = new Float64Array(n * D);
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    let u = r.next() * total;
+    let s = 0;
+    while (u >= weight[s]) u -= weight[s++];
+    labels[i] = s;
+    for (let j = 0; j < D; j++) {
+      const stretch = j % 4 === 0 ? 2.5 : 1;
+      data[i * D + j] = centres[s][j] + spread[s] * stretch * r.normal();
+    }
+  }
+  return { x: { data, n, d: D }, labels };
+}
+
+function strataTsne(x) {
+  let neighboursAt = 0;
+  const t = performance.now();
+  const out = core.tsne(x, {
+    seed: 0,
+    iterations: ITERATIONS,
+    onProgress: (_stage, fraction) => {
+      if (neighboursAt === 0 && fraction >= 0.1) neighboursAt = performance.now();
+      return true;
+    },
+  });
+  const total = (performance.now() - t) / 1000;
+  return { out, total, neighbours: (neighboursAt - t) / 1000 };
+}
+
+const SKLEARN = `
+import json, sys, time
+import numpy as np
+import sklearn
+from sklearn.manifold import TSNE
+from threadpoolctl import threadpool_limits
+case = json.loads(sys.stdin.read())
+x = np.fromfile(case["file"], dtype="<f8").reshape(case["n"], case["d"])
+out = {"version": sklearn.__version__, "runs": []}
+for threads in case["threads"]:
+    with threadpool_limits(limits=threads):
+        t = time.perf_counter()
+        model = TSNE(n_components=2, perplexity=30.0, early_exaggeration=12.0, learning_rate="auto",
+                     n_iter=case["iterations"], init="pca", method="barnes_hut", angle=0.5, random_state=0)
+        y = model.fit_transform(x)
+        seconds = time.perf_counter() - t
+    y.astype("<f8").tofile(case["out"] + str(threads))
+    out["runs"].append({"threads": threads, "seconds": seconds, "kl": float(model.kl_divergence_), "file": case["out"] + str(threads)})
+print(json.dumps(out))
+`;
+
+function sklearnTsne(x, name) {
+  const file = path.join(tmp, `${name}.f64`);
+  writeFileSync(file, new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength));
+  const result = spawnSync(python, ["-c", SKLEARN], {
+    input: JSON.stringify({
+      file,
+      n: x.n,
+      d: x.d,
+      iterations: ITERATIONS,
+      threads: sklearnThreads,
+      out: path.join(tmp, `${name}-y`),
+    }),
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+  });
+  if (result.status !== 0) throw new Error(`scikit-learn side failed: ${result.stderr}`);
+  const parsed = JSON.parse(result.stdout);
+  for (const run of parsed.runs) {
+    const bytes = readFileSync(run.file);
+    run.embedding = {
+      data: new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8),
+      n: x.n,
+      d: 2,
+    };
+  }
+  return parsed;
+}
+
+const fmt = (v, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : "–");
+const load = os.loadavg().map((v) => v.toFixed(2));
+const rows = [];
+let sklearnVersion = "?";
+for (const n of sizes) {
+  const { x } = customers(n, 11);
+  log(`t-SNE on ${n} rows: Strata x ${repeats}`);
+  let best;
+  for (let r = 0; r < repeats; r++) {
+    const run = strataTsne(x);
+    if (!best || run.total < best.total) best = run;
+  }
+  const strataQuality = core.mapQuality(x, best.out.embedding, { k: 10, maxQueries: 2000, seed: 5 });
+  rows.push({
+    n,
+    who: "Strata",
+    threads: 1,
+    seconds: best.total,
+    neighbours: best.neighbours,
+    kl: best.out.klDivergence,
+    quality: strataQuality,
+  });
+  log(
+    `  ${fmt(best.total)} s (neighbours ${fmt(best.neighbours)} s), T(10) ${fmt(strataQuality.trustworthiness, 4)}`,
+  );
+  log(`t-SNE on ${n} rows: scikit-learn (threads ${sklearnThreads.join(", ")})`);
+  const sk = sklearnTsne(x, `x${n}`);
+  sklearnVersion = sk.version;
+  for (const run of sk.runs) {
+    const quality = core.mapQuality(x, run.embedding, { k: 10, maxQueries: 2000, seed: 5 });
+    rows.push({
+      n,
+      who: `scikit-learn ${sk.version}`,
+      threads: run.threads,
+      seconds: run.seconds,
+      neighbours: Number.NaN,
+      kl: run.kl,
+      quality,
+    });
+    log(`  ${fmt(run.seconds)} s on ${run.threads} thread(s), T(10) ${fmt(quality.trustworthiness, 4)}`);
+  }
+}
+
+// The run's own path: explainResult (profiles, rules and the t-SNE map) on the largest size.
+const runN = Math.max(...sizes);
+const runData = customers(runN, 11);
+const rowsAll = Int32Array.from({ length: runN }, (_, i) => i);
+const features = Array.from({ length: D }, (_, j) => `f${j}`);
+let explainSeconds = Number.POSITIVE_INFINITY;
+let mapped = 0;
+for (let r = 0; r < repeats; r++) {
+  const t = performance.now();
+  const out = core.explainResult(runData.x, runData.labels, features, runData.x, rowsAll, 0);
+  explainSeconds = Math.min(explainSeconds, (performance.now() - t) / 1000);
+  mapped = out.tsne.length;
+}
+log(`explainResult on ${runN} rows: ${fmt(explainSeconds)} s, ${mapped} points mapped`);
+
+const framesFile = path.join(
+  here,
+  "..",
+  "..",
+  "..",
+  "apps",
+  "web",
+  "e2e",
+  ".artifacts",
+  "segment-map-frames.json",
+);
+const frames = existsSync(framesFile) ? JSON.parse(readFileSync(framesFile, "utf8")) : null;
+
+const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+const lines = [
+  "# The run's t-SNE map: benchmarks",
+  "",
+  `Written by \`node bench/map-bench.mjs\` on ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}.`,
+  `Machine: ${cpu}, ${os.cpus().length} cores, Node.js ${process.version}, scikit-learn ${sklearnVersion} on ${python}.`,
+  `Load average when this ran: ${load.join(", ")} (the machine is shared: compare the ratios in a row,`,
+  "not the absolute figures across runs).",
+  "",
+  `## t-SNE, customer-like data (${SEGMENTS} segments, ${D} scaled features), same data for both sides`,
+  "",
+  `Both: perplexity 30 (k = 91 neighbours), Barnes-Hut theta (angle) 0.5, PCA initialisation,`,
+  `early exaggeration 12 for 250 steps, ${ITERATIONS} steps in all, learning rate "auto" (n / 48 with`,
+  "the gradient's factor 4). Strata on one thread (the run's pool task); scikit-learn's OpenMP",
+  "threads as listed. Quality over the same 2,000 seeded query points, each ranked against all",
+  "rows: trustworthiness T(10) as sklearn.manifold.trustworthiness defines it, and the share of",
+  `each point's 10 nearest input neighbours kept among its 10 nearest on the map. Strata best of ${repeats},`,
+  "scikit-learn once.",
+  "",
+  "| rows | implementation | threads | seconds | of which neighbours + P | x scikit-learn (1 thread) | T(10) | 10-NN kept | KL |",
+  "|---|---|---|---|---|---|---|---|---|",
+];
+for (const row of rows) {
+  const reference = rows.find((r) => r.n === row.n && r.who.startsWith("scikit") && r.threads === 1);
+  lines.push(
+    `| ${row.n.toLocaleString("en")} | ${row.who} | ${row.threads} | ${fmt(row.seconds)} | ${fmt(row.neighbours)} | ${
+      reference ? fmt(row.seconds / reference.seconds) : "–"
+    } | ${fmt(row.quality.trustworthiness, 4)} | ${fmt(row.quality.knnPreservation, 3)} | ${fmt(row.kl, 3)} |`,
+  );
+}
+lines.push(
+  "",
+  `## In the run's path`,
+  "",
+  `explainResult (segment profiles, surrogate-tree rules and the t-SNE map, TSNE_SAMPLE = ${core.TSNE_SAMPLE.toLocaleString("en")})`,
+  `on ${runN.toLocaleString("en")} rows x ${D} features: ${fmt(explainSeconds)} s, ${mapped.toLocaleString("en")} points mapped.`,
+  "In a run it executes inside the describing Piscina task (a worker thread), so the worker's event",
+  "loop, and the web server's in embedded mode, stays free while it works.",
+  "",
+  "## The canvas map in the browser",
+  "",
+);
+if (frames) {
+  lines.push(
+    `From apps/web/e2e/segment-map.spec.ts (${frames.when ?? "date unknown"}, Chromium ${frames.browser ?? "?"}):`,
+    `${frames.points?.toLocaleString("en") ?? "?"} points drawn; ${frames.moves ?? "?"} scripted pointer moves over the map.`,
+    "",
+    "| phase | frames | median ms | p95 ms | worst ms |",
+    "|---|---|---|---|---|",
+  );
+  for (const phase of frames.phases ?? []) {
+    lines.push(
+      `| ${phase.name} | ${phase.frames} | ${fmt(phase.median, 1)} | ${fmt(phase.p95, 1)} | ${fmt(phase.worst, 1)} |`,
+    );
+  }
+  lines.push(
+    "",
+    "Frame times are requestAnimationFrame intervals recorded in the page while Playwright moves the",
+    "pointer; 16.7 ms is 60 fps. Recorded, never asserted (the test asserts what the user sees).",
+  );
+} else {
+  lines.push("No frame-time figures yet: run apps/web/e2e/segment-map.spec.ts, then this script.");
+}
+lines.push("");
+writeFileSync(path.join(here, "..", "BENCHMARKS-map.md"), lines.join("\n"));
+process.stdout.write(`${lines.join("\n")}\n`);
+rmSync(tmp, { recursive: true, force: true });
