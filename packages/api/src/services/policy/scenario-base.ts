@@ -21,6 +21,14 @@ export interface ScenarioBase {
   segmentsOf: Map<string, string[]>;
   policyBefore: Array<ScopedPolicy | null>;
   demandBefore: DemandStats[];
+  /** Per customer, read the first time a scenario re-batches them (see ordersAndDrops). */
+  history: Map<string, OrderHistory>;
+}
+
+/** What re-batching a customer needs: drops in each week with a drop, and each order's value. */
+export interface OrderHistory {
+  dropsPerWeek: number[];
+  orderValues: number[];
 }
 
 const MAX_TENANTS = 4;
@@ -104,5 +112,59 @@ async function buildBase(
       return p?.approvedTerms ? [{ customer_id: id, scope: p.id }] : [];
     }),
   );
-  return { fingerprint, input, priced, periodDays, segmentsOf, policyBefore, demandBefore };
+  return {
+    fingerprint,
+    input,
+    priced,
+    periodDays,
+    segmentsOf,
+    policyBefore,
+    demandBefore,
+    history: new Map(),
+  };
+}
+
+/**
+ * The customers' drops per ISO week (a drop is a delivery id, or the order without one) and their
+ * orders' net values, sales lines only: from the base, reading the lines of those not read before.
+ * A scenario's frequency and minimum then re-batch them without reading a line.
+ */
+export async function ordersAndDrops(
+  tx: Tx,
+  tenantId: string,
+  base: ScenarioBase,
+  customerIds: ReadonlyArray<string>,
+): Promise<Map<string, OrderHistory>> {
+  const missing = customerIds.filter((id) => !base.history.has(id));
+  if (missing.length > 0) {
+    const rows = await rawRows<{ customer_id: string; weeks: number[] | null; orders: number[] | null }>(
+      tx,
+      sql`
+        with m as (select * from jsonb_to_recordset(${JSON.stringify(missing.map((customer_id) => ({ customer_id })))}::jsonb) as m(customer_id uuid)),
+        l as (
+          select l.customer_id,
+            coalesce(l.order_id, '@' || to_char(l.ordered_at at time zone 'UTC', 'YYYY-MM-DD')) as ok,
+            coalesce('d' || nullif(btrim(l.delivery_id), ''), 'o' || coalesce(l.order_id, '@' || to_char(l.ordered_at at time zone 'UTC', 'YYYY-MM-DD'))) as dk,
+            date_trunc('week', l.ordered_at at time zone 'UTC') as week,
+            l.quantity * l.unit_price - coalesce(l.discount, 0) as value
+          from order_lines l join m on m.customer_id = l.customer_id
+          where l.tenant_id = ${tenantId} and l.quantity >= 0
+        ),
+        w as (select customer_id, week, count(distinct dk)::int as n from l group by 1, 2),
+        o as (select customer_id, ok, sum(value)::float8 as value from l group by 1, 2)
+        select customer_id, w.weeks, o.orders
+        from (select customer_id, array_agg(n) as weeks from w group by 1) w
+        full join (select customer_id, array_agg(value) as orders from o group by 1) o using (customer_id)`,
+    );
+    const read = new Set<string>();
+    for (const r of rows) {
+      read.add(r.customer_id);
+      base.history.set(r.customer_id, {
+        dropsPerWeek: (r.weeks ?? []).map(Number),
+        orderValues: (r.orders ?? []).map(Number),
+      });
+    }
+    for (const id of missing) if (!read.has(id)) base.history.set(id, { dropsPerWeek: [], orderValues: [] });
+  }
+  return base.history;
 }

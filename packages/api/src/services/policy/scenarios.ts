@@ -8,7 +8,7 @@ import {
   LINE_DRIVERS,
   PAYMENT_TERMS_ACTIVITY,
 } from "@strata/core";
-import { policies, rawRows, type ScenarioChange, scenarios, type Tx } from "@strata/db";
+import { policies, type ScenarioChange, scenarios, type Tx } from "@strata/db";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import { recordAuditEvent } from "../audit/record-audit-event.js";
@@ -16,7 +16,7 @@ import { getCostModel, validateCostModel } from "../cost-to-serve/cost-model.js"
 import { DEFAULT_HOLDING_RATE, demandByScope, stockOfDemand } from "./inventory-carrying.js";
 import { createPolicy, editPolicy, listPolicies, validTerms } from "./policies.js";
 import { resolvePolicy, type ScopedPolicy } from "./resolve-policy.js";
-import { type ScenarioBase, scenarioBase } from "./scenario-base.js";
+import { ordersAndDrops, type ScenarioBase, scenarioBase } from "./scenario-base.js";
 
 export interface ScenarioFigures {
   net_sales: number;
@@ -282,61 +282,38 @@ export async function evaluateScenario(
       changed.push({ customerId: id, terms: a, moved: termChanges(b, a) });
   }
 
-  // Re-batched drops and merged orders of the customers whose policy changes, in the database.
-  const mapping = changed
-    .filter((x) => x.moved.drops || x.moved.minimum)
-    .map((x) => ({
-      customer_id: x.customerId,
-      k: x.moved.drops ? x.terms.dropsPerWeek : 1e9,
-      min: x.moved.minimum ? x.terms.minOrderValue : 0,
-    }));
+  // Re-batched drops and merged orders of the customers whose policy changes: each customer's drops
+  // per week and order values come from the base (read from their lines the first time they change).
+  const rebatching = changed.filter((x) => x.moved.drops || x.moved.minimum);
+  const history = await ordersAndDrops(
+    tx,
+    tenantId,
+    base,
+    rebatching.map((x) => x.customerId),
+  );
   const rebatched = new Map<
     string,
     { drops: number; dropsAfter: number; orders: number; ordersAfter: number }
   >();
-  if (mapping.length > 0) {
-    const rows = await rawRows<{
-      customer_id: string;
-      drops: number;
-      drops_after: number;
-      orders: number;
-      orders_after: number;
-    }>(
-      tx,
-      sql`
-          with m as (
-            select * from jsonb_to_recordset(${JSON.stringify(mapping)}::jsonb) as m(customer_id uuid, k float8, min float8)
-          ),
-          l as (
-            select l.customer_id, m.k, m.min,
-              coalesce(l.order_id, '@' || to_char(l.ordered_at at time zone 'UTC', 'YYYY-MM-DD')) as ok,
-              coalesce('d' || nullif(btrim(l.delivery_id), ''), 'o' || coalesce(l.order_id, '@' || to_char(l.ordered_at at time zone 'UTC', 'YYYY-MM-DD'))) as dk,
-              date_trunc('week', l.ordered_at at time zone 'UTC') as week,
-              l.quantity * l.unit_price - coalesce(l.discount, 0) as value
-            from order_lines l join m on m.customer_id = l.customer_id
-            where l.tenant_id = ${tenantId} and l.quantity >= 0
-          ),
-          w as (
-            select customer_id, week, min(k) as k, count(distinct dk) as n from l group by 1, 2
-          ),
-          o as (
-            select customer_id, ok, min(min) as min, sum(value) as value from l group by 1, 2
-          )
-          select d.customer_id, d.drops, d.drops_after, coalesce(x.orders, 0)::float8 as orders,
-            coalesce(x.orders_after, 0)::float8 as orders_after
-          from (select customer_id, sum(n)::float8 as drops, sum(least(n, ceil(k)))::float8 as drops_after
-                from w group by 1) d
-          left join (select customer_id, count(*) as orders,
-                       greatest(count(*) filter (where value >= min), 1) as orders_after
-                     from o group by 1) x using (customer_id)`,
-    );
-    for (const r of rows)
-      rebatched.set(r.customer_id, {
-        drops: r.drops,
-        dropsAfter: r.drops_after,
-        orders: r.orders,
-        ordersAfter: r.orders_after,
-      });
+  for (const x of rebatching) {
+    const h = history.get(x.customerId);
+    if (!h) continue;
+    const k = x.moved.drops ? Math.ceil(x.terms.dropsPerWeek) : Number.POSITIVE_INFINITY;
+    const min = x.moved.minimum ? x.terms.minOrderValue : 0;
+    let drops = 0;
+    let dropsAfter = 0;
+    for (const n of h.dropsPerWeek) {
+      drops += n;
+      dropsAfter += Math.min(n, k);
+    }
+    let kept = 0;
+    for (const v of h.orderValues) if (v >= min) kept++;
+    rebatched.set(x.customerId, {
+      drops,
+      dropsAfter,
+      orders: h.orderValues.length,
+      ordersAfter: h.orderValues.length > 0 ? Math.max(kept, 1) : 0,
+    });
   }
 
   mark("rebatch");
@@ -442,7 +419,7 @@ export async function evaluateScenario(
     f.net_sales += c.net_sales;
     f.gross_margin += c.gross_margin;
     f.cost_to_serve += c.cost_to_serve;
-    for (const [k, v] of Object.entries(c.activities)) f.activities[k] = (f.activities[k] ?? 0) + v;
+    for (const k in c.activities) f.activities[k] = (f.activities[k] ?? 0) + c.activities[k]!;
   };
   const afterById = new Map(pricedAfter.customers.map((c) => [c.customer_id, c]));
   base.priced.customers.forEach((b, c) => {
@@ -460,12 +437,19 @@ export async function evaluateScenario(
       groups.set(key, g);
     }
     g.customers++;
-    const a = afterById.get(b.customer_id) ?? b;
     add(g.before, b);
-    add(g.after, a);
-    add(totals.before, b);
-    add(totals.after, a);
+    add(g.after, afterById.get(b.customer_id) ?? b);
   });
+  const merge = (into: ScenarioFigures, f: ScenarioFigures) => {
+    into.net_sales += f.net_sales;
+    into.gross_margin += f.gross_margin;
+    into.cost_to_serve += f.cost_to_serve;
+    for (const [k, v] of Object.entries(f.activities)) into.activities[k] = (into.activities[k] ?? 0) + v;
+  };
+  for (const g of groups.values()) {
+    merge(totals.before, g.before);
+    merge(totals.after, g.after);
+  }
   for (const s of stock) {
     for (const f of [groups.get(s.segmentId ?? "")?.[s.side], totals[s.side]]) {
       if (!f) continue;
