@@ -103,6 +103,77 @@ describe("dbscan", () => {
     });
   }
 
+  it("matches the brute-force walk when far rows make the key space too large for a lookup table", () => {
+    // A few rows 10^5 away stretch the grid to more cells than a table from key to cell should
+    // hold, so the grid is built by sorting keys instead; both builds must give the same result.
+    for (let d = 1; d <= 3; d++) {
+      const x = randomMatrix(300, d, 40 + d, 3);
+      for (let i = 0; i < 3; i++) x.data[i * d] = 1e5 * (i + 1);
+      for (const [eps, minSamples] of [
+        [0.3, 4],
+        [0.7, 6],
+      ] as const) {
+        const expected = bruteForce(x, eps, minSamples);
+        const result = dbscan(x, { eps, minSamples, algorithm: "grid" });
+        expect(Array.from(result.isCore)).toEqual(expected.isCore);
+        expect(Array.from(result.labels)).toEqual(expected.labels);
+      }
+    }
+  });
+
+  it("matches the brute-force walk on crowded blobs, where whole cells are core and clusters nearly touch", () => {
+    const random = createRandom(21);
+    for (let d = 1; d <= 3; d++) {
+      const n = 1500;
+      const data = new Float64Array(n * d);
+      for (let i = 0; i < n; i++) {
+        // Five tight blobs along a line, 1.2 apart, plus a thin bridge of rows and some noise.
+        const kind = random.next();
+        for (let t = 0; t < d; t++) {
+          if (kind < 0.8) data[i * d + t] = (t === 0 ? 1.2 * random.int(5) : 0) + 0.15 * random.normal();
+          else if (kind < 0.9) data[i * d + t] = t === 0 ? random.next() * 6 : 0.05 * random.normal();
+          else data[i * d + t] = random.next() * 6 - 0.5;
+        }
+      }
+      const x = { data, n, d };
+      for (const [eps, minSamples] of [
+        [0.1, 5],
+        [0.25, 12],
+        [0.4, 30],
+      ] as const) {
+        const expected = bruteForce(x, eps, minSamples);
+        for (const algorithm of algorithms) {
+          const result = dbscan(x, { eps, minSamples, algorithm });
+          expect(Array.from(result.isCore)).toEqual(expected.isCore);
+          expect(Array.from(result.labels)).toEqual(expected.labels);
+        }
+      }
+    }
+  });
+
+  it("counts rows exactly eps apart on a lattice whose spacing matches the grid's cells", () => {
+    // Rows on a lattice of step eps / sqrt(2) and eps: many pairs sit exactly at eps, on cell
+    // boundaries, where a grid that rounds the wrong way would lose or gain a neighbour.
+    const rows: number[][] = [];
+    for (let a = 0; a < 12; a++) for (let b = 0; b < 12; b++) rows.push([a * 0.5, b * 0.5]);
+    for (let a = 0; a < 12; a++)
+      for (let b = 0; b < 12; b++) rows.push([10 + a * Math.SQRT1_2, b * Math.SQRT1_2]);
+    const x = fromRows(rows);
+    for (const [eps, minSamples] of [
+      [0.5, 5],
+      [1, 5],
+      [1, 9],
+      [Math.SQRT1_2, 5],
+    ] as const) {
+      const expected = bruteForce(x, eps, minSamples);
+      for (const algorithm of algorithms) {
+        const result = dbscan(x, { eps, minSamples, algorithm });
+        expect(Array.from(result.isCore)).toEqual(expected.isCore);
+        expect(Array.from(result.labels)).toEqual(expected.labels);
+      }
+    }
+  });
+
   it("joins or separates two crowded cells by whether any pair is within eps", () => {
     // 1,200 rows in each of two tiny discs; their nearest rows are 1.01 (or 0.99) apart.
     const random = createRandom(8);

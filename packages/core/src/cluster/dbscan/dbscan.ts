@@ -167,6 +167,8 @@ function buildGrid(x: Matrix, eps: number): Grid | undefined {
     keySpace *= dims[t]!;
   }
   if (keySpace > 2 ** 52 || dims.some((v) => v > 2 ** 31 - 1)) return undefined;
+  if (keySpace <= DENSE_CELLS_PER_ROW * n + DENSE_CELLS_EXTRA)
+    return buildDenseGrid(x, min, side, dims, keySpace);
 
   // Cell key of every row: row-major over the cell coordinates.
   const keys = new Float64Array(n);
@@ -288,6 +290,125 @@ function buildGrid(x: Matrix, eps: number): Grid | undefined {
     }
     innerEnd[c] = count;
     for (let k = 0; k < outerCount; k++) neighbours[count++] = outer[k]!;
+    neighbourStart[c + 1] = count;
+  }
+  return {
+    d,
+    points,
+    order,
+    cellOfRow,
+    cellStart,
+    neighbourStart,
+    innerEnd,
+    neighbours: neighbours.subarray(0, count),
+    cells,
+  };
+}
+
+/**
+ * A grid whose key space is small next to n (the usual case: eps is not tiny next to the data's
+ * extent) is built in O(n + cells): a counting sort of the rows by cell key, and a table from
+ * key to cell, so each cell's neighbours are looked up, not searched for. Same cells, same row
+ * order (by key, then row) and the same neighbour rings as the sorted build.
+ */
+const DENSE_CELLS_PER_ROW = 4;
+const DENSE_CELLS_EXTRA = 1 << 16;
+
+function buildDenseGrid(
+  x: Matrix,
+  min: Float64Array,
+  side: number,
+  dims: Float64Array,
+  keySpace: number,
+): Grid {
+  const { data, n, d } = x;
+  const keys = new Int32Array(n);
+  const rowsOfKey = new Int32Array(keySpace);
+  for (let i = 0, o = 0; i < n; i++, o += d) {
+    let key = 0;
+    for (let t = 0; t < d; t++) {
+      let c = Math.floor((data[o + t]! - min[t]!) / side);
+      if (c >= dims[t]!) c = dims[t]! - 1;
+      key = key * dims[t]! + c;
+    }
+    keys[i] = key;
+    rowsOfKey[key]!++;
+  }
+  // Occupied keys become cells, in key order; cellOfKey is the lookup table (-1: empty).
+  const cellOfKey = new Int32Array(keySpace);
+  let cells = 0;
+  for (let key = 0; key < keySpace; key++) cellOfKey[key] = rowsOfKey[key]! > 0 ? cells++ : -1;
+  const cellStart = new Int32Array(cells + 1);
+  const cellKeys = new Int32Array(cells);
+  for (let key = 0, c = 0, at = 0; key < keySpace; key++) {
+    const count = rowsOfKey[key]!;
+    if (count === 0) continue;
+    cellStart[c] = at;
+    cellKeys[c++] = key;
+    at += count;
+  }
+  cellStart[cells] = n;
+  // Stable placement: within a cell, rows keep their order.
+  const fill = cellStart.slice(0, cells);
+  const order = new Int32Array(n);
+  const cellOfRow = new Int32Array(n);
+  const points = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const c = cellOfKey[keys[i]!]!;
+    cellOfRow[i] = c;
+    const p = fill[c]!++;
+    order[p] = i;
+    for (let t = 0; t < d; t++) points[p * d + t] = data[i * d + t]!;
+  }
+
+  // Offsets to the cells up to two steps away in every dimension, adjacent ones first.
+  const reach = 2;
+  const width = 2 * reach + 1;
+  const strides = new Float64Array(d);
+  strides[d - 1] = 1;
+  for (let t = d - 2; t >= 0; t--) strides[t] = strides[t + 1]! * dims[t + 1]!;
+  const offsets: number[][] = [];
+  for (let code = 0; code < width ** d; code++) {
+    const offset: number[] = [];
+    for (let t = 0, rest = code; t < d; t++, rest = Math.floor(rest / width))
+      offset.push((rest % width) - reach);
+    if (offset.some((o) => o !== 0)) offsets.push(offset);
+  }
+  const ringOf = (offset: number[]) => Math.max(...offset.map(Math.abs));
+  offsets.sort((a, b) => ringOf(a) - ringOf(b));
+  const m = offsets.length;
+  const delta = Int32Array.from(offsets, (o) => o.reduce((acc, v, t) => acc + v * strides[t]!, 0));
+  const step = Int32Array.from(offsets.flat());
+  const innerCount = offsets.filter((o) => ringOf(o) <= 1).length;
+
+  const neighbourStart = new Int32Array(cells + 1);
+  const innerEnd = new Int32Array(cells);
+  const neighbours = new Int32Array(cells * (m + 1));
+  const coord = new Int32Array(d);
+  let count = 0;
+  for (let c = 0; c < cells; c++) {
+    const key = cellKeys[c]!;
+    for (let t = d - 1, rest = key; t >= 0; t--) {
+      const q = Math.floor(rest / dims[t]!);
+      coord[t] = rest - q * dims[t]!;
+      rest = q;
+    }
+    neighbours[count++] = c;
+    for (let k = 0; k < m; k++) {
+      if (k === innerCount) innerEnd[c] = count;
+      let inside = true;
+      for (let t = 0; t < d; t++) {
+        const v = coord[t]! + step[k * d + t]!;
+        if (v < 0 || v >= dims[t]!) {
+          inside = false;
+          break;
+        }
+      }
+      if (!inside) continue;
+      const b = cellOfKey[key + delta[k]!]!;
+      if (b >= 0) neighbours[count++] = b;
+    }
+    if (innerCount === m) innerEnd[c] = count;
     neighbourStart[c + 1] = count;
   }
   return {
