@@ -14,7 +14,7 @@ const STAGE_COLUMNS: Record<DatasetKind, string> = {
   orders:
     "line integer not null, external_id text not null, ordered_at timestamptz not null, quantity float8 not null, " +
     "unit_price float8 not null, order_id text, product text, category text, channel text, country text, " +
-    "region text, weight float8, unit_cost float8, discount float8, delivery_id text, distance float8",
+    "region text, weight float8, unit_cost float8, discount float8, delivery_id text, distance float8, line_key uuid not null",
   activities:
     "line integer not null, external_id text not null, activity text not null, quantity float8 not null, " +
     "occurred_on date",
@@ -40,6 +40,7 @@ export const STAGE_COLUMN_ORDER: Record<DatasetKind, readonly string[]> = {
     "discount",
     "delivery_id",
     "distance",
+    "line_key",
   ],
   activities: ["line", "external_id", "activity", "quantity", "occurred_on"],
 };

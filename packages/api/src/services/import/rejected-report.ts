@@ -1,6 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { REJECTIONS_CSV_HEADER, type Rejection } from "@strata/core";
-import { csvHeaderLine, toCsv } from "../../csv.js";
+import { type CsvCell, csvHeaderLine, toCsv } from "../../csv.js";
 import { BufferedFileWriter } from "./buffered-file-writer.js";
 
 /** How many rejected rows are kept on the import record for the page (the file has them all). */
@@ -27,6 +27,8 @@ export class RejectedReport extends BufferedFileWriter {
   rows = 0;
   readonly sample: Rejection[] = [];
   private readonly tally = new ReasonTally();
+  /** Report rows not yet formatted: CSV is written a batch at a time (one writer per row is slow). */
+  private pending: CsvCell[][] = [];
 
   constructor(path: string) {
     super(path, csvHeaderLine(REJECTIONS_CSV_HEADER.split(",")));
@@ -41,8 +43,16 @@ export class RejectedReport extends BufferedFileWriter {
       if (this.sample.length < REJECTED_SAMPLE_SIZE) this.sample.push(r);
       this.tally.add(r);
     }
-    // Values and rows come from the uploaded file: the one CSV writer neutralises formula cells.
-    this.buffer += toCsv(rejections.map((r) => [r.line, r.column, r.value, r.reason, originalRow]));
+    for (const r of rejections) this.pending.push([r.line, r.column, r.value, r.reason, originalRow]);
+  }
+
+  override async flush(): Promise<void> {
+    if (this.pending.length > 0) {
+      // Values and rows come from the uploaded file: the one CSV writer neutralises formula cells.
+      this.buffer += toCsv(this.pending);
+      this.pending = [];
+    }
+    await super.flush();
   }
 
   /** Counts by reason, most frequent first. */

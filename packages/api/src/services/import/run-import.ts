@@ -11,6 +11,7 @@ import { recomputeCustomerFeatures } from "../customer/recompute-customer-featur
 import { type DatasetProfile, PROFILE_VERSION } from "../profile/profile-dataset.js";
 import { refreshApprovedMemberships } from "../segment/segment-review.js";
 import { type DatasetKind, defaultDatasetName, fieldsFor, tableOfKind } from "./fields.js";
+import { orderLineContentKey } from "./line-key.js";
 import { loadStage } from "./load-stage.js";
 import type { ImportMapping, OnInvalid } from "./mapping.js";
 import { importFolder, rejectedReasonsPathFor } from "./paths.js";
@@ -260,6 +261,7 @@ export async function runImport(database: Database, params: RunImportParams): Pr
             row.discount,
             row.deliveryId,
             row.distance,
+            orderLineContentKey(row),
           ]);
         } else if (result.activity) {
           const row = result.activity;
@@ -571,22 +573,19 @@ async function mergeCustomers(
 }
 
 /**
- * The staged order lines with their `line_key`: a hash of the line's content (not of the cost-to-serve
- * fields, which a later file may add) and its occurrence number among identical lines of the file.
+ * Repeated lines of one file share a content key (computed as the file is read, see line-key.ts):
+ * the second and later get `md5(key || ':' || n)`, n their occurrence number among the identical
+ * lines in file order. Only the repeated lines are touched.
  */
-const NUMBERED_STAGE_LINES = `with keyed as (
-       select s.*, md5(concat_ws('|', external_id, order_id, extract(epoch from ordered_at)::text, quantity::text,
-         unit_price::text, product, category, channel, country, region, weight::text))::uuid as k
-       from import_stage s
-     ), numbered as (
-       select keyed.*, case when row_number() over (partition by k order by line) = 1 then k
-         else md5(k::text || ':' || row_number() over (partition by k order by line))::uuid end as line_key
-       from keyed
-     )`;
+const NUMBER_REPEATED_LINES = `update import_stage s set line_key = md5(s.line_key::text || ':' || d.n)::uuid
+     from (select line, row_number() over (partition by line_key order by line) as n from import_stage
+           where line_key in (select line_key from import_stage group by line_key having count(*) > 1)) d
+     where d.line = s.line and d.n > 1`;
 
 /**
  * Order lines are keyed by a hash of their content and their occurrence number among identical lines
  * of the file: re-importing a file inserts nothing new ("updated" counts the lines already there).
+ * Set-based throughout: one statement numbers the repeated lines, one inserts every new line.
  */
 async function mergeOrderLines(
   client: ReturnType<typeof rawClientOf>,
@@ -594,42 +593,54 @@ async function mergeOrderLines(
   datasetId: string,
   importId: string,
 ): Promise<{ imported: number; updated: number }> {
+  // Sorts and hashes over every staged line: in memory rather than in temporary files.
+  await client.query("set local work_mem = '64MB'");
+  // Row counts for the planner (a temporary table is never analysed on its own).
+  await client.query("analyze import_stage");
   await client.query(
     `insert into customers (tenant_id, external_id)
      select distinct $1::uuid, external_id from import_stage
      on conflict (tenant_id, external_id) do nothing`,
     [tenantId],
   );
+  await client.query(NUMBER_REPEATED_LINES);
   // One import at a time per dataset, so two imports of the same file cannot both add its lines.
   await client.query("select pg_advisory_xact_lock(hashtext($1))", [`strata-dataset:${datasetId}`]);
   const hasLines = await client.query(
     "select 1 from order_lines where tenant_id = $1 and dataset_id = $2 limit 1",
     [tenantId, datasetId],
   );
-  const inserted = await client.query<{ n: string | number; staged: string | number }>(
-    `${NUMBERED_STAGE_LINES}, ins as (
+  // The lines already there are found by a hash anti-join. Right after a first import order_lines
+  // has no statistics yet, and the planner, taking it for empty, would probe it once per staged line.
+  if (hasLines.rows.length > 0) await client.query("set local enable_nestloop = off");
+  // Inserted in the order of the customer-time index: its pages are filled one after another
+  // instead of at random, and the features read the lines back in that order.
+  const inserted = await client.query<{ n: string | number }>(
+    `with ins as (
        insert into order_lines (tenant_id, dataset_id, customer_id, line_key, order_id, ordered_at, quantity,
          unit_price, product, category, channel, country, region, weight, unit_cost, discount, delivery_id, distance,
          import_id)
        select $1::uuid, $2::uuid, c.id, s.line_key, s.order_id, s.ordered_at, s.quantity, s.unit_price, s.product,
          s.category, s.channel, s.country, s.region, s.weight, s.unit_cost, s.discount, s.delivery_id, s.distance,
          $3::uuid
-       from numbered s join customers c on c.tenant_id = $1::uuid and c.external_id = s.external_id
+       from import_stage s join customers c on c.tenant_id = $1::uuid and c.external_id = s.external_id
        ${
          hasLines.rows.length > 0
            ? `where not exists (select 1 from order_lines o
                 where o.tenant_id = $1::uuid and o.dataset_id = $2::uuid and o.line_key = s.line_key)`
            : ""
        }
+       order by c.id, s.ordered_at
        returning 1
      )
-     select (select count(*) from ins) as n, (select count(*) from import_stage) as staged`,
+     select count(*) as n from ins`,
     [tenantId, datasetId, importId],
   );
-  const row = inserted.rows[0]!;
-  const imported = Number(row.n);
+  if (hasLines.rows.length > 0) await client.query("set local enable_nestloop to default");
+  const staged = await client.query<{ n: string | number }>("select count(*) as n from import_stage");
+  const imported = Number(inserted.rows[0]!.n);
   if (hasLines.rows.length > 0) await fillCostFields(client, tenantId, datasetId);
-  return { imported, updated: Number(row.staged) - imported };
+  return { imported, updated: Number(staged.rows[0]!.n) - imported };
 }
 
 /**
@@ -720,14 +731,14 @@ async function fillCostFields(
        or distance is not null limit 1`,
   );
   if (any.rows.length === 0) return;
+  await client.query("set local enable_nestloop = off");
   await client.query(
-    `${NUMBERED_STAGE_LINES}
-     update order_lines o set
+    `update order_lines o set
        unit_cost = coalesce(s.unit_cost, o.unit_cost),
        discount = coalesce(s.discount, o.discount),
        delivery_id = coalesce(s.delivery_id, o.delivery_id),
        distance = coalesce(s.distance, o.distance)
-     from numbered s
+     from import_stage s
      where o.tenant_id = $1::uuid and o.dataset_id = $2::uuid and o.line_key = s.line_key
        and (s.unit_cost is not null or s.discount is not null or s.delivery_id is not null or s.distance is not null)
        and (o.unit_cost is distinct from coalesce(s.unit_cost, o.unit_cost)
@@ -736,6 +747,7 @@ async function fillCostFields(
          or o.distance is distinct from coalesce(s.distance, o.distance))`,
     [tenantId, datasetId],
   );
+  await client.query("set local enable_nestloop to default");
 }
 
 /** The dataset's column list: each mapped field and (customers) each kept attribute. */
