@@ -116,6 +116,23 @@ export function tsne(x: Matrix, options: TsneOptions = {}): TsneResult {
   const list = new InteractionList(Math.max(256, Math.min(n, 4096)));
   const theta2 = theta * theta;
   const { rowStart, cols, vals } = P;
+  // The upper triangle of P (P is symmetric): half the pairs to visit every step.
+  const upperStart = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    let m = 0;
+    for (let t = rowStart[i]!; t < rowStart[i + 1]!; t++) if (cols[t]! > i) m++;
+    upperStart[i + 1] = upperStart[i]! + m;
+  }
+  const upperCols = new Int32Array(upperStart[n]!);
+  const upperVals = new Float64Array(upperStart[n]!);
+  for (let i = 0, at = 0; i < n; i++) {
+    for (let t = rowStart[i]!; t < rowStart[i + 1]!; t++) {
+      if (cols[t]! <= i) continue;
+      upperCols[at] = cols[t]!;
+      upperVals[at++] = vals[t]!;
+    }
+  }
+  const attraction = new Float64Array(n * 2);
   let z = 1;
   for (let step = 0; step < iterations; step++) {
     const exaggeration = step < exaggerationSteps ? EARLY_EXAGGERATION : 1;
@@ -123,23 +140,30 @@ export function tsne(x: Matrix, options: TsneOptions = {}): TsneResult {
     tree.build(y);
     z = repulsion(tree, theta2, grad, list);
     const invZ = 1 / z;
-    // Attraction along the sparse P, then the update with gains and momentum.
+    // Attraction along the sparse P, each symmetric pair once (i < j) and given to both ends.
+    attraction.fill(0);
     for (let i = 0; i < n; i++) {
       let ax = 0;
       let ay = 0;
       const yi0 = y[2 * i]!;
       const yi1 = y[2 * i + 1]!;
-      for (let t = rowStart[i]!; t < rowStart[i + 1]!; t++) {
-        const j = cols[t]!;
+      for (let t = upperStart[i]!; t < upperStart[i + 1]!; t++) {
+        const j = upperCols[t]!;
         const dx = yi0 - y[2 * j]!;
         const dy = yi1 - y[2 * j + 1]!;
-        const pq = vals[t]! / (1 + dx * dx + dy * dy);
-        ax += pq * dx;
-        ay += pq * dy;
+        const pq = upperVals[t]! / (1 + dx * dx + dy * dy);
+        const fx = pq * dx;
+        const fy = pq * dy;
+        ax += fx;
+        ay += fy;
+        attraction[2 * j]! -= fx;
+        attraction[2 * j + 1]! -= fy;
       }
-      grad[2 * i] = 4 * (exaggeration * ax - grad[2 * i]! * invZ);
-      grad[2 * i + 1] = 4 * (exaggeration * ay - grad[2 * i + 1]! * invZ);
+      attraction[2 * i]! += ax;
+      attraction[2 * i + 1]! += ay;
     }
+    for (let c = 0; c < 2 * n; c++) grad[c] = 4 * (exaggeration * attraction[c]! - grad[c]! * invZ);
+    // The update with gains and momentum.
     for (let c = 0; c < 2 * n; c++) {
       const g = grad[c]!;
       const u = update[c]!;
