@@ -6,7 +6,7 @@ import { silhouette } from "../metrics/silhouette.js";
 import { createCentroidModel, createMixtureModel, type SegmentModel } from "../model/model.js";
 import type { FittedScaler } from "../preprocess/scaler.js";
 import { stabilityOf } from "./choose.js";
-import { explainResult } from "./explain-result.js";
+import { explainResult, tsneSampleOf } from "./explain-result.js";
 import type { Clustering } from "./fit.js";
 import type { PreparedMatrix } from "./prepare-matrix.js";
 import { centroidsOf, distancesTo, metricOrNull, pickRows, round, segmentSizes, toRows } from "./shared.js";
@@ -107,12 +107,14 @@ export function describeClustering(
   progress("Drawing the map", 92);
   const map = mapSample(x, labels, input.options.mapSampleSize);
   progress("Explaining the segments", 94);
+  const sampleRows = map.points.map((p) => p[0]);
+  const tsneMode = input.options.tsne ?? "inline";
   const explanation = explainResult(
     x,
     labels,
     prepared.features,
     prepared.original,
-    map.points.map((p) => p[0]),
+    tsneMode === "inline" ? sampleRows : [],
     seed,
   );
 
@@ -143,6 +145,7 @@ export function describeClustering(
     map,
     algorithmDetails: clustering.extra ?? {},
     explanation,
+    ...(tsneMode === "deferred" ? { tsneSample: tsneSampleOf(x, labels, sampleRows) } : {}),
     transforms: prepared.transforms.map((t, j) => ({
       feature: prepared.features[j]!,
       kind: t.kind,

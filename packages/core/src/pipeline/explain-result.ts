@@ -141,30 +141,51 @@ export function explainResult(
     if (!(error instanceof CoreInputError)) throw error;
   }
 
-  const rows = Array.from(sampleRows).slice(0, TSNE_SAMPLE);
-  const points: ExplanationOutput["tsne"] = [];
-  if (rows.length >= 4 && d >= 1) {
-    const sample = new Float64Array(rows.length * d);
-    rows.forEach((r, i) => {
-      sample.set(scaled.data.subarray(r * d, r * d + d), i * d);
-    });
-    try {
-      const map = tsne(
-        { data: sample, n: rows.length, d },
-        { seed, iterations: TSNE_ITERATIONS, theta: 0.5, sampleSize: TSNE_SAMPLE },
-      );
-      map.indices.forEach((i, p) => {
-        const r = rows[i]!;
-        points.push([
-          r,
-          num(map.embedding.data[p * 2]!, 4) ?? 0,
-          num(map.embedding.data[p * 2 + 1]!, 4) ?? 0,
-          labels[r]!,
-        ]);
-      });
-    } catch (error) {
-      if (!(error instanceof CoreInputError)) throw error;
-    }
-  }
+  const points = tsneMapOf(tsneSampleOf(scaled, labels, sampleRows), seed);
   return { explanation, tsne: points };
+}
+
+/** The rows of the t-SNE map (at most TSNE_SAMPLE of the map sample), their scaled values and segments. */
+export interface TsneSample {
+  rows: Int32Array;
+  labels: Int32Array;
+  data: Float64Array;
+  d: number;
+}
+
+export function tsneSampleOf(scaled: Matrix, labels: Int32Array, sampleRows: ArrayLike<number>): TsneSample {
+  const { d } = scaled;
+  const rows = Int32Array.from(Array.from(sampleRows).slice(0, TSNE_SAMPLE));
+  const data = new Float64Array(rows.length * d);
+  rows.forEach((r, i) => {
+    data.set(scaled.data.subarray(r * d, r * d + d), i * d);
+  });
+  return { rows, labels: Int32Array.from(rows, (r) => labels[r]!), data, d };
+}
+
+/**
+ * The t-SNE map of a sample: [row, x, y, segment] per point; empty when the sample is too small
+ * or degenerate. A run draws it after its result is stored (run-executor.ts), the explanation inline.
+ */
+export function tsneMapOf(sample: TsneSample, seed: number): ExplanationOutput["tsne"] {
+  const { rows, d } = sample;
+  const points: ExplanationOutput["tsne"] = [];
+  if (rows.length < 4 || d < 1) return points;
+  try {
+    const map = tsne(
+      { data: sample.data, n: rows.length, d },
+      { seed, iterations: TSNE_ITERATIONS, theta: 0.5, sampleSize: TSNE_SAMPLE },
+    );
+    map.indices.forEach((i, p) => {
+      points.push([
+        rows[i]!,
+        num(map.embedding.data[p * 2]!, 4) ?? 0,
+        num(map.embedding.data[p * 2 + 1]!, 4) ?? 0,
+        sample.labels[i]!,
+      ]);
+    });
+  } catch (error) {
+    if (!(error instanceof CoreInputError)) throw error;
+  }
+  return points;
 }

@@ -35,6 +35,12 @@ export interface SegmentationOptions {
   readonly covariance: "full" | "diag";
   /** Rows drawn on the result's map. */
   readonly mapSampleSize: number;
+  /**
+   * The t-SNE map of the map sample: drawn with the explanation ("inline", the default), left to the
+   * caller with its sample in the result's `tsneSample` ("deferred": a run stores its segments
+   * first), or not at all ("off").
+   */
+  readonly tsne?: "inline" | "deferred" | "off";
   /** Fitting knobs the CLI exposes (restarts, iterations, tolerance, mini-batch size). */
   readonly fitting?: {
     readonly nInit?: number | undefined;

@@ -1,6 +1,6 @@
 import type { SegmentModel } from "../model/model.js";
 import type { ColumnTransform } from "../preprocess/shape.js";
-import type { ExplanationOutput } from "./explain-result.js";
+import type { ExplanationOutput, TsneSample } from "./explain-result.js";
 import type { SegmentationOptions } from "./options.js";
 
 /**
@@ -88,6 +88,8 @@ export interface SegmentationResult {
   algorithmDetails: Record<string, unknown>;
   /** Profiles, rules, names, correlations and the t-SNE map (explain-result.ts). */
   explanation?: ExplanationOutput;
+  /** With `tsne: "deferred"`: the sample for `tsneMapOf`, which the caller draws when it chooses. */
+  tsneSample?: TsneSample;
   transforms: FeatureTransform[];
   outliers: OutlierReport;
   /** k-means stability of the chosen k over bootstrap resamples (null when not measured). */
