@@ -1,45 +1,16 @@
 "use client";
 
 import { useMemo, useState } from "react";
-import {
-  CartesianGrid,
-  ResponsiveContainer,
-  Scatter,
-  ScatterChart,
-  Tooltip,
-  XAxis,
-  YAxis,
-  ZAxis,
-} from "recharts";
 import { formatNumber, type MapPoint, segmentColor, segmentLabel } from "../result-types";
-import { SegmentMap3D } from "./segment-map-3d";
+import { MapCanvas } from "./map-canvas";
 
 type Method = "pca" | "pca3" | "tsne";
-
-interface MapTooltipProps {
-  active?: boolean;
-  payload?: Array<{ payload?: MapPoint }>;
-  names: string[];
-  externalIds: Record<string, string>;
-}
-
-function MapTooltip({ active, payload, names, externalIds }: MapTooltipProps) {
-  const point = active ? payload?.[0]?.payload : undefined;
-  if (!point) return null;
-  return (
-    <div className="rounded-md border border-slate-200 bg-white px-3 py-2 text-xs shadow-md">
-      <p className="font-medium text-slate-900">
-        Customer {externalIds[point.customerId] ?? point.customerId.slice(0, 8)}
-      </p>
-      <p className="text-slate-600">{segmentLabel(point.segment, names)}</p>
-    </div>
-  );
-}
 
 /**
  * Customers on a map coloured by segment: PCA (linear, axes carry explained variance) in 2-D or,
  * turned by the user, 3-D, or t-SNE (neighbourhoods kept, distances between groups not
- * meaningful). Only a sample is drawn.
+ * meaningful). Only a sample is drawn (up to 20,000 customers), on a canvas: see map-canvas.tsx.
+ * The same points are offered as a table per segment for readers who do not use the picture.
  */
 export function SegmentMap({
   pca,
@@ -116,56 +87,27 @@ export function SegmentMap({
         </p>
       </div>
       {method === "pca3" && has3d ? (
-        <SegmentMap3D
+        <MapCanvas
+          key="pca3"
           points={pca}
-          explainedVariance={explainedVariance}
+          mode="3d"
           names={names}
           externalIds={externalIds}
+          label="3-D map of customers coloured by segment"
+          axisTitles={[axisLabel(0), axisLabel(1)]}
+          explainedVariance={explainedVariance}
         />
       ) : (
-        <figure
-          aria-label={`Map of customers coloured by segment (${method === "tsne" ? "t-SNE" : "PCA"})`}
-          className="h-80 w-full sm:h-96"
-        >
-          <ResponsiveContainer width="100%" height="100%">
-            <ScatterChart margin={{ top: 8, right: 8, bottom: 24, left: 0 }}>
-              <CartesianGrid stroke="#f1f5f9" />
-              <XAxis
-                type="number"
-                dataKey="x"
-                name={axisLabel(0)}
-                tick={{ fontSize: 11 }}
-                label={{ value: axisLabel(0), position: "insideBottom", offset: -12, fontSize: 12 }}
-                domain={["auto", "auto"]}
-                tickFormatter={(v: number) => formatNumber(v)}
-              />
-              <YAxis
-                type="number"
-                dataKey="y"
-                name={axisLabel(1)}
-                tick={{ fontSize: 11 }}
-                width={48}
-                domain={["auto", "auto"]}
-                tickFormatter={(v: number) => formatNumber(v)}
-              />
-              <ZAxis range={[14, 14]} />
-              <Tooltip
-                content={<MapTooltip names={names} externalIds={externalIds} />}
-                cursor={false}
-                isAnimationActive={false}
-              />
-              {groups.map(([segment, list]) => (
-                <Scatter
-                  key={segment}
-                  name={segmentLabel(segment, names)}
-                  data={list}
-                  fill={segmentColor(segment)}
-                  fillOpacity={0.7}
-                  isAnimationActive={false}
-                />
-              ))}
-            </ScatterChart>
-          </ResponsiveContainer>
+        <figure aria-label={`Map of customers coloured by segment (${method === "tsne" ? "t-SNE" : "PCA"})`}>
+          <MapCanvas
+            key={method}
+            points={points}
+            mode="2d"
+            names={names}
+            externalIds={externalIds}
+            label={`Map of ${points.length.toLocaleString("en")} customers coloured by segment (${method === "tsne" ? "t-SNE" : "PCA"})`}
+            axisTitles={[axisLabel(0), axisLabel(1)]}
+          />
         </figure>
       )}
       <ul className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-600" aria-label="Map legend">
@@ -181,6 +123,68 @@ export function SegmentMap({
           </li>
         ))}
       </ul>
+      <MapTable groups={groups} names={names} method={method} />
     </div>
+  );
+}
+
+/** The map's content as numbers: per segment, how many of the drawn customers and where they sit. */
+function MapTable({
+  groups,
+  names,
+  method,
+}: {
+  groups: Array<[number, MapPoint[]]>;
+  names: string[];
+  method: Method;
+}) {
+  const total = groups.reduce((a, [, list]) => a + list.length, 0);
+  const axis = method === "tsne" ? "t-SNE" : "PC";
+  return (
+    <details className="text-xs text-slate-600">
+      <summary className="cursor-pointer font-medium text-brand-700">The map as a table</summary>
+      <table className="mt-2 w-full text-left" aria-label="Customers on the map by segment">
+        <thead className="text-slate-500">
+          <tr>
+            <th scope="col" className="py-1 pr-3 font-medium">
+              Segment
+            </th>
+            <th scope="col" className="py-1 pr-3 text-right font-medium">
+              Customers drawn
+            </th>
+            <th scope="col" className="py-1 pr-3 text-right font-medium">
+              Share of the map
+            </th>
+            <th scope="col" className="py-1 pr-3 text-right font-medium">
+              Centre ({axis} 1, {axis} 2)
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {groups.map(([segment, list]) => {
+            let x = 0;
+            let y = 0;
+            for (const p of list) {
+              x += p.x / list.length;
+              y += p.y / list.length;
+            }
+            return (
+              <tr key={segment} className="border-t border-slate-100">
+                <th scope="row" className="py-1 pr-3 font-normal text-slate-900">
+                  {segmentLabel(segment, names)}
+                </th>
+                <td className="py-1 pr-3 text-right tabular-nums">{list.length.toLocaleString("en")}</td>
+                <td className="py-1 pr-3 text-right tabular-nums">
+                  {total ? `${formatNumber((100 * list.length) / total)}%` : "–"}
+                </td>
+                <td className="py-1 pr-3 text-right tabular-nums">
+                  {formatNumber(x)}, {formatNumber(y)}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </details>
   );
 }
