@@ -272,14 +272,30 @@ export async function evaluateScenario(
   // What changes for a customer: only the terms the scenario sets differently from the live policy
   // (a customer without a live policy takes every term); the lines already reflect the rest.
   const changed: Array<{ customerId: string; terms: PolicyTerms; moved: TermChanges }> = [];
+  // Customers with the same segments resolve alike: once per combination, and once per pair of
+  // policies for what changes.
+  const resolved = new Map<string, ScopedPolicy | null>();
+  const moves = new Map<string, TermChanges | null>();
   for (let c = 0; c < n; c++) {
     const id = cells.customerIds[c]!;
-    const pair = { segmentIds: segmentsOf.get(id) ?? [], productClass: null, channel: null };
-    policyAfter[c] = resolvePolicy(after, pair).policy;
-    const b = policyBefore[c]?.approvedTerms;
-    const a = policyAfter[c]?.approvedTerms;
-    if (a && JSON.stringify(a) !== JSON.stringify(b))
-      changed.push({ customerId: id, terms: a, moved: termChanges(b, a) });
+    const segmentIds = segmentsOf.get(id) ?? [];
+    const key = segmentIds.join(",");
+    let policy = resolved.get(key);
+    if (policy === undefined) {
+      policy = resolvePolicy(after, { segmentIds, productClass: null, channel: null }).policy;
+      resolved.set(key, policy);
+    }
+    policyAfter[c] = policy;
+    const a = policy?.approvedTerms;
+    if (!a) continue;
+    const pairKey = `${policyBefore[c]?.id ?? ""}>${policy!.id}`;
+    let moved = moves.get(pairKey);
+    if (moved === undefined) {
+      const b = policyBefore[c]?.approvedTerms;
+      moved = JSON.stringify(a) !== JSON.stringify(b) ? termChanges(b, a) : null;
+      moves.set(pairKey, moved);
+    }
+    if (moved) changed.push({ customerId: id, terms: a, moved });
   }
 
   // Re-batched drops and merged orders of the customers whose policy changes: each customer's drops
