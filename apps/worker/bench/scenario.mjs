@@ -43,9 +43,11 @@ const PHASES = {
     "the base: approved memberships, the lines summed per customer, channel and region, priced, and weekly demand per live policy and product (two SQL scans of every line)",
   "base (unchanged data, kept)":
     "the base kept from the last evaluation: a fingerprint of lines, imports, events, memberships, policies and model (SQL)",
-  rebatch: "resolving every customer's policy after; the changed customers' drops per week and orders (SQL)",
+  rebatch:
+    "resolving every customer's policy after; re-batching the changed customers' drops and orders (their lines read once, SQL)",
   price: "pricing the changed customers' cells after (core's cost-to-serve engine)",
-  stock: "safety and cycle stock per policy and product (demand read again only for scopes customers move into or out of)",
+  stock:
+    "safety and cycle stock per policy and product (demand read again only for scopes customers move into or out of)",
 };
 
 const s = (ms) => (ms / 1000).toFixed(2);
@@ -66,7 +68,7 @@ try {
   const tenantId = randomUUID();
   const userId = randomUUID();
   console.log(`[bench] seeding ${n(CUSTOMERS)} customers and ${n(LINES)} order lines...`);
-  let t = performance.now();
+  const t = performance.now();
   await seedDistributor(database, tenantId, userId, { customers: CUSTOMERS, lines: LINES });
   // An approved segment set of four segments (customer k in segment k mod 4), as a published one.
   const setId = randomUUID();
@@ -171,9 +173,10 @@ Written by \`DATABASE_URL=... node apps/worker/bench/scenario.mjs\` on ${new Dat
 - Timed: \`scenario.evaluate\` through the api caller, as the page calls it. The first evaluation after
   the data changed reads the workspace's base (the lines summed per customer, channel and region,
   priced as they happened, and weekly demand per live policy and product: two scans of every line) and
-  keeps it in the server's memory; each iteration then checks a fingerprint of the data, re-batches
-  only the changed customers' drops and orders (SQL over their lines), re-prices their cells with
-  core's engine, sizes stock per policy and product, and stores the result.
+  keeps it in the server's memory; each evaluation then checks a fingerprint of the data, re-batches
+  the changed customers from their drops per week and order values (read from their lines the first
+  time a scenario changes them, here in the first evaluation, then kept with the base), re-prices
+  their cells with core's engine, sizes stock per policy and product, and stores the result.
 - Machine: ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version};
   load average ${loadBefore} before the timed part, ${load()} after.
 
