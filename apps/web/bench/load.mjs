@@ -348,6 +348,21 @@ try {
     }
     baseline[name] = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
   }
+  // And each procedure alone: where a page's time goes, and how much it sends.
+  const procedures = [];
+  for (const [path, input] of new Map(
+    Object.values(pages).flatMap(([, calls]) => calls.map((c) => [c[0], c[1]])),
+  )) {
+    const times = [];
+    let bytes = 0;
+    for (let i = 0; i < 6; i++) {
+      const t = performance.now();
+      const result = await trpcBatch(cookies[0], [[path, input]]);
+      if (i > 0) times.push(performance.now() - t);
+      bytes = JSON.stringify(result.body).length;
+    }
+    procedures.push({ path, ms: times.sort((a, b) => a - b)[Math.floor(times.length / 2)], bytes });
+  }
   console.log(
     `[load] alone: ${Object.entries(baseline)
       .map(([n, ms]) => `${n} ${fmt(ms)} ms`)
@@ -496,6 +511,13 @@ try {
     ),
     ...(DOCUMENTS ? [row("page documents (server-rendered HTML)", documents)] : []),
   ];
+  const procedureTable = [
+    "| procedure, alone | p50 ms | response KB |",
+    "|---|---:|---:|",
+    ...procedures
+      .sort((a, b) => b.ms - a.ms)
+      .map((p) => `| \`${p.path}\` | ${fmt(p.ms)} | ${(p.bytes / 1024).toFixed(1)} |`),
+  ];
   const lines = [
     "# Load: 50 signed-in users on the production build",
     "",
@@ -509,6 +531,10 @@ try {
     `${USERS} users, each signed in through next-auth (its own JWT session cookie), for ${SECONDS} s: ` +
       `${DOCUMENTS ? "open a page (its HTML), then " : ""}fetch a page's data (one batched tRPC GET, as httpBatchLink sends it), then think ` +
       `${THINK_MS / 2}-${(THINK_MS * 3) / 2} ms. "Alone": the same request by one user before the load and the background work. Pages in turn: ${names.join(", ")}. ${rate} page-data requests/s.`,
+    "",
+    "Where a page's time goes: each procedure alone (one user, before the load), slowest first.",
+    "",
+    ...procedureTable,
     "",
     "What ran at the same time:",
     `- \`next start\` (${DIST_DIR}, NODE_ENV=production, STRATA_WEB_RUNS=${WEB_RUNS}) and one \`apps/worker\` process ` +
@@ -527,7 +553,7 @@ try {
     "",
   ];
   if (process.env.LOAD_NOTES) lines.push(process.env.LOAD_NOTES, "");
-  console.log(`\n${table.join("\n")}\n`);
+  console.log(`\n${table.join("\n")}\n\n${procedureTable.join("\n")}\n`);
   console.log(
     `target p95 < ${TARGET_P95_MS} ms, 0 errors: ${met ? "met" : "MISSED"} (${errors.length} errors)`,
   );
