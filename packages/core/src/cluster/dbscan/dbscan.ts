@@ -1,6 +1,6 @@
 import { CancelledError, CoreInputError } from "../../errors.js";
 import { assertFinite, type Matrix } from "../../matrix/matrix.js";
-import { KdTree } from "./kd-tree.js";
+import { KdTree, UNIFORM_UNKNOWN } from "./kd-tree.js";
 import { UnionFind } from "./union-find.js";
 
 export interface DbscanOptions {
@@ -624,13 +624,11 @@ function treeDbscan(x: Matrix, eps2: number, minSamples: number, progress: Progr
   const sets = new UnionFind(n);
   let buffer: Int32Array = new Int32Array(64);
   const found = { count: 0 };
+  // Core rows within eps of each other are joined; whole nodes once their core rows share a set.
+  const uniform = new Int32Array(tree.nodeCount).fill(UNIFORM_UNKNOWN);
   for (let p = 0; p < n; p++) {
     if (corePos[p] === 0) continue;
-    buffer = tree.within(points, p * d, eps2, buffer, found);
-    for (let k = 0; k < found.count; k++) {
-      const q = buffer[k]!;
-      if (q > p && corePos[q] === 1) sets.union(p, q);
-    }
+    tree.joinCore(p, eps2, corePos, sets, uniform);
     if ((p & 0x3fff) === 0x3fff) progress("dbscan: connecting", 0.4 + (0.3 * p) / n);
   }
   progress("dbscan: labelling", 0.7);

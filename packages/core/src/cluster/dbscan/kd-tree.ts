@@ -1,6 +1,19 @@
 import type { Matrix } from "../../matrix/matrix.js";
+import type { UnionFind } from "./union-find.js";
 
 const LEAF_SIZE = 16;
+/** joinCore's per-node marks: not known to be one set yet, or holding no core row. */
+export const UNIFORM_UNKNOWN = -1;
+export const UNIFORM_NO_CORE = -2;
+
+function sqDist(points: Float64Array, ao: number, bo: number, d: number): number {
+  let s = 0;
+  for (let t = 0; t < d; t++) {
+    const diff = points[ao + t]! - points[bo + t]!;
+    s += diff * diff;
+  }
+  return s;
+}
 
 /**
  * A static KD-tree over the rows of a matrix for exact radius and k-nearest queries. Rows are
@@ -164,6 +177,125 @@ export class KdTree {
       top = this.push(top, right[node]!);
     }
     return count;
+  }
+
+  /**
+   * Joins core row p (a tree position; `isCore` is by tree position) in `sets` with every core
+   * row within sqrt(radius2) of it, through whole nodes where it can. `uniform[node]` (one per
+   * node, UNIFORM_UNKNOWN at first) records a core row whose set holds every core row of the
+   * node, or UNIFORM_NO_CORE. Sets only merge, so a node once uniform stays uniform: a node in
+   * p's set already is skipped, one in another set is joined as soon as any of its core rows is
+   * within the radius. Inside a dense cluster, after its first few rows, a query ends at a few
+   * nodes instead of listing thousands of neighbours.
+   */
+  joinCore(p: number, radius2: number, isCore: Uint8Array, sets: UnionFind, uniform: Int32Array): void {
+    const { d, points, left, right, start, end } = this;
+    const qo = p * d;
+    let top = this.push(0, 0);
+    while (top > 0) {
+      const node = this.stack[--top]!;
+      const mark = uniform[node]!;
+      if (mark === UNIFORM_NO_CORE) continue;
+      const near = this.nearFar(node, points, qo);
+      if (near > radius2) continue;
+      const isInside = this.far <= radius2;
+      if (mark >= 0) {
+        if (sets.find(mark) === sets.find(p)) continue;
+        if (isInside || this.anyCoreWithin(node, qo, radius2, isCore, uniform)) sets.union(p, mark);
+        continue;
+      }
+      if (isInside || left[node]! < 0) {
+        // Every row of the node is checked (or within the radius): join p with its core rows,
+        // then the node is uniform when they all share one set.
+        let first = -1;
+        for (let q = start[node]!, po = q * d, e = end[node]!; q < e; q++, po += d) {
+          if (isCore[q] !== 1) continue;
+          if (first < 0) first = q;
+          if (sets.find(q) === sets.find(p)) continue;
+          if (isInside || sqDist(points, qo, po, d) <= radius2) sets.union(p, q);
+        }
+        if (first < 0) uniform[node] = UNIFORM_NO_CORE;
+        else {
+          const root = sets.find(first);
+          let isOne = true;
+          for (let q = first + 1, e = end[node]!; q < e && isOne; q++) {
+            if (isCore[q] === 1 && sets.find(q) !== root) isOne = false;
+          }
+          if (isOne) uniform[node] = first;
+        }
+        continue;
+      }
+      const l = left[node]!;
+      const r = right[node]!;
+      const ml = uniform[l]!;
+      const mr = uniform[r]!;
+      if (ml !== UNIFORM_UNKNOWN && mr !== UNIFORM_UNKNOWN) {
+        if (ml === UNIFORM_NO_CORE && mr === UNIFORM_NO_CORE) {
+          uniform[node] = UNIFORM_NO_CORE;
+          continue;
+        }
+        if (ml === UNIFORM_NO_CORE || mr === UNIFORM_NO_CORE || sets.find(ml) === sets.find(mr)) {
+          // Both halves are one set: handle the node as a whole.
+          uniform[node] = ml >= 0 ? ml : mr;
+          top = this.push(top, node);
+          continue;
+        }
+      }
+      top = this.push(top, l);
+      top = this.push(top, r);
+    }
+  }
+
+  /** Whether some core row under `node` is within sqrt(radius2) of points[qo..qo+d). */
+  private anyCoreWithin(
+    node: number,
+    qo: number,
+    radius2: number,
+    isCore: Uint8Array,
+    uniform: Int32Array,
+  ): boolean {
+    const { d, points, left, right, start, end } = this;
+    // Its own stack: the caller's traversal is in progress on this.stack.
+    const stack = [node];
+    while (stack.length > 0) {
+      const at = stack.pop()!;
+      if (uniform[at] === UNIFORM_NO_CORE) continue;
+      if (this.nearFar(at, points, qo) > radius2) continue;
+      const isInside = this.far <= radius2;
+      if (isInside || left[at]! < 0) {
+        for (let q = start[at]!, po = q * d, e = end[at]!; q < e; q++, po += d) {
+          if (isCore[q] === 1 && (isInside || sqDist(points, qo, po, d) <= radius2)) return true;
+        }
+        continue;
+      }
+      stack.push(left[at]!, right[at]!);
+    }
+    return false;
+  }
+
+  /** Squared distance from points[qo..] to the node's box; the farthest corner's in `this.far`. */
+  private far = 0;
+  private nearFar(node: number, q: Float64Array, qo: number): number {
+    const { d, lo, hi } = this;
+    const bo = node * d;
+    let near = 0;
+    let far = 0;
+    for (let t = 0; t < d; t++) {
+      const v = q[qo + t]!;
+      const below = lo[bo + t]! - v;
+      const above = v - hi[bo + t]!;
+      if (below > 0) near += below * below;
+      else if (above > 0) near += above * above;
+      const m = Math.max(below < 0 ? -below : below, above < 0 ? -above : above);
+      far += m * m;
+    }
+    this.far = far;
+    return near;
+  }
+
+  /** Number of nodes (for per-node state such as joinCore's `uniform`). */
+  get nodeCount(): number {
+    return this.nodes;
   }
 
   /**
