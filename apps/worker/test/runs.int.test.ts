@@ -100,6 +100,16 @@ describe.each(testDrivers())("segmentation runs on %s", (driver) => {
     );
     expect(assignments.rows.map((r) => r.n)).toEqual([1000, 1000, 1000]);
 
+    // The t-SNE map is drawn after the segments are stored, over the same customers as the PCA map.
+    const mapped = await waitFor("the t-SNE map", async () => {
+      const run = await viewer.run.get({ workspace: ws.slug, id: created.id });
+      return run.result?.tsnePending === false ? run : undefined;
+    });
+    const pcaCustomers = new Set(result.map.points.map((p) => p.customerId));
+    expect(mapped.result!.tsne).toHaveLength(2000);
+    for (const p of mapped.result!.tsne) expect(pcaCustomers.has(p.customerId)).toBe(true);
+    expect(mapped.status).toBe("succeeded");
+
     const list = await viewer.run.list({ workspace: ws.slug });
     expect(list.items.map((r) => r.id)).toContain(created.id);
   });

@@ -171,6 +171,8 @@ export const runResultSchema = z.object({
   explanation: explanationSchema.nullable().default(null),
   /** The t-SNE map of a sample (empty on older runs). */
   tsne: z.array(mapPointSchema).default([]),
+  /** The run stored its segments first and is still drawing the t-SNE map (it arrives in `tsne`). */
+  tsnePending: z.boolean().default(false),
   /**
    * The fitted model (core's `SegmentModel`: transforms, fill values, scaler, centroids or mixture)
    * that assigns any customer a segment; null on runs before it was kept. Read through core's model

@@ -29,6 +29,8 @@ export interface ClusterInput {
   d: number;
   features: string[];
   config: RunConfig;
+  /** Leave the t-SNE map out and return its sample (a run draws it after storing its segments). */
+  deferMap?: boolean;
 }
 
 export type ClusterOutput = SegmentationResult;
@@ -65,7 +67,8 @@ export function optionsOf(config: RunConfig): SegmentationOptions {
 
 function toSegmentationInput(input: ClusterInput): SegmentationInput {
   const { data, n, d, features, config } = input;
-  return { data, n, d, features, options: optionsOf(config) };
+  const options = optionsOf(config);
+  return { data, n, d, features, options: input.deferMap ? { ...options, tsne: "deferred" } : options };
 }
 
 export function prepareMatrix(input: ClusterInput): PreparedMatrix {

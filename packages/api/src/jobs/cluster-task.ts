@@ -1,6 +1,6 @@
 import type { MessagePort } from "node:worker_threads";
 import type { RunConfig } from "@strata/contract";
-import { CoreInputError } from "@strata/core";
+import { CoreInputError, type TsneSample, tsneMapOf } from "@strata/core";
 import { type Clustering, type ClusterOutput, clusterRun, RunInputError } from "./cluster-run.js";
 
 /**
@@ -52,4 +52,14 @@ export default function clusterTask(input: ClusterTaskInput): ClusterTaskResult 
   } finally {
     port.close();
   }
+}
+
+export interface TsneTaskInput {
+  sample: TsneSample;
+  seed: number;
+}
+
+/** The t-SNE map of a run's map sample, drawn after the run stored its segments (named Piscina task). */
+export function tsneTask(input: TsneTaskInput): Array<[number, number, number, number]> {
+  return tsneMapOf(input.sample, input.seed);
 }

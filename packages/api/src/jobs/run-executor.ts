@@ -2,7 +2,13 @@ import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import { MessageChannel } from "node:worker_threads";
 import { parseRunConfig, RUN_RESULT_VERSION, type RunConfig, type RunResultDoc } from "@strata/contract";
-import { CancelledError, CoreInputError, type Executor, TaskFailedError } from "@strata/core";
+import {
+  CancelledError,
+  CoreInputError,
+  type Executor,
+  TaskFailedError,
+  type TsneSample,
+} from "@strata/core";
 import { type Database, type RunProgress, type RunTimings, runs, withTenant } from "@strata/db";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Piscina } from "piscina";
@@ -16,7 +22,7 @@ import {
   prepareMatrix,
   RunInputError,
 } from "./cluster-run.js";
-import type { ClusterTaskInput, ClusterTaskResult, ProgressMessage } from "./cluster-task.js";
+import type { ClusterTaskInput, ClusterTaskResult, ProgressMessage, TsneTaskInput } from "./cluster-task.js";
 import { countRunningRuns, runQueuePriority } from "./fair-share.js";
 import { getJobQueue, type RunJobData } from "./queue.js";
 import { insertAssignments, listNumericFeatures, readFeatureMatrix } from "./run-data.js";
@@ -171,6 +177,7 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
     stopReason = reason;
     controller.abort(reason);
   };
+  let deferredMap: { sample: TsneSample; seed: number; customerIds: string[] } | undefined;
   const onShutdown = () => stop({ kind: "shutdown" });
   if (shutdown.aborted) onShutdown();
   shutdown.addEventListener("abort", onShutdown, { once: true });
@@ -237,7 +244,15 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
     const report = (stage: string, percent: number) => {
       progress = { stage, percent: Math.max(progress.percent, clamp(20 + 0.7 * percent)) };
     };
-    const input: ClusterInput = { data: matrix.data, n: matrix.n, d: matrix.d, features, config };
+    // The t-SNE map is drawn after the segments are stored: the user waits for segments, not for it.
+    const input: ClusterInput = {
+      data: matrix.data,
+      n: matrix.n,
+      d: matrix.d,
+      features,
+      config,
+      deferMap: true,
+    };
     const result =
       config.algorithm === "kmeans"
         ? await clusterOnExecutor(
@@ -307,6 +322,7 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
         y,
         segment,
       })),
+      tsnePending: (output.tsneSample?.rows.length ?? 0) >= 4,
       model: output.model as unknown as Record<string, unknown>,
     } satisfies RunResultDoc;
     const metrics = {
@@ -341,6 +357,7 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
       throw error;
     });
     if (!written) return;
+    if (resultDoc.tsnePending) deferredMap = { sample: output.tsneSample!, seed: config.seed, customerIds };
   } catch (error) {
     const reason = stopReason;
     if (reason?.kind === "cancelled") return; // the api already marked it cancelled
@@ -363,6 +380,42 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
     shutdown.removeEventListener("abort", onShutdown);
     await beating;
   }
+  if (deferredMap) await drawDeferredMap(context, job, deferredMap);
+}
+
+/**
+ * Draws a succeeded run's t-SNE map on the pool and adds it to the stored result. Never fails the
+ * run: a map that cannot be drawn (or a worker shutting down) leaves the result without one. Points
+ * of customers erased meanwhile are left out.
+ */
+async function drawDeferredMap(
+  context: RunExecutorContext,
+  job: RunJobData,
+  map: { sample: TsneSample; seed: number; customerIds: string[] },
+): Promise<void> {
+  const { database, pool, shutdown } = context;
+  const started = Date.now();
+  let points: RunResultDoc["tsne"] = [];
+  try {
+    const drawn: Array<[number, number, number, number]> = await pool.run(
+      { sample: map.sample, seed: map.seed } satisfies TsneTaskInput,
+      { name: "tsneTask", signal: shutdown },
+    );
+    points = drawn.map(([row, x, y, segment]) => ({ customerId: map.customerIds[row]!, x, y, segment }));
+  } catch (error) {
+    if (!shutdown.aborted) console.error(`run ${job.runId}: the t-SNE map could not be drawn`, error);
+  }
+  await withTenant(database.db, job.tenantId, (tx) =>
+    tx.execute(sql`
+      update runs set
+        result = jsonb_set(jsonb_set(result, '{tsne}', coalesce((
+            select jsonb_agg(p) from jsonb_array_elements(${JSON.stringify(points)}::jsonb) p
+            where exists (select 1 from customers c
+                          where c.tenant_id = runs.tenant_id and c.id = (p ->> 'customerId')::uuid)
+          ), '[]'::jsonb)), '{tsnePending}', 'false'::jsonb),
+        timings = timings || jsonb_build_object('mapMs', ${Date.now() - started}::int)
+      where id = ${job.runId} and status = 'succeeded' and result is not null`),
+  ).catch((error: unknown) => console.error(`run ${job.runId}: the t-SNE map was not stored`, error));
 }
 
 /** Customers set aside as outliers that a run's result lists by id. */

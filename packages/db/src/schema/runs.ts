@@ -45,6 +45,8 @@ export interface RunTimings {
   describeMs?: number;
   writeMs?: number;
   totalMs?: number;
+  /** After the result is stored: drawing the t-SNE map of the map sample. */
+  mapMs?: number;
 }
 
 /**

@@ -131,6 +131,7 @@ export function RunResults({
             <SegmentMap
               pca={result.map.points}
               tsne={result.tsne}
+              tsnePending={result.tsnePending}
               explainedVariance={result.map.explainedVarianceRatio}
               names={names}
               totalCustomers={totalCustomers}

@@ -13,6 +13,9 @@ import { ALGORITHM_LABELS } from "./result-types";
 import { RunResults } from "./run-results";
 import { ACTIVE_STATUSES, RunProgressBar, RunStatusBadge } from "./run-status";
 
+/** How long after a run succeeded its page waits for the t-SNE map drawn after the segments. */
+const MAP_WAIT_MS = 10 * 60_000;
+
 /** A run's page: live progress while it works (polling run.get each second), then its result. */
 export function RunView({
   workspace,
@@ -28,8 +31,14 @@ export function RunView({
   const toast = useToast();
   const run = useQuery({
     ...trpc.run.get.queryOptions({ workspace, id: runId }),
-    refetchInterval: (query) =>
-      query.state.data && !ACTIVE_STATUSES.has(query.state.data.status) ? false : 1000,
+    // While active, and then while the t-SNE map is drawn after the segments (for a while at most:
+    // a worker stopped mid-map leaves it pending).
+    refetchInterval: (query) => {
+      const data = query.state.data;
+      if (!data || ACTIVE_STATUSES.has(data.status)) return 1000;
+      const finished = data.finishedAt ? new Date(data.finishedAt).getTime() : 0;
+      return data.result?.tsnePending && Date.now() - finished < MAP_WAIT_MS ? 2000 : false;
+    },
   });
   const refresh = () =>
     queryClient.invalidateQueries({ queryKey: trpc.run.get.queryKey({ workspace, id: runId }) });

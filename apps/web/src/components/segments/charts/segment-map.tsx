@@ -20,9 +20,12 @@ export function SegmentMap({
   totalCustomers,
   externalIds,
   sizes,
+  tsnePending = false,
 }: {
   pca: MapPoint[];
   tsne: MapPoint[];
+  /** The run is still drawing its t-SNE map (it appears when ready). */
+  tsnePending?: boolean;
   explainedVariance: number[];
   names: string[];
   totalCustomers: number;
@@ -58,7 +61,7 @@ export function SegmentMap({
             [
               ["pca", "PCA (linear)"],
               ["pca3", "PCA 3-D"],
-              ["tsne", "t-SNE (non-linear)"],
+              ["tsne", tsnePending && tsne.length === 0 ? "t-SNE (drawing…)" : "t-SNE (non-linear)"],
             ] as const
           ).map(([value, label]) => (
             <label
@@ -66,7 +69,15 @@ export function SegmentMap({
               className={`cursor-pointer rounded px-3 py-1 focus-within:ring-2 focus-within:ring-brand-500 ${
                 method === value ? "bg-brand-600 text-white" : "text-slate-700 hover:bg-slate-100"
               } ${unavailable(value) ? "cursor-not-allowed opacity-50" : ""}`}
-              title={value === "pca3" && !has3d ? "Needs three or more features" : undefined}
+              title={
+                value === "pca3" && !has3d
+                  ? "Needs three or more features"
+                  : value === "tsne" && tsne.length === 0
+                    ? tsnePending
+                      ? "The t-SNE map is being drawn; it appears here when ready"
+                      : "This run has no t-SNE map"
+                    : undefined
+              }
             >
               <input
                 type="radio"
