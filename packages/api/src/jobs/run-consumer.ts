@@ -21,7 +21,7 @@ export interface RunConsumerOptions {
   staleAfterSeconds?: number;
   /** How often to look for such runs (and for queued runs whose job went missing). Default 10 s. */
   sweepIntervalSeconds?: number;
-  /** How often an idle consumer asks the queue for work. Default 1 s. */
+  /** How often an idle consumer asks the queue for work. Default 0.5 s (pg-boss's minimum): a user waits for a run. */
   pollingIntervalSeconds?: number;
   workerId?: string;
   /** Another Piscina task file with the same contract as cluster-task.js (tests use one that crashes). */
@@ -115,7 +115,7 @@ export async function startRunConsumer(
     workerIds.push(
       await queue.boss.work<RunJobData>(
         RUN_QUEUE,
-        { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 1 },
+        { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 0.5 },
         handle,
       ),
     );
