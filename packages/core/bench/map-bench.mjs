@@ -55,8 +55,15 @@ function customers(n, seed) {
   return { x: { data, n, d: D }, labels };
 }
 
+/** CPU seconds of this process: steadier than wall time on a machine others are using too. */
+function cpuSeconds() {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
 function strataTsne(x) {
   let neighboursAt = 0;
+  const c = cpuSeconds();
   const t = performance.now();
   const out = core.tsne(x, {
     seed: 0,
@@ -67,7 +74,7 @@ function strataTsne(x) {
     },
   });
   const total = (performance.now() - t) / 1000;
-  return { out, total, neighbours: (neighboursAt - t) / 1000 };
+  return { out, total, cpu: cpuSeconds() - c, neighbours: (neighboursAt - t) / 1000 };
 }
 
 const SKLEARN = `
@@ -82,12 +89,14 @@ out = {"version": sklearn.__version__, "runs": []}
 for threads in case["threads"]:
     with threadpool_limits(limits=threads):
         t = time.perf_counter()
+        c = time.process_time()
         model = TSNE(n_components=2, perplexity=30.0, early_exaggeration=12.0, learning_rate="auto",
                      n_iter=case["iterations"], init="pca", method="barnes_hut", angle=0.5, random_state=0)
         y = model.fit_transform(x)
         seconds = time.perf_counter() - t
+        cpu = time.process_time() - c
     y.astype("<f8").tofile(case["out"] + str(threads))
-    out["runs"].append({"threads": threads, "seconds": seconds, "kl": float(model.kl_divergence_), "file": case["out"] + str(threads)})
+    out["runs"].append({"threads": threads, "seconds": seconds, "cpu": cpu, "kl": float(model.kl_divergence_), "file": case["out"] + str(threads)})
 print(json.dumps(out))
 `;
 
@@ -137,6 +146,7 @@ for (const n of sizes) {
     who: "Strata",
     threads: 1,
     seconds: best.total,
+    cpu: best.cpu,
     neighbours: best.neighbours,
     kl: best.out.klDivergence,
     quality: strataQuality,
@@ -154,11 +164,14 @@ for (const n of sizes) {
       who: `scikit-learn ${sk.version}`,
       threads: run.threads,
       seconds: run.seconds,
+      cpu: run.cpu,
       neighbours: Number.NaN,
       kl: run.kl,
       quality,
     });
-    log(`  ${fmt(run.seconds)} s on ${run.threads} thread(s), T(10) ${fmt(quality.trustworthiness, 4)}`);
+    log(
+      `  ${fmt(run.seconds)} s, cpu ${fmt(run.cpu)} s on ${run.threads} thread(s), T(10) ${fmt(quality.trustworthiness, 4)}`,
+    );
   }
 }
 
@@ -168,14 +181,19 @@ const runData = customers(runN, 11);
 const rowsAll = Int32Array.from({ length: runN }, (_, i) => i);
 const features = Array.from({ length: D }, (_, j) => `f${j}`);
 let explainSeconds = Number.POSITIVE_INFINITY;
+let explainCpu = Number.POSITIVE_INFINITY;
 let mapped = 0;
 for (let r = 0; r < repeats; r++) {
   const t = performance.now();
+  const c = cpuSeconds();
   const out = core.explainResult(runData.x, runData.labels, features, runData.x, rowsAll, 0);
   explainSeconds = Math.min(explainSeconds, (performance.now() - t) / 1000);
+  explainCpu = Math.min(explainCpu, cpuSeconds() - c);
   mapped = out.tsne.length;
 }
-log(`explainResult on ${runN} rows: ${fmt(explainSeconds)} s, ${mapped} points mapped`);
+log(
+  `explainResult on ${runN} rows: ${fmt(explainSeconds)} s, cpu ${fmt(explainCpu)} s, ${mapped} points mapped`,
+);
 
 const framesFile = path.join(
   here,
@@ -196,8 +214,9 @@ const lines = [
   "",
   `Written by \`node bench/map-bench.mjs\` on ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}.`,
   `Machine: ${cpu}, ${os.cpus().length} cores, Node.js ${process.version}, scikit-learn ${sklearnVersion} on ${python}.`,
-  `Load average when this ran: ${load.join(", ")} (the machine is shared: compare the ratios in a row,`,
-  "not the absolute figures across runs).",
+  `Load average when this ran: ${load.join(", ")}. The machine is shared: wall times stretch with`,
+  "everyone else's work, so the comparison uses CPU seconds (process.cpuUsage; Python's",
+  "process_time), which count only this process's own work.",
   "",
   `## t-SNE, customer-like data (${SEGMENTS} segments, ${D} scaled features), same data for both sides`,
   "",
@@ -209,14 +228,14 @@ const lines = [
   `each point's 10 nearest input neighbours kept among its 10 nearest on the map. Strata best of ${repeats},`,
   "scikit-learn once.",
   "",
-  "| rows | implementation | threads | seconds | of which neighbours + P | x scikit-learn (1 thread) | T(10) | 10-NN kept | KL |",
-  "|---|---|---|---|---|---|---|---|---|",
+  "| rows | implementation | threads | wall s | CPU s | of which neighbours + P (wall s) | CPU x scikit-learn (1 thread) | T(10) | 10-NN kept | KL |",
+  "|---|---|---|---|---|---|---|---|---|---|",
 ];
 for (const row of rows) {
   const reference = rows.find((r) => r.n === row.n && r.who.startsWith("scikit") && r.threads === 1);
   lines.push(
-    `| ${row.n.toLocaleString("en")} | ${row.who} | ${row.threads} | ${fmt(row.seconds)} | ${fmt(row.neighbours)} | ${
-      reference ? fmt(row.seconds / reference.seconds) : "–"
+    `| ${row.n.toLocaleString("en")} | ${row.who} | ${row.threads} | ${fmt(row.seconds)} | ${fmt(row.cpu)} | ${fmt(row.neighbours)} | ${
+      reference ? fmt(row.cpu / reference.cpu) : "–"
     } | ${fmt(row.quality.trustworthiness, 4)} | ${fmt(row.quality.knnPreservation, 3)} | ${fmt(row.kl, 3)} |`,
   );
 }
@@ -225,7 +244,7 @@ lines.push(
   `## In the run's path`,
   "",
   `explainResult (segment profiles, surrogate-tree rules and the t-SNE map, TSNE_SAMPLE = ${core.TSNE_SAMPLE.toLocaleString("en")})`,
-  `on ${runN.toLocaleString("en")} rows x ${D} features: ${fmt(explainSeconds)} s, ${mapped.toLocaleString("en")} points mapped.`,
+  `on ${runN.toLocaleString("en")} rows x ${D} features: ${fmt(explainSeconds)} s wall, ${fmt(explainCpu)} s CPU, ${mapped.toLocaleString("en")} points mapped.`,
   "In a run it executes inside the describing Piscina task (a worker thread), so the worker's event",
   "loop, and the web server's in embedded mode, stays free while it works.",
   "",
