@@ -88,12 +88,18 @@ export async function startRunConsumer(
 
   const shutdown = new AbortController();
   const inFlight = new Set<Promise<void>>();
+  // Maps drawn after their runs' results: they do not hold up the next run.
+  const maps = new Set<Promise<void>>();
+  const background = (work: Promise<void>) => {
+    maps.add(work);
+    void work.finally(() => maps.delete(work));
+  };
   let stopping = false;
 
   const handle = async ([job]: PgBoss.Job<RunJobData>[]) => {
     if (!job) return;
     const work = executeRun(
-      { database, executor, pool, workerId, shutdown: shutdown.signal },
+      { database, executor, pool, workerId, shutdown: shutdown.signal, background },
       job.id,
       job.data,
     ).catch((error: Error) => {
@@ -178,15 +184,21 @@ export async function startRunConsumer(
       stopping = true;
       clearInterval(sweeper);
       for (const id of workerIds) await queue.boss.offWork({ id });
-      if (inFlight.size > 0) {
-        log(`draining ${inFlight.size} run(s) (up to ${Math.round(drainTimeoutMs / 1000)} s)`);
-        const drained = Promise.all(inFlight).then(() => true);
+      if (inFlight.size + maps.size > 0) {
+        log(
+          `draining ${inFlight.size} run(s) and ${maps.size} map(s) (up to ${Math.round(drainTimeoutMs / 1000)} s)`,
+        );
+        // A run started meanwhile may add its map: wait until both sets are empty.
+        const drained = (async () => {
+          while (inFlight.size + maps.size > 0) await Promise.all([...inFlight, ...maps]);
+          return true;
+        })();
         const timedOut = new Promise<boolean>((resolve) =>
           setTimeout(() => resolve(false), drainTimeoutMs).unref(),
         );
         if (!(await Promise.race([drained, timedOut]))) {
           shutdown.abort();
-          await Promise.all(inFlight);
+          await Promise.all([...inFlight, ...maps]);
         }
       }
       await sweeping;

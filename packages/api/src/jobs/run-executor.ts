@@ -44,6 +44,8 @@ export interface RunExecutorContext {
   workerId: string;
   /** Aborted when the process is draining and the run must be handed back. */
   shutdown: AbortSignal;
+  /** Takes work that goes on after the job (the t-SNE map); without it the job awaits that work. */
+  background?: (work: Promise<void>) => void;
   heartbeatMs?: number;
   /** Runs of one workspace worked at once across all workers. Default STRATA_MAX_RUNNING_RUNS. */
   maxRunningRuns?: number;
@@ -380,7 +382,11 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
     shutdown.removeEventListener("abort", onShutdown);
     await beating;
   }
-  if (deferredMap) await drawDeferredMap(context, job, deferredMap);
+  if (deferredMap) {
+    const drawing = drawDeferredMap(context, job, deferredMap);
+    if (context.background) context.background(drawing);
+    else await drawing;
+  }
 }
 
 /**
