@@ -6,7 +6,10 @@ import { api, auth, db } from "./modules";
 
 const RETRY_MS = 5_000;
 
-const shared = globalThis as { __strataStartup?: "starting" | "ready" };
+const shared = globalThis as {
+  __strataStartup?: "starting" | "ready";
+  __strataRejectionListener?: (reason: unknown) => void;
+};
 
 /** "ready" once the database is migrated, the demo login seeded and the run and import consumers started. */
 export function startupState(): "starting" | "ready" {
@@ -33,6 +36,7 @@ export async function startServer(): Promise<void> {
   });
   if (problems.length > 0) refuseToStart(problems);
   captureClientAddresses();
+  handleLostConnections();
   const attempt = async (): Promise<void> => {
     try {
       const database = await getReadyDatabase();
@@ -69,6 +73,30 @@ export async function startServer(): Promise<void> {
     }
   };
   await attempt();
+}
+
+/**
+ * This process works the job queue too (embedded mode always; on PostgreSQL unless STRATA_WEB_RUNS=off),
+ * and pg-boss 10 neither awaits nor catches marking a job complete or failed (manager.js, onFetch): a
+ * database restarting at that instant is an unhandled rejection here, as in apps/worker (main.ts). The
+ * job is retried when the run's or import's heartbeat goes stale, so it is logged in one line and the
+ * server goes on. Other rejections are left to Next, which logs them and keeps serving; where no Next
+ * listener is there (another server around the app) they are logged here, never swallowed.
+ */
+function handleLostConnections(): void {
+  if (shared.__strataRejectionListener) return;
+  const nextListener = Symbol.for("next.unhandledRejectionListener");
+  shared.__strataRejectionListener = (reason: unknown) => {
+    if (db.isConnectionLost(reason)) {
+      const message = reason instanceof Error ? reason.message : String(reason);
+      console.error(`[strata] database connection lost (the job is taken up again): ${message}`);
+      return;
+    }
+    const next = (globalThis as Record<symbol, unknown>)[nextListener];
+    if (!process.listeners("unhandledRejection").some((listener) => listener === next))
+      console.error("[strata] unhandled rejection:", reason);
+  };
+  process.on("unhandledRejection", shared.__strataRejectionListener);
 }
 
 /** Stops the process with the reasons: these are settings to fix, not a database to wait for. */
