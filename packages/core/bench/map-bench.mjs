@@ -152,7 +152,7 @@ for (const n of sizes) {
     quality: strataQuality,
   });
   log(
-    `  ${fmt(best.total)} s (neighbours ${fmt(best.neighbours)} s), T(10) ${fmt(strataQuality.trustworthiness, 4)}`,
+    `  ${fmt(best.total)} s, cpu ${fmt(best.cpu)} s (neighbours ${fmt(best.neighbours)} s), T(10) ${fmt(strataQuality.trustworthiness, 4)}`,
   );
   log(`t-SNE on ${n} rows: scikit-learn (threads ${sklearnThreads.join(", ")})`);
   const sk = sklearnTsne(x, `x${n}`);

@@ -99,8 +99,14 @@ export function allKNearest(
   let size = 0;
   let tau = Number.POSITIVE_INFINITY;
   let query = 0;
+  // Rows already offered for the current query (stamped with query + 1), so none enters twice.
+  const seen = new Int32Array(n);
+  const position = new Int32Array(n);
+  for (let t = 0; t < n; t++) position[order[t]!] = t;
 
   const offer = (j: number, dj: number) => {
+    if (seen[j] === query + 1) return;
+    seen[j] = query + 1;
     if (size < k) {
       let at = size++;
       while (at > 0) {
@@ -160,6 +166,13 @@ export function allKNearest(
     query = i;
     size = 0;
     tau = Number.POSITIVE_INFINITY;
+    // Rows beside the query in the tree's order share its small subtrees, so they are near: offered
+    // first, they give the search a finite radius to prune with from its first node.
+    const from = Math.max(0, Math.min(n - k - 1, position[i]! - (k >> 1)));
+    for (let t = from; t < from + k + 1; t++) {
+      const j = order[t]!;
+      if (j !== i) offer(j, distance(data, d, i, j));
+    }
     search(0, n);
     // Pop the heap worst-first into the row, which leaves it nearest-first.
     const base = i * k;

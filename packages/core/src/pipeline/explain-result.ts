@@ -54,11 +54,11 @@ export interface ExplanationOutput {
 
 /**
  * Points of the t-SNE map at most: the whole map sample (the run's mapSampleSize, at most 20,000
- * in the run contract), so the PCA and t-SNE views show the same customers. It runs inside the
- * describing step, which for every algorithm is a Piscina task (run-executor.ts, clusterOnPool):
- * a worker thread, never the event loop that beats the heartbeat and serves the web server in
- * embedded mode; a cancelled run terminates that thread. Barnes-Hut t-SNE with grouped tree walks
- * and a vantage-point tree neighbour search keeps 20,000 points in seconds (BENCHMARKS-map.md).
+ * in the run contract), so the PCA and t-SNE views show the same customers. A run draws it on the
+ * worker's Piscina pool, as its own task once the segments are stored (run-executor.ts): a worker
+ * thread, never the event loop that beats the heartbeat and, in embedded mode, serves the web
+ * server; cancelling terminates that thread. 20,000 points cost tens of CPU seconds (Barnes-Hut
+ * with grouped tree walks, vantage-point tree neighbours; figures in BENCHMARKS-map.md).
  */
 export const TSNE_SAMPLE = 20_000;
 
