@@ -1,6 +1,5 @@
 import {
   CORE_FEATURES,
-  CsvParser,
   customerFeatures,
   type OrderLineFields,
   type OrderLines,
@@ -474,8 +473,10 @@ const LINE_COLUMNS =
   "customer_id, (extract(epoch from ordered_at) * 1000)::float8 as t, quantity, unit_price, order_id, product, category, channel, country";
 
 /**
- * Streams every order line of the tenant into `push` as CSV from COPY TO (a stream on PostgreSQL,
- * one blob on PGlite), read by the core's CSV parser: many times faster than one object per row.
+ * Streams every order line of the tenant into `push` from COPY TO in text format (a stream on
+ * PostgreSQL, one blob on PGlite): one line per row, tab-separated, so rows are cut with the
+ * engine's own string search instead of a character-by-character CSV parser, and no object is made
+ * per row but the line handed to `push`.
  */
 async function readOrderLines(
   client: RawClient,
@@ -497,49 +498,92 @@ async function readOrderLines(
          and customer_id = any('{${only.customerIds.join(",")}}'::uuid[]) order by customer_id, ordered_at, line_key`
     : `select ${LINE_COLUMNS}, 0 as fresh from order_lines where tenant_id = '${tenantId}'
        order by customer_id, ordered_at, line_key`;
-  const parser = new CsvParser({ delimiter: "," });
-  const emit = (fields: string[]) =>
+  const reader = new CopyTextReader((f) =>
     push(
       {
-        customerId: fields[0]!,
-        time: Number(fields[1]),
-        quantity: Number(fields[2]),
-        unitPrice: Number(fields[3]),
-        invoice: fields[4] || null,
-        product: fields[5] || null,
-        category: fields[6] || null,
-        channel: fields[7] || null,
-        country: fields[8] || null,
+        customerId: f[0]!,
+        time: Number(f[1]),
+        quantity: Number(f[2]),
+        unitPrice: Number(f[3]),
+        invoice: f[4],
+        product: f[5],
+        category: f[6],
+        channel: f[7],
+        country: f[8],
       },
-      fields[9] === "1",
-    );
+      f[9] === "1",
+    ),
+  );
   if (driver === "pglite") {
     // COPY TO a blob counts as writing a server file, which the app role may not do; the query names
     // the tenant explicitly, so reading as the connecting role sees only its rows.
     await client.query("reset role");
     let blob: Blob | undefined;
     try {
-      blob = ((await client.query(`copy (${select}) to '/dev/blob' with (format csv)`)) as { blob?: Blob })
-        .blob;
+      blob = ((await client.query(`copy (${select}) to '/dev/blob'`)) as { blob?: Blob }).blob;
     } finally {
       await client.query("set local role strata_app");
     }
     if (!blob) return;
-    const text = await blob.text();
-    const step = 8 * 1024 * 1024;
-    for (let i = 0; i < text.length; i += step)
-      for (const r of parser.push(text.slice(i, i + step))) emit(r.fields);
-    for (const r of parser.end()) emit(r.fields);
+    reader.push(await blob.text());
+    reader.end();
     return;
   }
-  // PostgreSQL: COPY TO STDOUT streams CSV (row-level security applies to it), far cheaper than
-  // turning every row into an object.
+  // PostgreSQL: COPY TO STDOUT streams the rows (row-level security applies to it), far cheaper
+  // than turning every row into an object.
   const stream = (client as unknown as { query(s: unknown): AsyncIterable<Buffer> }).query(
-    copyStreams.to(`copy (${select}) to stdout with (format csv)`),
+    copyStreams.to(`copy (${select}) to stdout`),
   );
   const decoder = new TextDecoder();
-  for await (const chunk of stream)
-    for (const r of parser.push(decoder.decode(chunk, { stream: true }))) emit(r.fields);
-  for (const r of parser.push(decoder.decode())) emit(r.fields);
-  for (const r of parser.end()) emit(r.fields);
+  for await (const chunk of stream) reader.push(decoder.decode(chunk, { stream: true }));
+  reader.push(decoder.decode());
+  reader.end();
+}
+
+/**
+ * Rows of PostgreSQL's COPY text format: fields split on tabs, `\N` is null (here: null), and a
+ * field holding a backslash is unescaped. A row never spans a line (line breaks are escaped).
+ */
+class CopyTextReader {
+  private carry = "";
+  private readonly fields: Array<string | null> = [];
+
+  constructor(private readonly emit: (fields: ReadonlyArray<string | null>) => void) {}
+
+  push(text: string): void {
+    const data = this.carry.length > 0 ? this.carry + text : text;
+    let start = 0;
+    for (let end = data.indexOf("\n", start); end >= 0; end = data.indexOf("\n", start)) {
+      this.row(data, start, end);
+      start = end + 1;
+    }
+    this.carry = data.slice(start);
+  }
+
+  end(): void {
+    if (this.carry.length > 0) this.row(this.carry, 0, this.carry.length);
+    this.carry = "";
+  }
+
+  private row(data: string, start: number, end: number): void {
+    const fields = this.fields;
+    fields.length = 0;
+    let at = start;
+    for (;;) {
+      const tab = data.indexOf("\t", at);
+      const stop = tab < 0 || tab > end ? end : tab;
+      const raw = data.slice(at, stop);
+      fields.push(raw === "\\N" ? null : raw.includes("\\") ? unescapeCopyText(raw) : raw);
+      if (stop === end) break;
+      at = stop + 1;
+    }
+    this.emit(fields);
+  }
+}
+
+const COPY_ESCAPES: Record<string, string> = { b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v" };
+
+/** A COPY text field with its backslash escapes resolved (PostgreSQL writes only these on output). */
+function unescapeCopyText(raw: string): string {
+  return raw.replace(/\\(.)/g, (_, c: string) => COPY_ESCAPES[c] ?? c);
 }

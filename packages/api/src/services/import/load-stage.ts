@@ -1,10 +1,13 @@
+import { once } from "node:events";
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
-import { pipeline } from "node:stream/promises";
+import type { Writable } from "node:stream";
+import { finished, pipeline } from "node:stream/promises";
 import type { Driver } from "@strata/db";
 import copyStreams from "pg-copy-streams";
 import type { DatasetKind } from "./fields.js";
 import type { RawClient } from "./raw-client.js";
+import { formatStageRow, type StageValues } from "./stage-file.js";
 
 /** Temporary table the staged rows are copied into; dropped when the import transaction ends. */
 export const STAGE_TABLE = "import_stage";
@@ -48,6 +51,61 @@ export const STAGE_COLUMN_ORDER: Record<DatasetKind, readonly string[]> = {
 /** PGlite reads a COPY from an in-memory blob: the stage file goes in pieces of about this size. */
 const PGLITE_COPY_BYTES = 16 * 1024 * 1024;
 
+/** Creates the (transaction-scoped) staging table of `kind`. */
+export async function createStageTable(client: RawClient, kind: DatasetKind): Promise<void> {
+  await client.query(`create temp table ${STAGE_TABLE} (${STAGE_COLUMNS[kind]}) on commit drop`);
+}
+
+/**
+ * Staged rows streamed straight into the staging table while the file is read (PostgreSQL): the
+ * server parses the COPY on its own core while this process parses the file, and no stage file is
+ * written and read back. Same interface as StageFile.
+ */
+export class StageCopy {
+  rows = 0;
+  private buffer = "";
+  private readonly stream: Writable;
+  private closing: Promise<void> | undefined;
+
+  constructor(client: RawClient, kind: DatasetKind) {
+    const copySql = `copy ${STAGE_TABLE} (${STAGE_COLUMN_ORDER[kind].join(", ")}) from stdin`;
+    this.stream = (client as unknown as { query(s: unknown): Writable }).query(copyStreams.from(copySql));
+    // Until close() or abort() awaits it, an error of the COPY surfaces at the next write.
+    this.stream.on("error", () => undefined);
+  }
+
+  add(values: StageValues): void {
+    this.buffer += formatStageRow(values);
+    this.rows++;
+  }
+
+  /** Hands what is buffered to the COPY, waiting while the server is behind. */
+  async flush(): Promise<void> {
+    if (this.buffer.length === 0) return;
+    if (this.stream.errored) throw this.stream.errored;
+    const chunk = this.buffer;
+    this.buffer = "";
+    if (!this.stream.write(chunk)) await once(this.stream, "drain");
+  }
+
+  /** Ends the COPY; resolves once the server has every row. Safe to call more than once. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.flush();
+      this.stream.end();
+      await finished(this.stream);
+    })();
+    return this.closing;
+  }
+
+  /** Cancels the COPY (the server discards it), so the connection can roll the transaction back. */
+  async abort(): Promise<void> {
+    if (this.stream.destroyed || this.stream.writableFinished) return;
+    this.stream.destroy(new Error("the import stopped while its rows were being copied"));
+    await finished(this.stream).catch(() => undefined);
+  }
+}
+
 /**
  * Creates the staging table and bulk-loads the stage file into it: one COPY ... FROM STDIN stream on
  * PostgreSQL; on PGlite (no COPY protocol) COPY from '/dev/blob' in line-aligned pieces.
@@ -59,7 +117,7 @@ export async function loadStage(
   stagePath: string,
   onProgress?: (fraction: number) => void,
 ): Promise<void> {
-  await client.query(`create temp table ${STAGE_TABLE} (${STAGE_COLUMNS[kind]}) on commit drop`);
+  await createStageTable(client, kind);
   const copySql = `copy ${STAGE_TABLE} (${STAGE_COLUMN_ORDER[kind].join(", ")}) from stdin`;
   if (driver === "postgres") {
     const stream = (client as unknown as { query(s: unknown): NodeJS.WritableStream }).query(

@@ -2,7 +2,15 @@ import { createReadStream } from "node:fs";
 import { rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { formatOriginalRow } from "@strata/core";
-import { customers, type Database, datasets, imports, isConnectionLost, withTenant } from "@strata/db";
+import {
+  customers,
+  type Database,
+  datasets,
+  imports,
+  isConnectionLost,
+  type Tx,
+  withTenant,
+} from "@strata/db";
 import type { DatasetColumn } from "@strata/db/schema";
 import { and, eq, type SQL } from "drizzle-orm";
 import { AppError } from "../../errors.js";
@@ -12,7 +20,7 @@ import { type DatasetProfile, PROFILE_VERSION } from "../profile/profile-dataset
 import { refreshApprovedMemberships } from "../segment/segment-review.js";
 import { type DatasetKind, defaultDatasetName, fieldsFor, tableOfKind } from "./fields.js";
 import { orderLineContentKey } from "./line-key.js";
-import { loadStage } from "./load-stage.js";
+import { createStageTable, loadStage, StageCopy } from "./load-stage.js";
 import type { ImportMapping, OnInvalid } from "./mapping.js";
 import { importFolder, rejectedReasonsPathFor } from "./paths.js";
 import { rawClientOf } from "./raw-client.js";
@@ -160,7 +168,8 @@ export async function runImport(database: Database, params: RunImportParams): Pr
     return await finishLoaded(database, params, record, owned, folder, started);
   }
   const report = new RejectedReport(reportPath);
-  const stage = new StageFile(stagePath);
+  // PGlite stages the rows in a file; PostgreSQL streams them to the database (see below).
+  const stage = database.driver === "postgres" ? null : new StageFile(stagePath);
   let lastProgress = 0;
   const progress = async (fields: Partial<typeof imports.$inferInsert>, force = false) => {
     const now = Date.now();
@@ -202,7 +211,9 @@ export async function runImport(database: Database, params: RunImportParams): Pr
 
   let header: string[] = [];
   let rowsRead = 0;
-  try {
+  type Unloaded = Omit<ImportOutcome, "ms" | "rejectedReportPath">;
+  /** Reads, validates and stages the file; an outcome when nothing is to be loaded. */
+  const readFile = async (stage: StageFile | StageCopy): Promise<Unloaded | null> => {
     if (!record.uploadPath)
       throw new AppError("BAD_REQUEST", "The uploaded file is no longer available; upload it again.");
     const { size } = await stat(record.uploadPath).catch((error: NodeJS.ErrnoException) => {
@@ -286,90 +297,125 @@ export async function runImport(database: Database, params: RunImportParams): Pr
       throw new AppError("BAD_REQUEST", "The file has a header row but no data rows.", "file");
 
     if (report.rows > 0 && onInvalid === "reject_file") {
-      await report.close();
-      return await finish({
+      return {
         status: "rejected",
         imported: 0,
         updated: 0,
         rejected: report.rows,
         datasetId: null,
         message: `${report.rows} of ${rowsRead} rows are invalid, so the whole file was rejected and nothing was imported. Fix the rows listed in the report, or import only the valid rows.`,
-      });
+      };
     }
     if (stage.rows === 0) {
-      await report.close();
-      return await finish({
+      return {
         status: "rejected",
         imported: 0,
         updated: 0,
         rejected: report.rows,
         datasetId: null,
         message: `None of the ${rowsRead} rows is valid, so nothing was imported.`,
-      });
+      };
     }
-
     lap("read");
+    return null;
+  };
+  /** Loads the staged rows, in the caller's transaction (`isStaged`: the staging table has them). */
+  /** The report is complete and the import says "writing"; outside any transaction on PGlite. */
+  const beforeLoad = async () => {
     job?.signal.throwIfAborted();
     // The report is complete: written out before the load, so that an attempt which finds the rows
     // committed (the worker died after the load) still has it.
-    const hasReport = report.count > 0;
     await closeReport(report, reportPath);
     await progress({ stage: "writing", progress: 0.6, rowsRead }, true);
+  };
+  const loadRows = async (tx: Tx, isStaged: boolean) => {
+    const hasReport = report.count > 0;
     const datasetName = params.datasetName?.trim() || defaultDatasetName(kind);
     const columns = describeColumns(kind, header, mapping);
-    const merged = await withTenant(database.db, tenantId, async (tx) => {
-      const client = rawClientOf(tx);
-      const [dataset] = await tx
-        .insert(datasets)
-        .values({ tenantId, kind, name: datasetName, columns })
-        .onConflictDoUpdate({
-          target: [datasets.tenantId, datasets.kind, datasets.name],
-          set: { updatedAt: new Date() },
-        })
-        .returning({ id: datasets.id, columns: datasets.columns });
-      const datasetId = dataset!.id;
-      await loadStage(client, database.driver, kind, stagePath);
-      let counts: { imported: number; updated: number };
-      if (kind === "customers") {
-        counts = await mergeCustomers(client, tenantId, datasetId);
-      } else if (kind === "activities") {
-        counts = await mergeActivityEvents(client, tenantId, datasetId, importId);
-      } else {
-        counts = await mergeOrderLines(client, tenantId, datasetId, importId);
-      }
-      const table = tableOfKind(kind);
-      await client.query(
-        `update datasets set row_count = (select count(*) from ${table} where tenant_id = $1 and dataset_id = $2),
+    const client = rawClientOf(tx);
+    const [dataset] = await tx
+      .insert(datasets)
+      .values({ tenantId, kind, name: datasetName, columns })
+      .onConflictDoUpdate({
+        target: [datasets.tenantId, datasets.kind, datasets.name],
+        set: { updatedAt: new Date() },
+      })
+      .returning({ id: datasets.id, columns: datasets.columns });
+    const datasetId = dataset!.id;
+    if (!isStaged) await loadStage(client, database.driver, kind, stagePath);
+    let counts: { imported: number; updated: number };
+    if (kind === "customers") {
+      counts = await mergeCustomers(client, tenantId, datasetId);
+    } else if (kind === "activities") {
+      counts = await mergeActivityEvents(client, tenantId, datasetId, importId);
+    } else {
+      counts = await mergeOrderLines(client, tenantId, datasetId, importId);
+    }
+    const table = tableOfKind(kind);
+    await client.query(
+      `update datasets set row_count = (select count(*) from ${table} where tenant_id = $1 and dataset_id = $2),
            columns = $3::jsonb, updated_at = now() where tenant_id = $1 and id = $2`,
-        [tenantId, datasetId, JSON.stringify(mergeColumns(dataset!.columns, columns))],
-      );
-      if (kind === "activities") await writeEventsProfile(client, tenantId, datasetId);
-      // The commit point: from here on the rows are in, and stage "features" says so to a later
-      // attempt. Touched last (a long load must not hold the row the heartbeat writes), and only
-      // while this job owns the import: cancelled or taken over meanwhile, nothing is kept.
-      const owner = await tx
-        .update(imports)
-        .set({
-          datasetId,
-          stage: "features",
-          progress: 0.85,
-          rowsRead,
-          rowsImported: counts.imported,
-          rowsUpdated: counts.updated,
-          rowsRejected: report.rows,
-          rejectedSample: report.sample,
-          rejectedReportPath: hasReport ? reportPath : null,
-          heartbeatAt: new Date(),
-        })
-        .where(owned())
-        .returning({ id: imports.id });
-      if (owner.length === 0) tx.rollback();
-      return { datasetId, ...counts };
-    }).catch((error: unknown) => {
-      if ((error as Error)?.name === "TransactionRollbackError")
-        throw new ImportStoppedError("the import was cancelled or taken over while loading");
-      throw error;
-    });
+      [tenantId, datasetId, JSON.stringify(mergeColumns(dataset!.columns, columns))],
+    );
+    if (kind === "activities") await writeEventsProfile(client, tenantId, datasetId);
+    // The commit point: from here on the rows are in, and stage "features" says so to a later
+    // attempt. Touched last (a long load must not hold the row the heartbeat writes), and only
+    // while this job owns the import: cancelled or taken over meanwhile, nothing is kept.
+    const owner = await tx
+      .update(imports)
+      .set({
+        datasetId,
+        stage: "features",
+        progress: 0.85,
+        rowsRead,
+        rowsImported: counts.imported,
+        rowsUpdated: counts.updated,
+        rowsRejected: report.rows,
+        rejectedSample: report.sample,
+        rejectedReportPath: hasReport ? reportPath : null,
+        heartbeatAt: new Date(),
+      })
+      .where(owned())
+      .returning({ id: imports.id });
+    if (owner.length === 0) tx.rollback();
+    return { datasetId, ...counts };
+  };
+  const rolledBack = (error: unknown): never => {
+    if ((error as Error)?.name === "TransactionRollbackError")
+      throw new ImportStoppedError("the import was cancelled or taken over while loading");
+    throw error;
+  };
+
+  try {
+    let merged: Awaited<ReturnType<typeof loadRows>>;
+    if (database.driver === "postgres") {
+      // The load transaction is open while the file is read: rows go to the staging table as they
+      // are parsed. Progress, heartbeat and cancel use other connections of the pool.
+      const done = await withTenant(database.db, tenantId, async (tx) => {
+        const client = rawClientOf(tx);
+        await createStageTable(client, kind);
+        const copy = new StageCopy(client, kind);
+        let unloaded: Unloaded | null;
+        try {
+          unloaded = await readFile(copy);
+        } catch (error) {
+          await copy.abort();
+          throw error;
+        }
+        if (unloaded) return { unloaded, merged: null };
+        await beforeLoad();
+        return { unloaded: null, merged: await loadRows(tx, true) };
+      }).catch(rolledBack);
+      if (!done.merged) return await finish(done.unloaded!);
+      merged = done.merged;
+    } else {
+      // PGlite has one connection: a transaction open while reading would hold up every progress
+      // write, heartbeat and cancel until the end. The rows are staged to a file first.
+      const unloaded = await readFile(stage!);
+      if (unloaded) return await finish(unloaded);
+      await beforeLoad();
+      merged = await withTenant(database.db, tenantId, (tx) => loadRows(tx, false)).catch(rolledBack);
+    }
     lap("write");
 
     const message = await deriveAfterLoad(database, params, kind, merged.datasetId, lap, progress);
@@ -383,7 +429,7 @@ export async function runImport(database: Database, params: RunImportParams): Pr
       message,
     });
   } catch (error) {
-    await stage.close().catch(() => undefined);
+    await stage?.close().catch(() => undefined);
     await report.close().catch(() => undefined);
     // Stopped (cancelled, shut down, taken over): the executor decides what happens to the import.
     if (error instanceof ImportStoppedError || job?.signal.aborted) {

@@ -9,18 +9,26 @@ export class StageFile extends BufferedFileWriter {
   rows = 0;
 
   /** Appends one row; values are strings, finite numbers or null. */
-  add(values: ReadonlyArray<string | number | null>): void {
-    let line = "";
-    for (let i = 0; i < values.length; i++) {
-      if (i > 0) line += "\t";
-      const v = values[i];
-      if (v === null || v === undefined) line += "\\N";
-      else if (typeof v === "number") line += String(v);
-      else line += escapeCopyText(v);
-    }
-    this.buffer += `${line}\n`;
+  add(values: StageValues): void {
+    this.buffer += formatStageRow(values);
     this.rows++;
   }
+}
+
+/** One staged row's values: strings, finite numbers or null. */
+export type StageValues = ReadonlyArray<string | number | null>;
+
+/** One row in COPY text format, newline included. */
+export function formatStageRow(values: StageValues): string {
+  let line = "";
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) line += "\t";
+    const v = values[i];
+    if (v === null || v === undefined) line += "\\N";
+    else if (typeof v === "number") line += String(v);
+    else line += escapeCopyText(v);
+  }
+  return `${line}\n`;
 }
 
 const SPECIAL = /[\\\t\n\r]/;
