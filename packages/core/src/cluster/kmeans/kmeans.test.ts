@@ -3,6 +3,7 @@ import { CancelledError, CoreInputError } from "../../errors.js";
 import { fromRows, type Matrix } from "../../matrix/matrix.js";
 import { createRandom } from "../../random/index.js";
 import { assignToNearest, kmeans, kmeansPlusPlus, meanVariance } from "./index.js";
+import { setSeedingCodeDisabled } from "./init.js";
 
 function blobs(n: number, centers: number[][], spread: number, seed: number): Matrix {
   const r = createRandom(seed);
@@ -291,5 +292,24 @@ describe("kmeansPlusPlus", () => {
     const quadrants = new Set<string>();
     for (let j = 0; j < 4; j++) quadrants.add(`${c[j * 2]! > 50}-${c[j * 2 + 1]! > 50}`);
     expect(quadrants.size).toBe(4);
+  });
+
+  it("picks the same centroids through the generated passes as through the generic loop", () => {
+    for (const d of [1, 3, 8, 16]) {
+      const x = normals(3000, d, 20 + d);
+      const weights = Float64Array.from({ length: x.n }, (_, i) => (i % 4) * 0.75);
+      for (const k of [2, 7, 25]) {
+        for (const sampleWeight of [undefined, weights]) {
+          const generated = kmeansPlusPlus(x, k, createRandom(k), { sampleWeight });
+          setSeedingCodeDisabled(true);
+          try {
+            const generic = kmeansPlusPlus(x, k, createRandom(k), { sampleWeight });
+            expect(Array.from(generated)).toEqual(Array.from(generic));
+          } finally {
+            setSeedingCodeDisabled(false);
+          }
+        }
+      }
+    }
   });
 });
