@@ -1,4 +1,5 @@
 import type { ScenarioChange } from "@strata/db";
+import { warmScenarioBase } from "../services/policy/scenario-base.js";
 import {
   applyScenario,
   createScenario,
@@ -32,7 +33,12 @@ export const scenarioRouter = router({
 
   get: tenantProcedure("scenario.read")
     .input(scenarioIdInput)
-    .query(({ ctx, input }) => getScenarioView(ctx.tx, { tenantId: ctx.tenant.id, id: input.id })),
+    .query(async ({ ctx, input }) => {
+      const view = await getScenarioView(ctx.tx, { tenantId: ctx.tenant.id, id: input.id });
+      // The analyst is about to evaluate: read the lines now rather than when they click.
+      if (!view.scenario.appliedAt) warmScenarioBase(ctx.database, ctx.tenant.id);
+      return view;
+    }),
 
   update: tenantProcedure("scenario.edit")
     .input(updateScenarioInput)

@@ -1,9 +1,15 @@
 import { CoreInputError, type CostModel, costToServeOfCells } from "@strata/core";
-import { rawRows, type Tx } from "@strata/db";
+import { type Database, rawRows, type Tx, withTenant } from "@strata/db";
 import { sql } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import { type CostToServeInput, readCostToServeInput } from "../cost-to-serve/compute-cost-to-serve-run.js";
-import { approvedSegmentsOf, type DemandStats, demandByScope } from "./inventory-carrying.js";
+import { getCostModel, validateCostModel } from "../cost-to-serve/cost-model.js";
+import {
+  approvedSegmentsOf,
+  type DemandStats,
+  demandByScope,
+  liveCustomerPolicies,
+} from "./inventory-carrying.js";
 import { resolvePolicy, type ScopedPolicy } from "./resolve-policy.js";
 
 /**
@@ -34,6 +40,8 @@ export interface OrderHistory {
 const MAX_TENANTS = 4;
 const TTL_MS = 30 * 60_000;
 const cache = new Map<string, { base: ScenarioBase; at: number }>();
+/** Bases being read, by tenant and fingerprint: a second caller waits for the first read. */
+const building = new Map<string, Promise<ScenarioBase>>();
 
 /**
  * A cheap summary of everything the base is computed from; any write to it changes the summary: lines
@@ -69,11 +77,36 @@ export async function scenarioBase(
     cache.set(tenantId, { base: hit.base, at: hit.at });
     return { base: hit.base, cached: true };
   }
-  const base = await buildBase(tx, tenantId, live, model, fingerprint);
-  cache.delete(tenantId);
-  cache.set(tenantId, { base, at: now });
-  while (cache.size > MAX_TENANTS) cache.delete(cache.keys().next().value!);
-  return { base, cached: false };
+  const key = `${tenantId}|${fingerprint}`;
+  const pending = building.get(key);
+  if (pending) return { base: await pending, cached: true };
+  const read = buildBase(tx, tenantId, live, model, fingerprint);
+  building.set(key, read);
+  try {
+    const base = await read;
+    cache.delete(tenantId);
+    cache.set(tenantId, { base, at: Date.now() });
+    while (cache.size > MAX_TENANTS) cache.delete(cache.keys().next().value!);
+    return { base, cached: false };
+  } finally {
+    building.delete(key);
+  }
+}
+
+/**
+ * Reads the workspace's base ahead of an evaluation (when a scenario is opened), in a transaction of
+ * its own, so the analyst's first evaluation finds it ready. Errors are left to the evaluation.
+ */
+export function warmScenarioBase(database: Database, tenantId: string): void {
+  void withTenant(database.db, tenantId, async (tx) => {
+    const model = validateCostModel((await getCostModel(tx, { tenantId })).model);
+    await scenarioBase(tx, { tenantId, live: await liveCustomerPolicies(tx, tenantId), model });
+  }).catch(() => {});
+}
+
+/** Whether a base of the workspace is kept (tests). */
+export function hasScenarioBase(tenantId: string): boolean {
+  return cache.has(tenantId);
 }
 
 /** Forgets every cached base (tests, and a workspace's deletion). */
