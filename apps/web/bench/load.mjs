@@ -12,12 +12,13 @@
 // Then:
 //   NEXT_DIST_DIR=.next-load node apps/web/bench/load.mjs
 // Settings (defaults): LOAD_PG (postgres://postgres@127.0.0.1:5432; a database LOAD_DB=strata_load is
-// created there and dropped at the end), LOAD_USERS (50), LOAD_SECONDS (60), LOAD_THINK_MS (1000:
-// each user waits 0.5x to 1.5x this between pages), LOAD_PORT (3210), LOAD_IMPORT_LINES (200000),
-// LOAD_WEB_RUNS=on to let the web process work jobs too (default off, as docker/compose.yml runs it).
+// created there and dropped at the end), LOAD_USERS (50), LOAD_SECONDS (60 per window), LOAD_THINK_MS
+// (1000,5000: one window per value; each user waits 0.5x to 1.5x it between pages), LOAD_PORT (3210),
+// LOAD_IMPORT_LINES (200000), LOAD_DOCUMENTS=1 (each page's HTML too), LOAD_CPU_PROF=<folder> (a CPU
+// profile of the web server), LOAD_WEB_RUNS=on to let the web process work jobs too (default off, as docker/compose.yml runs it).
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,7 +27,8 @@ const PG = (process.env.LOAD_PG ?? "postgres://postgres@127.0.0.1:5432").replace
 const DB_NAME = process.env.LOAD_DB ?? "strata_load";
 const USERS = Number(process.env.LOAD_USERS ?? 50);
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
-const THINK_MS = Number(process.env.LOAD_THINK_MS ?? 1000);
+// One browsing window per think time, one after the other (same servers, same background work).
+const THINKS_MS = (process.env.LOAD_THINK_MS ?? "1000,5000").split(",").map(Number);
 const PORT = Number(process.env.LOAD_PORT ?? 3210);
 const IMPORT_LINES = Number(process.env.LOAD_IMPORT_LINES ?? 200_000);
 const WEB_RUNS = process.env.LOAD_WEB_RUNS === "on" ? "on" : "off";
@@ -34,6 +36,8 @@ const WEB_RUNS = process.env.LOAD_WEB_RUNS === "on" ? "on" : "off";
 // server render, heavier than the RSC payload a client-side navigation asks for).
 const DOCUMENTS = process.env.LOAD_DOCUMENTS === "1";
 const CPU_PROFILE_DIR = process.env.LOAD_CPU_PROF;
+// Diagnosis: procedures left out of every page (e.g. LOAD_SKIP=run.get,policy.productClasses).
+const SKIP = new Set((process.env.LOAD_SKIP ?? "").split(",").filter(Boolean));
 const DIST_DIR = process.env.NEXT_DIST_DIR || ".next";
 const TARGET_P95_MS = 300;
 const PASSWORD = "load-bench-password-1";
@@ -74,6 +78,27 @@ async function adminQuery(text) {
     await admin.query(text);
   } finally {
     await admin.close();
+  }
+}
+
+/** CPU seconds a process (all its threads) has used so far, from /proc (Linux); undefined elsewhere. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Busy and total jiffies of the whole machine, from /proc/stat. */
+function machineTicks() {
+  try {
+    const [, ...values] = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).map(Number);
+    const total = values.reduce((a, b) => a + b, 0);
+    return { busy: total - values[3] - values[4], total };
+  } catch {
+    return undefined;
   }
 }
 
@@ -336,6 +361,11 @@ try {
   const cookies = [];
   for (const member of members) cookies.push(await signIn(member.email));
 
+  for (const [name, page] of Object.entries(pages)) {
+    page[1] = page[1].filter(([path]) => !SKIP.has(path));
+    if (page[1].length === 0) delete pages[name];
+  }
+
   // --- Each page's data alone (one user, nothing else running): the floor under the figures ------
   const baseline = {};
   for (const [name, [, calls]] of Object.entries(pages)) {
@@ -428,51 +458,76 @@ try {
   await sleep(3_000);
 
   // --- The users -----------------------------------------------------------------------------
-  console.log(`[load] ${USERS} users browsing for ${SECONDS} s (think time ${THINK_MS} ms)...`);
-  const samples = { data: [], document: [] };
-  const byPage = Object.fromEntries(Object.keys(pages).map((name) => [name, []]));
-  const errors = [];
-  const loadBefore = load();
-  const loadSamples = [];
-  const loadTimer = setInterval(() => loadSamples.push(loadavg()[0]), 5_000);
-  const end = Date.now() + SECONDS * 1000;
   const names = Object.keys(pages);
-  await Promise.all(
-    cookies.map(async (cookie, u) => {
-      await sleep(Math.random() * THINK_MS);
-      for (let i = u; Date.now() < end; i++) {
-        const name = names[(i + u) % names.length];
-        const [path, calls] = pages[name];
-        let t = performance.now();
-        if (DOCUMENTS) {
-          try {
-            const doc = await fetch(`${BASE}${path}`, { headers: { cookie }, redirect: "manual" });
-            await doc.arrayBuffer();
-            samples.document.push(performance.now() - t);
-            if (doc.status !== 200) errors.push(`${name} page: HTTP ${doc.status}`);
-          } catch (error) {
-            errors.push(`${name} page: ${error.message}`);
+  async function browse(thinkMs) {
+    console.log(`[load] ${USERS} users browsing for ${SECONDS} s (think time ${thinkMs} ms)...`);
+    const samples = { data: [], document: [] };
+    const byPage = Object.fromEntries(names.map((name) => [name, []]));
+    const errors = [];
+    const loadBefore = load();
+    const cpuBefore = {
+      web: cpuSeconds(web.child.pid),
+      worker: cpuSeconds(worker.child.pid),
+      machine: machineTicks(),
+    };
+    const loadSamples = [];
+    const loadTimer = setInterval(() => loadSamples.push(loadavg()[0]), 5_000);
+    const end = Date.now() + SECONDS * 1000;
+    await Promise.all(
+      cookies.map(async (cookie, u) => {
+        await sleep(Math.random() * thinkMs);
+        for (let i = u; Date.now() < end; i++) {
+          const name = names[(i + u) % names.length];
+          const [path, calls] = pages[name];
+          let t = performance.now();
+          if (DOCUMENTS) {
+            try {
+              const doc = await fetch(`${BASE}${path}`, { headers: { cookie }, redirect: "manual" });
+              await doc.arrayBuffer();
+              samples.document.push(performance.now() - t);
+              if (doc.status !== 200) errors.push(`${name} page: HTTP ${doc.status}`);
+            } catch (error) {
+              errors.push(`${name} page: ${error.message}`);
+            }
+            t = performance.now();
           }
-          t = performance.now();
+          try {
+            const result = await trpcBatch(cookie, calls);
+            const ms = performance.now() - t;
+            samples.data.push(ms);
+            byPage[name].push(ms);
+            if (!result.ok)
+              errors.push(
+                `${name} data: HTTP ${result.status} ${JSON.stringify(result.body?.find?.((x) => x.error)?.error?.json?.message ?? "")}`,
+              );
+          } catch (error) {
+            errors.push(`${name} data: ${error.message}`);
+          }
+          await sleep(thinkMs * (0.5 + Math.random()));
         }
-        try {
-          const result = await trpcBatch(cookie, calls);
-          const ms = performance.now() - t;
-          samples.data.push(ms);
-          byPage[name].push(ms);
-          if (!result.ok)
-            errors.push(
-              `${name} data: HTTP ${result.status} ${JSON.stringify(result.body?.find?.((x) => x.error)?.error?.json?.message ?? "")}`,
-            );
-        } catch (error) {
-          errors.push(`${name} data: ${error.message}`);
-        }
-        await sleep(THINK_MS * (0.5 + Math.random()));
-      }
-    }),
-  );
-  clearInterval(loadTimer);
-  const loadAfter = load();
+      }),
+    );
+    clearInterval(loadTimer);
+    const peakLoad = loadSamples.length ? Math.max(...loadSamples).toFixed(2) : "-";
+    // Where the window's CPU went: the web server (one Node thread serves every request), the
+    // worker (import and clustering), and the machine as a whole (PostgreSQL and everyone else too).
+    const used = (pid, before) => {
+      const now = cpuSeconds(pid);
+      return now === undefined || before === undefined ? undefined : now - before;
+    };
+    const machine = machineTicks();
+    const cpu = {
+      web: used(web.child.pid, cpuBefore.web),
+      worker: used(worker.child.pid, cpuBefore.worker),
+      machineBusy:
+        machine && cpuBefore.machine
+          ? (machine.busy - cpuBefore.machine.busy) / (machine.total - cpuBefore.machine.total)
+          : undefined,
+    };
+    return { thinkMs, samples, byPage, errors, loadBefore, loadAfter: load(), peakLoad, cpu };
+  }
+  const phases = [];
+  for (const thinkMs of THINKS_MS) phases.push(await browse(thinkMs));
   stopping = true;
   console.log("[load] waiting for the background import and run to end...");
   await Promise.all([importLoop, runLoop]);
@@ -488,29 +543,45 @@ try {
       max: sorted.at(-1),
     };
   };
-  const data = stats(samples.data);
-  const documents = stats(samples.document);
-  const met = data.p95 !== undefined && data.p95 < TARGET_P95_MS && errors.length === 0;
   const row = (label, s, alone) =>
     `| ${label} | ${s.n} | ${fmt(s.p50)} | ${fmt(s.p95)} | ${fmt(s.p99)} | ${fmt(s.max)} | ${fmt(alone)} |`;
-  const rate = (samples.data.length / SECONDS).toFixed(1);
   const cpu = cpus()[0]?.model ?? "unknown CPU";
-  const peakLoad = loadSamples.length ? Math.max(...loadSamples).toFixed(2) : "-";
   const summary = (list) =>
     list.length === 0
       ? "none finished"
       : list.map((x) => `${x.status} in ${(x.ms / 1000).toFixed(1)} s`).join(", ");
-  const errorCounts = new Map();
-  for (const e of errors) errorCounts.set(e, (errorCounts.get(e) ?? 0) + 1);
-  const table = [
-    "| requests | n | p50 ms | p95 ms | p99 ms | max ms | alone, p50 ms |",
-    "|---|---:|---:|---:|---:|---:|---:|",
-    row("**page data** (batched tRPC GET of a page's queries)", data),
-    ...Object.entries(byPage).map(([name, values]) =>
-      row(`&nbsp;&nbsp;${name}`, stats(values), baseline[name]),
-    ),
-    ...(DOCUMENTS ? [row("page documents (server-rendered HTML)", documents)] : []),
-  ];
+  const cpuText = (seconds) =>
+    seconds === undefined
+      ? "-"
+      : `${seconds.toFixed(1)} s (${Math.round((100 * seconds) / SECONDS)}% of a core)`;
+  const report = phases.map((phase) => {
+    const data = stats(phase.samples.data);
+    const documents = stats(phase.samples.document);
+    const met = data.p95 !== undefined && data.p95 < TARGET_P95_MS && phase.errors.length === 0;
+    const errorCounts = new Map();
+    for (const e of phase.errors) errorCounts.set(e, (errorCounts.get(e) ?? 0) + 1);
+    const table = [
+      "| requests | n | p50 ms | p95 ms | p99 ms | max ms | alone, p50 ms |",
+      "|---|---:|---:|---:|---:|---:|---:|",
+      row("**page data** (batched tRPC GET of a page's queries)", data),
+      ...Object.entries(phase.byPage).map(([name, values]) =>
+        row(`&nbsp;&nbsp;${name}`, stats(values), baseline[name]),
+      ),
+      ...(DOCUMENTS ? [row("page documents (server-rendered HTML)", documents)] : []),
+    ];
+    const heading =
+      `Think time ${phase.thinkMs / 2}-${(phase.thinkMs * 3) / 2} ms: ${(phase.samples.data.length / SECONDS).toFixed(1)} page-data requests/s; ` +
+      `target **${met ? "met" : "missed"}** (p95 ${fmt(data.p95)} ms, ${phase.errors.length} error${phase.errors.length === 1 ? "" : "s"}). ` +
+      `Load average (1/5/15 min) before ${phase.loadBefore}, after ${phase.loadAfter}; peak 1-min ${phase.peakLoad}. ` +
+      `CPU in the window: web server ${cpuText(phase.cpu.web)}, worker ${cpuText(phase.cpu.worker)}, ` +
+      `machine ${phase.cpu.machineBusy === undefined ? "-" : `${Math.round(phase.cpu.machineBusy * 100)}%`} busy; ` +
+      `web CPU per page-data request ${phase.cpu.web === undefined || phase.samples.data.length === 0 ? "-" : `${Math.round((phase.cpu.web * 1000) / phase.samples.data.length)} ms`}.`;
+    const errorLines =
+      phase.errors.length === 0
+        ? ["Errors: none."]
+        : [`Errors (${phase.errors.length}):`, ...[...errorCounts].map(([e, n]) => `- ${n} x ${e}`)];
+    return { heading, table, errorLines, met };
+  });
   const procedureTable = [
     "| procedure, alone | p50 ms | response KB |",
     "|---|---:|---:|",
@@ -523,15 +594,12 @@ try {
     "",
     `Generated by \`apps/web/bench/load.mjs\` on ${new Date().toISOString().slice(0, 10)}. A bench, not a test.`,
     "",
-    `Target: page data p95 under ${TARGET_P95_MS} ms with no errors — **${met ? "met" : "missed"}** ` +
-      `(p95 ${fmt(data.p95)} ms, ${errors.length} error${errors.length === 1 ? "" : "s"}).`,
+    `Target: page data p95 under ${TARGET_P95_MS} ms with no errors. ` +
+      `${USERS} users, each signed in through next-auth (its own JWT session cookie), for ${SECONDS} s per window: ` +
+      `${DOCUMENTS ? "open a page (its HTML), then " : ""}fetch a page's data (one batched tRPC GET, as httpBatchLink sends it), then think. ` +
+      `Pages in turn: ${names.join(", ")}. "Alone": the same request by one user before the load and the background work.`,
     "",
-    ...table,
-    "",
-    `${USERS} users, each signed in through next-auth (its own JWT session cookie), for ${SECONDS} s: ` +
-      `${DOCUMENTS ? "open a page (its HTML), then " : ""}fetch a page's data (one batched tRPC GET, as httpBatchLink sends it), then think ` +
-      `${THINK_MS / 2}-${(THINK_MS * 3) / 2} ms. "Alone": the same request by one user before the load and the background work. Pages in turn: ${names.join(", ")}. ${rate} page-data requests/s.`,
-    "",
+    ...report.flatMap((r) => [r.heading, "", ...r.table, "", ...r.errorLines, ""]),
     "Where a page's time goes: each procedure alone (one user, before the load), slowest first.",
     "",
     ...procedureTable,
@@ -542,25 +610,21 @@ try {
     `- Imports of ${IMPORT_LINES.toLocaleString("en")} order lines (uploaded through the REST route, worked by the worker), one after another: ${summary(background.imports)}.`,
     `- Segmentation runs (k = 2..10 on recency, frequency, monetary), one after another: ${summary(background.runs)}.`,
     "- The workspace: the demo retailer (3,000 customers, about 100,000 order lines, 30,000 events) plus the imported lines, one published segment set, a cost-to-serve result and one policy.",
-    "- Other engineers' builds and tests share this machine; the load average below includes them.",
+    "- Other engineers' builds and tests share this machine; the load averages above include them.",
+    ...(SKIP.size > 0 ? [`- Left out of the pages (diagnosis): ${[...SKIP].join(", ")}.`] : []),
     "",
-    `Machine: ${availableParallelism()} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}. ` +
-      `Load average (1/5/15 min) before ${loadBefore}, after ${loadAfter}; peak 1-min ${peakLoad}.`,
-    "",
-    errors.length === 0
-      ? "Errors: none."
-      : `Errors (${errors.length}):\n${[...errorCounts].map(([e, n]) => `- ${n} x ${e}`).join("\n")}`,
+    `Machine: ${availableParallelism()} cores (${cpu}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}.`,
     "",
   ];
   if (process.env.LOAD_NOTES) lines.push(process.env.LOAD_NOTES, "");
-  console.log(`\n${table.join("\n")}\n\n${procedureTable.join("\n")}\n`);
-  console.log(
-    `target p95 < ${TARGET_P95_MS} ms, 0 errors: ${met ? "met" : "MISSED"} (${errors.length} errors)`,
-  );
-  console.log(`load average before ${loadBefore}, after ${loadAfter}, peak ${peakLoad}`);
+  for (const r of report) console.log(`\n${r.heading}\n${r.table.join("\n")}\n${r.errorLines.join("\n")}`);
+  console.log(`\n${procedureTable.join("\n")}\n`);
   console.log(`imports: ${summary(background.imports)}; runs: ${summary(background.runs)}`);
-  for (const [e, n] of errorCounts) console.log(`  ${n} x ${e}`);
   if (process.env.LOAD_WRITE !== "0") {
+    // A hand-written analysis below this heading (from a CPU profile, say) survives a new run.
+    const KEPT = "## Where the time goes";
+    const previous = existsSync(OUT_FILE) ? readFileSync(OUT_FILE, "utf8") : "";
+    if (previous.includes(KEPT)) lines.push(previous.slice(previous.indexOf(KEPT)));
     writeFileSync(OUT_FILE, lines.join("\n"));
     console.log(
       `wrote ${fileURLToPath(OUT_FILE)} (${((performance.now() - started) / 1000).toFixed(0)} s in all)`,
