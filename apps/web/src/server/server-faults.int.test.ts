@@ -26,6 +26,13 @@ let nextPort = 3300 + Math.floor(Math.random() * 500);
 // Servers take seconds to start; an import and a restart of PostgreSQL take a minute or two.
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
 
+/** Every server started, so none outlives the file (a test that timed out may not have stopped its own). */
+const started: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of started)
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+});
+
 interface WebServer {
   child: ChildProcess;
   output: string[];
@@ -46,6 +53,7 @@ async function startWeb(env: Record<string, string>, port = nextPort++): Promise
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
+  started.push(child);
   const output: string[] = [];
   const collect = (chunk: Buffer) => output.push(...chunk.toString().split("\n").filter(Boolean));
   child.stdout!.on("data", collect);
