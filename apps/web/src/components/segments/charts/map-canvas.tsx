@@ -5,6 +5,7 @@ import {
   type PointerEvent,
   useCallback,
   useEffect,
+  useId,
   useLayoutEffect,
   useMemo,
   useRef,
@@ -14,12 +15,15 @@ import { formatNumber, type MapPoint, segmentColor, segmentLabel } from "../resu
 import {
   buildGrid,
   type Direction,
+  dotStamp,
   nearestPoint,
   nextInDirection,
   niceTicks,
   orderByKey,
   type PointGrid,
+  parseHex,
   rotate,
+  splatDots,
 } from "./map-geometry";
 
 const START = { yaw: -0.7, pitch: 0.35 };
@@ -36,7 +40,8 @@ interface Projection {
   sy: Float32Array;
   /** Points in drawing order (3-D: far first). */
   order: Int32Array;
-  grid: PointGrid;
+  /** Built on first use: a drag re-projects every frame and needs no hit-testing meanwhile. */
+  grid: PointGrid | null;
   /** 2-D: tick positions and values for the axes. */
   xTicks: Array<{ at: number; value: number }>;
   yTicks: Array<{ at: number; value: number }>;
@@ -44,30 +49,13 @@ interface Projection {
   axes: Array<{ x: number; y: number }>;
 }
 
-/** A filled dot of one colour, drawn once and stamped for every point of that colour. */
-function dotSprite(color: string, radius: number, opacity: number, dpr: number): HTMLCanvasElement {
-  const size = Math.ceil((radius + 1) * 2 * dpr);
-  const sprite = document.createElement("canvas");
-  sprite.width = size;
-  sprite.height = size;
-  const ctx = sprite.getContext("2d");
-  if (ctx) {
-    ctx.globalAlpha = opacity;
-    ctx.fillStyle = color;
-    ctx.beginPath();
-    ctx.arc(size / 2, size / 2, radius * dpr, 0, 2 * Math.PI);
-    ctx.fill();
-  }
-  return sprite;
-}
-
 function customerName(point: MapPoint, externalIds: Record<string, string>): string {
   return `Customer ${externalIds[point.customerId] ?? point.customerId.slice(0, 8)}`;
 }
 
 /**
- * Customers drawn on a canvas (2-D scatter, or the PCA map turned in 3-D): one stamped sprite per
- * point, no DOM node per customer. The pointer is matched to a point through a uniform grid over
+ * Customers drawn on a canvas (2-D scatter, or the PCA map turned in 3-D): the dots are painted
+ * into one pixel buffer (splatDots), no DOM node and no canvas call per customer. The pointer is matched to a point through a uniform grid over
  * the drawn positions, built once per projection, and the highlight lives on a second canvas, so
  * a pointer move redraws a ring and moves the tooltip without touching React or the 20,000 dots.
  * Keyboard: in 2-D the arrow keys walk from customer to customer and Enter selects; in 3-D they
@@ -102,12 +90,30 @@ export function MapCanvas({
   const view = useRef({ ...START });
   const drag = useRef<{ x: number; y: number; yaw: number; pitch: number } | null>(null);
   const projection = useRef<Projection | null>(null);
+  const layer = useRef<{
+    canvas: HTMLCanvasElement;
+    ctx: CanvasRenderingContext2D;
+    image: ImageData;
+  } | null>(null);
+  /** An offscreen canvas and pixel buffer of the canvas's size, kept between frames. */
+  const layerFor = useCallback((width: number, height: number) => {
+    const current = layer.current;
+    if (current && current.image.width === width && current.image.height === height) return current;
+    const canvas = document.createElement("canvas");
+    canvas.width = width;
+    canvas.height = height;
+    const ctx = canvas.getContext("2d");
+    if (!ctx || width === 0 || height === 0) return null;
+    layer.current = { canvas, ctx, image: ctx.createImageData(width, height) };
+    return layer.current;
+  }, []);
   const hovered = useRef(-1);
   const pointer = useRef<{ x: number; y: number } | null>(null);
   const frame = useRef(0);
   const selectedRef = useRef(-1);
   selectedRef.current = selected;
   const is3d = mode === "3d";
+  const selectionId = useId();
 
   // Columns of the points, their colours, and (3-D) the sample centred and scaled so 98% of it
   // lies within radius 1: the few farthest fall outside the frame instead of squeezing the rest.
@@ -152,7 +158,8 @@ export function MapCanvas({
     }
     // 2-D: segments in order, noise last, as the legend lists them.
     const order2d = orderByKey(Float64Array.from(colorIndex));
-    return { n, x, y, z, colorIndex, segments, order2d };
+    const colors = segments.map((s) => parseHex(segmentColor(s)));
+    return { n, x, y, z, colorIndex, segments, colors, order2d };
   }, [points, is3d]);
 
   useLayoutEffect(() => {
@@ -200,7 +207,7 @@ export function MapCanvas({
         sx,
         sy,
         order: data.order2d,
-        grid: buildGrid(sx, sy, width, height, GRID_CELL, data.order2d),
+        grid: null,
         xTicks: tx.map((value) => ({ at: toX(value), value })),
         yTicks: ty.map((value) => ({ at: toY(value), value })),
         axes: [],
@@ -232,12 +239,20 @@ export function MapCanvas({
       sx,
       sy,
       order,
-      grid: buildGrid(sx, sy, width, height, GRID_CELL, order),
+      grid: null,
       xTicks: [],
       yTicks: [],
       axes,
     };
   }, [data, size, is3d]);
+
+  /** The point within reach of (x, y) on the current projection, or -1. */
+  const hitTest = (x: number, y: number, radius = HIT_RADIUS) => {
+    const p = projection.current;
+    if (!p) return -1;
+    p.grid ??= buildGrid(p.sx, p.sy, size.width, size.height, GRID_CELL, p.order);
+    return nearestPoint(p.grid, p.sx, p.sy, x, y, radius);
+  };
 
   const drawOverlay = useCallback(() => {
     const canvas = overlayRef.current;
@@ -316,10 +331,10 @@ export function MapCanvas({
       ctx.stroke();
       ctx.textAlign = "center";
       ctx.textBaseline = "top";
-      for (const t of p.xTicks) ctx.fillText(formatNumber(t.value), t.at, height - MARGIN.bottom + 4);
+      for (const t of p.xTicks) ctx.fillText(formatNumber(t.value), t.at, height - MARGIN.bottom + 8);
       ctx.textAlign = "right";
       ctx.textBaseline = "middle";
-      for (const t of p.yTicks) ctx.fillText(formatNumber(t.value), MARGIN.left - 6, t.at);
+      for (const t of p.yTicks) ctx.fillText(formatNumber(t.value), MARGIN.left - 8, t.at);
     } else {
       ctx.strokeStyle = "#94a3b8";
       ctx.lineWidth = 1;
@@ -332,15 +347,26 @@ export function MapCanvas({
       }
       ctx.stroke();
     }
-    const radius = is3d ? 2.6 : 2.2;
-    const sprites = data.segments.map((s) => dotSprite(segmentColor(s), radius, is3d ? 0.75 : 0.7, dpr));
-    const half = sprites[0] ? sprites[0].width / dpr / 2 : 0;
-    const { sx, sy, order } = p;
-    const { colorIndex } = data;
-    for (let t = 0; t < order.length; t++) {
-      const i = order[t]!;
-      const sprite = sprites[colorIndex[i]!];
-      if (sprite) ctx.drawImage(sprite, sx[i]! - half, sy[i]! - half, 2 * half, 2 * half);
+    // The dots go into a pixel buffer in one pass, then onto the canvas over the grid in one draw.
+    const layer = layerFor(canvas.width, canvas.height);
+    if (layer) {
+      splatDots(
+        layer.image.data,
+        canvas.width,
+        canvas.height,
+        p.sx,
+        p.sy,
+        p.order,
+        data.colorIndex,
+        data.colors,
+        is3d ? 0.75 : 0.7,
+        dotStamp((is3d ? 2.6 : 2.2) * dpr),
+        dpr,
+      );
+      layer.ctx.putImageData(layer.image, 0, 0);
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.drawImage(layer.canvas, 0, 0);
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     }
     // 3-D axis names are HTML (readable, findable by text), moved here with the axes.
     p.axes.forEach((a, k) => {
@@ -354,7 +380,7 @@ export function MapCanvas({
       "data-view",
       `${view.current.yaw.toFixed(3)},${view.current.pitch.toFixed(3)}`,
     );
-  }, [data, size, is3d]);
+  }, [data, size, is3d, layerFor]);
 
   /** Re-projects and redraws everything (data, size or the 3-D angle changed). */
   const redraw = useCallback(() => {
@@ -398,7 +424,7 @@ export function MapCanvas({
   const hoverAt = () => {
     const p = projection.current;
     const at = pointer.current;
-    const next = p && at ? nearestPoint(p.grid, p.sx, p.sy, at.x, at.y, HIT_RADIUS) : -1;
+    const next = p && at ? hitTest(at.x, at.y) : -1;
     if (next === hovered.current) return;
     hovered.current = next;
     drawOverlay();
@@ -437,9 +463,8 @@ export function MapCanvas({
     drag.current = null;
     // A click (not a drag) selects the customer under the pointer, or clears the selection.
     if (start && Math.abs(e.clientX - start.x) + Math.abs(e.clientY - start.y) > 3) return;
-    const p = projection.current;
     const at = local(e);
-    setSelected(p ? nearestPoint(p.grid, p.sx, p.sy, at.x, at.y, HIT_RADIUS) : -1);
+    setSelected(hitTest(at.x, at.y));
   };
   const onPointerLeave = () => {
     pointer.current = null;
@@ -483,14 +508,7 @@ export function MapCanvas({
       hovered.current =
         from >= 0
           ? nextInDirection(p.sx, p.sy, from, direction, inside)
-          : nearestPoint(
-              p.grid,
-              p.sx,
-              p.sy,
-              size.width / 2,
-              size.height / 2,
-              Math.max(size.width, size.height),
-            );
+          : hitTest(size.width / 2, size.height / 2, Math.max(size.width, size.height));
       drawOverlay();
       showTooltip();
     } else if (e.key === "Enter" || e.key === " ") {
@@ -521,7 +539,7 @@ export function MapCanvas({
         role="application"
         aria-roledescription={is3d ? "3-D map" : "map"}
         aria-label={`${label}. ${keysHelp}`}
-        aria-describedby={selectedPoint ? "map-selection" : undefined}
+        aria-describedby={selectedPoint ? selectionId : undefined}
         // biome-ignore lint/a11y/noNoninteractiveTabindex: the map is operated with the keyboard once focused
         tabIndex={0}
         data-testid="map-canvas"
@@ -570,7 +588,7 @@ export function MapCanvas({
         </div>
       </div>
       <div className="flex flex-wrap items-center justify-between gap-3 text-xs text-slate-500">
-        <p id="map-selection" aria-live="polite">
+        <p id={selectionId} aria-live="polite">
           {selectedPoint ? (
             <>
               Selected:{" "}

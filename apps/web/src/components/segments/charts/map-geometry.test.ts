@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { buildGrid, nearestPoint, nextInDirection, niceTicks, orderByKey } from "./map-geometry";
+import {
+  buildGrid,
+  dotStamp,
+  nearestPoint,
+  nextInDirection,
+  niceTicks,
+  orderByKey,
+  parseHex,
+  splatDots,
+} from "./map-geometry";
 
 function scatter(n: number, width: number, height: number) {
   let s = 7;
@@ -80,5 +89,51 @@ describe("map geometry", () => {
     expect(ticks[ticks.length - 1]).toBeGreaterThanOrEqual(17.9);
     expect(ticks).toEqual([-10, 0, 10, 20]);
     expect(niceTicks(2, 2).length).toBeGreaterThan(1);
+  });
+});
+
+describe("dot splatting", () => {
+  it("paints an opaque dot in its colour and blends a translucent one over it", () => {
+    const width = 20;
+    const height = 10;
+    const pixels = new Uint8ClampedArray(width * height * 4);
+    const sx = Float32Array.from([5, 5]);
+    const sy = Float32Array.from([5, 5]);
+    const colors = [parseHex("#ff0000"), parseHex("#0000ff")] as const;
+    splatDots(
+      pixels,
+      width,
+      height,
+      sx,
+      sy,
+      Int32Array.from([0]),
+      Uint8Array.from([0, 1]),
+      colors,
+      1,
+      dotStamp(2),
+      1,
+    );
+    const centre = 4 * (5 * width + 5);
+    expect(Array.from(pixels.subarray(centre, centre + 4))).toEqual([255, 0, 0, 255]);
+    expect(pixels[4 * (5 * width + 15) + 3]).toBe(0);
+    splatDots(
+      pixels,
+      width,
+      height,
+      sx,
+      sy,
+      Int32Array.from([0, 1]),
+      Uint8Array.from([0, 1]),
+      colors,
+      0.5,
+      dotStamp(2),
+      1,
+    );
+    const [r, g, b, a] = Array.from(pixels.subarray(centre, centre + 4));
+    expect(Math.abs(a! - 191)).toBeLessThanOrEqual(1);
+    // The dot drawn last (blue) is on top: it shows more than the red under it.
+    expect(b).toBeGreaterThan(r!);
+    expect(r).toBeGreaterThan(50);
+    expect(g).toBe(0);
   });
 });
