@@ -120,6 +120,17 @@ describe.each(testDrivers())("policies on %s", (driver) => {
       "BAD_REQUEST",
       /abcCutoffs/,
     );
+    // Kept in memory while the lines stay the same; a new line for a new product shows at once.
+    const again = await ws.owner.caller.policy.productClasses({ workspace: ws.workspace });
+    expect(again.productCount).toBe(got.productCount);
+    await h.database.query(
+      `insert into order_lines (tenant_id, dataset_id, customer_id, line_key, order_id, ordered_at, quantity, unit_price, product)
+       values ($1, $2, $3, $4, 'late', '2025-03-03T10:00:00Z', 1000, 50, 'P99')`,
+      [ws.tenant.id, datasetId, customerId, randomUUID()],
+    );
+    const after = await ws.owner.caller.policy.productClasses({ workspace: ws.workspace });
+    expect(after.productCount).toBe(got.productCount + 1);
+    expect(after.products.find((p) => p.product === "P99")?.class).toMatch(/^A/);
   });
 
   it("versions and reviews a policy, refuses overlaps and bad terms naming the field, and explains which applies", async () => {

@@ -2,6 +2,7 @@ import { CoreInputError, CostLinesBuilder, productClasses } from "@strata/core";
 import { rawRows, type Tx } from "@strata/db";
 import { sql } from "drizzle-orm";
 import { AppError } from "../../errors.js";
+import { orderLinesVersion } from "./lines-version.js";
 
 const WEEK_MS = 7 * 86_400_000;
 /** Products listed per matrix cell in the answer (the page shows the top ones). */
@@ -21,34 +22,7 @@ export async function workspaceProductClasses(
     xyzCutoffs?: [number, number] | undefined;
   },
 ) {
-  const rows = await rawRows<{
-    product: string;
-    week_start: number;
-    units: number;
-    sales: number;
-    returns: number;
-    first_ms: number;
-    last_ms: number;
-  }>(
-    tx,
-    sql`
-      with w as (
-        select btrim(product) as product,
-          -- Monday 00:00 UTC of the line's ISO week, in epoch ms.
-          (extract(epoch from date_trunc('week', ordered_at at time zone 'UTC')) * 1000)::float8 as week_start,
-          coalesce(sum(quantity) filter (where quantity >= 0), 0) as units,
-          coalesce(sum(quantity * unit_price - coalesce(discount, 0)) filter (where quantity >= 0), 0) as sales,
-          coalesce(sum(-quantity * unit_price - coalesce(discount, 0)) filter (where quantity < 0), 0) as returns
-        from order_lines
-        where tenant_id = ${params.tenantId} and product is not null and btrim(product) <> ''
-        group by 1, 2
-      )
-      select w.*, b.first_ms, b.last_ms from w,
-        (select (extract(epoch from min(ordered_at)) * 1000)::float8 as first_ms,
-                (extract(epoch from max(ordered_at)) * 1000)::float8 as last_ms
-         from order_lines where tenant_id = ${params.tenantId}) b
-      order by w.product, w.week_start`,
-  );
+  const rows = await weeklyRows(tx, params.tenantId);
   if (rows.length === 0)
     return { weeks: 0, totalNetSales: 0, products: [], matrix: [], linesWithoutProduct: 0, productCount: 0 };
   const builder = new CostLinesBuilder();
@@ -94,4 +68,53 @@ export async function workspaceProductClasses(
     if (error instanceof CoreInputError) throw new AppError("BAD_REQUEST", error.message, error.field);
     throw error;
   }
+}
+
+interface WeekRow {
+  product: string;
+  week_start: number;
+  units: number;
+  sales: number;
+  returns: number;
+  first_ms: number;
+  last_ms: number;
+}
+
+/** Weekly rows kept per workspace while its lines do not change (the Policies page reads them often). */
+const MAX_WORKSPACES = 16;
+const kept = new Map<string, { version: string; rows: Promise<WeekRow[]> }>();
+
+/** The lines summed per product and ISO week, from memory while the lines are unchanged. */
+async function weeklyRows(tx: Tx, tenantId: string): Promise<WeekRow[]> {
+  const version = await orderLinesVersion(tx, tenantId);
+  const hit = kept.get(tenantId);
+  if (hit?.version === version) return hit.rows;
+  const rows = rawRows<WeekRow>(
+    tx,
+    sql`
+      with w as (
+        select btrim(product) as product,
+          -- Monday 00:00 UTC of the line's ISO week, in epoch ms.
+          (extract(epoch from date_trunc('week', ordered_at at time zone 'UTC')) * 1000)::float8 as week_start,
+          coalesce(sum(quantity) filter (where quantity >= 0), 0) as units,
+          coalesce(sum(quantity * unit_price - coalesce(discount, 0)) filter (where quantity >= 0), 0) as sales,
+          coalesce(sum(-quantity * unit_price - coalesce(discount, 0)) filter (where quantity < 0), 0) as returns
+        from order_lines
+        where tenant_id = ${tenantId} and product is not null and btrim(product) <> ''
+        group by 1, 2
+      )
+      select w.*, b.first_ms, b.last_ms from w,
+        (select (extract(epoch from min(ordered_at)) * 1000)::float8 as first_ms,
+                (extract(epoch from max(ordered_at)) * 1000)::float8 as last_ms
+         from order_lines where tenant_id = ${tenantId}) b
+      order by w.product, w.week_start`,
+  );
+  kept.delete(tenantId);
+  kept.set(tenantId, { version, rows });
+  while (kept.size > MAX_WORKSPACES) kept.delete(kept.keys().next().value!);
+  // A failed read is not kept.
+  rows.catch(() => {
+    if (kept.get(tenantId)?.rows === rows) kept.delete(tenantId);
+  });
+  return rows;
 }

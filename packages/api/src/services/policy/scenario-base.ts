@@ -10,6 +10,7 @@ import {
   demandByScope,
   liveCustomerPolicies,
 } from "./inventory-carrying.js";
+import { orderLinesVersion } from "./lines-version.js";
 import { resolvePolicy, type ScopedPolicy } from "./resolve-policy.js";
 
 /**
@@ -49,17 +50,16 @@ const building = new Map<string, Promise<ScenarioBase>>();
  * memberships, live policies and the cost model.
  */
 async function fingerprintOf(tx: Tx, tenantId: string, live: ScopedPolicy[], model: CostModel) {
+  const lines = await orderLinesVersion(tx, tenantId);
   const [row] = await rawRows<Record<string, string | number | null>>(
     tx,
     sql`select
-      (select count(*) from order_lines where tenant_id = ${tenantId})::text as lines,
-      (select max(finished_at)::text from imports where tenant_id = ${tenantId}) as imported,
       (select count(*)::text || ':' || coalesce(max(id)::text, '') from activity_events where tenant_id = ${tenantId}) as events,
       (select count(*)::text || ':' || coalesce(sum(hashtext(m.customer_id::text || m.segment_id::text)::bigint), 0)::text
          from segment_memberships m join segment_sets s on s.id = m.segment_set_id
          where m.tenant_id = ${tenantId} and s.approved_version is not null) as memberships`,
   );
-  return JSON.stringify([row, live, model]);
+  return JSON.stringify([lines, row, live, model]);
 }
 
 /** The base for this workspace as its data stands now: from the cache when nothing changed. */
