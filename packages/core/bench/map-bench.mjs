@@ -18,6 +18,8 @@ const arg = (name, fallback) => {
   return at >= 0 ? args[at + 1] : fallback;
 };
 const quick = args.includes("--quick");
+// Rewrites only the browser section of BENCHMARKS-map.md (after a new run of the e2e test).
+const browserOnly = args.includes("--browser-only");
 const repeats = Number(arg("--repeats", quick ? 1 : 2));
 const sizes = String(arg("--sizes", quick ? "2000" : "5000,20000"))
   .split(",")
@@ -129,150 +131,167 @@ function sklearnTsne(x, name) {
 }
 
 const fmt = (v, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : "–");
-const load = os.loadavg().map((v) => v.toFixed(2));
-const rows = [];
-let sklearnVersion = "?";
-for (const n of sizes) {
-  const { x } = customers(n, 11);
-  log(`t-SNE on ${n} rows: Strata x ${repeats}`);
-  let best;
-  for (let r = 0; r < repeats; r++) {
-    const run = strataTsne(x);
-    if (!best || run.total < best.total) best = run;
-  }
-  const strataQuality = core.mapQuality(x, best.out.embedding, { k: 10, maxQueries: 2000, seed: 5 });
-  rows.push({
-    n,
-    who: "Strata",
-    threads: 1,
-    seconds: best.total,
-    cpu: best.cpu,
-    neighbours: best.neighbours,
-    kl: best.out.klDivergence,
-    quality: strataQuality,
-  });
-  log(
-    `  ${fmt(best.total)} s, cpu ${fmt(best.cpu)} s (neighbours ${fmt(best.neighbours)} s), T(10) ${fmt(strataQuality.trustworthiness, 4)}`,
-  );
-  log(`t-SNE on ${n} rows: scikit-learn (threads ${sklearnThreads.join(", ")})`);
-  const sk = sklearnTsne(x, `x${n}`);
-  sklearnVersion = sk.version;
-  for (const run of sk.runs) {
-    const quality = core.mapQuality(x, run.embedding, { k: 10, maxQueries: 2000, seed: 5 });
+const out = path.join(here, "..", "BENCHMARKS-map.md");
+const BROWSER_HEADING = "## The canvas map in the browser";
+
+/** t-SNE against scikit-learn, then the run's own path: the report up to the browser section. */
+function measureSections() {
+  const load = os.loadavg().map((v) => v.toFixed(2));
+  const rows = [];
+  let sklearnVersion = "?";
+  for (const n of sizes) {
+    const { x } = customers(n, 11);
+    log(`t-SNE on ${n} rows: Strata x ${repeats}`);
+    let best;
+    for (let r = 0; r < repeats; r++) {
+      const run = strataTsne(x);
+      if (!best || run.cpu < best.cpu) best = run;
+    }
+    const quality = core.mapQuality(x, best.out.embedding, { k: 10, maxQueries: 2000, seed: 5 });
     rows.push({
       n,
-      who: `scikit-learn ${sk.version}`,
-      threads: run.threads,
-      seconds: run.seconds,
-      cpu: run.cpu,
-      neighbours: Number.NaN,
-      kl: run.kl,
+      who: "Strata",
+      threads: 1,
+      ...best,
+      seconds: best.total,
+      kl: best.out.klDivergence,
       quality,
     });
-    log(
-      `  ${fmt(run.seconds)} s, cpu ${fmt(run.cpu)} s on ${run.threads} thread(s), T(10) ${fmt(quality.trustworthiness, 4)}`,
+    log(`  ${fmt(best.total)} s, cpu ${fmt(best.cpu)} s, T(10) ${fmt(quality.trustworthiness, 4)}`);
+    log(`t-SNE on ${n} rows: scikit-learn (threads ${sklearnThreads.join(", ")})`);
+    const sk = sklearnTsne(x, `x${n}`);
+    sklearnVersion = sk.version;
+    for (const run of sk.runs) {
+      const q = core.mapQuality(x, run.embedding, { k: 10, maxQueries: 2000, seed: 5 });
+      rows.push({
+        n,
+        who: `scikit-learn ${sk.version}`,
+        threads: run.threads,
+        seconds: run.seconds,
+        cpu: run.cpu,
+        neighbours: Number.NaN,
+        kl: run.kl,
+        quality: q,
+      });
+      log(
+        `  ${fmt(run.seconds)} s, cpu ${fmt(run.cpu)} s on ${run.threads} thread(s), T(10) ${fmt(q.trustworthiness, 4)}`,
+      );
+    }
+  }
+
+  // The run's own path: the map a run draws (tsneMapOf on the map sample) for the largest size.
+  const runN = Math.max(...sizes);
+  const runData = customers(runN, 11);
+  const sample = core.tsneSampleOf(
+    runData.x,
+    runData.labels,
+    Int32Array.from({ length: runN }, (_, i) => i),
+  );
+  let mapSeconds = Number.POSITIVE_INFINITY;
+  let mapCpu = Number.POSITIVE_INFINITY;
+  let mapped = 0;
+  for (let r = 0; r < repeats; r++) {
+    const t = performance.now();
+    const c = cpuSeconds();
+    mapped = core.tsneMapOf(sample, 0).length;
+    mapSeconds = Math.min(mapSeconds, (performance.now() - t) / 1000);
+    mapCpu = Math.min(mapCpu, cpuSeconds() - c);
+  }
+  log(`tsneMapOf on ${runN} rows: ${fmt(mapSeconds)} s, cpu ${fmt(mapCpu)} s, ${mapped} points mapped`);
+
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  const lines = [
+    "# The run's t-SNE map: benchmarks",
+    "",
+    `Written by \`node bench/map-bench.mjs\` on ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}.`,
+    `Machine: ${cpu}, ${os.cpus().length} cores, Node.js ${process.version}, scikit-learn ${sklearnVersion} on ${python}.`,
+    `Load average when this ran: ${load.join(", ")}. The machine is shared: wall times stretch with`,
+    "everyone else's work, so the comparison uses CPU seconds (process.cpuUsage; Python's",
+    "process_time), which count only this process's own work.",
+    "",
+    `## t-SNE, customer-like data (${SEGMENTS} segments, ${D} scaled features), same data for both sides`,
+    "",
+    "Both: perplexity 30 (k = 91 neighbours), Barnes-Hut theta (angle) 0.5, PCA initialisation,",
+    `early exaggeration 12 for 250 steps, ${ITERATIONS} steps in all, learning rate "auto" (n / 48 with`,
+    "the gradient's factor 4). Strata on one thread (the run's pool task); scikit-learn's OpenMP",
+    "threads as listed. Quality over the same 2,000 seeded query points, each ranked against all",
+    "rows: trustworthiness T(10) as sklearn.manifold.trustworthiness defines it, and the share of",
+    `each point's 10 nearest input neighbours kept among its 10 nearest on the map. Strata best of ${repeats}`,
+    "(by CPU time), scikit-learn once.",
+    "",
+    "| rows | implementation | threads | wall s | CPU s | of which neighbours + P (wall s) | CPU x scikit-learn (1 thread) | T(10) | 10-NN kept | KL |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+  ];
+  for (const row of rows) {
+    const reference = rows.find((r) => r.n === row.n && r.who.startsWith("scikit") && r.threads === 1);
+    lines.push(
+      `| ${row.n.toLocaleString("en")} | ${row.who} | ${row.threads} | ${fmt(row.seconds)} | ${fmt(row.cpu)} | ${fmt(row.neighbours)} | ${
+        reference ? fmt(row.cpu / reference.cpu) : "–"
+      } | ${fmt(row.quality.trustworthiness, 4)} | ${fmt(row.quality.knnPreservation, 3)} | ${fmt(row.kl, 3)} |`,
     );
   }
-}
-
-// The run's own path: explainResult (profiles, rules and the t-SNE map) on the largest size.
-const runN = Math.max(...sizes);
-const runData = customers(runN, 11);
-const rowsAll = Int32Array.from({ length: runN }, (_, i) => i);
-const features = Array.from({ length: D }, (_, j) => `f${j}`);
-let explainSeconds = Number.POSITIVE_INFINITY;
-let explainCpu = Number.POSITIVE_INFINITY;
-let mapped = 0;
-for (let r = 0; r < repeats; r++) {
-  const t = performance.now();
-  const c = cpuSeconds();
-  const out = core.explainResult(runData.x, runData.labels, features, runData.x, rowsAll, 0);
-  explainSeconds = Math.min(explainSeconds, (performance.now() - t) / 1000);
-  explainCpu = Math.min(explainCpu, cpuSeconds() - c);
-  mapped = out.tsne.length;
-}
-log(
-  `explainResult on ${runN} rows: ${fmt(explainSeconds)} s, cpu ${fmt(explainCpu)} s, ${mapped} points mapped`,
-);
-
-const framesFile = path.join(
-  here,
-  "..",
-  "..",
-  "..",
-  "apps",
-  "web",
-  "e2e",
-  ".artifacts",
-  "segment-map-frames.json",
-);
-const frames = existsSync(framesFile) ? JSON.parse(readFileSync(framesFile, "utf8")) : null;
-
-const cpu = os.cpus()[0]?.model ?? "unknown CPU";
-const lines = [
-  "# The run's t-SNE map: benchmarks",
-  "",
-  `Written by \`node bench/map-bench.mjs\` on ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}.`,
-  `Machine: ${cpu}, ${os.cpus().length} cores, Node.js ${process.version}, scikit-learn ${sklearnVersion} on ${python}.`,
-  `Load average when this ran: ${load.join(", ")}. The machine is shared: wall times stretch with`,
-  "everyone else's work, so the comparison uses CPU seconds (process.cpuUsage; Python's",
-  "process_time), which count only this process's own work.",
-  "",
-  `## t-SNE, customer-like data (${SEGMENTS} segments, ${D} scaled features), same data for both sides`,
-  "",
-  `Both: perplexity 30 (k = 91 neighbours), Barnes-Hut theta (angle) 0.5, PCA initialisation,`,
-  `early exaggeration 12 for 250 steps, ${ITERATIONS} steps in all, learning rate "auto" (n / 48 with`,
-  "the gradient's factor 4). Strata on one thread (the run's pool task); scikit-learn's OpenMP",
-  "threads as listed. Quality over the same 2,000 seeded query points, each ranked against all",
-  "rows: trustworthiness T(10) as sklearn.manifold.trustworthiness defines it, and the share of",
-  `each point's 10 nearest input neighbours kept among its 10 nearest on the map. Strata best of ${repeats},`,
-  "scikit-learn once.",
-  "",
-  "| rows | implementation | threads | wall s | CPU s | of which neighbours + P (wall s) | CPU x scikit-learn (1 thread) | T(10) | 10-NN kept | KL |",
-  "|---|---|---|---|---|---|---|---|---|---|",
-];
-for (const row of rows) {
-  const reference = rows.find((r) => r.n === row.n && r.who.startsWith("scikit") && r.threads === 1);
   lines.push(
-    `| ${row.n.toLocaleString("en")} | ${row.who} | ${row.threads} | ${fmt(row.seconds)} | ${fmt(row.cpu)} | ${fmt(row.neighbours)} | ${
-      reference ? fmt(row.cpu / reference.cpu) : "–"
-    } | ${fmt(row.quality.trustworthiness, 4)} | ${fmt(row.quality.knnPreservation, 3)} | ${fmt(row.kl, 3)} |`,
-  );
-}
-lines.push(
-  "",
-  `## In the run's path`,
-  "",
-  `explainResult (segment profiles, surrogate-tree rules and the t-SNE map, TSNE_SAMPLE = ${core.TSNE_SAMPLE.toLocaleString("en")})`,
-  `on ${runN.toLocaleString("en")} rows x ${D} features: ${fmt(explainSeconds)} s wall, ${fmt(explainCpu)} s CPU, ${mapped.toLocaleString("en")} points mapped.`,
-  "In a run it executes inside the describing Piscina task (a worker thread), so the worker's event",
-  "loop, and the web server's in embedded mode, stays free while it works.",
-  "",
-  "## The canvas map in the browser",
-  "",
-);
-if (frames) {
-  lines.push(
-    `From apps/web/e2e/segment-map.spec.ts (${frames.when ?? "date unknown"}, Chromium ${frames.browser ?? "?"}):`,
-    `${frames.points?.toLocaleString("en") ?? "?"} points drawn; ${frames.moves ?? "?"} scripted pointer moves over the map.`,
     "",
-    "| phase | frames | median ms | p95 ms | worst ms |",
-    "|---|---|---|---|---|",
+    "## In the run's path",
+    "",
+    `tsneMapOf, the map a run draws (TSNE_SAMPLE = ${core.TSNE_SAMPLE.toLocaleString("en")}, ${ITERATIONS} steps, theta 0.5),`,
+    `on ${runN.toLocaleString("en")} rows x ${D} features: ${fmt(mapSeconds)} s wall, ${fmt(mapCpu)} s CPU, ${mapped.toLocaleString("en")} points mapped.`,
+    "A run stores its segments first and then draws this map as its own Piscina task (a worker",
+    "thread), so the worker's event loop, and the web server's in embedded mode, stays free meanwhile.",
+    "",
+  );
+  return lines;
+}
+
+/** The browser section, from the frame times the segment-map e2e test wrote. */
+function browserSection() {
+  const framesFile = path.join(
+    here,
+    "..",
+    "..",
+    "..",
+    "apps",
+    "web",
+    "e2e",
+    ".artifacts",
+    "segment-map-frames.json",
+  );
+  const frames = existsSync(framesFile) ? JSON.parse(readFileSync(framesFile, "utf8")) : null;
+  const lines = [BROWSER_HEADING, ""];
+  if (!frames) {
+    lines.push("No frame-time figures yet: run apps/web/e2e/segment-map.spec.ts, then this script.", "");
+    return lines;
+  }
+  lines.push(
+    `From apps/web/e2e/segment-map.spec.ts (${frames.when ?? "date unknown"}, Chromium ${frames.browser ?? "?"},`,
+    `headless, software rendering): ${frames.points?.toLocaleString("en") ?? "?"} points drawn, scripted pointer moves over the map.`,
+    "",
+    "| phase | frames | median ms | p95 ms | worst ms | long tasks (> 50 ms) |",
+    "|---|---|---|---|---|---|",
   );
   for (const phase of frames.phases ?? []) {
     lines.push(
-      `| ${phase.name} | ${phase.frames} | ${fmt(phase.median, 1)} | ${fmt(phase.p95, 1)} | ${fmt(phase.worst, 1)} |`,
+      `| ${phase.name} | ${phase.frames} | ${fmt(phase.median, 1)} | ${fmt(phase.p95, 1)} | ${fmt(phase.worst, 1)} | ${phase.longTasks ?? "–"} |`,
     );
   }
   lines.push(
     "",
     "Frame times are requestAnimationFrame intervals recorded in the page while Playwright moves the",
     "pointer; 16.7 ms is 60 fps. Recorded, never asserted (the test asserts what the user sees).",
+    "",
   );
-} else {
-  lines.push("No frame-time figures yet: run apps/web/e2e/segment-map.spec.ts, then this script.");
+  return lines;
 }
-lines.push("");
-writeFileSync(path.join(here, "..", "BENCHMARKS-map.md"), lines.join("\n"));
+
+let head;
+if (browserOnly) {
+  const text = existsSync(out) ? readFileSync(out, "utf8") : "";
+  const at = text.indexOf(BROWSER_HEADING);
+  head = (at >= 0 ? text.slice(0, at) : text).trimEnd().split("\n").concat([""]);
+} else {
+  head = measureSections();
+}
+const lines = [...head, ...browserSection()];
+writeFileSync(out, lines.join("\n"));
 process.stdout.write(`${lines.join("\n")}\n`);
 rmSync(tmp, { recursive: true, force: true });

@@ -61,8 +61,22 @@ function customerName(point: MapPoint, externalIds: Record<string, string>): str
  * Keyboard: in 2-D the arrow keys walk from customer to customer and Enter selects; in 3-D they
  * turn the map (Home resets it).
  */
+/**
+ * The same points as last time when only the array is new (the result document is re-read on every
+ * render of the page): rebuilding 20,000 points and dropping the selection on each render would be
+ * both slow and surprising.
+ */
+function useStablePoints(points: MapPoint[]): MapPoint[] {
+  const last = useRef<{ points: MapPoint[]; signature: string } | null>(null);
+  let sum = 0;
+  for (const p of points) sum += p.x * 1.3 + p.y * 0.7 + (p.z ?? 0) * 0.11 + p.segment;
+  const signature = `${points.length}:${points[0]?.customerId}:${points[points.length - 1]?.customerId}:${sum}`;
+  if (last.current?.signature !== signature) last.current = { points, signature };
+  return last.current.points;
+}
+
 export function MapCanvas({
-  points,
+  points: given,
   mode,
   names,
   externalIds,
@@ -80,6 +94,7 @@ export function MapCanvas({
   axisTitles: [string, string];
   explainedVariance?: number[];
 }) {
+  const points = useStablePoints(given);
   const wrapRef = useRef<HTMLDivElement>(null);
   const baseRef = useRef<HTMLCanvasElement>(null);
   const overlayRef = useRef<HTMLCanvasElement>(null);
