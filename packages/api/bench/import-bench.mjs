@@ -1,15 +1,22 @@
-// Import benchmark (issue 5): a 540,000-line order file generated with the core's demo retailer,
-// imported into a fresh PostgreSQL database exactly as `strata import orders` does it (streamed
-// parse and validation, COPY into a staging table, one merge transaction, customer features and the
-// dataset profile), then UCI Online Retail when ../shared/datasets has it. Writes BENCHMARKS.md.
+// Import benchmark (issues 5 and 22): UCI Online Retail (541,909 lines) through `strata import orders`
+// exactly as the CLI runs it (streamed parse and validation, staged rows COPYed and merged in one
+// transaction, customer features), then the dataset profile as its job computes it: file to
+// queryable customers, profile included. The same run measures the floor on the same database: a
+// plain COPY of the same file into a plain table and an RFM GROUP BY over it. Best of N runs, each
+// import into a fresh database; on PGlite always and on PostgreSQL when DATABASE_URL is set. Writes
+// the import section of BENCHMARKS.md (the sections after it are kept).
 //
-//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node bench/import-bench.mjs [--lines 540000]
+//   [DATABASE_URL=postgres://postgres@127.0.0.1:5432/test] node bench/import-bench.mjs
+//     [--runs 3] [--driver pglite|postgres] [--demo 540000]
+//
+// Build first (contract, core, db, auth, api: tsc -p tsconfig.build.json): it runs the built dist.
 import { execFileSync } from "node:child_process";
 import {
   createReadStream,
   createWriteStream,
   existsSync,
   mkdtempSync,
+  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -20,146 +27,255 @@ import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { createGunzip } from "node:zlib";
 import { createTestDb } from "@strata/db";
+import copyStreams from "pg-copy-streams";
 import { importCommand } from "../dist/cli/import-command.js";
+import { executeProfile } from "../dist/jobs/profile-job.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..", "..");
 const args = process.argv.slice(2);
-const at = args.indexOf("--lines");
-const lines = at >= 0 ? Number(args[at + 1]) : 540_000;
-const driver = process.env.DATABASE_URL ? "postgres" : "pglite";
+const option = (name, fallback) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : fallback;
+};
+const runs = Number(option("--runs", "3"));
+const demoLines = args.includes("--demo") ? Number(option("--demo", "540000")) : 0;
+const drivers = option("--driver", undefined)
+  ? [option("--driver")]
+  : process.env.DATABASE_URL
+    ? ["postgres", "pglite"]
+    : ["pglite"];
+const TARGET_MS = 10_000;
 const work = mkdtempSync(join(tmpdir(), "strata-import-bench-"));
+const retailGz = join(root, "..", "shared", "datasets", "online_retail.csv.gz");
+if (!existsSync(retailGz)) {
+  console.log(`skipped: ${retailGz} is not there (see ../shared/datasets/SOURCES.md)`);
+  process.exit(0);
+}
+const retail = join(work, "online_retail.csv");
+await pipeline(createReadStream(retailGz), createGunzip(), createWriteStream(retail));
 
-/** Peak resident memory of this process while `fn` runs, sampled every 50 ms. */
-async function measure(fn) {
+const s = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const mb = (b) => `${Math.round(b / 1024 / 1024)} MB`;
+const load = () => loadavg().map((l) => l.toFixed(1));
+
+/** The connection under a drizzle transaction (a node-postgres client or a PGlite transaction). */
+async function rawTransaction(database, fn) {
+  return database.db.transaction((tx) => fn(tx.session.client));
+}
+
+/**
+ * The floor: the file COPYed into a plain table (typed columns, no index, no key, no validation) and
+ * RFM per customer by GROUP BY, as the connecting role (psql's `\copy` and a query).
+ */
+async function reference(database, driver) {
+  return rawTransaction(database, async (client) => {
+    await client.query(`create temp table ref_retail (invoice_no text, stock_code text, description text,
+      quantity integer, invoice_date timestamp, unit_price float8, customer_id float8, country text) on commit drop`);
+    const copySql = "copy ref_retail from stdin with (format csv, header true)";
+    const started = performance.now();
+    if (driver === "postgres") {
+      await pipeline(
+        createReadStream(retail, { highWaterMark: 1024 * 1024 }),
+        client.query(copyStreams.from(copySql)),
+      );
+    } else {
+      await client.query(copySql.replace("from stdin", "from '/dev/blob'"), [], {
+        blob: new Blob([readFileSync(retail)]),
+      });
+    }
+    const copied = performance.now();
+    const rfm = await client.query(`select customer_id, max(invoice_date) as last_purchase,
+        count(distinct invoice_no) as frequency, sum(quantity * unit_price) as monetary
+      from ref_retail where customer_id is not null group by customer_id`);
+    const done = performance.now();
+    if (rfm.rows.length !== 4372)
+      throw new Error(`reference RFM: ${rfm.rows.length} customers, expected 4,372`);
+    return { copy: copied - started, rfm: done - copied, total: done - started };
+  });
+}
+
+async function importOnce(database, slug, input, mappingPath) {
+  const [tenant] = (
+    await database.query("insert into tenants (slug, name) values ($1, $1) returning id", [slug])
+  ).rows;
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
   }, 50);
-  const started = performance.now();
   try {
-    const result = await fn();
-    return { result, ms: performance.now() - started, peakRss: Math.max(peak, process.memoryUsage().rss) };
+    const started = performance.now();
+    const outcome = await importCommand(database, {
+      kind: "orders",
+      workspace: slug,
+      input,
+      acceptValid: true,
+      dataDir: work,
+      ...(mappingPath ? { mappingPath } : {}),
+    });
+    if (outcome.status !== "succeeded" || outcome.message)
+      throw new Error(`${slug}: ${outcome.status}: ${outcome.message}`);
+    const imported = performance.now();
+    await executeProfile(database, { tenantId: tenant.id, datasetId: outcome.datasetId });
+    const done = performance.now();
+    const t = outcome.timings ?? {};
+    return {
+      outcome,
+      ms: done - started,
+      stages: {
+        read: t.read ?? 0,
+        write: t.write ?? 0,
+        features: (t.features ?? 0) + (t.segments ?? 0),
+        profile: done - imported,
+      },
+      peakRss: Math.max(peak, process.memoryUsage().rss),
+    };
   } finally {
     clearInterval(timer);
   }
 }
 
-// The demo retailer has returns (negative quantities on "C" invoices): import them as returns.
-const returnsMapping = join(work, "returns.json");
-writeFileSync(returnsMapping, JSON.stringify({ fields: {}, negativeQuantity: "return" }));
-
-async function importFile(database, slug, input, kind, acceptValid, mappingPath) {
-  return measure(() =>
-    importCommand(database, {
-      kind,
-      workspace: slug,
-      input,
-      acceptValid,
-      dataDir: work,
-      ...(mappingPath ? { mappingPath } : {}),
-    }),
-  );
+const results = [];
+for (const driver of drivers) {
+  let best;
+  let bestReference;
+  let again;
+  for (let i = 0; i < runs; i++) {
+    // A fresh database per run: every import is a first import, into tables of the same size.
+    const database = await createTestDb(driver);
+    try {
+      const ref = await reference(database, driver);
+      if (!bestReference || ref.total < bestReference.total) bestReference = ref;
+      const run = await importOnce(database, "retail", retail);
+      console.log(
+        `${driver} run ${i + 1}: import ${s(run.ms)} (${Object.entries(run.stages)
+          .map(([k, v]) => `${k} ${s(v)}`)
+          .join(", ")}), floor ${s(ref.total)}, load ${load().join(" ")}`,
+      );
+      if (!best || run.ms < best.ms) best = run;
+      if (i === runs - 1) {
+        // The same file again into the same workspace: nothing new.
+        const started = performance.now();
+        const outcome = await importCommand(database, {
+          kind: "orders",
+          workspace: "retail",
+          input: retail,
+          acceptValid: true,
+          dataDir: work,
+        });
+        again = { outcome, ms: performance.now() - started, timings: outcome.timings ?? {} };
+      }
+    } finally {
+      await database.cleanup();
+    }
+  }
+  results.push({ driver, best, reference: bestReference, again });
 }
 
-const mb = (b) => `${Math.round(b / 1024 / 1024)} MB`;
-const results = [];
-const database = await createTestDb(driver);
-try {
-  await database.query(
-    "insert into tenants (slug, name) values ('bench', 'Bench'), ('retail', 'Online Retail')",
-  );
+let demo;
+if (demoLines > 0) {
   const ordersPath = join(work, "orders.csv");
   const gen = JSON.parse(
     execFileSync(
       process.execPath,
-      [join(root, "packages/core/bench/gen-orders.mjs"), ordersPath, "--lines", String(lines)],
+      [join(root, "packages/core/bench/gen-orders.mjs"), ordersPath, "--lines", String(demoLines)],
       {
         encoding: "utf8",
       },
     ),
   );
-  const baseline = process.memoryUsage().rss;
-  const run = await importFile(database, "bench", ordersPath, "orders", false, returnsMapping);
-  const o = run.result;
-  if (o.status !== "succeeded") throw new Error(`the import ${o.status}: ${o.message}`);
-  results.push({
-    name: `demo retailer orders (${lines.toLocaleString()} lines, ${gen.customers.toLocaleString()} customers, ${mb(statSync(ordersPath).size)})`,
-    rows: lines,
-    imported: o.imported,
-    rejected: o.rejected,
-    ms: run.ms,
-    peakRss: run.peakRss,
-    baseline,
-    timings: o.timings,
-  });
-  const again = await importFile(database, "bench", ordersPath, "orders", false, returnsMapping);
-  results.push({
-    name: "the same file again (idempotent: nothing new)",
-    rows: lines,
-    imported: again.result.imported,
-    rejected: again.result.rejected,
-    ms: again.ms,
-    peakRss: again.peakRss,
-    baseline,
-    timings: again.result.timings,
-  });
-
-  const retail = join(root, "..", "shared", "datasets", "online_retail.csv.gz");
-  if (existsSync(retail)) {
-    const csv = join(work, "online_retail.csv");
-    await pipeline(createReadStream(retail), createGunzip(), createWriteStream(csv));
-    const r = await importFile(database, "retail", csv, "orders", true);
-    if (r.result.status !== "succeeded") throw new Error(`online retail: ${r.result.message}`);
-    results.push({
-      name: "UCI Online Retail (541,909 lines; --accept-valid: lines without a customer or with a negative quantity are rejected)",
-      rows: 541_909,
-      imported: r.result.imported,
-      rejected: r.result.rejected,
-      ms: r.ms,
-      peakRss: r.peakRss,
-      baseline,
-      timings: r.result.timings,
-    });
+  const mapping = join(work, "returns.json");
+  writeFileSync(mapping, JSON.stringify({ fields: {}, negativeQuantity: "return" }));
+  const database = await createTestDb(drivers[0]);
+  try {
+    const run = await importOnce(database, "bench", ordersPath, mapping);
+    demo = { driver: drivers[0], gen, size: statSync(ordersPath).size, run };
+  } finally {
+    await database.cleanup();
   }
-} finally {
-  await database.cleanup();
-  rmSync(work, { recursive: true, force: true });
 }
+rmSync(work, { recursive: true, force: true });
 
-const rowsPerSecond = (r) => Math.round(r.rows / (r.ms / 1000)).toLocaleString();
-const stages = (t) =>
-  t
-    ? ["read", "write", "features", "profile"]
-        .map((k) => `${k} ${((t[k] ?? 0) / 1000).toFixed(1)} s`)
-        .join(", ")
-    : "";
-const table = results
+const label = (driver) => (driver === "postgres" ? "PostgreSQL 15 (DATABASE_URL)" : "PGlite (embedded)");
+const stagesText = (st) =>
+  Object.entries(st)
+    .map(([k, v]) => `${k} ${s(v)}`)
+    .join(", ");
+const rows = results
   .map(
     (r) =>
-      `| ${r.name} | ${r.imported.toLocaleString()} | ${r.rejected.toLocaleString()} | ${(r.ms / 1000).toFixed(1)} s | ${rowsPerSecond(r)} | ${mb(r.peakRss)} (${mb(r.peakRss - r.baseline)} above start) | ${stages(r.timings)} |`,
+      `| ${label(r.driver)} | ${r.best.outcome.imported.toLocaleString("en")} | ${r.best.outcome.rejected.toLocaleString("en")} | ${s(r.best.ms)} | ${stagesText(r.best.stages)} | ${s(r.reference.total)} (COPY ${s(r.reference.copy)}, RFM ${s(r.reference.rfm)}) | ${(r.best.ms / r.reference.total).toFixed(1)}× | ${r.best.ms <= TARGET_MS ? "met" : "missed"} | ${mb(r.best.peakRss)} |`,
   )
   .join("\n");
-const report = `# Import benchmark
+const againRows = results
+  .map(
+    (r) =>
+      `| ${label(r.driver)} | ${r.again.outcome.imported.toLocaleString("en")} | ${r.again.outcome.updated.toLocaleString("en")} | ${s(r.again.ms)} | ${[
+        "read",
+        "write",
+        "features",
+      ]
+        .map((k) => `${k} ${s(r.again.timings[k] ?? 0)}`)
+        .join(", ")} |`,
+  )
+  .join("\n");
 
-Written by \`node bench/import-bench.mjs\` (packages/api) on ${new Date().toISOString().slice(0, 10)}:
-${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"}), ${mb(totalmem())} RAM, Node ${process.version},
-database: ${driver === "postgres" ? "PostgreSQL (DATABASE_URL)" : "embedded PGlite"}.
+/** For a target missed: the stages by size, with their share of the import. */
+function whereTheTimeGoes(r) {
+  const sorted = Object.entries(r.best.stages).sort((a, b) => b[1] - a[1]);
+  const parts = sorted.map(([k, v]) => `${k} ${s(v)} (${Math.round((100 * v) / r.best.ms)} %)`).join(", ");
+  const over = r.best.ms - TARGET_MS;
+  return `- ${label(r.driver)}: ${r.best.ms <= TARGET_MS ? "met" : `missed by ${s(over)}`}; ${parts}.`;
+}
 
-Each import is end to end, as \`strata import orders\` runs it: streamed parsing and validation of the
-file, valid rows staged to disk, one transaction that COPYs them into a staging table and merges them
-into order lines (creating customers), then every customer's features recomputed and the dataset
-profiled. Peak memory is the resident set of the whole process (database driver included).
+const section = `# Import benchmark
 
-| file | imported | rejected | wall time | rows/s | peak memory | stages |
-|---|---:|---:|---:|---:|---:|---|
-${table}
+Written by \`node bench/import-bench.mjs\` (packages/api; see the script for options) on ${new Date().toISOString().slice(0, 10)}:
+${cpus().length} cores (${cpus()[0]?.model ?? "unknown CPU"}) shared with other work, ${mb(totalmem())} RAM, Node ${process.version}.
+Load average at the end of the run: ${load().join(", ")} (1, 5, 15 min). Best of ${runs} runs per database, each into a fresh database.
 
-Target (issue 5): the 540,000-line file into PostgreSQL, features included, in under 30 s.
-The load average of the machine during the run was ${loadavg()
-  .map((l) => l.toFixed(1))
-  .join(", ")} (1, 5, 15 min): other work on the same two cores slows every stage.
+## UCI Online Retail, file to queryable customers (issue 22)
+
+\`strata import orders --accept-valid\` of UCI Online Retail (541,909 lines, 48 MB; Chen, Sain & Guo 2012,
+UCI Machine Learning Repository, CC BY 4.0): streamed parse and validation, content keys hashed as
+the rows are read, rows COPYed to a staging table (on PostgreSQL while the file is still being read)
+and merged into order lines in one transaction (customers created), every customer's features, then
+the dataset profile as its job computes it. Lines without a customer id are rejected and reported.
+The floor is measured in the same run on the same database: the same file COPYed into a plain table
+with typed columns (no key, no index, no validation) and recency, frequency and monetary per customer
+by one GROUP BY. Target: at most ${s(TARGET_MS)} on each database (about 5× that floor).
+
+| database | imported | rejected | file to queryable customers, profile included | stages | floor (COPY + RFM GROUP BY) | ratio to floor | target | peak memory |
+|---|---:|---:|---:|---|---:|---:|---|---:|
+${rows}
+
+The same file imported again into the same workspace (idempotent: every line is already there):
+
+| database | imported | already there | wall time | stages |
+|---|---:|---:|---:|---|
+${againRows}
+
+Where the time goes (stages of the best run, largest first):
+${results.map(whereTheTimeGoes).join("\n")}
+
+Stages: "read" parses and validates the file, hashes each line's content key and stages the valid
+rows (on PostgreSQL this includes COPYing them to the staging table, which the server does on its
+own core while the file is parsed); "write" numbers repeated lines, creates the customers and
+inserts the order lines (their foreign key to the customer is checked per line by PostgreSQL, and
+the customer-time index is maintained), all in one transaction; "features" reads every line of the
+workspace back in customer and time order (COPY text) into the core's feature code (cancellations
+matched to the purchases they cancel) and writes the features, then refreshes approved segments;
+"profile" is the dataset profile job: SQL aggregates over every line, one query per column.
+${
+  demo
+    ? `\nThe generated demo retailer file (${demo.gen.customers.toLocaleString("en")} customers, ${mb(demo.size)}) on ${label(demo.driver)}: ${demo.run.outcome.imported.toLocaleString("en")} lines in ${s(demo.run.ms)} (${stagesText(demo.run.stages)}); issue 5's target was under 30 s.\n`
+    : ""
+}
 Format this file with \`biome check --write BENCHMARKS.md\` after a run (CI checks markdown tables).
 `;
-writeFileSync(join(here, "..", "BENCHMARKS.md"), report);
-console.log(report);
+
+const benchmarks = join(here, "..", "BENCHMARKS.md");
+const previous = existsSync(benchmarks) ? readFileSync(benchmarks, "utf8") : "";
+const kept = previous.indexOf("\n## Features after a small import");
+writeFileSync(benchmarks, section + (kept >= 0 ? previous.slice(kept) : ""));
+console.log(section);

@@ -343,7 +343,8 @@ export async function runImport(database: Database, params: RunImportParams): Pr
       .returning({ id: datasets.id, columns: datasets.columns });
     const datasetId = dataset!.id;
     if (!isStaged) await loadStage(client, database.driver, kind, stagePath);
-    let counts: { imported: number; updated: number };
+    // rowCount: the dataset's rows after the merge, when the merge knows it without counting them.
+    let counts: { imported: number; updated: number; rowCount?: number };
     if (kind === "customers") {
       counts = await mergeCustomers(client, tenantId, datasetId);
     } else if (kind === "activities") {
@@ -353,9 +354,10 @@ export async function runImport(database: Database, params: RunImportParams): Pr
     }
     const table = tableOfKind(kind);
     await client.query(
-      `update datasets set row_count = (select count(*) from ${table} where tenant_id = $1 and dataset_id = $2),
+      `update datasets set row_count = coalesce($4::bigint,
+             (select count(*) from ${table} where tenant_id = $1 and dataset_id = $2)),
            columns = $3::jsonb, updated_at = now() where tenant_id = $1 and id = $2`,
-      [tenantId, datasetId, JSON.stringify(mergeColumns(dataset!.columns, columns))],
+      [tenantId, datasetId, JSON.stringify(mergeColumns(dataset!.columns, columns)), counts.rowCount ?? null],
     );
     if (kind === "activities") await writeEventsProfile(client, tenantId, datasetId);
     // The commit point: from here on the rows are in, and stage "features" says so to a later
@@ -638,11 +640,13 @@ async function mergeOrderLines(
   tenantId: string,
   datasetId: string,
   importId: string,
-): Promise<{ imported: number; updated: number }> {
-  // Sorts and hashes over every staged line: in memory rather than in temporary files.
+): Promise<{ imported: number; updated: number; rowCount?: number }> {
+  // Sorts and hashes over every staged line: in memory rather than in temporary files. And hash
+  // joins only: the staging table has no statistics, nor have customers and order lines right after
+  // a first import (nor ever on PGlite, which has no autovacuum), and a planner taking one of them for
+  // nearly empty would scan it once per row of the other (minutes instead of a second).
   await client.query("set local work_mem = '64MB'");
-  // Row counts for the planner (a temporary table is never analysed on its own).
-  await client.query("analyze import_stage");
+  await client.query("set local enable_nestloop = off");
   await client.query(
     `insert into customers (tenant_id, external_id)
      select distinct $1::uuid, external_id from import_stage
@@ -656,9 +660,6 @@ async function mergeOrderLines(
     "select 1 from order_lines where tenant_id = $1 and dataset_id = $2 limit 1",
     [tenantId, datasetId],
   );
-  // The lines already there are found by a hash anti-join. Right after a first import order_lines
-  // has no statistics yet, and the planner, taking it for empty, would probe it once per staged line.
-  if (hasLines.rows.length > 0) await client.query("set local enable_nestloop = off");
   // Inserted in the order of the customer-time index: its pages are filled one after another
   // instead of at random, and the features read the lines back in that order.
   const inserted = await client.query<{ n: string | number }>(
@@ -682,11 +683,15 @@ async function mergeOrderLines(
      select count(*) as n from ins`,
     [tenantId, datasetId, importId],
   );
-  if (hasLines.rows.length > 0) await client.query("set local enable_nestloop to default");
   const staged = await client.query<{ n: string | number }>("select count(*) as n from import_stage");
   const imported = Number(inserted.rows[0]!.n);
+  const updated = Number(staged.rows[0]!.n) - imported;
   if (hasLines.rows.length > 0) await fillCostFields(client, tenantId, datasetId);
-  return { imported, updated: Number(staged.rows[0]!.n) - imported };
+  await client.query("set local enable_nestloop to default");
+  await client.query("set local work_mem to default");
+  if (hasLines.rows.length > 0) return { imported, updated };
+  // A first import into the dataset: its rows are exactly the lines just inserted.
+  return { imported, updated, rowCount: imported };
 }
 
 /**
@@ -777,7 +782,6 @@ async function fillCostFields(
        or distance is not null limit 1`,
   );
   if (any.rows.length === 0) return;
-  await client.query("set local enable_nestloop = off");
   await client.query(
     `update order_lines o set
        unit_cost = coalesce(s.unit_cost, o.unit_cost),
@@ -793,7 +797,6 @@ async function fillCostFields(
          or o.distance is distinct from coalesce(s.distance, o.distance))`,
     [tenantId, datasetId],
   );
-  await client.query("set local enable_nestloop to default");
 }
 
 /** The dataset's column list: each mapped field and (customers) each kept attribute. */
