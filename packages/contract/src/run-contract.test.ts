@@ -94,6 +94,7 @@ const NEW_DOC = {
     noise: 1,
   },
   tsne: [{ customerId: "c1", x: 1, y: 2, segment: 0 }],
+  tsnePending: false,
   model: {
     version: 1,
     kind: "centroids",
@@ -119,6 +120,7 @@ describe("run result contract", () => {
       stability: null,
       explanation: null,
       tsne: [],
+      tsnePending: false,
     });
     expect(result.preparation?.customersInWorkspace).toBeUndefined();
     expect(result.modelSelection[0]?.minShare).toBeUndefined();
