@@ -129,29 +129,35 @@ describe.each(testDrivers())("segmentation runs on %s", (driver) => {
   });
 
   it("stops a running run when it is cancelled and keeps none of its result", async () => {
-    const editor = callerFor(database, ws.editorId);
-    // Many k and restarts: long enough to be cancelled mid-computation.
+    // Many customers, many k and restarts on overlapping groups: long enough to be cancelled
+    // mid-computation (the map is drawn after the result, so describing no longer lengthens a run).
+    const big = await createWorkspace(database);
+    await seedCustomers(database, big.tenantId, 30_000, { spread: 0.6 });
+    const editor = callerFor(database, big.editorId);
     const created = await editor.run.create({
-      workspace: ws.slug,
+      workspace: big.slug,
       config: { algorithm: "kmeans", k: "auto", kMin: 2, kMax: 40, seed: 3 },
     });
     await waitFor("the run to be clustering", async () => {
-      const run = await editor.run.get({ workspace: ws.slug, id: created.id });
+      const run = await editor.run.get({ workspace: big.slug, id: created.id });
       if (FINAL.has(run.status)) throw new Error(`run ended before it could be cancelled: ${run.status}`);
       return run.status === "running" && run.progress.percent >= 20 ? run : undefined;
     });
-    const cancelled = await editor.run.cancel({ workspace: ws.slug, id: created.id });
+    const cancelled = await editor.run.cancel({ workspace: big.slug, id: created.id });
     expect(cancelled.status).toBe("cancelled");
     // The worker notices on its next heartbeat and the thread is terminated.
     await waitFor("the worker to let go of the run", async () => (consumer.active === 0 ? true : undefined), {
       timeoutMs: 15_000,
     });
-    const after = await finalRun(created.id);
+    const after = await waitFor(`run ${created.id} to finish`, async () => {
+      const run = await editor.run.get({ workspace: big.slug, id: created.id });
+      return FINAL.has(run.status) ? run : undefined;
+    });
     expect(after.status).toBe("cancelled");
     expect(after.result).toBeNull();
     const rows = await database.query("select 1 from run_assignments where run_id = $1", [created.id]);
     expect(rows.rows).toHaveLength(0);
-    await expect(editor.run.cancel({ workspace: ws.slug, id: created.id })).rejects.toMatchObject({
+    await expect(editor.run.cancel({ workspace: big.slug, id: created.id })).rejects.toMatchObject({
       code: "CONFLICT",
     });
   });
