@@ -379,6 +379,8 @@ export async function runSegment(argv: ReadonlyArray<string>): Promise<SegmentOu
       minSamples: numberFlag(cmd, flags, "min-samples", { integer: true, min: 1 }) ?? 5,
       linkage,
       covariance,
+      // The command prints segments, sizes and names, never a map: no t-SNE to draw.
+      tsne: "off",
       fitting: {
         nInit: numberFlag(cmd, flags, "n-init", { integer: true, min: 1 }),
         maxIter: numberFlag(cmd, flags, "max-iter", { integer: true, min: 1 }),
