@@ -198,6 +198,7 @@ export async function startRunConsumer(
         );
         if (!(await Promise.race([drained, timedOut]))) {
           shutdown.abort();
+          // Runs hand back at once; maps already drawing finish (they are not aborted).
           await Promise.all([...inFlight, ...maps]);
         }
       }

@@ -402,15 +402,19 @@ async function drawDeferredMap(
   const { database, pool, shutdown } = context;
   const started = Date.now();
   let points: RunResultDoc["tsne"] = [];
-  try {
-    const drawn: Array<[number, number, number, number]> = await pool.run(
-      { sample: map.sample, seed: map.seed } satisfies TsneTaskInput,
-      { name: "tsneTask", signal: shutdown },
-    );
-    points = drawn.map(([row, x, y, segment]) => ({ customerId: map.customerIds[row]!, x, y, segment }));
-  } catch (error) {
-    if (!shutdown.aborted) console.error(`run ${job.runId}: the t-SNE map could not be drawn`, error);
-  }
+  // A worker stopping draws no new map. One being drawn is not aborted: terminating a pool thread
+  // that is still loading its task module can bring the whole process down (Node 20's require of
+  // an ES module), and a map takes seconds; stopping waits for it.
+  if (!shutdown.aborted)
+    try {
+      const drawn: Array<[number, number, number, number]> = await pool.run(
+        { sample: map.sample, seed: map.seed } satisfies TsneTaskInput,
+        { name: "tsneTask" },
+      );
+      points = drawn.map(([row, x, y, segment]) => ({ customerId: map.customerIds[row]!, x, y, segment }));
+    } catch (error) {
+      console.error(`run ${job.runId}: the t-SNE map could not be drawn`, error);
+    }
   await withTenant(database.db, job.tenantId, (tx) =>
     tx.execute(sql`
       update runs set
