@@ -5,7 +5,7 @@ import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { createGunzip } from "node:zlib";
 import { expect, type Page, test } from "@playwright/test";
-import { snapshot, uniqueEmail } from "./fixtures";
+import { newWorkspaceThroughApi, snapshot } from "./fixtures";
 import { waitForRunToFinish } from "./segments-helpers";
 
 /**
@@ -21,33 +21,12 @@ const SCREENSHOTS =
   process.env.UPDATE_SCREENSHOTS === "1"
     ? join(HERE, "..", "..", "..", "docs", "screenshots")
     : join(HERE, ".artifacts", "quality");
-const PASSWORD = "correct-horse-battery-42";
 
 const FILES = [
   { file: "marketing_campaign.csv", shot: "quality-marketing-campaign", dateColumn: "Dt_Customer" },
   { file: "Mall_Customers.csv", shot: "quality-mall-customers" },
   { file: "wholesale_customers.csv", shot: "quality-wholesale-customers" },
 ];
-
-async function newWorkspace(page: Page, name: string): Promise<string> {
-  const api = page.request;
-  const email = uniqueEmail("analyst");
-  expect(
-    (
-      await api.post("/api/trpc/account.signUp", {
-        data: { json: { email, password: PASSWORD, name: "Ada" } },
-      })
-    ).ok(),
-  ).toBe(true);
-  const { csrfToken } = (await (await api.get("/api/auth/csrf")).json()) as { csrfToken: string };
-  const signIn = await api.post("/api/auth/callback/credentials", {
-    form: { csrfToken, email, password: PASSWORD, json: "true" },
-  });
-  expect(signIn.ok()).toBe(true);
-  const created = await api.post("/api/trpc/tenant.create", { data: { json: { name } } });
-  expect(created.ok()).toBe(true);
-  return ((await created.json()) as { result: { data: { json: { slug: string } } } }).result.data.json.slug;
-}
 
 /** Starts a run with the form's defaults, checks it is usable, and takes the docs' screenshots. */
 async function runDefaultsAndShoot(page: Page, slug: string, shot: string): Promise<void> {
@@ -81,7 +60,7 @@ for (const { file, shot, dateColumn } of FILES) {
   }) => {
     test.skip(!existsSync(path), `shared/datasets/${file} is not beside this clone`);
     test.setTimeout(300_000);
-    const slug = await newWorkspace(page, `Quality ${file}`);
+    const slug = await newWorkspaceThroughApi(page, `Quality ${file}`);
 
     await test.step("the analyst uploads the customer file and imports it with the suggested mapping", async () => {
       await page.goto(`/${slug}/data`);
@@ -114,7 +93,7 @@ test("online_retail.csv: 541,909 order lines imported with their returns, the de
   // A user unzips the download first; the wizard takes .csv files.
   const path = join(mkdtempSync(join(tmpdir(), "strata-retail-")), "online_retail.csv");
   await pipeline(createReadStream(gz), createGunzip(), createWriteStream(path));
-  const slug = await newWorkspace(page, "Quality online retail");
+  const slug = await newWorkspaceThroughApi(page, "Quality online retail");
 
   await test.step("the analyst uploads the order lines; returns are imported as returns", async () => {
     await page.goto(`/${slug}/data`);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, type Page, test } from "@playwright/test";
-import { snapshot, uniqueEmail } from "./fixtures";
+import { newWorkspaceThroughApi, snapshot } from "./fixtures";
 
 /**
  * An analyst with 20,000 customers maps all of them: the run's t-SNE and PCA maps are drawn on a
@@ -14,7 +14,6 @@ import { snapshot, uniqueEmail } from "./fixtures";
  */
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ARTIFACTS = join(HERE, ".artifacts");
-const PASSWORD = "correct-horse-battery-42";
 const CUSTOMERS = 20_000;
 
 /** Six kinds of customer, in the features a retailer keeps; seeded, so every run imports the same file. */
@@ -49,26 +48,6 @@ function customersCsv(): string {
     );
   }
   return `${lines.join("\n")}\n`;
-}
-
-async function newWorkspace(page: Page): Promise<string> {
-  const api = page.request;
-  const email = uniqueEmail("mapper");
-  expect(
-    (
-      await api.post("/api/trpc/account.signUp", {
-        data: { json: { email, password: PASSWORD, name: "Ada" } },
-      })
-    ).ok(),
-  ).toBe(true);
-  const { csrfToken } = (await (await api.get("/api/auth/csrf")).json()) as { csrfToken: string };
-  const signIn = await api.post("/api/auth/callback/credentials", {
-    form: { csrfToken, email, password: PASSWORD, json: "true" },
-  });
-  expect(signIn.ok()).toBe(true);
-  const created = await api.post("/api/trpc/tenant.create", { data: { json: { name: "Twenty thousand" } } });
-  expect(created.ok()).toBe(true);
-  return ((await created.json()) as { result: { data: { json: { slug: string } } } }).result.data.json.slug;
 }
 
 async function trpcQuery<T>(page: Page, path: string, input: unknown): Promise<T> {
@@ -145,7 +124,7 @@ test("20,000 customers on the t-SNE map: hover names the customer's segment, cli
   page,
 }) => {
   test.setTimeout(900_000);
-  const slug = await newWorkspace(page);
+  const slug = await newWorkspaceThroughApi(page, "Twenty thousand", "mapper");
   const figures: FrameFigures[] = [];
 
   await test.step("the analyst imports 20,000 customers", async () => {
