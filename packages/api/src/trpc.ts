@@ -13,15 +13,50 @@ export interface Context {
   database: Database;
   /** The signed-in user's id from the session, or null. */
   userId: string | null;
+  /**
+   * The session's users.session_version, when the caller read the session cookie itself rather than
+   * through next-auth's session callback (which checks it): signed-in procedures then check it.
+   */
+  sessionVersion?: number | undefined;
   ip?: string | undefined;
+  /**
+   * Look-ups shared by the procedures of one HTTP request (a tRPC batch): see `once`. Absent on
+   * contexts that outlive a request (a caller in a test or the CLI): they read afresh every call.
+   */
+  lookups?: Map<string, Promise<unknown>> | undefined;
 }
 
 export function createContext(input: {
   database: Database;
   userId: string | null;
+  sessionVersion?: number | undefined;
   ip?: string | undefined;
+  /** The context serves one HTTP request only: its procedures may share look-ups. */
+  perRequest?: boolean;
 }): Context {
-  return { database: input.database, userId: input.userId, ip: input.ip };
+  return {
+    database: input.database,
+    userId: input.userId,
+    sessionVersion: input.sessionVersion,
+    ip: input.ip,
+    lookups: input.perRequest ? new Map() : undefined,
+  };
+}
+
+/**
+ * The value of `load` for `key`, computed once per request: a page's batch of procedures reads the
+ * caller and the workspace once, not once per procedure. A failed look-up is not kept.
+ */
+function once<T>(ctx: Context, key: string, load: () => Promise<T>): Promise<T> {
+  const lookups = ctx.lookups;
+  if (!lookups) return load();
+  let value = lookups.get(key) as Promise<T> | undefined;
+  if (!value) {
+    value = load();
+    lookups.set(key, value);
+    value.catch(() => lookups.delete(key));
+  }
+  return value;
 }
 
 export interface ErrorData {
@@ -78,13 +113,19 @@ export const publicProcedure = t.procedure.use(mapAppErrors);
 
 /** Signed in: `ctx.user` is the current user (a session for a deleted user counts as signed out). */
 export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  if (!ctx.userId) throw new AppError("UNAUTHORIZED", "Sign in to continue.");
-  const [user] = await ctx.database.db
-    .select({ id: users.id, email: users.email, name: users.name })
-    .from(users)
-    .where(eq(users.id, ctx.userId))
-    .limit(1);
-  if (!user) throw new AppError("UNAUTHORIZED", "Your session has ended. Sign in again.");
+  const userId = ctx.userId;
+  if (!userId) throw new AppError("UNAUTHORIZED", "Sign in to continue.");
+  const [row] = await once(ctx, `user:${userId}`, () =>
+    ctx.database.db
+      .select({ id: users.id, email: users.email, name: users.name, sessionVersion: users.sessionVersion })
+      .from(users)
+      .where(eq(users.id, userId))
+      .limit(1),
+  );
+  // A deleted user, or (when the caller read the cookie itself) a session ended by a password change.
+  if (!row || (ctx.sessionVersion !== undefined && row.sessionVersion !== ctx.sessionVersion))
+    throw new AppError("UNAUTHORIZED", "Your session has ended. Sign in again.");
+  const user = { id: row.id, email: row.email, name: row.name };
   return next({ ctx: { user } });
 });
 
@@ -114,7 +155,8 @@ async function findTenantBySlug(db: DrizzleDb, slug: string) {
 export function tenantProcedure(permission: Permission | Role) {
   const minRole = isPermission(permission) ? requiredRole(permission) : permission;
   return protectedProcedure.input(workspaceInput).use(async ({ ctx, input, next }) => {
-    const tenant = await findTenantBySlug(ctx.database.db, input.workspace);
+    const slug = input.workspace.toLowerCase();
+    const tenant = await once(ctx, `tenant:${slug}`, () => findTenantBySlug(ctx.database.db, slug));
     if (!tenant) throw new AppError("NOT_FOUND", WORKSPACE_NOT_FOUND);
     return withTenant(ctx.database.db, tenant.id, async (tx: Tx) => {
       const membership = await getMembership(tx, { tenantId: tenant.id, userId: ctx.user.id });

@@ -3,7 +3,9 @@ import { testDrivers, users } from "@strata/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../src/errors.js";
+import { createCaller } from "../src/root.js";
 import { changePassword } from "../src/services/account/change-password.js";
+import { createContext } from "../src/trpc.js";
 import { expectTRPCError, fieldOf, openHarness, PASSWORD } from "./harness.js";
 
 describe.each(testDrivers())("accounts on %s", (driver) => {
@@ -101,6 +103,26 @@ describe.each(testDrivers())("accounts on %s", (driver) => {
     expect(fresh).toMatchObject({ id, sessionVersion: 1 });
     const freshToken = (await jwt({ token: {} as JWT, user: fresh as never, account: null })) as JWT;
     await expect(jwt({ token: freshToken })).resolves.toMatchObject({ sub: id });
+  });
+
+  it("ends a session read from its cookie (the web's tRPC and upload routes) once the password changes", async () => {
+    const { id, email } = await h.newUser("cookie");
+    const { sessionVersion } = (await authorizeCredentials(h.database, { email, password: PASSWORD }))!;
+    const withCookie = (version: number) =>
+      createCaller(createContext({ database: h.database, userId: id, sessionVersion: version }));
+    await expect(withCookie(sessionVersion).account.me()).resolves.toMatchObject({ id, email });
+    await changePassword(h.database, {
+      userId: id,
+      currentPassword: PASSWORD,
+      newPassword: "juniper-canyon-88",
+    });
+    await expectTRPCError(withCookie(sessionVersion).account.me(), "UNAUTHORIZED", /session has ended/);
+    await expectTRPCError(
+      withCookie(sessionVersion).tenant.get({ workspace: "any" }),
+      "UNAUTHORIZED",
+      /session has ended/,
+    );
+    await expect(withCookie(sessionVersion + 1).account.me()).resolves.toMatchObject({ id });
   });
 
   it("refuses a password change with a wrong current password or a weak new one, changing nothing", async () => {

@@ -28,3 +28,4 @@ export {
 export { hasRole, isRole, ROLE_DESCRIPTIONS, ROLES, type Role } from "./roles.js";
 export { resolveAuthSecret } from "./secret.js";
 export { endUserSessions, readSessionVersion, SessionEndedError } from "./session.js";
+export { type CookieSource, readSessionClaims, type SessionClaims } from "./session-cookie.js";
