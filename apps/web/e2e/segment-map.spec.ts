@@ -164,21 +164,21 @@ test("20,000 customers on the t-SNE map: hover names the customer's segment, cli
   });
 
   const run = await trpcQuery<{
-    result: {
-      tsne: Array<{ customerId: string; segment: number }>;
-      explanation: { segments: Array<{ name: string }> } | null;
-    };
+    mapSample: { pca: number; tsne: number };
+    result: { explanation: { segments: Array<{ name: string }> } | null };
   }>(page, "run.get", { workspace: slug, id: runId });
-  const insights = await trpcQuery<{ externalIds: Record<string, string> }>(page, "segment.runInsights", {
+  const tsne = await trpcQuery<{ externalIds: string[]; segment: number[] }>(page, "run.map", {
     workspace: slug,
-    runId,
+    id: runId,
+    method: "tsne",
   });
-  expect(run.result.tsne).toHaveLength(CUSTOMERS);
+  expect(run.mapSample.tsne).toBe(CUSTOMERS);
+  expect(tsne.segment).toHaveLength(CUSTOMERS);
   const names = run.result.explanation?.segments.map((s) => s.name) ?? [];
   const segmentOf = new Map(
-    run.result.tsne.map((p) => [
-      `Customer ${insights.externalIds[p.customerId]}`,
-      p.segment < 0 ? "Noise" : (names[p.segment] ?? `Segment ${p.segment + 1}`),
+    tsne.segment.map((segment, i) => [
+      `Customer ${tsne.externalIds[i]}`,
+      segment < 0 ? "Noise" : (names[segment] ?? `Segment ${segment + 1}`),
     ]),
   );
 
@@ -227,7 +227,7 @@ test("20,000 customers on the t-SNE map: hover names the customer's segment, cli
     await page.getByText("The map as a table").click();
     const table = page.getByRole("table", { name: "Customers on the map by segment" });
     await expect(table).toBeVisible();
-    await expect(table.getByRole("row")).toHaveCount(1 + new Set(run.result.tsne.map((p) => p.segment)).size);
+    await expect(table.getByRole("row")).toHaveCount(1 + new Set(tsne.segment).size);
     await page.getByText("The map as a table").click();
   });
 

@@ -78,7 +78,6 @@ describe.each(testDrivers())("segmentation runs on %s", (driver) => {
       modelSelection: Array<{ k: number; silhouette: number }>;
       centroidsOriginal: number[][];
       features: string[];
-      map: { points: Array<{ customerId: string; segment: number }> };
     };
     expect(result.k).toBe(3);
     expect(result.chosenK.reason).toMatch(/k = 3/);
@@ -90,7 +89,11 @@ describe.each(testDrivers())("segmentation runs on %s", (driver) => {
     expect(monetary[0]).toBeCloseTo(50, -1);
     expect(monetary[1]).toBeCloseTo(400, -1);
     expect(monetary[2]).toBeCloseTo(1500, -1);
-    expect(result.map.points.length).toBe(2000);
+    // The run's view counts the map sample; run.map reads it.
+    expect(done.mapSample.pca).toBe(2000);
+    const pca = await viewer.run.map({ workspace: ws.slug, id: created.id, method: "pca" });
+    expect(pca.customerIds).toHaveLength(2000);
+    expect(pca.externalIds.every((id) => id.length > 0)).toBe(true);
     expect(done.metrics).toMatchObject({ k: 3, rows: 3000 });
     expect(done.attempt).toBe(1);
 
@@ -105,9 +108,11 @@ describe.each(testDrivers())("segmentation runs on %s", (driver) => {
       const run = await viewer.run.get({ workspace: ws.slug, id: created.id });
       return run.result?.tsnePending === false ? run : undefined;
     });
-    const pcaCustomers = new Set(result.map.points.map((p) => p.customerId));
-    expect(mapped.result!.tsne).toHaveLength(2000);
-    for (const p of mapped.result!.tsne) expect(pcaCustomers.has(p.customerId)).toBe(true);
+    const pcaCustomers = new Set(pca.customerIds);
+    expect(mapped.mapSample.tsne).toBe(2000);
+    const tsne = await viewer.run.map({ workspace: ws.slug, id: created.id, method: "tsne" });
+    expect(tsne.customerIds).toHaveLength(2000);
+    for (const id of tsne.customerIds) expect(pcaCustomers.has(id)).toBe(true);
     expect(mapped.status).toBe("succeeded");
 
     const list = await viewer.run.list({ workspace: ws.slug });

@@ -423,6 +423,10 @@ export const PROCEDURE_FIXTURES: Record<string, ProcedureFixture> = {
   },
   "run.list": { access: { kind: "tenant", permission: "run.read" }, input: ws },
   "run.get": { access: { kind: "tenant", permission: "run.read" }, input: (w) => ({ ...ws(w), id: w.runA }) },
+  "run.map": {
+    access: { kind: "tenant", permission: "run.read" },
+    input: (w) => ({ ...ws(w), id: w.runA, method: "pca" }),
+  },
   "run.cancel": {
     access: { kind: "tenant", permission: "run.cancel" },
     input: async (w) => ({ ...ws(w), id: (await w.queuedRun()).id }),

@@ -79,6 +79,27 @@ describe.each(testDrivers())("runs stored before the run contract, on %s", (driv
     expect(run.result?.map.explainedVarianceRatio[0]).toBeNaN();
     expect(run).not.toHaveProperty("jobId");
     expect(run).not.toHaveProperty("tenantId");
+    // The map sample is counted, and read on its own (run.map), not sent with every read of the run.
+    expect(run.result?.map.points).toEqual([]);
+    expect(run.mapSample).toEqual({ pca: 1, tsne: 0 });
+  });
+
+  it("reads its map sample column by column, and a t-SNE map it never had as empty", async () => {
+    const pca = await ws.owner.caller.run.map({ workspace: ws.workspace, id: runId, method: "pca" });
+    expect(pca).toEqual({
+      method: "pca",
+      explainedVariance: [Number.NaN],
+      pending: false,
+      customerIds: ["c1"],
+      // Not a customer of the workspace (the first runs' ids were not checked): nothing to name.
+      externalIds: [""],
+      x: [0],
+      y: [0],
+      z: null,
+      segment: [0],
+    });
+    const tsne = await ws.owner.caller.run.map({ workspace: ws.workspace, id: runId, method: "tsne" });
+    expect(tsne).toMatchObject({ method: "tsne", pending: false, customerIds: [], z: null });
   });
 
   it("is listed with its config read through the same schema", async () => {

@@ -185,6 +185,10 @@ describe.each(testDrivers())("segments on %s", (driver) => {
     expect(shares.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 9);
     // The high spenders are a third of the customers but most of the revenue.
     expect(Math.max(...shares)).toBeGreaterThan(0.75);
-    expect(Object.keys(insights.externalIds).length).toBeGreaterThan(0);
+    // The map names the customers it draws by their own ids.
+    const map = await ws.owner.caller.run.map({ workspace: ws.workspace, id: a.runId, method: "pca" });
+    expect(map.customerIds.length).toBeGreaterThan(0);
+    expect(map.externalIds.every((id) => id.length > 0)).toBe(true);
+    expect(map.x).toHaveLength(map.customerIds.length);
   });
 });

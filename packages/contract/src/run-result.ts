@@ -16,7 +16,8 @@ export const RUN_RESULT_VERSION = 1;
  * A number as a JSON document keeps it: JSON has no NaN or Infinity and stores them as null, which
  * reads back as NaN (shown as "–"); NaN itself passes so a parsed document parses again unchanged.
  */
-const storedNumber = z.union([z.number(), z.nan(), z.null()]).transform((v) => v ?? Number.NaN);
+/** A number as a JSON document stores it: NaN is written as null and read back as NaN. */
+export const storedNumber = z.union([z.number(), z.nan(), z.null()]).transform((v) => v ?? Number.NaN);
 const optionalNumber = z.number().nullable();
 
 export const modelSelectionPointSchema = z.object({

@@ -6,12 +6,14 @@ export {
   type RunConfigInput,
   runConfigSchema,
   runListSchema as listRunsOutput,
+  runMapSchema as runMapOutput,
   runViewSchema as getRunOutput,
 } from "@strata/contract";
 
 /** The run form's request (the same schema drives the form in the browser). */
 export const createRunInput = runRequestSchema;
 export const getRunInput = z.object({ id: z.uuid("Not a run id") });
+export const runMapInput = getRunInput.extend({ method: z.enum(["pca", "tsne"]).default("pca") });
 export const cancelRunInput = getRunInput;
 export const retryRunInput = getRunInput;
 

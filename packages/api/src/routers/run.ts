@@ -1,9 +1,10 @@
 import { cancelRunJob, dispatchRunJob } from "../jobs/dispatch.js";
 import { cancelRun } from "../services/run/cancel-run.js";
 import { createRun } from "../services/run/create-run.js";
-import { getRun } from "../services/run/get-run.js";
+import { getRunRow } from "../services/run/get-run.js";
 import { listRuns } from "../services/run/list-runs.js";
 import { retryRun } from "../services/run/retry-run.js";
+import { getRunMap } from "../services/run/run-map.js";
 import { toRunView } from "../services/run/run-view.js";
 import { router, tenantProcedure } from "../trpc.js";
 import {
@@ -14,6 +15,8 @@ import {
   listRunsInput,
   listRunsOutput,
   retryRunInput,
+  runMapInput,
+  runMapOutput,
 } from "./run.schema.js";
 
 /**
@@ -53,7 +56,15 @@ export const runRouter = router({
     .input(getRunInput)
     .output(getRunOutput)
     .query(async ({ ctx, input }) =>
-      toRunView(await getRun(ctx.tx, { tenantId: ctx.tenant.id, id: input.id })),
+      toRunView(await getRunRow(ctx.tx, { tenantId: ctx.tenant.id, id: input.id })),
+    ),
+
+  /** One map of the run's sample of customers (PCA or t-SNE), which `get` leaves out. */
+  map: tenantProcedure("run.read")
+    .input(runMapInput)
+    .output(runMapOutput)
+    .query(({ ctx, input }) =>
+      getRunMap(ctx.tx, { tenantId: ctx.tenant.id, id: input.id, method: input.method }),
     ),
 
   cancel: tenantProcedure("run.cancel")

@@ -29,6 +29,7 @@ export function RunResults({
   workspace,
   runId,
   result: raw,
+  mapSample,
   metrics: rawMetrics,
   progress,
 }: {
@@ -36,6 +37,8 @@ export function RunResults({
   runId: string;
   /** As run.get returns them: parsed through the run contract (older runs' missing parts filled). */
   result: RunResult | null;
+  /** How many customers each map of the run's sample holds (its points come with run.map). */
+  mapSample: { pca: number; tsne: number };
   metrics: RunMetrics | null;
   progress: { stage: string; percent: number };
 }) {
@@ -127,15 +130,15 @@ export function RunResults({
           </CardDescription>
         </CardHeader>
         <CardContent>
-          {result.map.points.length > 0 ? (
+          {mapSample.pca > 0 ? (
             <SegmentMap
-              pca={result.map.points}
-              tsne={result.tsne}
+              workspace={workspace}
+              runId={runId}
+              mapSample={mapSample}
               tsnePending={result.tsnePending}
               explainedVariance={result.map.explainedVarianceRatio}
               names={names}
               totalCustomers={totalCustomers}
-              externalIds={insights.data?.externalIds ?? {}}
               sizes={{ ...result.sizes, [-1]: noise }}
             />
           ) : (

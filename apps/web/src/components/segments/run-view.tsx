@@ -168,6 +168,7 @@ export function RunView({
           workspace={workspace}
           runId={runId}
           result={data.result}
+          mapSample={data.mapSample}
           metrics={data.metrics}
           progress={data.progress}
         />

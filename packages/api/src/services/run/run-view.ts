@@ -51,11 +51,24 @@ export function toRunSummary(run: SummaryRow): RunSummary {
   };
 }
 
-/** What the browser sees of a run: the queue's bookkeeping (job, worker, heartbeat) stays inside. */
-export function toRunView(run: Run): RunView {
+/** How many points each map of a run's sample holds (read from the stored document by getRunRow). */
+export interface MapSampleSizes {
+  pca: number;
+  tsne: number;
+}
+
+/**
+ * What the browser sees of a run: the queue's bookkeeping (job, worker, heartbeat) stays inside, and
+ * so do the map samples (`run.map` reads them): `mapSample` counts them. A row read by getRunRow
+ * comes with its samples already left out in the database and counted there.
+ */
+export function toRunView(run: Run & { mapSample?: MapSampleSizes }): RunView {
+  const result = run.result === null ? null : parseRunResult(run.result);
+  const mapSample = run.mapSample ?? { pca: result?.map.points.length ?? 0, tsne: result?.tsne.length ?? 0 };
   return {
     ...toRunSummary(run),
-    result: run.result === null ? null : parseRunResult(run.result),
+    result: result && { ...result, map: { ...result.map, points: [] }, tsne: [] },
+    mapSample,
     maxAttempts: run.maxAttempts,
     queuedAt: run.queuedAt,
   };

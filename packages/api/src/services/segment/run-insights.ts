@@ -1,14 +1,14 @@
 import type { Tx } from "@strata/db";
 import { sql } from "drizzle-orm";
 import { queryRows } from "../../jobs/run-data.js";
-import { getSucceededRun } from "./run-result.js";
+import { assertRunSucceeded } from "./run-result.js";
 
 /**
  * Per segment of a run: customers and their share of revenue (the customers' `monetary` feature,
  * summed), read from the stored assignments so it covers every customer, not a sample.
  */
 export async function getRunInsights(tx: Tx, params: { tenantId: string; runId: string }) {
-  const run = await getSucceededRun(tx, params);
+  await assertRunSucceeded(tx, params);
   const rows = await queryRows<{ segment: number; n: number | string; revenue: number | string | null }>(
     tx,
     sql`select ra.segment, count(*)::int as n,
@@ -23,22 +23,7 @@ export async function getRunInsights(tx: Tx, params: { tenantId: string; runId: 
   const customers = rows.reduce((s, r) => s + Number(r.n), 0);
   const hasRevenue = rows.some((r) => r.revenue !== null);
   const revenue = rows.reduce((s, r) => s + Number(r.revenue ?? 0), 0);
-  // External ids of the customers drawn on the maps, so hovering a point names the customer.
-  const result = (run.result ?? {}) as {
-    map?: { points?: Array<{ customerId: string }> };
-    tsne?: Array<{ customerId: string }>;
-  };
-  const ids = [...new Set([...(result.map?.points ?? []), ...(result.tsne ?? [])].map((p) => p.customerId))];
-  const external =
-    ids.length === 0
-      ? []
-      : await queryRows<{ id: string; external_id: string }>(
-          tx,
-          sql`select id, external_id from customers
-              where tenant_id = ${params.tenantId} and id = any(${`{${ids.join(",")}}`}::uuid[])`,
-        );
   return {
-    externalIds: Object.fromEntries(external.map((r) => [r.id, r.external_id])),
     customers,
     revenue: hasRevenue ? revenue : null,
     segments: rows.map((r) => ({

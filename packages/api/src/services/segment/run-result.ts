@@ -1,5 +1,5 @@
 import { runs, type SurrogateCondition, type SurrogateRule, type Tx } from "@strata/db";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 
 /** The parts of a run's result document that segment publishing reads. */
@@ -33,20 +33,33 @@ export function parseRuleText(text: string): SurrogateCondition[] | null {
   return conditions;
 }
 
+function assertSucceeded(run: { status: string; hasResult: boolean } | undefined): void {
+  if (!run) throw new AppError("NOT_FOUND", "Run not found");
+  if (run.status !== "succeeded" || !run.hasResult) {
+    throw new AppError(
+      "PRECONDITION_FAILED",
+      `This run has no result to use (it is ${run.status}). Only a finished run can be published or compared.`,
+    );
+  }
+}
+
 /** A succeeded run of the tenant, or a clear error for any other. */
 export async function getSucceededRun(tx: Tx, params: { tenantId: string; runId: string }) {
   const [run] = await tx
     .select()
     .from(runs)
     .where(and(eq(runs.tenantId, params.tenantId), eq(runs.id, params.runId)));
-  if (!run) throw new AppError("NOT_FOUND", "Run not found");
-  if (run.status !== "succeeded" || !run.result) {
-    throw new AppError(
-      "PRECONDITION_FAILED",
-      `This run has no result to use (it is ${run.status}). Only a finished run can be published or compared.`,
-    );
-  }
-  return run;
+  assertSucceeded(run && { status: run.status, hasResult: run.result !== null });
+  return run!;
+}
+
+/** The same check without reading the (large) result document. */
+export async function assertRunSucceeded(tx: Tx, params: { tenantId: string; runId: string }): Promise<void> {
+  const [run] = await tx
+    .select({ status: runs.status, hasResult: sql<boolean>`${runs.result} is not null` })
+    .from(runs)
+    .where(and(eq(runs.tenantId, params.tenantId), eq(runs.id, params.runId)));
+  assertSucceeded(run);
 }
 
 export function publishableResult(result: Record<string, unknown>): PublishableResult {

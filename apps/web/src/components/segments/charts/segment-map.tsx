@@ -1,43 +1,81 @@
 "use client";
 
+import type { RunMap } from "@strata/api/contract";
+import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
+import { Alert } from "@/components/ui/alert";
+import { LoadingState } from "@/components/ui/spinner";
+import { toFormError } from "@/lib/errors";
+import { useTRPC } from "@/trpc/react";
 import { formatNumber, type MapPoint, segmentColor, segmentLabel } from "../result-types";
 import { MapCanvas } from "./map-canvas";
 
 type Method = "pca" | "pca3" | "tsne";
+
+/** A map as run.map sends it (column by column) as the points the canvas draws, and whom they name. */
+export function pointsOfRunMap(map: RunMap): { points: MapPoint[]; externalIds: Record<string, string> } {
+  const points: MapPoint[] = [];
+  const externalIds: Record<string, string> = {};
+  for (let i = 0; i < map.customerIds.length; i++) {
+    const customerId = map.customerIds[i]!;
+    const point: MapPoint = { customerId, x: map.x[i]!, y: map.y[i]!, segment: map.segment[i]! };
+    if (map.z) point.z = map.z[i]!;
+    points.push(point);
+    if (map.externalIds[i]) externalIds[customerId] = map.externalIds[i]!;
+  }
+  return { points, externalIds };
+}
 
 /**
  * Customers on a map coloured by segment: PCA (linear, axes carry explained variance) in 2-D or,
  * turned by the user, 3-D, or t-SNE (neighbourhoods kept, distances between groups not
  * meaningful). Only a sample is drawn (up to 20,000 customers), on a canvas: see map-canvas.tsx.
  * The same points are offered as a table per segment for readers who do not use the picture.
+ * The points are read with run.map, the PCA map at once and the t-SNE map when it is chosen.
  */
 export function SegmentMap({
-  pca,
-  tsne,
+  workspace,
+  runId,
+  mapSample,
   explainedVariance,
   names,
   totalCustomers,
-  externalIds,
   sizes,
   tsnePending = false,
 }: {
-  pca: MapPoint[];
-  tsne: MapPoint[];
+  workspace: string;
+  runId: string;
+  /** How many points each map holds (run.get's `mapSample`). */
+  mapSample: { pca: number; tsne: number };
   /** The run is still drawing its t-SNE map (it appears when ready). */
   tsnePending?: boolean;
   explainedVariance: number[];
   names: string[];
   totalCustomers: number;
-  externalIds: Record<string, string>;
   /** Customers per segment (noise under -1), so the legend agrees with the cards. */
   sizes?: Record<number, number>;
 }) {
+  const trpc = useTRPC();
   const [method, setMethod] = useState<Method>("pca");
-  const has3d = pca.length > 0 && pca.every((p) => p.z !== undefined);
-  const points = method === "tsne" && tsne.length > 0 ? tsne : pca;
-  const unavailable = (value: Method) =>
-    (value === "tsne" && tsne.length === 0) || (value === "pca3" && !has3d);
+  const hasTsne = mapSample.tsne > 0;
+  const pcaMap = useQuery({
+    ...trpc.run.map.queryOptions({ workspace, id: runId, method: "pca" }),
+    enabled: mapSample.pca > 0,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  const tsneMap = useQuery({
+    ...trpc.run.map.queryOptions({ workspace, id: runId, method: "tsne" }),
+    enabled: hasTsne && method === "tsne",
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  const pca = useMemo(() => (pcaMap.data ? pointsOfRunMap(pcaMap.data) : null), [pcaMap.data]);
+  const tsne = useMemo(() => (tsneMap.data ? pointsOfRunMap(tsneMap.data) : null), [tsneMap.data]);
+  const shown = method === "tsne" ? tsne : pca;
+  const query = method === "tsne" ? tsneMap : pcaMap;
+  const points = shown?.points ?? EMPTY;
+  const externalIds = shown?.externalIds ?? {};
+  const has3d = pcaMap.data ? pcaMap.data.z !== null : true;
+  const unavailable = (value: Method) => (value === "tsne" && !hasTsne) || (value === "pca3" && !has3d);
   const groups = useMemo(() => {
     const by = new Map<number, MapPoint[]>();
     for (const p of points) {
@@ -61,7 +99,7 @@ export function SegmentMap({
             [
               ["pca", "PCA (linear)"],
               ["pca3", "PCA 3-D"],
-              ["tsne", tsnePending && tsne.length === 0 ? "t-SNE (drawing…)" : "t-SNE (non-linear)"],
+              ["tsne", tsnePending && !hasTsne ? "t-SNE (drawing…)" : "t-SNE (non-linear)"],
             ] as const
           ).map(([value, label]) => (
             <label
@@ -72,7 +110,7 @@ export function SegmentMap({
               title={
                 value === "pca3" && !has3d
                   ? "Needs three or more features"
-                  : value === "tsne" && tsne.length === 0
+                  : value === "tsne" && !hasTsne
                     ? tsnePending
                       ? "The t-SNE map is being drawn; it appears here when ready"
                       : "This run has no t-SNE map"
@@ -93,14 +131,18 @@ export function SegmentMap({
           ))}
         </fieldset>
         <p className="text-xs text-slate-500">
-          Showing a sample of {points.length.toLocaleString("en")} of {totalCustomers.toLocaleString("en")}{" "}
-          customers.
+          Showing a sample of {(method === "tsne" ? mapSample.tsne : mapSample.pca).toLocaleString("en")} of{" "}
+          {totalCustomers.toLocaleString("en")} customers.
         </p>
       </div>
-      {method === "pca3" && has3d ? (
+      {query.error ? (
+        <Alert tone="error">{toFormError(query.error).message}</Alert>
+      ) : !shown ? (
+        <LoadingState label="Loading the map…" />
+      ) : method === "pca3" && has3d ? (
         <MapCanvas
           key="pca3"
-          points={pca}
+          points={points}
           mode="3d"
           names={names}
           externalIds={externalIds}
@@ -138,6 +180,8 @@ export function SegmentMap({
     </div>
   );
 }
+
+const EMPTY: MapPoint[] = [];
 
 /** The map's content as numbers: per segment, how many of the drawn customers and where they sit. */
 function MapTable({
