@@ -331,6 +331,8 @@ try {
       [
         ["run.get", { workspace, id: run.id }],
         ["segment.runInsights", { workspace, runId: run.id }],
+        // The map card's PCA points (the t-SNE map is read only when chosen).
+        ["run.map", { workspace, id: run.id, method: "pca" }],
       ],
     ],
     "segment set": [

@@ -22,7 +22,23 @@ export async function workspaceProductClasses(
     xyzCutoffs?: [number, number] | undefined;
   },
 ) {
-  const rows = await weeklyRows(tx, params.tenantId);
+  const version = await orderLinesVersion(tx, params.tenantId);
+  // The answer itself is kept too (the classes of 5,000 products take a while to compute), per
+  // version of the lines and cutoffs.
+  const key = `${version}|${params.abcCutoffs ?? ""}|${params.xyzCutoffs ?? ""}`;
+  const hit = answers.get(params.tenantId);
+  if (hit?.key === key) return hit.answer;
+  const answer = classesOf(await weeklyRows(tx, params.tenantId, version), params);
+  answers.delete(params.tenantId);
+  answers.set(params.tenantId, { key, answer });
+  while (answers.size > MAX_WORKSPACES) answers.delete(answers.keys().next().value!);
+  return answer;
+}
+
+function classesOf(
+  rows: WeekRow[],
+  params: { abcCutoffs?: [number, number] | undefined; xyzCutoffs?: [number, number] | undefined },
+) {
   if (rows.length === 0)
     return { weeks: 0, totalNetSales: 0, products: [], matrix: [], linesWithoutProduct: 0, productCount: 0 };
   const builder = new CostLinesBuilder();
@@ -83,10 +99,10 @@ interface WeekRow {
 /** Weekly rows kept per workspace while its lines do not change (the Policies page reads them often). */
 const MAX_WORKSPACES = 16;
 const kept = new Map<string, { version: string; rows: Promise<WeekRow[]> }>();
+const answers = new Map<string, { key: string; answer: ReturnType<typeof classesOf> }>();
 
 /** The lines summed per product and ISO week, from memory while the lines are unchanged. */
-async function weeklyRows(tx: Tx, tenantId: string): Promise<WeekRow[]> {
-  const version = await orderLinesVersion(tx, tenantId);
+async function weeklyRows(tx: Tx, tenantId: string, version: string): Promise<WeekRow[]> {
   const hit = kept.get(tenantId);
   if (hit?.version === version) return hit.rows;
   const rows = rawRows<WeekRow>(
