@@ -28,6 +28,14 @@ const workerEnvSchema = z.object({
   STRATA_RUN_SWEEP_SECONDS: positiveInt(10),
   /** Seconds SIGTERM waits for runs and imports in hand before handing them back to the queue. */
   STRATA_WORKER_DRAIN_SECONDS: positiveInt(25),
+  /**
+   * CPU niceness of the worker's threads (0 = as the web server, 19 = lowest): on a machine shared
+   * with a web server, background work gives way to the requests people wait on.
+   */
+  STRATA_WORKER_NICE: z.preprocess(
+    (v) => (v === "" || v === undefined ? undefined : Number(v)),
+    z.int().min(0).max(19).default(10),
+  ),
 });
 
 export type WorkerEnv = z.output<typeof workerEnvSchema>;

@@ -1,3 +1,4 @@
+import { setPriority } from "node:os";
 import { closeJobQueue, startImportConsumer, startRunConsumer } from "@strata/api/jobs";
 import { createDatabase, isConnectionLost, migrate } from "@strata/db";
 import { readWorkerEnv } from "./env.js";
@@ -9,6 +10,9 @@ import { readWorkerEnv } from "./env.js";
  */
 async function main(): Promise<void> {
   const env = readWorkerEnv();
+  // Before any thread is started: on Linux the niceness is per thread and new threads (the clustering
+  // pool's, libuv's) inherit it from the one that creates them.
+  setPriority(env.STRATA_WORKER_NICE);
   const database = await createDatabase({ url: env.DATABASE_URL });
   await migrate(database);
   const consumer = await startRunConsumer(database, {
@@ -22,7 +26,7 @@ async function main(): Promise<void> {
     staleAfterSeconds: env.STRATA_RUN_STALE_SECONDS,
     sweepIntervalSeconds: env.STRATA_RUN_SWEEP_SECONDS,
   });
-  console.log(`[worker] ready (pid ${process.pid})`);
+  console.log(`[worker] ready (pid ${process.pid}, nice ${env.STRATA_WORKER_NICE})`);
 
   let stopping = false;
   const stop = async (signal: string) => {

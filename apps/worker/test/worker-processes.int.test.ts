@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { closeJobQueue } from "@strata/api/jobs";
 import { createTestDb, readDbEnv, type TestDatabase } from "@strata/db";
@@ -139,6 +140,22 @@ describe.skipIf(!hasPostgres)("worker processes on PostgreSQL", () => {
       { timeoutMs: 90_000, intervalMs: 250 },
     );
     expect(finished.map((r) => r.status)).toEqual(Array(20).fill("succeeded"));
+    // Background work gives way to the web server: the worker's main thread and the clustering
+    // pool's threads it started run at the default niceness (Linux: /proc/<pid>/task/<tid>/stat).
+    const nice = (pid: number) =>
+      readdirSync(`/proc/${pid}/task`).map((tid) => {
+        const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+        return { nice: Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]) };
+      });
+    if (existsSync("/proc/self/task")) {
+      const threads = nice(workers[0]!.child.pid!);
+      expect(workers[0]!.output.some((line) => line.includes("nice 10"))).toBe(true);
+      expect(threads[0]).toMatchObject({ nice: 10 });
+      // Node's own threads started before main() keep 0; the pool's threads come after and inherit.
+      const poolSize = Number(/(\d+) clustering threads/.exec(workers[0]!.output.join("\n"))?.[1]);
+      expect(poolSize).toBeGreaterThan(0);
+      expect(threads.filter((t) => t.nice === 10).length).toBeGreaterThanOrEqual(1 + poolSize);
+    }
     // Started once each: no run was taken by both processes or retried.
     expect(finished.map((r) => r.attempt)).toEqual(Array(20).fill(1));
     expect(new Set(finished.map((r) => r.worker_id)).size).toBe(2);
