@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { fromRows } from "../matrix/matrix.js";
-import { averageRanks, pearsonMatrix, pearsonPairwise, spearmanMatrix } from "./correlation.js";
+import { createRandom } from "../random/index.js";
+import {
+  averageRanks,
+  pearsonMatrix,
+  pearsonPairwise,
+  SPEARMAN_SAMPLE,
+  sampleRowsOf,
+  spearmanMatrix,
+} from "./correlation.js";
 import { explainSegments } from "./explain-segments.js";
 import { suggestSegmentName, suggestSegmentNames } from "./naming.js";
 import { profileSegments, type SegmentProfile } from "./profile.js";
@@ -120,6 +128,82 @@ describe("surrogate rules", () => {
   });
 });
 
+/** Means, medians (by sorting) and deviations as the profiles define them, one segment at a time. */
+function profileByDefinition(x: { data: Float64Array; n: number; d: number }, labels: Int32Array, k: number) {
+  const { n, d, data } = x;
+  const rowsOf = (keep: (l: number) => boolean) =>
+    Array.from({ length: n }, (_, i) => i).filter((i) => keep(labels[i]!));
+  const all = rowsOf((l) => l >= 0);
+  const meanOf = (rows: number[]) =>
+    Float64Array.from({ length: d }, (_, j) => {
+      let sum = 0;
+      for (const i of rows) sum += data[i * d + j]!;
+      return sum / rows.length;
+    });
+  const medianOf = (rows: number[]) =>
+    Float64Array.from({ length: d }, (_, j) => {
+      const sorted = Float64Array.from(rows, (i) => data[i * d + j]!).sort();
+      const m = sorted.length;
+      if (m === 0) return Number.NaN;
+      const pos = (m - 1) / 2;
+      const lo = Math.floor(pos);
+      const hi = Math.min(lo + 1, m - 1);
+      return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+    });
+  const mean = meanOf(all);
+  const sd = Float64Array.from({ length: d }, (_, j) => {
+    let sum = 0;
+    for (const i of all) sum += (data[i * d + j]! - mean[j]!) ** 2;
+    return Math.sqrt(sum / all.length);
+  });
+  const segments = Array.from({ length: k }, (_, s) => {
+    const rows = rowsOf((l) => l === s);
+    const m = meanOf(rows);
+    return {
+      size: rows.length,
+      mean: m,
+      median: medianOf(rows),
+      deviation: Float64Array.from(m, (v, j) => (sd[j]! > 0 ? (v - mean[j]!) / sd[j]! : 0)),
+    };
+  });
+  return { mean, sd, median: medianOf(all), segments };
+}
+
+describe("profiles on larger inputs", () => {
+  it("give the same means, medians and deviations as computing each segment on its own", () => {
+    const random = createRandom(3);
+    for (const [n, k] of [
+      [7, 2],
+      [500, 4],
+      [2001, 6],
+    ] as const) {
+      const d = 3;
+      const data = new Float64Array(n * d);
+      const labels = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        labels[i] = random.next() < 0.05 ? -1 : random.int(k);
+        data[i * d] = random.normal() + labels[i]!;
+        data[i * d + 1] = random.next() < 0.6 ? 0 : random.int(4);
+        data[i * d + 2] = Math.exp(random.normal());
+      }
+      const x = { data, n, d };
+      const out = profileSegments(x, labels, ["a", "b", "c"]);
+      const ref = profileByDefinition(x, labels, out.segments.length);
+      expect(out.overall.median).toEqual(ref.median);
+      expect(out.overall.sd).toEqual(ref.sd);
+      out.segments.forEach((segment, s) => {
+        const r = ref.segments[s]!;
+        expect(segment.size).toBe(r.size);
+        expect(segment.median).toEqual(r.median);
+        for (let j = 0; j < d; j++) {
+          expect(segment.mean[j]).toBeCloseTo(r.mean[j]!, 12);
+          expect(segment.deviation[j]).toBeCloseTo(r.deviation[j]!, 12);
+        }
+      });
+    }
+  });
+});
+
 describe("correlation", () => {
   it("computes Pearson and Spearman matrices", () => {
     const x = fromRows([
@@ -149,6 +233,73 @@ describe("correlation", () => {
     );
     expect(p[1]).toBeNaN();
     expect(p[3]).toBe(1);
+  });
+
+  it("gives, on a matrix with no missing value, every pair's pairwise Pearson bit for bit", () => {
+    const random = createRandom(8);
+    const n = 5000;
+    const d = 5;
+    // Column 0 is constant (NaN against every other), the others correlate through a shared term.
+    const data = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) {
+      const shared = random.normal();
+      data[i * d] = 7;
+      for (let j = 1; j < d; j++) data[i * d + j] = 1000 + j * shared + random.normal() * j;
+    }
+    const p = pearsonMatrix({ data, n, d });
+    const column = (j: number) => Array.from({ length: n }, (_, i) => data[i * d + j]!);
+    for (let a = 0; a < d; a++) {
+      for (let b = 0; b < d; b++) {
+        if (a === b) expect(p[a * d + b]).toBe(1);
+        else if (a === 0 || b === 0) expect(p[a * d + b]).toBeNaN();
+        else expect(p[a * d + b]).toBe(pearsonPairwise(column(a), column(b)));
+      }
+    }
+  });
+
+  it("ranks as sorting every value would, ties and missing values included", () => {
+    const random = createRandom(9);
+    const values = Array.from({ length: 3000 }, () =>
+      random.next() < 0.05 ? Number.NaN : random.int(200) / 4,
+    );
+    const present = values.filter((v) => !Number.isNaN(v));
+    const order = present.map((_, i) => i).sort((a, b) => present[a]! - present[b]!);
+    const expected = new Float64Array(present.length);
+    for (let start = 0; start < order.length; ) {
+      let end = start + 1;
+      while (end < order.length && present[order[end]!] === present[order[start]!]) end++;
+      for (let p = start; p < end; p++) expected[order[p]!] = (start + end + 1) / 2;
+      start = end;
+    }
+    const ranks = averageRanks(values);
+    expect(ranks.filter((_, i) => Number.isNaN(values[i]!))).toHaveLength(values.length - present.length);
+    expect(ranks.filter((_, i) => !Number.isNaN(values[i]!))).toEqual(expected);
+  });
+
+  it("estimates Spearman from a fixed-seed sample of rows, within 0.02 of every row's on 200,000 rows", () => {
+    const random = createRandom(4);
+    const n = 200_000;
+    const d = 4;
+    const data = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) {
+      const z = random.normal();
+      data[i * d] = z;
+      data[i * d + 1] = Math.exp(z + random.normal());
+      data[i * d + 2] = random.next() < 0.5 ? 0 : random.int(10) - z;
+      data[i * d + 3] = random.normal();
+    }
+    const x = { data, n, d };
+    const exact = spearmanMatrix(x);
+    const sampled = spearmanMatrix(x, { maxRows: SPEARMAN_SAMPLE, seed: 1 });
+    expect(spearmanMatrix(x, { maxRows: SPEARMAN_SAMPLE, seed: 1 })).toEqual(sampled);
+    for (let p = 0; p < d * d; p++) expect(Math.abs(sampled[p]! - exact[p]!)).toBeLessThan(0.02);
+    expect(exact[1]).toBeGreaterThan(0.5);
+    // At or below maxRows every row is ranked: the exact matrix.
+    const small = { data: data.subarray(0, 1000 * d), n: 1000, d };
+    expect(spearmanMatrix(small, { maxRows: 1000 })).toEqual(spearmanMatrix(small));
+    const rows = sampleRowsOf(n, 10, 1);
+    expect(new Set(rows).size).toBe(10);
+    expect(Array.from(rows)).toEqual(Array.from(rows).sort((a, b) => a - b));
   });
 
   it("leaves out the pairs where either value is missing", () => {
@@ -288,5 +439,6 @@ describe("explainSegments", () => {
     expect(out.profiles.segments[1]!.mean[0]).toBeCloseTo(302.85, 9);
     expect(out.pearson[1]).toBeLessThan(-0.9);
     expect(out.spearman.length).toBe(9);
+    expect(out.spearmanRows).toBe(rows.length);
   });
 });

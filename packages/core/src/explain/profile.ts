@@ -1,6 +1,6 @@
 import { CoreInputError } from "../errors.js";
 import type { Matrix } from "../matrix/matrix.js";
-import { quantileSorted } from "../preprocess/scaler.js";
+import { quantileSelect } from "../preprocess/select.js";
 
 export interface FeatureDeviation {
   readonly feature: string;
@@ -31,30 +31,67 @@ export interface SegmentProfiles {
   readonly noise: number;
 }
 
-function medians(x: Matrix, rows: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(x.d);
-  const values = new Float64Array(rows.length);
-  for (let j = 0; j < x.d; j++) {
-    for (let r = 0; r < rows.length; r++) values[r] = x.data[rows[r]! * x.d + j]!;
-    out[j] = quantileSorted(values.slice().sort(), 0.5);
+/**
+ * Medians of every column, overall (rows with a label >= 0) and per segment, in one pass per
+ * column: the column's values are laid out grouped by segment (a counting sort by label, rows in
+ * order within a segment) and each group's median is found by selection (select.ts): the same
+ * numbers as sorting each segment's values, in linear time.
+ */
+function mediansBySegment(
+  x: Matrix,
+  labels: Int32Array,
+  sizes: Int32Array,
+): { overall: Float64Array; segments: Float64Array[] } {
+  const { n, d, data } = x;
+  const k = sizes.length;
+  const start = new Int32Array(k + 1);
+  for (let s = 0; s < k; s++) start[s + 1] = start[s]! + sizes[s]!;
+  const total = start[k]!;
+  const grouped = new Float64Array(total);
+  const all = new Float64Array(total);
+  const next = new Int32Array(k);
+  const overall = new Float64Array(d);
+  const segments = Array.from({ length: k }, () => new Float64Array(d));
+  for (let j = 0; j < d; j++) {
+    next.set(start.subarray(0, k));
+    for (let i = 0; i < n; i++) {
+      const l = labels[i]!;
+      if (l >= 0) grouped[next[l]!++] = data[i * d + j]!;
+    }
+    all.set(grouped);
+    overall[j] = quantileSelect(all, 0.5);
+    for (let s = 0; s < k; s++)
+      segments[s]![j] = quantileSelect(grouped.subarray(start[s]!, start[s + 1]!), 0.5);
   }
-  return out;
+  return { overall, segments };
 }
 
-/** (mean of `rows` - mean of `all`) / sd of `all`, per column of x. */
-function deviationsOf(x: Matrix, rows: number[], all: number[]): Float64Array {
-  const { d, data } = x;
+/** Column means over the rows labelled >= 0, overall and per segment, summed in row order. */
+function meansBySegment(x: Matrix, labels: Int32Array, sizes: Int32Array, total: number) {
+  const { n, d, data } = x;
+  const k = sizes.length;
   const mean = new Float64Array(d);
-  for (const i of all) for (let j = 0; j < d; j++) mean[j]! += data[i * d + j]!;
-  for (let j = 0; j < d; j++) mean[j]! /= all.length;
+  const sums = new Float64Array(k * d);
+  for (let i = 0; i < n; i++) {
+    const l = labels[i]!;
+    if (l < 0) continue;
+    const o = i * d;
+    const so = l * d;
+    for (let j = 0; j < d; j++) {
+      const v = data[o + j]!;
+      mean[j]! += v;
+      sums[so + j]! += v;
+    }
+  }
+  for (let j = 0; j < d; j++) mean[j]! /= total;
   const sd = new Float64Array(d);
-  for (const i of all) for (let j = 0; j < d; j++) sd[j]! += (data[i * d + j]! - mean[j]!) ** 2;
-  for (let j = 0; j < d; j++) sd[j] = Math.sqrt(sd[j]! / all.length);
-  const own = new Float64Array(d).fill(rows.length ? 0 : Number.NaN);
-  for (const i of rows) for (let j = 0; j < d; j++) own[j]! += data[i * d + j]!;
-  return Float64Array.from(own, (v, j) =>
-    rows.length === 0 ? Number.NaN : sd[j]! > 0 ? (v / rows.length - mean[j]!) / sd[j]! : 0,
-  );
+  for (let i = 0; i < n; i++) {
+    if (labels[i]! < 0) continue;
+    const o = i * d;
+    for (let j = 0; j < d; j++) sd[j]! += (data[o + j]! - mean[j]!) ** 2;
+  }
+  for (let j = 0; j < d; j++) sd[j] = Math.sqrt(sd[j]! / total);
+  return { mean, sd, sums };
 }
 
 /**
@@ -73,7 +110,7 @@ export function profileSegments(
   features: ReadonlyArray<string>,
   options: { top?: number; shaped?: Matrix } = {},
 ): SegmentProfiles {
-  const { n, d, data } = x;
+  const { n, d } = x;
   const shaped = options.shaped ?? x;
   if (shaped.n !== n || shaped.d !== d) {
     throw new CoreInputError(`shaped is ${shaped.n} x ${shaped.d}, expected ${n} x ${d}`, {
@@ -88,31 +125,29 @@ export function profileSegments(
   }
   let k = 0;
   for (const l of labels) if (l + 1 > k) k = l + 1;
-  const all: number[] = [];
-  const members: number[][] = Array.from({ length: k }, () => []);
+  const sizes = new Int32Array(k);
   let noise = 0;
   for (let i = 0; i < n; i++) {
     const l = labels[i]!;
-    if (l < 0) {
-      noise++;
-      continue;
-    }
-    all.push(i);
-    members[l]!.push(i);
+    if (l < 0) noise++;
+    else sizes[l]!++;
   }
-  const mean = new Float64Array(d);
-  for (const i of all) for (let j = 0; j < d; j++) mean[j]! += data[i * d + j]!;
-  for (let j = 0; j < d; j++) mean[j]! /= all.length;
-  const sd = new Float64Array(d);
-  for (const i of all) for (let j = 0; j < d; j++) sd[j]! += (data[i * d + j]! - mean[j]!) ** 2;
-  for (let j = 0; j < d; j++) sd[j] = Math.sqrt(sd[j]! / all.length);
+  const total = n - noise;
+  const { mean, sd, sums } = meansBySegment(x, labels, sizes, total);
+  // Deviations are measured on `shaped`: its own overall mean and sd, computed once for all segments.
+  const shapedStats = shaped === x ? { mean, sd, sums } : meansBySegment(shaped, labels, sizes, total);
+  const medians = mediansBySegment(x, labels, sizes);
 
   const top = options.top ?? 5;
-  const segments = members.map((rows, segment) => {
-    const m = new Float64Array(d).fill(rows.length ? 0 : Number.NaN);
-    for (const i of rows) for (let j = 0; j < d; j++) m[j]! += data[i * d + j]!;
-    if (rows.length) for (let j = 0; j < d; j++) m[j]! /= rows.length;
-    const deviation = deviationsOf(shaped, rows, all);
+  const segments = Array.from(sizes, (size, segment) => {
+    const m = new Float64Array(d).fill(size ? 0 : Number.NaN);
+    if (size) for (let j = 0; j < d; j++) m[j] = sums[segment * d + j]! / size;
+    // (segment mean - overall mean) / overall sd, on the shaped scale.
+    const deviation = Float64Array.from({ length: d }, (_, j) => {
+      if (size === 0) return Number.NaN;
+      const sdj = shapedStats.sd[j]!;
+      return sdj > 0 ? (shapedStats.sums[segment * d + j]! / size - shapedStats.mean[j]!) / sdj : 0;
+    });
     const ranked = Array.from(deviation, (dev, index) => ({
       feature: features[index]!,
       index,
@@ -122,13 +157,13 @@ export function profileSegments(
       .sort((a, b) => Math.abs(b.deviation) - Math.abs(a.deviation) || a.index - b.index);
     return {
       segment,
-      size: rows.length,
-      share: all.length ? rows.length / all.length : 0,
+      size,
+      share: total ? size / total : 0,
       mean: m,
-      median: rows.length ? medians(x, rows) : new Float64Array(d).fill(Number.NaN),
+      median: size ? medians.segments[segment]! : new Float64Array(d).fill(Number.NaN),
       deviation,
       top: ranked.slice(0, top),
     };
   });
-  return { features: [...features], overall: { mean, median: medians(x, all), sd }, segments, noise };
+  return { features: [...features], overall: { mean, median: medians.overall, sd }, segments, noise };
 }

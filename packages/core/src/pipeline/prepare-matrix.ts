@@ -1,6 +1,7 @@
 import type { Matrix } from "../matrix/matrix.js";
 import { findOutliers } from "../preprocess/outliers.js";
 import { fitScaler, transformScaler } from "../preprocess/scaler.js";
+import { selectKth } from "../preprocess/select.js";
 import { applyTransforms, type ColumnTransform, chooseTransforms } from "../preprocess/shape.js";
 import { pickRows } from "./shared.js";
 import { type SegmentationInput, SegmentationInputError } from "./types.js";
@@ -25,11 +26,18 @@ export interface PreparedMatrix {
   valuesImputed: number;
 }
 
-function median(values: Float64Array): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = Float64Array.from(values).sort();
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+/**
+ * The median of values[0 .. length) as sorting gives it (the middle value, or the mean of the two
+ * middle ones), by selection (preprocess/select.ts) in linear time. Reorders the values.
+ */
+function median(values: Float64Array, length: number): number {
+  if (length === 0) return Number.NaN;
+  const mid = length >> 1;
+  if (length % 2) return selectKth(values, mid, length);
+  const below = selectKth(values, mid - 1, length);
+  let above = values[mid]!;
+  for (let i = mid + 1; i < length; i++) if (values[i]! < above) above = values[i]!;
+  return (below + above) / 2;
 }
 
 /** Missing values, constant features, scaling; every refusal is a sentence for the user. */
@@ -43,22 +51,26 @@ export function prepareMatrix(input: SegmentationInput): PreparedMatrix {
   const dropped: Array<{ feature: string; reason: string }> = [];
   const keptColumns: number[] = [];
   const medians = new Float64Array(d);
+  const present = new Float64Array(n);
   for (let j = 0; j < d; j++) {
-    const present: number[] = [];
+    let count = 0;
+    let isConstant = true;
     for (let i = 0; i < n; i++) {
       const v = data[i * d + j]!;
-      if (Number.isFinite(v)) present.push(v);
+      if (!Number.isFinite(v)) continue;
+      if (count > 0 && v !== present[0]) isConstant = false;
+      present[count++] = v;
     }
-    if (present.length === 0) {
+    if (count === 0) {
       dropped.push({ feature: features[j]!, reason: "no customer has a value" });
       continue;
     }
     const first = present[0]!;
-    if (present.every((v) => v === first)) {
+    if (isConstant) {
       dropped.push({ feature: features[j]!, reason: `every customer has the same value (${first})` });
       continue;
     }
-    medians[j] = median(Float64Array.from(present));
+    medians[j] = median(present, count);
     keptColumns.push(j);
   }
   if (keptColumns.length === 0) {

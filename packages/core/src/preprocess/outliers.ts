@@ -1,6 +1,6 @@
 import { CoreInputError } from "../errors.js";
 import type { Matrix } from "../matrix/matrix.js";
-import { quantileSorted } from "./scaler.js";
+import { quantileSelect } from "./select.js";
 
 export interface FindOutliersOptions {
   /** A row is extreme when some feature lies this many robust standard deviations from the median. Default 5. */
@@ -40,13 +40,20 @@ export function findOutliers(x: Matrix, options: FindOutliersOptions = {}): Outl
   const score = new Float64Array(n);
   const feature = new Int32Array(n).fill(-1);
   const values = new Float64Array(n);
+  // Scratch for the selections: medians, MAD and quartiles by quickselect (select.ts), the same
+  // numbers as sorting, in linear time.
+  const scratch = new Float64Array(n);
   for (let j = 0; j < d; j++) {
     for (let i = 0; i < n; i++) values[i] = data[i * d + j]!;
-    const sorted = Float64Array.from(values).sort();
-    const median = quantileSorted(sorted, 0.5);
-    const deviations = values.map((v) => Math.abs(v - median)).sort();
-    let spread = 1.4826 * quantileSorted(deviations, 0.5);
-    if (!(spread > 0)) spread = (quantileSorted(sorted, 0.75) - quantileSorted(sorted, 0.25)) / 1.349;
+    scratch.set(values);
+    const median = quantileSelect(scratch, 0.5);
+    for (let i = 0; i < n; i++) scratch[i] = Math.abs(values[i]! - median);
+    let spread = 1.4826 * quantileSelect(scratch, 0.5);
+    if (!(spread > 0)) {
+      scratch.set(values);
+      const q3 = quantileSelect(scratch, 0.75);
+      spread = (q3 - quantileSelect(scratch, 0.25)) / 1.349;
+    }
     if (!(spread > 0)) {
       let mean = 0;
       for (const v of values) mean += v / n;
