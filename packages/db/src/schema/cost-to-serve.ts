@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import {
   doublePrecision,
   foreignKey,
@@ -176,7 +177,11 @@ export const costToServeCustomers = pgTable(
     primaryKey({ columns: [t.runId, t.customerId] }),
     // Paging a run (or one segment of it) by net profit, the page's default order.
     index("cost_to_serve_customers_run_profit_idx").on(t.runId, t.netProfit, t.customerId),
-    index("cost_to_serve_customers_run_segment_profit_idx").on(t.runId, t.segment, t.netProfit, t.customerId),
+    // Partial: a run without a segment set (segment null on every row) writes nothing to it, and a
+    // segment filter (segment = $1) implies segment is not null, so the planner still uses it.
+    index("cost_to_serve_customers_run_segment_profit_idx")
+      .on(t.runId, t.segment, t.netProfit, t.customerId)
+      .where(sql`${t.segment} is not null`),
     index("cost_to_serve_customers_tenant_customer_idx").on(t.tenantId, t.customerId),
     tenantIsolationPolicy("cost_to_serve_customers", t.tenantId),
   ],

@@ -1,0 +1,2 @@
+DROP INDEX "cost_to_serve_customers_run_segment_profit_idx";--> statement-breakpoint
+CREATE INDEX "cost_to_serve_customers_run_segment_profit_idx" ON "cost_to_serve_customers" USING btree ("run_id","segment","net_profit","customer_id") WHERE "cost_to_serve_customers"."segment" is not null;
