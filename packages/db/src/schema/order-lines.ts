@@ -10,6 +10,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { tenantIsolationPolicy } from "./app-role.js";
 import { customers } from "./customers.js";
+import { tenants } from "./tenants.js";
 
 /**
  * One line of an order (a transaction). `line_key` makes re-imports idempotent: it is a hash of the
@@ -64,3 +65,20 @@ export const orderLines = pgTable(
 );
 
 export type OrderLine = typeof orderLines.$inferSelect;
+
+/**
+ * A number per workspace that moves on with every statement that adds, changes or removes its order
+ * lines (statement triggers on order_lines, migration 0019: imports, re-imports, erasure, retention,
+ * whatever comes later). Figures derived from the lines alone are kept in memory under it; counting
+ * 2,000,000 lines to notice a change took a quarter of a second on every read.
+ */
+export const orderLineVersions = pgTable(
+  "order_line_versions",
+  {
+    tenantId: uuid()
+      .primaryKey()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    version: bigint({ mode: "number" }).notNull().default(0),
+  },
+  (t) => [tenantIsolationPolicy("order_line_versions", t.tenantId)],
+);

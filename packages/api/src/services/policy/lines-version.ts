@@ -2,16 +2,15 @@ import { rawRows, type Tx } from "@strata/db";
 import { sql } from "drizzle-orm";
 
 /**
- * A cheap summary of a workspace's order lines that changes with them: lines added or updated (an
- * import finishing) and lines removed (erasure, retention). Figures derived from the lines alone may
- * be kept in memory under it.
+ * A summary of a workspace's order lines that changes with them: the version every statement writing
+ * its lines moves on (order_line_versions, kept by triggers on order_lines: lines added, changed or
+ * removed, by whatever path). One primary-key read; figures derived from the lines alone may be kept
+ * in memory under it.
  */
 export async function orderLinesVersion(tx: Tx, tenantId: string): Promise<string> {
-  const [row] = await rawRows<{ lines: string; imported: string | null }>(
+  const [row] = await rawRows<{ version: string | null }>(
     tx,
-    sql`select
-      (select count(*) from order_lines where tenant_id = ${tenantId})::text as lines,
-      (select max(finished_at)::text from imports where tenant_id = ${tenantId}) as imported`,
+    sql`select version::text as version from order_line_versions where tenant_id = ${tenantId}`,
   );
-  return `${row?.lines ?? 0}|${row?.imported ?? ""}`;
+  return row?.version ?? "0";
 }
