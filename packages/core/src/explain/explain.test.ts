@@ -12,7 +12,7 @@ import {
 import { explainSegments } from "./explain-segments.js";
 import { suggestSegmentName, suggestSegmentNames } from "./naming.js";
 import { profileSegments, type SegmentProfile } from "./profile.js";
-import { formatThreshold, predictTree, surrogateRules } from "./tree.js";
+import { fitDecisionTree, formatThreshold, predictTree, surrogateRules } from "./tree.js";
 
 describe("profileSegments", () => {
   const x = fromRows([
@@ -168,6 +168,124 @@ function profileByDefinition(x: { data: Float64Array; n: number; d: number }, la
   });
   return { mean, sd, median: medianOf(all), segments };
 }
+
+/** fitDecisionTree as written before presorting: a comparator sort of every node's rows per feature. */
+function fitBySortingEachNode(
+  x: { data: Float64Array; n: number; d: number },
+  labels: Int32Array,
+  options: { maxDepth?: number; minLeaf?: number },
+) {
+  const { d, data } = x;
+  let k = 0;
+  const rows: number[] = [];
+  for (let i = 0; i < x.n; i++) {
+    if (labels[i]! < 0) continue;
+    rows.push(i);
+    if (labels[i]! + 1 > k) k = labels[i]! + 1;
+  }
+  const giniOf = (counts: Float64Array, n: number) => {
+    if (n === 0) return 0;
+    let s = 0;
+    for (const c of counts) s += c * c;
+    return 1 - s / (n * n);
+  };
+  type Node = {
+    feature: number;
+    threshold: number;
+    left: number;
+    right: number;
+    prediction: number;
+    size: number;
+    gini: number;
+  };
+  const maxDepth = options.maxDepth ?? 3;
+  const minLeaf = Math.max(1, options.minLeaf ?? Math.max(5, Math.floor(rows.length * 0.01)));
+  const nodes: Node[] = [];
+  const countsL = new Float64Array(k);
+  const countsR = new Float64Array(k);
+
+  const grow = (idx: number[], depth: number): number => {
+    const counts = new Float64Array(k);
+    for (const i of idx) counts[labels[i]!]!++;
+    let prediction = 0;
+    for (let c = 1; c < k; c++) if (counts[c]! > counts[prediction]!) prediction = c;
+    const size = idx.length;
+    const gini = giniOf(counts, size);
+    const id = nodes.length;
+    nodes.push({ feature: -1, threshold: 0, left: -1, right: -1, prediction, size, gini });
+    if (depth >= maxDepth || gini === 0 || size < 2 * minLeaf) return id;
+
+    let bestScore = size * gini - 1e-12;
+    let bestFeature = -1;
+    let bestThreshold = 0;
+    const order = idx.slice();
+    for (let j = 0; j < d; j++) {
+      order.sort((a, b) => data[a * d + j]! - data[b * d + j]! || a - b);
+      countsL.fill(0);
+      countsR.set(counts);
+      let sqL = 0;
+      let sqR = 0;
+      for (const c of counts) sqR += c * c;
+      for (let p = 0; p < size - 1; p++) {
+        const c = labels[order[p]!]!;
+        sqL += 2 * countsL[c]! + 1;
+        sqR -= 2 * countsR[c]! - 1;
+        countsL[c]!++;
+        countsR[c]!--;
+        const nL = p + 1;
+        const nR = size - nL;
+        if (nL < minLeaf || nR < minLeaf) continue;
+        const v = data[order[p]! * d + j]!;
+        const next = data[order[p + 1]! * d + j]!;
+        if (v === next) continue;
+        // n * weighted Gini = nL - sqL / nL + nR - sqR / nR
+        const score = nL - sqL / nL + nR - sqR / nR;
+        if (score < bestScore) {
+          bestScore = score;
+          bestFeature = j;
+          bestThreshold = v + (next - v) / 2;
+        }
+      }
+    }
+    if (bestFeature < 0) return id;
+    const leftIdx: number[] = [];
+    const rightIdx: number[] = [];
+    for (const i of idx) (data[i * d + bestFeature]! <= bestThreshold ? leftIdx : rightIdx).push(i);
+    const left = grow(leftIdx, depth + 1);
+    const right = grow(rightIdx, depth + 1);
+    nodes[id] = { ...nodes[id]!, feature: bestFeature, threshold: bestThreshold, left, right };
+    return id;
+  };
+  if (rows.length > 0) grow(rows, 0);
+  return nodes;
+}
+
+describe("the surrogate tree on larger inputs", () => {
+  it("grows the same tree as sorting every node's rows per feature, ties and noise included", () => {
+    const random = createRandom(12);
+    for (const [n, k, maxDepth] of [
+      [60, 2, 3],
+      [3000, 5, 3],
+      [4000, 8, 4],
+    ] as const) {
+      const d = 4;
+      const data = new Float64Array(n * d);
+      const labels = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        const l = random.int(k);
+        labels[i] = random.next() < 0.03 ? -1 : l;
+        data[i * d] = l + random.normal();
+        data[i * d + 1] = random.int(6);
+        data[i * d + 2] = random.next() < 0.5 ? 0 : l * random.next();
+        data[i * d + 3] = random.normal();
+      }
+      const x = { data, n, d };
+      const tree = fitDecisionTree(x, labels, ["a", "b", "c", "d"], { maxDepth });
+      expect(tree.nodes.length).toBeGreaterThan(3);
+      expect(tree.nodes).toEqual(fitBySortingEachNode(x, labels, { maxDepth }));
+    }
+  });
+});
 
 describe("profiles on larger inputs", () => {
   it("give the same means, medians and deviations as computing each segment on its own", () => {

@@ -120,30 +120,63 @@ export function fitDecisionTree(
   const countsL = new Float64Array(k);
   const countsR = new Float64Array(k);
 
-  const grow = (idx: number[], depth: number): number => {
+  // The fitted rows are numbered 0..m-1 in row order ("positions"). Each feature's positions are
+  // sorted once, by value then row, and a node reads its own rows in that order by filtering the
+  // feature's order by node: the order sorting the node's rows would give (scikit-learn presorts
+  // the same way), without a comparator sort per node and feature.
+  const m = rows.length;
+  const rowLabel = new Int32Array(m);
+  for (let p = 0; p < m; p++) rowLabel[p] = labels[rows[p]!]!;
+  // Made when the root is split, not before: a one-vs-rest tree over a pure segment is one leaf.
+  let values: Float64Array[] = [];
+  let sortedBy: Int32Array[] = [];
+  const presort = () => {
+    values = Array.from({ length: d }, () => new Float64Array(m));
+    for (let p = 0; p < m; p++) {
+      const o = rows[p]! * d;
+      for (let j = 0; j < d; j++) values[j]![p] = data[o + j]!;
+    }
+    sortedBy = values.map((column) => {
+      const order = Array.from({ length: m }, (_, p) => p);
+      order.sort((a, b) => column[a]! - column[b]! || a - b);
+      return Int32Array.from(order);
+    });
+  };
+  const nodeOf = new Int32Array(m);
+  const order = new Int32Array(m);
+  let nextNode = 0;
+
+  /** Grows the node holding the positions `members` (ascending), all marked `mark` in nodeOf. */
+  const grow = (members: Int32Array, mark: number, depth: number): number => {
     const counts = new Float64Array(k);
-    for (const i of idx) counts[labels[i]!]!++;
+    for (const p of members) counts[rowLabel[p]!]!++;
     let prediction = 0;
     for (let c = 1; c < k; c++) if (counts[c]! > counts[prediction]!) prediction = c;
-    const size = idx.length;
+    const size = members.length;
     const gini = giniOf(counts, size);
     const id = nodes.length;
     nodes.push({ feature: -1, threshold: 0, left: -1, right: -1, prediction, size, gini });
     if (depth >= maxDepth || gini === 0 || size < 2 * minLeaf) return id;
+    if (sortedBy.length === 0) presort();
 
     let bestScore = size * gini - 1e-12;
     let bestFeature = -1;
     let bestThreshold = 0;
-    const order = idx.slice();
     for (let j = 0; j < d; j++) {
-      order.sort((a, b) => data[a * d + j]! - data[b * d + j]! || a - b);
+      const column = values[j]!;
+      const sorted = sortedBy[j]!;
+      let filled = 0;
+      if (size === m) order.set(sorted);
+      else
+        for (let q = 0; q < m && filled < size; q++)
+          if (nodeOf[sorted[q]!] === mark) order[filled++] = sorted[q]!;
       countsL.fill(0);
       countsR.set(counts);
       let sqL = 0;
       let sqR = 0;
       for (const c of counts) sqR += c * c;
       for (let p = 0; p < size - 1; p++) {
-        const c = labels[order[p]!]!;
+        const c = rowLabel[order[p]!]!;
         sqL += 2 * countsL[c]! + 1;
         sqR -= 2 * countsR[c]! - 1;
         countsL[c]!++;
@@ -151,8 +184,8 @@ export function fitDecisionTree(
         const nL = p + 1;
         const nR = size - nL;
         if (nL < minLeaf || nR < minLeaf) continue;
-        const v = data[order[p]! * d + j]!;
-        const next = data[order[p + 1]! * d + j]!;
+        const v = column[order[p]!]!;
+        const next = column[order[p + 1]!]!;
         if (v === next) continue;
         // n * weighted Gini = nL - sqL / nL + nR - sqR / nR
         const score = nL - sqL / nL + nR - sqR / nR;
@@ -164,15 +197,33 @@ export function fitDecisionTree(
       }
     }
     if (bestFeature < 0) return id;
-    const leftIdx: number[] = [];
-    const rightIdx: number[] = [];
-    for (const i of idx) (data[i * d + bestFeature]! <= bestThreshold ? leftIdx : rightIdx).push(i);
-    const left = grow(leftIdx, depth + 1);
-    const right = grow(rightIdx, depth + 1);
+    const split = values[bestFeature]!;
+    let nLeft = 0;
+    for (const p of members) if (split[p]! <= bestThreshold) nLeft++;
+    const leftMembers = new Int32Array(nLeft);
+    const rightMembers = new Int32Array(size - nLeft);
+    const leftMark = ++nextNode;
+    const rightMark = ++nextNode;
+    for (let q = 0, a = 0, b = 0; q < size; q++) {
+      const p = members[q]!;
+      if (split[p]! <= bestThreshold) {
+        leftMembers[a++] = p;
+        nodeOf[p] = leftMark;
+      } else {
+        rightMembers[b++] = p;
+        nodeOf[p] = rightMark;
+      }
+    }
+    const left = grow(leftMembers, leftMark, depth + 1);
+    const right = grow(rightMembers, rightMark, depth + 1);
     nodes[id] = { ...nodes[id]!, feature: bestFeature, threshold: bestThreshold, left, right };
     return id;
   };
-  if (rows.length > 0) grow(rows, 0);
+  if (m > 0) {
+    const all = new Int32Array(m);
+    for (let p = 0; p < m; p++) all[p] = p;
+    grow(all, 0, 0);
+  }
   return { nodes, features: [...features], k };
 }
 
