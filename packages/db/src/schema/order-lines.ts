@@ -68,7 +68,7 @@ export type OrderLine = typeof orderLines.$inferSelect;
 
 /**
  * A number per workspace that moves on with every statement that adds, changes or removes its order
- * lines (statement triggers on order_lines, migration 0019: imports, re-imports, erasure, retention,
+ * lines (statement triggers on order_lines, migration 0020: imports, re-imports, erasure, retention,
  * whatever comes later). Figures derived from the lines alone are kept in memory under it; counting
  * 2,000,000 lines to notice a change took a quarter of a second on every read.
  */
