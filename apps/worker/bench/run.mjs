@@ -192,7 +192,7 @@ async function benchmark(driver) {
       seedMs,
       wallMs,
       mapWallMs,
-      mapPoints: mapped.result?.tsne.length ?? 0,
+      mapPoints: mapped.mapSample?.tsne ?? 0,
       run,
       load: `${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)}`,
     };
