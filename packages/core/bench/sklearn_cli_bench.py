@@ -8,7 +8,7 @@ import os
 import sys
 
 import numpy as np
-from sklearn.cluster import DBSCAN, KMeans
+from sklearn.cluster import DBSCAN, KMeans, kmeans_plusplus
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -31,6 +31,15 @@ def kmeans_user_case(case):
         seconds, km = sklearn_bench.best_of(case["repeats"], fit)
     return {"seconds": seconds, "iterations": int(km.n_iter_), "inertia": float(km.inertia_),
             "threads": threads or os.cpu_count()}
+
+
+def kmeans_plusplus_case(case):
+    # scikit-learn's greedy k-means++ alone (2 + ln k candidates, as KMeans.fit runs it), to set
+    # against Strata's kmeansPlusPlus; it computes the rows' squared norms itself, as fit does.
+    x = sklearn_bench.load(case)
+    seconds, _ = sklearn_bench.best_of(
+        case["repeats"], lambda: kmeans_plusplus(x, case["k"], random_state=case.get("seed", 0)))
+    return {"seconds": seconds}
 
 
 def dbscan_labels_case(case):
