@@ -120,6 +120,30 @@ describe("surrogate rules", () => {
     expect(out.segmentFit[0]!.recall).toBe(1);
   });
 
+  it("describes a missed segment larger than the tree's sample against the rest, not as everyone", () => {
+    // 60 rows of segment 2 (b high) spread over both halves of a: depth 1 splits on a and predicts
+    // 2 nowhere. With a sample of 40 rows the segment alone would fill it.
+    const rows: number[][] = [];
+    const labels: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      rows.push([i % 10, i % 7]);
+      labels.push(0);
+      rows.push([50 + (i % 10), i % 7]);
+      labels.push(1);
+    }
+    for (let i = 0; i < 60; i++) {
+      rows.push([i, 40 + (i % 5)]);
+      labels.push(2);
+    }
+    const out = surrogateRules(fromRows(rows), Int32Array.from(labels), ["a", "b"], {
+      maxDepth: 1,
+      sampleSize: 40,
+    });
+    const missed = out.rules[2]!;
+    expect(missed[0]).toMatchObject({ source: "one-vs-rest", precision: 1, recall: 1 });
+    expect(missed[0]!.text).toMatch(/^b > /);
+  });
+
   it("writes thresholds with few digits", () => {
     expect(formatThreshold(31.5)).toBe("31.5");
     expect(formatThreshold(1234.567)).toBe("1235");

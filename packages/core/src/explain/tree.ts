@@ -283,6 +283,26 @@ function leafPaths(tree: DecisionTree): Map<number, RuleCondition[]> {
   return out;
 }
 
+/** Marks `count` of `rows` in `keep` (all of them when there are no more), seeded partial shuffle. */
+function sampleInto(
+  keep: Uint8Array,
+  rows: number[],
+  count: number,
+  random: ReturnType<typeof createRandom>,
+) {
+  if (rows.length <= count) {
+    for (const i of rows) keep[i] = 1;
+    return;
+  }
+  for (let t = 0; t < count; t++) {
+    const s = t + random.int(rows.length - t);
+    const tmp = rows[t]!;
+    rows[t] = rows[s]!;
+    rows[s] = tmp;
+    keep[rows[t]!] = 1;
+  }
+}
+
 function ruleText(conditions: RuleCondition[]): string {
   return conditions.length
     ? conditions.map((c) => `${c.feature} ${c.op} ${formatThreshold(c.threshold)}`).join(" and ")
@@ -305,23 +325,20 @@ function oneVsRestRules(
 ): SegmentRule[] {
   if (segmentSize === 0) return [];
   const sampleSize = options.sampleSize ?? 50_000;
+  const inside: number[] = [];
   const others: number[] = [];
-  for (let i = 0; i < x.n; i++) if (labels[i]! >= 0 && labels[i] !== segment) others.push(i);
-  const keep = new Uint8Array(x.n);
-  const room = Math.max(0, sampleSize - segmentSize);
-  if (others.length > room) {
-    const random = createRandom((options.seed ?? 0) + 7919 * (segment + 1));
-    for (let t = 0; t < room; t++) {
-      const s = t + random.int(others.length - t);
-      const tmp = others[t]!;
-      others[t] = others[s]!;
-      others[s] = tmp;
-      keep[others[t]!] = 1;
-    }
-  } else {
-    for (const i of others) keep[i] = 1;
+  for (let i = 0; i < x.n; i++) {
+    if (labels[i] === segment) inside.push(i);
+    else if (labels[i]! >= 0) others.push(i);
   }
-  const binary = Int32Array.from(labels, (l, i) => (l === segment ? 1 : l >= 0 && keep[i] ? 0 : -1));
+  // A segment larger than half the sample is sampled too: the tree must see rows outside it, or it
+  // is one pure leaf ("all customers").
+  const keep = new Uint8Array(x.n);
+  const random = createRandom((options.seed ?? 0) + 7919 * (segment + 1));
+  const keptInside = Math.min(inside.length, Math.max(Math.ceil(sampleSize / 2), sampleSize - others.length));
+  sampleInto(keep, inside, keptInside, random);
+  sampleInto(keep, others, Math.max(0, sampleSize - keptInside), random);
+  const binary = Int32Array.from(labels, (l, i) => (!keep[i] || l < 0 ? -1 : l === segment ? 1 : 0));
   const defaultMinLeaf = options.minLeaf ?? Math.max(5, Math.floor(x.n * 0.01));
   const tree = fitDecisionTree(x, binary, features, {
     maxDepth: Math.min(options.maxDepth ?? 3, 3),
