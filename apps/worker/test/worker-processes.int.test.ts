@@ -124,7 +124,8 @@ describe.skipIf(!hasPostgres)("worker processes on PostgreSQL", () => {
     for (let i = 0; i < 20; i++) {
       ids.push((await editor.run.create({ workspace: ws.slug, config: { k: 3, seed: i } })).id);
     }
-    workers.push(await startWorker(urlOf(database)), await startWorker(urlOf(database)));
+    const pair = [await startWorker(urlOf(database)), await startWorker(urlOf(database))];
+    workers.push(...pair);
 
     const finished = await waitFor(
       "all twenty runs",
@@ -148,11 +149,11 @@ describe.skipIf(!hasPostgres)("worker processes on PostgreSQL", () => {
         return { nice: Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]) };
       });
     if (existsSync("/proc/self/task")) {
-      const threads = nice(workers[0]!.child.pid!);
-      expect(workers[0]!.output.some((line) => line.includes("nice 10"))).toBe(true);
+      const threads = nice(pair[0]!.child.pid!);
+      expect(pair[0]!.output.some((line) => line.includes("nice 10"))).toBe(true);
       expect(threads[0]).toMatchObject({ nice: 10 });
       // Node's own threads started before main() keep 0; the pool's threads come after and inherit.
-      const poolSize = Number(/(\d+) clustering threads/.exec(workers[0]!.output.join("\n"))?.[1]);
+      const poolSize = Number(/(\d+) clustering threads/.exec(pair[0]!.output.join("\n"))?.[1]);
       expect(poolSize).toBeGreaterThan(0);
       expect(threads.filter((t) => t.nice === 10).length).toBeGreaterThanOrEqual(1 + poolSize);
     }
