@@ -348,35 +348,36 @@ export function resultDocOf(result: CostToServeResult): CostToServeResultDoc {
   };
 }
 
-/** The per-customer columns, in the order the rows are staged and inserted. */
+/** The per-customer columns (named as the result's customer fields), in the order rows are written. */
 const CUSTOMER_COLUMNS = [
-  "customer_id",
-  "segment",
-  "gross_sales",
-  "discounts",
-  "returns_allowances",
-  "net_sales",
-  "cogs",
-  "gross_margin",
-  "cost_to_serve",
-  "net_profit",
-  "margin_pct",
-  "cts_pct_of_sales",
-  "activities",
+  ["customer_id", "uuid"],
+  ["segment", "text"],
+  ["gross_sales", "float8"],
+  ["discounts", "float8"],
+  ["returns_allowances", "float8"],
+  ["net_sales", "float8"],
+  ["cogs", "float8"],
+  ["gross_margin", "float8"],
+  ["cost_to_serve", "float8"],
+  ["net_profit", "float8"],
+  ["margin_pct", "float8"],
+  ["cts_pct_of_sales", "float8"],
+  ["activities", "jsonb"],
 ] as const;
-const CUSTOMER_COLUMN_TYPES =
-  "customer_id uuid, segment text, gross_sales float8, discounts float8, returns_allowances float8, " +
-  "net_sales float8, cogs float8, gross_margin float8, cost_to_serve float8, net_profit float8, " +
-  "margin_pct float8, cts_pct_of_sales float8, activities jsonb";
+type CustomerRow = CostToServeResult["customers"][number];
+const CUSTOMER_COLUMN_NAMES = CUSTOMER_COLUMNS.map(([name]) => name).join(", ");
+const CUSTOMER_COLUMN_TYPES = CUSTOMER_COLUMNS.map(([name, type]) => `${name} ${type}`).join(", ");
 const CUSTOMER_STAGE = "cost_to_serve_stage";
 
-/** A number as COPY text; non-finite as null, as JSON.stringify writes it. */
-const copyNumber = (x: number | null | undefined): string =>
-  typeof x === "number" && Number.isFinite(x) ? String(x) : "\\N";
-
-/** One customer row in COPY text format, newline included. */
-function customerCopyRow(c: CostToServeResult["customers"][number]): string {
-  return `${c.customer_id}\t${c.segment == null ? "\\N" : escapeCopyText(c.segment)}\t${copyNumber(c.gross_sales)}\t${copyNumber(c.discounts)}\t${copyNumber(c.returns_allowances)}\t${copyNumber(c.net_sales)}\t${copyNumber(c.cogs)}\t${copyNumber(c.gross_margin)}\t${copyNumber(c.cost_to_serve)}\t${copyNumber(c.net_profit)}\t${copyNumber(c.margin_pct)}\t${copyNumber(c.cts_pct_of_sales)}\t${escapeCopyText(JSON.stringify(c.activities))}\n`;
+/** One customer row in COPY text format, newline included; non-finite numbers as null, as JSON writes them. */
+function customerCopyRow(c: CustomerRow): string {
+  const cells = CUSTOMER_COLUMNS.map(([name, type]) => {
+    const value = c[name];
+    if (type === "float8") return typeof value === "number" && Number.isFinite(value) ? String(value) : "\\N";
+    if (value == null) return "\\N";
+    return escapeCopyText(type === "jsonb" ? JSON.stringify(value) : String(value));
+  });
+  return `${cells.join("\t")}\n`;
 }
 
 /**
@@ -391,7 +392,7 @@ async function copyCustomerRows(
   const client = rawClientOf(tx);
   await client.query(`create temp table ${CUSTOMER_STAGE} (${CUSTOMER_COLUMN_TYPES}) on commit drop`);
   const stream = (client as unknown as { query(s: unknown): Writable }).query(
-    copyStreams.from(`copy ${CUSTOMER_STAGE} (${CUSTOMER_COLUMNS.join(", ")}) from stdin`),
+    copyStreams.from(`copy ${CUSTOMER_STAGE} (${CUSTOMER_COLUMN_NAMES}) from stdin`),
   );
   // An error of the COPY surfaces from `once` or `finished` below.
   stream.on("error", () => undefined);
@@ -406,8 +407,8 @@ async function copyCustomerRows(
   stream.end(buffer);
   await finished(stream);
   await client.query(
-    `insert into cost_to_serve_customers (run_id, tenant_id, ${CUSTOMER_COLUMNS.join(", ")})
-     select $1, $2, ${CUSTOMER_COLUMNS.join(", ")} from ${CUSTOMER_STAGE}`,
+    `insert into cost_to_serve_customers (run_id, tenant_id, ${CUSTOMER_COLUMN_NAMES})
+     select $1, $2, ${CUSTOMER_COLUMN_NAMES} from ${CUSTOMER_STAGE}`,
     [params.runId, params.tenantId],
   );
 }
@@ -419,24 +420,12 @@ async function insertCustomerRows(
 ): Promise<void> {
   const { tenantId, runId, customers } = params;
   for (let i = 0; i < customers.length; i += INSERT_CHUNK) {
-    const chunk = customers.slice(i, i + INSERT_CHUNK).map((c) => ({
-      customer_id: c.customer_id,
-      segment: c.segment ?? null,
-      gross_sales: c.gross_sales,
-      discounts: c.discounts,
-      returns_allowances: c.returns_allowances,
-      net_sales: c.net_sales,
-      cogs: c.cogs,
-      gross_margin: c.gross_margin,
-      cost_to_serve: c.cost_to_serve,
-      net_profit: c.net_profit,
-      margin_pct: c.margin_pct,
-      cts_pct_of_sales: c.cts_pct_of_sales,
-      activities: c.activities,
-    }));
+    const chunk = customers
+      .slice(i, i + INSERT_CHUNK)
+      .map((c) => Object.fromEntries(CUSTOMER_COLUMNS.map(([name]) => [name, c[name] ?? null])));
     await tx.execute(sql`
-      insert into cost_to_serve_customers (run_id, tenant_id, ${sql.raw(CUSTOMER_COLUMNS.join(", "))})
-      select ${runId}, ${tenantId}, ${sql.raw(CUSTOMER_COLUMNS.map((c) => `x.${c}`).join(", "))}
+      insert into cost_to_serve_customers (run_id, tenant_id, ${sql.raw(CUSTOMER_COLUMN_NAMES)})
+      select ${runId}, ${tenantId}, ${sql.raw(CUSTOMER_COLUMNS.map(([name]) => `x.${name}`).join(", "))}
       from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as x(${sql.raw(CUSTOMER_COLUMN_TYPES)})`);
   }
 }
