@@ -31,6 +31,23 @@ function labelAllRows(prepared: PreparedMatrix, clustering: Clustering): Int32Ar
   return labels;
 }
 
+/** Every prepared row's segment and its distance to the segment's centre, as a run stores them. */
+export interface RowAssignments {
+  /** Index into the input rows of each prepared row. */
+  rows: Int32Array;
+  labels: Int32Array;
+  distances: Float64Array;
+}
+
+/**
+ * The memberships of a clustering, known before it is measured and explained: a run starts writing
+ * them while its segments are still being described.
+ */
+export function assignmentsOf(prepared: PreparedMatrix, clustering: Clustering): RowAssignments {
+  const labels = labelAllRows(prepared, clustering);
+  return { rows: prepared.rows, labels, distances: distancesTo(prepared.x, labels, clustering.centroids) };
+}
+
 /** Segment means in the features' own units. */
 function originalCentres(original: Matrix, labels: Int32Array, k: number): number[][] {
   const means = centroidsOf(original, labels, k);
@@ -71,8 +88,7 @@ export function describeClustering(
   let { chosenK } = clustering;
   const seed = input.options.seed;
   progress("Measuring the segments", 85);
-  const labels = labelAllRows(prepared, clustering);
-  const distances = distancesTo(x, labels, centroids);
+  const { labels, distances } = assignmentsOf(prepared, clustering);
   const sizes = segmentSizes(labels, k);
   let noise = 0;
   for (const l of labels) if (l < 0) noise++;
