@@ -75,12 +75,17 @@ def dbscan_case(case):
     x = load(case)
     seconds, db = best_of(case["repeats"], lambda: DBSCAN(eps=case["eps"], min_samples=case["minSamples"]).fit(x))
     labels = db.labels_
-    return {
+    out = {
         "seconds": seconds,
         "clusters": int(labels.max() + 1),
         "noise": int((labels < 0).sum()),
         "core": int(len(db.core_sample_indices_)),
     }
+    if case.get("withLabels"):
+        # Every row's label and the core rows, for the Node side to compare its own against.
+        out["labels"] = labels.astype(int).tolist()
+        out["coreRows"] = db.core_sample_indices_.astype(int).tolist()
+    return out
 
 
 def memory_case(case):

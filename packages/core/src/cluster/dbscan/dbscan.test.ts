@@ -151,6 +151,36 @@ describe("dbscan", () => {
     }
   });
 
+  it("gives the same core rows and labels through the grid as through the KD-tree on 20,000 random rows", () => {
+    // Too many rows for the brute-force walk: the two indexes check each other, on blobs with
+    // uniform noise like the benchmark's, at a radius where cells hold from one to hundreds of rows.
+    const random = createRandom(31);
+    for (const d of [1, 2, 3]) {
+      const n = 20_000;
+      const centres = Array.from({ length: 8 }, () => Array.from({ length: d }, () => random.next() * 20));
+      const data = new Float64Array(n * d);
+      for (let i = 0; i < n; i++) {
+        const isNoise = random.next() < 0.05;
+        const centre = centres[random.int(8)]!;
+        for (let t = 0; t < d; t++)
+          data[i * d + t] = isNoise ? random.next() * 20 : centre[t]! + 0.5 * random.normal();
+      }
+      const x = { data, n, d };
+      for (const [eps, minSamples] of [
+        [0.2, 10],
+        [0.05, 4],
+      ] as const) {
+        const grid = dbscan(x, { eps, minSamples, algorithm: "grid" });
+        const tree = dbscan(x, { eps, minSamples, algorithm: "kd-tree" });
+        expect(grid.nClusters).toBeGreaterThan(0);
+        expect(grid.nClusters).toBe(tree.nClusters);
+        expect(grid.noise).toBe(tree.noise);
+        expect(Array.from(grid.isCore)).toEqual(Array.from(tree.isCore));
+        expect(Array.from(grid.labels)).toEqual(Array.from(tree.labels));
+      }
+    }
+  });
+
   it("counts rows exactly eps apart on a lattice whose spacing matches the grid's cells", () => {
     // Rows on a lattice of step eps / sqrt(2) and eps: many pairs sit exactly at eps, on cell
     // boundaries, where a grid that rounds the wrong way would lose or gain a neighbour.

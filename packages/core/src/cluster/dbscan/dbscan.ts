@@ -88,20 +88,24 @@ function progressReporter(onProgress: DbscanOptions["onProgress"]): Progress {
 
 /**
  * Numbers the clusters the way scikit-learn does (by their smallest core row) and labels
- * every core row. `root(i)` is the union-find root of core row i.
+ * every core row. The union-find element of row i is elementOfRow[i] (a cell, or a tree
+ * position). Arrays in, no callback: each phase of the grid path is its own small function
+ * with one hot loop, so V8 optimises it once instead of deoptimising a long function each time
+ * execution reaches a part it has not seen yet.
  */
 function numberClusters(
-  n: number,
   isCore: Uint8Array,
-  root: (row: number) => number,
+  sets: UnionFind,
+  elementOfRow: Int32Array,
   rootCount: number,
 ): { labels: Int32Array; idOfRoot: Int32Array; nClusters: number } {
+  const n = isCore.length;
   const labels = new Int32Array(n).fill(-1);
   const idOfRoot = new Int32Array(rootCount).fill(-1);
   let next = 0;
   for (let i = 0; i < n; i++) {
     if (isCore[i] === 0) continue;
-    const r = root(i);
+    const r = sets.find(elementOfRow[i]!);
     if (idOfRoot[r]! < 0) idOfRoot[r] = next++;
     labels[i] = idOfRoot[r]!;
   }
@@ -147,13 +151,7 @@ function buildGrid(x: Matrix, eps: number): Grid | undefined {
   const { data, n, d } = x;
   const min = new Float64Array(d).fill(Number.POSITIVE_INFINITY);
   const max = new Float64Array(d).fill(Number.NEGATIVE_INFINITY);
-  for (let i = 0; i < n; i++) {
-    for (let t = 0; t < d; t++) {
-      const v = data[i * d + t]!;
-      if (v < min[t]!) min[t] = v;
-      if (v > max[t]!) max[t] = v;
-    }
-  }
+  columnBounds(data, n, d, min, max);
   let extent = 0;
   for (let t = 0; t < d; t++) extent = Math.max(extent, n > 0 ? max[t]! - min[t]! : 0);
   const base = eps / Math.sqrt(d);
@@ -324,42 +322,18 @@ function buildDenseGrid(
   const { data, n, d } = x;
   const keys = new Int32Array(n);
   const rowsOfKey = new Int32Array(keySpace);
-  for (let i = 0, o = 0; i < n; i++, o += d) {
-    let key = 0;
-    for (let t = 0; t < d; t++) {
-      let c = Math.floor((data[o + t]! - min[t]!) / side);
-      if (c >= dims[t]!) c = dims[t]! - 1;
-      key = key * dims[t]! + c;
-    }
-    keys[i] = key;
-    rowsOfKey[key]!++;
-  }
+  cellKeysOf(data, n, d, min, side, dims, keys, rowsOfKey);
   // Occupied keys become cells, in key order; cellOfKey is the lookup table (-1: empty).
   const cellOfKey = new Int32Array(keySpace);
-  let cells = 0;
-  for (let key = 0; key < keySpace; key++) cellOfKey[key] = rowsOfKey[key]! > 0 ? cells++ : -1;
+  const cells = numberOccupied(rowsOfKey, cellOfKey);
   const cellStart = new Int32Array(cells + 1);
   const cellKeys = new Int32Array(cells);
-  for (let key = 0, c = 0, at = 0; key < keySpace; key++) {
-    const count = rowsOfKey[key]!;
-    if (count === 0) continue;
-    cellStart[c] = at;
-    cellKeys[c++] = key;
-    at += count;
-  }
-  cellStart[cells] = n;
+  cellRanges(rowsOfKey, cellStart, cellKeys);
   // Stable placement: within a cell, rows keep their order.
-  const fill = cellStart.slice(0, cells);
   const order = new Int32Array(n);
   const cellOfRow = new Int32Array(n);
   const points = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) {
-    const c = cellOfKey[keys[i]!]!;
-    cellOfRow[i] = c;
-    const p = fill[c]!++;
-    order[p] = i;
-    for (let t = 0; t < d; t++) points[p * d + t] = data[i * d + t]!;
-  }
+  placeRows(data, n, d, keys, cellOfKey, cellStart.slice(0, cells), order, cellOfRow, points);
 
   // Offsets to the cells up to two steps away in every dimension, adjacent ones first.
   const reach = 2;
@@ -376,41 +350,16 @@ function buildDenseGrid(
   }
   const ringOf = (offset: number[]) => Math.max(...offset.map(Math.abs));
   offsets.sort((a, b) => ringOf(a) - ringOf(b));
-  const m = offsets.length;
-  const delta = Int32Array.from(offsets, (o) => o.reduce((acc, v, t) => acc + v * strides[t]!, 0));
-  const step = Int32Array.from(offsets.flat());
-  const innerCount = offsets.filter((o) => ringOf(o) <= 1).length;
-
+  const rings: DenseRings = {
+    m: offsets.length,
+    delta: Int32Array.from(offsets, (o) => o.reduce((acc, v, t) => acc + v * strides[t]!, 0)),
+    step: Int32Array.from(offsets.flat()),
+    innerCount: offsets.filter((o) => ringOf(o) <= 1).length,
+  };
   const neighbourStart = new Int32Array(cells + 1);
   const innerEnd = new Int32Array(cells);
-  const neighbours = new Int32Array(cells * (m + 1));
-  const coord = new Int32Array(d);
-  let count = 0;
-  for (let c = 0; c < cells; c++) {
-    const key = cellKeys[c]!;
-    for (let t = d - 1, rest = key; t >= 0; t--) {
-      const q = Math.floor(rest / dims[t]!);
-      coord[t] = rest - q * dims[t]!;
-      rest = q;
-    }
-    neighbours[count++] = c;
-    for (let k = 0; k < m; k++) {
-      if (k === innerCount) innerEnd[c] = count;
-      let inside = true;
-      for (let t = 0; t < d; t++) {
-        const v = coord[t]! + step[k * d + t]!;
-        if (v < 0 || v >= dims[t]!) {
-          inside = false;
-          break;
-        }
-      }
-      if (!inside) continue;
-      const b = cellOfKey[key + delta[k]!]!;
-      if (b >= 0) neighbours[count++] = b;
-    }
-    if (innerCount === m) innerEnd[c] = count;
-    neighbourStart[c + 1] = count;
-  }
+  const neighbours = new Int32Array(cells * (rings.m + 1));
+  const count = denseNeighbours(cellKeys, d, dims, cellOfKey, rings, neighbourStart, innerEnd, neighbours);
   return {
     d,
     points,
@@ -424,6 +373,130 @@ function buildDenseGrid(
   };
 }
 
+function columnBounds(data: Float64Array, n: number, d: number, min: Float64Array, max: Float64Array): void {
+  for (let i = 0, o = 0; i < n; i++, o += d) {
+    for (let t = 0; t < d; t++) {
+      const v = data[o + t]!;
+      if (v < min[t]!) min[t] = v;
+      if (v > max[t]!) max[t] = v;
+    }
+  }
+}
+
+/** Each row's cell key (row-major over the cell coordinates) and the rows per key. */
+function cellKeysOf(
+  data: Float64Array,
+  n: number,
+  d: number,
+  min: Float64Array,
+  side: number,
+  dims: Float64Array,
+  keys: Int32Array,
+  rowsOfKey: Int32Array,
+): void {
+  for (let i = 0, o = 0; i < n; i++, o += d) {
+    let key = 0;
+    for (let t = 0; t < d; t++) {
+      let c = Math.floor((data[o + t]! - min[t]!) / side);
+      if (c >= dims[t]!) c = dims[t]! - 1;
+      key = key * dims[t]! + c;
+    }
+    keys[i] = key;
+    rowsOfKey[key]!++;
+  }
+}
+
+/** Numbers the occupied keys in key order (cellOfKey, -1 when empty); returns how many. */
+function numberOccupied(rowsOfKey: Int32Array, cellOfKey: Int32Array): number {
+  let cells = 0;
+  for (let key = 0; key < rowsOfKey.length; key++) cellOfKey[key] = rowsOfKey[key]! > 0 ? cells++ : -1;
+  return cells;
+}
+
+/** Where each cell's rows start in cell order, and each cell's key. */
+function cellRanges(rowsOfKey: Int32Array, cellStart: Int32Array, cellKeys: Int32Array): void {
+  let c = 0;
+  let at = 0;
+  for (let key = 0; key < rowsOfKey.length; key++) {
+    const count = rowsOfKey[key]!;
+    if (count === 0) continue;
+    cellStart[c] = at;
+    cellKeys[c++] = key;
+    at += count;
+  }
+  cellStart[c] = at;
+}
+
+function placeRows(
+  data: Float64Array,
+  n: number,
+  d: number,
+  keys: Int32Array,
+  cellOfKey: Int32Array,
+  fill: Int32Array,
+  order: Int32Array,
+  cellOfRow: Int32Array,
+  points: Float64Array,
+): void {
+  for (let i = 0; i < n; i++) {
+    const c = cellOfKey[keys[i]!]!;
+    cellOfRow[i] = c;
+    const p = fill[c]!++;
+    order[p] = i;
+    for (let t = 0; t < d; t++) points[p * d + t] = data[i * d + t]!;
+  }
+}
+
+/** The m offsets to the cells up to two steps away: key deltas, steps per dimension, adjacent first. */
+interface DenseRings {
+  readonly m: number;
+  readonly delta: Int32Array;
+  readonly step: Int32Array;
+  readonly innerCount: number;
+}
+
+/** Each cell's neighbour list (itself, the adjacent cells, then the ones two away); returns its length. */
+function denseNeighbours(
+  cellKeys: Int32Array,
+  d: number,
+  dims: Float64Array,
+  cellOfKey: Int32Array,
+  rings: DenseRings,
+  neighbourStart: Int32Array,
+  innerEnd: Int32Array,
+  neighbours: Int32Array,
+): number {
+  const { m, delta, step, innerCount } = rings;
+  const coord = new Int32Array(d);
+  let count = 0;
+  for (let c = 0; c < cellKeys.length; c++) {
+    const key = cellKeys[c]!;
+    for (let t = d - 1, rest = key; t >= 0; t--) {
+      const q = Math.floor(rest / dims[t]!);
+      coord[t] = rest - q * dims[t]!;
+      rest = q;
+    }
+    neighbours[count++] = c;
+    for (let k = 0; k < m; k++) {
+      if (k === innerCount) innerEnd[c] = count;
+      let isInside = true;
+      for (let t = 0; t < d; t++) {
+        const v = coord[t]! + step[k * d + t]!;
+        if (v < 0 || v >= dims[t]!) {
+          isInside = false;
+          break;
+        }
+      }
+      if (!isInside) continue;
+      const b = cellOfKey[key + delta[k]!]!;
+      if (b >= 0) neighbours[count++] = b;
+    }
+    if (innerCount === m) innerEnd[c] = count;
+    neighbourStart[c + 1] = count;
+  }
+  return count;
+}
+
 function gridDbscan(
   x: Matrix,
   grid: Grid,
@@ -432,11 +505,37 @@ function gridDbscan(
   progress: Progress,
 ): DbscanResult {
   const { n } = x;
-  const { d, points, order, cellStart, neighbourStart, innerEnd, neighbours, cells } = grid;
+  const { cells, cellStart, order } = grid;
   progress("dbscan: core rows", 0);
-
-  // 1. Core rows (positions in cell order). A cell with minSamples rows is all core.
+  // 1. Core rows (positions in cell order).
   const corePos = new Uint8Array(n);
+  markCoreCells(grid, eps2, minSamples, corePos);
+  progress("dbscan: connecting", 0.4);
+  // 2. Put each cell's core rows first so "the core rows of a cell" is a range.
+  const coreEnd = new Int32Array(cells);
+  coreRowsFirst(grid, corePos, coreEnd);
+  // 3. Join cells holding core rows within eps of each other (rows of one cell always are).
+  // Adjacent cells first: inside a dense cluster they join everything, so the costlier checks
+  // of cells two steps apart are mostly skipped by the union-find.
+  const sets = new UnionFind(cells);
+  joinCells(grid, coreEnd, eps2, sets, false);
+  joinCells(grid, coreEnd, eps2, sets, true);
+  progress("dbscan: labelling", 0.7);
+  // 4. Number clusters by their smallest core row, as scikit-learn does.
+  const isCore = new Uint8Array(n);
+  scatterFlags(corePos, order, isCore);
+  const { labels, idOfRoot, nClusters } = numberClusters(isCore, sets, grid.cellOfRow, cells);
+  const cellCluster = new Int32Array(cells).fill(-1);
+  clusterOfCells(cellStart, coreEnd, sets, idOfRoot, cellCluster);
+  // 5. Border rows take the smallest cluster number among their core neighbours.
+  labelBorders(grid, coreEnd, cellCluster, nClusters, eps2, labels);
+  progress("dbscan: done", 1);
+  return finish(labels, isCore, nClusters);
+}
+
+/** Core rows by position; a cell with minSamples rows is all core (its diagonal is below eps). */
+function markCoreCells(grid: Grid, eps2: number, minSamples: number, corePos: Uint8Array): void {
+  const { d, points, cellStart, neighbourStart, neighbours, cells } = grid;
   for (let c = 0; c < cells; c++) {
     const from = cellStart[c]!;
     const to = cellStart[c + 1]!;
@@ -445,27 +544,54 @@ function gridDbscan(
       continue;
     }
     for (let p = from; p < to; p++) {
-      // Every row of the row's own cell is a neighbour (the cell's diagonal is below eps).
-      let count = to - from;
-      const po = p * d;
-      search: for (let k = neighbourStart[c]! + 1, ke = neighbourStart[c + 1]!; k < ke; k++) {
-        const b = neighbours[k]!;
-        for (let q = cellStart[b]!, qo = q * d, qe = cellStart[b + 1]!; q < qe; q++, qo += d) {
-          let s = 0;
-          for (let t = 0; t < d; t++) {
-            const diff = points[po + t]! - points[qo + t]!;
-            s += diff * diff;
-          }
-          if (s <= eps2 && ++count >= minSamples) break search;
-        }
-      }
+      // Every row of the row's own cell is a neighbour.
+      const count = countUpTo(
+        points,
+        d,
+        p,
+        neighbours,
+        neighbourStart[c]! + 1,
+        neighbourStart[c + 1]!,
+        cellStart,
+        eps2,
+        to - from,
+        minSamples,
+      );
       if (count >= minSamples) corePos[p] = 1;
     }
   }
-  progress("dbscan: connecting", 0.4);
+}
 
-  // 2. Put each cell's core rows first so "the core rows of a cell" is a range.
-  const coreEnd = new Int32Array(cells);
+/** `count` plus the rows of the listed cells within eps of position p, stopping at `limit`. */
+function countUpTo(
+  points: Float64Array,
+  d: number,
+  p: number,
+  neighbours: Int32Array,
+  from: number,
+  to: number,
+  cellStart: Int32Array,
+  eps2: number,
+  count: number,
+  limit: number,
+): number {
+  const po = p * d;
+  for (let k = from; k < to; k++) {
+    const b = neighbours[k]!;
+    for (let q = cellStart[b]!, qo = q * d, qe = cellStart[b + 1]!; q < qe; q++, qo += d) {
+      let s = 0;
+      for (let t = 0; t < d; t++) {
+        const diff = points[po + t]! - points[qo + t]!;
+        s += diff * diff;
+      }
+      if (s <= eps2 && ++count >= limit) return count;
+    }
+  }
+  return count;
+}
+
+function coreRowsFirst(grid: Grid, corePos: Uint8Array, coreEnd: Int32Array): void {
+  const { d, points, order, cellStart, cells } = grid;
   for (let c = 0; c < cells; c++) {
     let w = cellStart[c]!;
     for (let p = w, e = cellStart[c + 1]!; p < e; p++) {
@@ -475,41 +601,52 @@ function gridDbscan(
     }
     coreEnd[c] = w;
   }
+}
 
-  // 3. Join cells holding core rows within eps of each other (rows of one cell always are).
-  // Adjacent cells first: inside a dense cluster they join everything, so the costlier checks
-  // of cells two steps apart are mostly skipped by the union-find.
-  const sets = new UnionFind(cells);
-  for (let pass = 0; pass < 2; pass++) {
-    for (let c = 0; c < cells; c++) {
-      if (coreEnd[c] === cellStart[c]) continue;
-      const from = pass === 0 ? neighbourStart[c]! + 1 : innerEnd[c]!;
-      const to = pass === 0 ? innerEnd[c]! : neighbourStart[c + 1]!;
-      for (let k = from; k < to; k++) {
-        const b = neighbours[k]!;
-        if (b <= c || coreEnd[b] === cellStart[b]) continue;
-        if (sets.find(b) === sets.find(c)) continue;
-        if (anyPairWithin(points, d, cellStart[c]!, coreEnd[c]!, cellStart[b]!, coreEnd[b]!, eps2)) {
-          sets.union(c, b);
-        }
+/** Joins neighbouring cells (adjacent ones, or with `isOuter` the ones two steps away) whose core rows touch. */
+function joinCells(grid: Grid, coreEnd: Int32Array, eps2: number, sets: UnionFind, isOuter: boolean): void {
+  const { d, points, cellStart, neighbourStart, innerEnd, neighbours, cells } = grid;
+  for (let c = 0; c < cells; c++) {
+    if (coreEnd[c] === cellStart[c]) continue;
+    const from = isOuter ? innerEnd[c]! : neighbourStart[c]! + 1;
+    const to = isOuter ? neighbourStart[c + 1]! : innerEnd[c]!;
+    for (let k = from; k < to; k++) {
+      const b = neighbours[k]!;
+      if (b <= c || coreEnd[b] === cellStart[b]) continue;
+      if (sets.find(b) === sets.find(c)) continue;
+      if (anyPairWithin(points, d, cellStart[c]!, coreEnd[c]!, cellStart[b]!, coreEnd[b]!, eps2)) {
+        sets.union(c, b);
       }
     }
   }
-  progress("dbscan: labelling", 0.7);
+}
 
-  // 4. Number clusters by their smallest core row, as scikit-learn does.
-  const isCore = new Uint8Array(n);
-  for (let p = 0; p < n; p++) if (corePos[p] === 1) isCore[order[p]!] = 1;
-  const { labels, idOfRoot, nClusters } = numberClusters(
-    n,
-    isCore,
-    (row) => sets.find(grid.cellOfRow[row]!),
-    cells,
-  );
-  const cellCluster = new Int32Array(cells).fill(-1);
-  for (let c = 0; c < cells; c++) if (coreEnd[c]! > cellStart[c]!) cellCluster[c] = idOfRoot[sets.find(c)]!;
+/** flags[order[p]] = byPosition[p]. */
+function scatterFlags(byPosition: Uint8Array, order: Int32Array, flags: Uint8Array): void {
+  for (let p = 0; p < order.length; p++) if (byPosition[p] === 1) flags[order[p]!] = 1;
+}
 
-  // 5. Border rows take the smallest cluster number among their core neighbours.
+function clusterOfCells(
+  cellStart: Int32Array,
+  coreEnd: Int32Array,
+  sets: UnionFind,
+  idOfRoot: Int32Array,
+  cellCluster: Int32Array,
+): void {
+  for (let c = 0; c < coreEnd.length; c++) {
+    if (coreEnd[c]! > cellStart[c]!) cellCluster[c] = idOfRoot[sets.find(c)]!;
+  }
+}
+
+function labelBorders(
+  grid: Grid,
+  coreEnd: Int32Array,
+  cellCluster: Int32Array,
+  nClusters: number,
+  eps2: number,
+  labels: Int32Array,
+): void {
+  const { d, points, order, cellStart, neighbourStart, neighbours, cells } = grid;
   for (let c = 0; c < cells; c++) {
     for (let p = coreEnd[c]!, pe = cellStart[c + 1]!; p < pe; p++) {
       // Core rows in the row's own cell are neighbours without a distance check.
@@ -523,8 +660,6 @@ function gridDbscan(
       if (best < nClusters) labels[order[p]!] = best;
     }
   }
-  progress("dbscan: done", 1);
-  return finish(labels, isCore, nClusters);
 }
 
 function swapPositions(
@@ -638,7 +773,7 @@ function treeDbscan(x: Matrix, eps2: number, minSamples: number, progress: Progr
     posOfRow[index[p]!] = p;
     if (corePos[p] === 1) isCore[index[p]!] = 1;
   }
-  const { labels, idOfRoot, nClusters } = numberClusters(n, isCore, (row) => sets.find(posOfRow[row]!), n);
+  const { labels, idOfRoot, nClusters } = numberClusters(isCore, sets, posOfRow, n);
   for (let p = 0; p < n; p++) {
     if (corePos[p] === 1) continue;
     let neighbourhood: Int32Array = buffer;
