@@ -1,6 +1,12 @@
 import { createTestDb, type TestDatabase, testDrivers } from "@strata/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type KeyedLineFields, orderLineContentKey, pgEpochText, pgFloat8Text } from "./line-key.js";
+import {
+  type KeyedLineFields,
+  orderLineContentKey,
+  pgEpochText,
+  pgFloat8Text,
+  RepeatedLineKeys,
+} from "./line-key.js";
 
 // Lines imported before the key moved out of SQL were keyed by this expression: the file read now
 // must give them the same keys, or importing the same file again would add its lines twice.
@@ -95,6 +101,23 @@ describe.each(testDrivers())("order line keys on %s", (driver) => {
       ]);
       expect(orderLineContentKey(l), JSON.stringify(l)).toBe(rows[0]!.k);
     }
+  });
+
+  it("repeated lines are keyed by their occurrence number as the database numbered them", async () => {
+    const contents = ["a", "b", "a", "c", "a", "b"].map((c) =>
+      orderLineContentKey({ ...line(0), product: c }),
+    );
+    const keys = new RepeatedLineKeys();
+    const read = contents.map((k) => keys.keyOf(k));
+    // What the load computed in SQL before (partitioned by content key, numbered in file order).
+    const { rows } = await database.query<{ k: string }>(
+      `select case when n = 1 then k else md5(k::text || ':' || n)::uuid end::text as k
+       from (select k, line, row_number() over (partition by k order by line) as n
+             from unnest($1::uuid[]) with ordinality as t(k, line)) s order by line`,
+      [contents],
+    );
+    expect(read).toEqual(rows.map((r) => r.k));
+    expect(new Set(read).size).toBe(read.length);
   });
 
   it("numbers and instants print as the database prints them", async () => {
