@@ -1,5 +1,6 @@
 import type { Matrix } from "../../matrix/matrix.js";
 import type { Random } from "../../random/index.js";
+import { type SeedingKernel, seedingBatchRows, seedingKernel } from "./seeding-wasm.js";
 
 function rowSqDist(x: Float64Array, o: number, c: Float64Array, co: number, d: number): number {
   let s = 0;
@@ -205,6 +206,8 @@ export function kmeansPlusPlus(
   const first = pickWeighted(weights, n, random);
   centroids.set(data.subarray(first * d, first * d + d), 0);
   if (k === 1) return centroids;
+  const kernel = seedingKernel(d);
+  if (kernel !== undefined) return seedInWasm(kernel, x, k, random, weights, trials, centroids, first);
 
   const closest = new Float64Array(n);
   // Index of the chosen centroid each row is nearest to: with the distances between a candidate
@@ -301,6 +304,108 @@ export function kmeansPlusPlus(
         nearest[i] = c;
       }
     }
+  }
+  return centroids;
+}
+
+const align16 = (v: number) => (v + 15) & ~15;
+
+/**
+ * kmeansPlusPlus's steps with both passes over the rows in the WebAssembly kernel
+ * (seeding-wasm.ts): the rows go through the module's memory a batch at a time; each row's
+ * distance to its nearest chosen centroid lives there (read from JS for the sampling). The same
+ * candidates are drawn from the same random numbers; see seeding-wasm.ts for what may differ.
+ * No triangle-inequality skipping: with every lane doing the same work, computing a distance is
+ * cheaper than deciding not to. `centroids` holds the first one already (row `first`).
+ */
+function seedInWasm(
+  kernel: SeedingKernel,
+  x: Matrix,
+  k: number,
+  random: Random,
+  weights: Float64Array | undefined,
+  trials: number,
+  centroids: Float64Array,
+  first: number,
+): Float64Array {
+  const { data, n, d } = x;
+  const batch = seedingBatchRows(d);
+  const offCand = 0;
+  const offOut = offCand + trials * d * 16;
+  const offChosen = offOut + trials * 16;
+  const offX = align16(offChosen + d * 16);
+  // One row more than a batch: an odd last batch pairs its last row with a row of zeros.
+  const offClosest = align16(offX + (batch + 2) * d * 8);
+  const offW = align16(offClosest + (n + 2) * 8);
+  const need = offW + (weights === undefined ? 0 : (n + 2) * 8);
+  const { memory } = kernel;
+  if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65_536));
+  const buf = memory.buffer;
+  const candidateSplats = new Float64Array(buf, offCand, trials * d * 2);
+  const out = new Float64Array(buf, offOut, trials * 2);
+  const chosenSplat = new Float64Array(buf, offChosen, d * 2);
+  const rows = new Float64Array(buf, offX, (batch + 2) * d);
+  // The padding after the n rows stays 0, so the zero row of an odd batch adds nothing.
+  const closest = new Float64Array(buf, offClosest, n + 2);
+  closest.fill(Number.POSITIVE_INFINITY, 0, n);
+  if (weights !== undefined) new Float64Array(buf, offW, n + 2).set(weights.subarray(0, n));
+
+  const splat = (target: Float64Array, at: number, row: number) => {
+    for (let t = 0; t < d; t++) {
+      const v = data[row * d + t]!;
+      target[2 * (at + t)] = v;
+      target[2 * (at + t) + 1] = v;
+    }
+  };
+  /** Runs pass(pairs, rowStart) over every batch of rows, copied in. */
+  const overRows = (pass: (pairs: number, s: number) => void) => {
+    for (let s = 0; s < n; s += batch) {
+      const m = Math.min(batch, n - s);
+      rows.set(data.subarray(s * d, (s + m) * d));
+      if ((m & 1) === 1) rows.fill(0, m * d, (m + 1) * d);
+      pass((m + 1) >> 1, s);
+    }
+  };
+  const update = (pairs: number, s: number) => kernel.update(pairs, offX, offClosest + 8 * s, offChosen);
+  const potentials =
+    weights === undefined
+      ? (pairs: number, s: number) =>
+          kernel.potentials(pairs, offX, offClosest + 8 * s, trials, offCand, offOut)
+      : (pairs: number, s: number) =>
+          kernel.potentialsWeighted(pairs, offX, offClosest + 8 * s, offW + 8 * s, trials, offCand, offOut);
+
+  splat(chosenSplat, 0, first);
+  overRows(update);
+  const cumulative = new Float64Array(n);
+  const candidates = new Int32Array(trials);
+  for (let c = 1; c < k; c++) {
+    let acc = 0;
+    for (let i = 0; i < n; i++) {
+      acc += weights === undefined ? closest[i]! : weights[i]! * closest[i]!;
+      cumulative[i] = acc;
+    }
+    for (let t = 0; t < trials; t++) {
+      // All points coincide with chosen centroids: any row will do (k > distinct rows is rejected earlier).
+      const idx = acc > 0 ? searchCumulative(cumulative, random.next() * acc) : random.int(n);
+      candidates[t] = idx;
+      splat(candidateSplats, t * d, idx);
+    }
+    out.fill(0);
+    overRows(potentials);
+    let bestT = 0;
+    let bestPotential = out[0]! + out[1]!;
+    for (let t = 1; t < trials; t++) {
+      const potential = out[2 * t]! + out[2 * t + 1]!;
+      if (potential < bestPotential) {
+        bestPotential = potential;
+        bestT = t;
+      }
+    }
+    const chosen = candidates[bestT]!;
+    centroids.set(data.subarray(chosen * d, chosen * d + d), c * d);
+    if (c === k - 1) break;
+    splat(chosenSplat, 0, chosen);
+    overRows(update);
   }
   return centroids;
 }

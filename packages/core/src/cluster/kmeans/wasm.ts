@@ -89,12 +89,12 @@ export interface RowScanner {
   filterCandidates(m: number): number;
 }
 
-// ---- a small WebAssembly assembler ---------------------------------------------------------
+// ---- a small WebAssembly assembler (also used by seeding-wasm.ts) ----------------------------
 
-const I32 = 0x7f;
-const V128 = 0x7b;
+export const I32 = 0x7f;
+export const V128 = 0x7b;
 
-function uleb(n: number): number[] {
+export function uleb(n: number): number[] {
   const out: number[] = [];
   do {
     let b = n & 0x7f;
@@ -118,20 +118,20 @@ function sleb(n: number): number[] {
   }
 }
 
-function vec(items: number[][]): number[] {
+export function vec(items: number[][]): number[] {
   return [...uleb(items.length), ...items.flat()];
 }
 
-function section(id: number, body: number[]): number[] {
+export function section(id: number, body: number[]): number[] {
   return [id, ...uleb(body.length), ...body];
 }
 
-function name(s: string): number[] {
+export function name(s: string): number[] {
   return vec([...s].map((c) => [c.charCodeAt(0)]));
 }
 
 /** Emits a function body; each method pushes one instruction (stack machine order). */
-class Code {
+export class Code {
   readonly bytes: number[] = [];
   get(l: number): this {
     this.bytes.push(0x20, ...uleb(l));
@@ -625,11 +625,11 @@ function buildBounds(): number[] {
 
 type ScanFn = (...args: number[]) => void;
 /** The part of the WebAssembly JS API used here (core has no DOM or Node typings in src). */
-interface WasmMemory {
+export interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
 }
-interface WasmApi {
+export interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
