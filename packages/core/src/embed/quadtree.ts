@@ -1,11 +1,27 @@
-/** Deepest split: below it a cell's points are treated as one leaf, however many. */
-const MAX_DEPTH = 32;
+/** Bits per axis of a point's Morton key: cells stop splitting 16 levels below the root. */
+const KEY_BITS = 16;
+
+/** Spreads the low 16 bits of v to the even bit positions. */
+function spread(v: number): number {
+  let x = v & 0xffff;
+  x = (x | (x << 8)) & 0x00ff00ff;
+  x = (x | (x << 4)) & 0x0f0f0f0f;
+  x = (x | (x << 2)) & 0x33333333;
+  x = (x | (x << 1)) & 0x55555555;
+  return x;
+}
 
 /**
- * A quadtree over 2-D points in flat typed arrays, rebuilt from scratch every gradient step.
- * Points are stored in tree order (`order`, positions `px`/`py`): every node covers a contiguous
- * range [start, start + count), so "node a contains node b" is a range test and the points of a
- * leaf are read from adjacent memory. Non-empty children of a node are consecutive node ids.
+ * A quadtree over 2-D points in flat typed arrays, rebuilt from scratch every gradient step without
+ * allocating. Points are stored in tree order (`order`, positions `px`/`py`): every node covers a
+ * contiguous range [start, start + count), so "node a contains node b" is a range test and the points
+ * of a leaf are read from adjacent memory. Non-empty children of a node are consecutive node ids,
+ * in quadrant order (x low/high, then y low/high).
+ *
+ * The build sorts the points by Morton key (the quadrant digits of the root square, y bit over x bit,
+ * level by level), so every cell is a run of the sorted keys and a node's children are found by
+ * binary search on its run: one radix sort and O(nodes x log n), instead of a partition pass over
+ * all points at every level. Cells stop splitting at 16 levels (width root / 65,536) or at `leafSize`.
  *
  * `groups` are the largest nodes with at most `groupSize` points: Barnes' (1990) grouping, where
  * one walk of the tree serves every point of a group.
@@ -25,28 +41,28 @@ export class QuadTree {
   readonly py: Float64Array;
   groups: Int32Array;
   groupCount = 0;
-  private cx = new Float64Array(0);
-  private cy = new Float64Array(0);
+  private depth = new Uint8Array(0);
+  private readonly keys: Uint32Array;
+  private readonly scratchKeys: Uint32Array;
   private readonly scratchOrder: Int32Array;
-  private readonly scratchX: Float64Array;
-  private readonly scratchY: Float64Array;
+  private readonly histogram = new Int32Array(4 * 256);
   private readonly stack: Int32Array;
 
   constructor(
     readonly n: number,
     readonly groupSize = 32,
-    /** Leaves hold at most this many points (more only when the points coincide). */
+    /** Leaves hold at most this many points (more only when the points share a finest cell). */
     readonly leafSize = 4,
   ) {
-    this.order = new Int32Array(n);
+    this.order = Int32Array.from({ length: n }, (_, i) => i);
     this.px = new Float64Array(n);
     this.py = new Float64Array(n);
+    this.keys = new Uint32Array(n);
+    this.scratchKeys = new Uint32Array(n);
     this.scratchOrder = new Int32Array(n);
-    this.scratchX = new Float64Array(n);
-    this.scratchY = new Float64Array(n);
     this.groups = new Int32Array(Math.max(16, n));
-    // Three numbers per pending node; each level leaves at most three siblings waiting.
-    this.stack = new Int32Array(3 * (3 * MAX_DEPTH + 4));
+    // Two numbers per pending node; each level leaves at most three siblings waiting.
+    this.stack = new Int32Array(2 * (3 * KEY_BITS + 4));
     this.grow(Math.max(64, Math.ceil(n / 2)));
   }
 
@@ -64,24 +80,24 @@ export class QuadTree {
     this.mx = f(this.mx);
     this.my = f(this.my);
     this.width = f(this.width);
-    this.cx = f(this.cx);
-    this.cy = f(this.cy);
     this.start = i(this.start);
     this.count = i(this.count);
     this.firstChild = i(this.firstChild);
     const c = new Uint8Array(capacity);
     c.set(this.children.subarray(0, this.size));
     this.children = c;
+    const d = new Uint8Array(capacity);
+    d.set(this.depth.subarray(0, this.size));
+    this.depth = d;
   }
 
-  private add(cx: number, cy: number, width: number, start: number, count: number): number {
+  private add(width: number, start: number, count: number, depth: number): number {
     if (this.size === this.mx.length) this.grow(this.mx.length * 2);
     const id = this.size++;
-    this.cx[id] = cx;
-    this.cy[id] = cy;
     this.width[id] = width;
     this.start[id] = start;
     this.count[id] = count;
+    this.depth[id] = depth;
     this.firstChild[id] = -1;
     this.children[id] = 0;
     return id;
@@ -89,7 +105,7 @@ export class QuadTree {
 
   /** Rebuilds the tree over y (n x 2, row-major). */
   build(y: Float64Array): void {
-    const { n, order, px, py } = this;
+    const { n, order, keys } = this;
     let minX = Number.POSITIVE_INFINITY;
     let minY = Number.POSITIVE_INFINITY;
     let maxX = Number.NEGATIVE_INFINITY;
@@ -97,101 +113,149 @@ export class QuadTree {
     for (let i = 0; i < n; i++) {
       const x = y[2 * i]!;
       const v = y[2 * i + 1]!;
-      order[i] = i;
-      px[i] = x;
-      py[i] = v;
       if (x < minX) minX = x;
       if (x > maxX) maxX = x;
       if (v < minY) minY = v;
       if (v > maxY) maxY = v;
     }
+    const width = Math.max(maxX - minX, maxY - minY) * (1 + 1e-9) + 1e-12;
+    const ox = (minX + maxX) / 2 - width / 2;
+    const oy = (minY + maxY) / 2 - width / 2;
+    const scale = (1 << KEY_BITS) / width;
+    const top = (1 << KEY_BITS) - 1;
+    // Keys in the previous step's tree order: nearly sorted already, which the radix sort ignores
+    // but the memory access pattern does not.
+    for (let t = 0; t < n; t++) {
+      const i = order[t]!;
+      const kx = Math.min(top, Math.max(0, Math.floor((y[2 * i]! - ox) * scale)));
+      const ky = Math.min(top, Math.max(0, Math.floor((y[2 * i + 1]! - oy) * scale)));
+      keys[t] = (spread(kx) | (spread(ky) << 1)) >>> 0;
+    }
+    this.sortByKey();
+    const { px, py } = this;
+    for (let t = 0; t < n; t++) {
+      const i = order[t]!;
+      px[t] = y[2 * i]!;
+      py[t] = y[2 * i + 1]!;
+    }
+
     this.size = 0;
     this.groupCount = 0;
-    const width = Math.max(maxX - minX, maxY - minY) * (1 + 1e-9) + 1e-12;
-    this.add((minX + maxX) / 2, (minY + maxY) / 2, width, 0, n);
-    // Depth-first with an explicit stack of (node, depth, inside-a-group) so node ids of a subtree
-    // stay close together.
+    this.add(width, 0, n, 0);
+    // Depth-first with an explicit stack of (node, inside-a-group) so node ids of a subtree stay
+    // close together; children get their ids when their parent is split.
     const stack = this.stack;
-    let top = 0;
-    stack[top++] = 0;
-    stack[top++] = 0;
-    stack[top++] = 0;
-    while (top > 0) {
-      const inGroup = stack[--top]!;
-      const depth = stack[--top]!;
-      const node = stack[--top]!;
-      this.splitNode(node, depth);
+    let at = 0;
+    stack[at++] = 0;
+    stack[at++] = 0;
+    while (at > 0) {
+      const inGroup = stack[--at]!;
+      const node = stack[--at]!;
+      this.splitNode(node);
       const first = this.firstChild[node]!;
       const isGroup = inGroup === 0 && this.count[node]! <= this.groupSize;
       if (inGroup === 0 && (isGroup || first < 0)) this.groups[this.groupCount++] = node;
       if (first < 0) continue;
       const childInGroup = inGroup === 1 || isGroup ? 1 : 0;
       for (let c = this.children[node]! - 1; c >= 0; c--) {
-        stack[top++] = first + c;
-        stack[top++] = depth + 1;
-        stack[top++] = childInGroup;
+        stack[at++] = first + c;
+        stack[at++] = childInGroup;
       }
+    }
+    // Centres of mass bottom-up: children have larger ids than their parent.
+    const { mx, my, count, firstChild, children } = this;
+    for (let node = this.size - 1; node >= 0; node--) {
+      const first = firstChild[node]!;
+      let sx = 0;
+      let sy = 0;
+      if (first < 0) {
+        const s = this.start[node]!;
+        const e = s + count[node]!;
+        for (let t = s; t < e; t++) {
+          sx += px[t]!;
+          sy += py[t]!;
+        }
+      } else {
+        for (let c = first; c < first + children[node]!; c++) {
+          sx += mx[c]! * count[c]!;
+          sy += my[c]! * count[c]!;
+        }
+      }
+      mx[node] = sx / count[node]!;
+      my[node] = sy / count[node]!;
     }
   }
 
-  /** Centre of mass of the node; then, unless it is small enough to be a leaf, its four quadrants. */
-  private splitNode(node: number, depth: number): void {
-    const { order, px, py, scratchOrder, scratchX, scratchY } = this;
+  /** LSD radix sort of `keys` (8 bits a pass), carrying `order` along. */
+  private sortByKey(): void {
+    const { n, histogram } = this;
+    let keys = this.keys;
+    let order = this.order;
+    let keysTo = this.scratchKeys;
+    let orderTo = this.scratchOrder;
+    histogram.fill(0);
+    for (let t = 0; t < n; t++) {
+      const k = keys[t]!;
+      histogram[k & 0xff]!++;
+      histogram[256 + ((k >>> 8) & 0xff)]!++;
+      histogram[512 + ((k >>> 16) & 0xff)]!++;
+      histogram[768 + (k >>> 24)]!++;
+    }
+    for (let pass = 0; pass < 4; pass++) {
+      const base = pass * 256;
+      let sum = 0;
+      for (let b = 0; b < 256; b++) {
+        const c = histogram[base + b]!;
+        histogram[base + b] = sum;
+        sum += c;
+      }
+      const shift = pass * 8;
+      for (let t = 0; t < n; t++) {
+        const k = keys[t]!;
+        const to = histogram[base + ((k >>> shift) & 0xff)]!++;
+        keysTo[to] = k;
+        orderTo[to] = order[t]!;
+      }
+      const k = keys;
+      keys = keysTo;
+      keysTo = k;
+      const o = order;
+      order = orderTo;
+      orderTo = o;
+    }
+    // Four passes: the sorted keys and order are back in this.keys and this.order.
+  }
+
+  /** Unless the node is small enough to be a leaf, its non-empty quadrants as consecutive nodes. */
+  private splitNode(node: number): void {
     const start = this.start[node]!;
     const count = this.count[node]!;
+    const depth = this.depth[node]!;
+    if (count <= this.leafSize || depth >= KEY_BITS) return;
+    const keys = this.keys;
     const end = start + count;
-    const cx = this.cx[node]!;
-    const cy = this.cy[node]!;
-    let sx = 0;
-    let sy = 0;
-    let c0 = 0;
-    let c1 = 0;
-    let c2 = 0;
-    for (let t = start; t < end; t++) {
-      const x = px[t]!;
-      const v = py[t]!;
-      sx += x;
-      sy += v;
-      if (x < cx) {
-        if (v < cy) c0++;
-        else c2++;
-      } else if (v < cy) c1++;
-    }
-    this.mx[node] = sx / count;
-    this.my[node] = sy / count;
-    if (count <= this.leafSize || depth >= MAX_DEPTH) return;
-    const c3 = count - c0 - c1 - c2;
-    let a0 = start;
-    let a1 = a0 + c0;
-    let a2 = a1 + c1;
-    let a3 = a2 + c2;
-    for (let t = start; t < end; t++) {
-      const x = px[t]!;
-      const v = py[t]!;
-      let at: number;
-      if (x < cx) at = v < cy ? a0++ : a2++;
-      else at = v < cy ? a1++ : a3++;
-      scratchOrder[at] = order[t]!;
-      scratchX[at] = x;
-      scratchY[at] = v;
-    }
-    order.set(scratchOrder.subarray(start, end), start);
-    px.set(scratchX.subarray(start, end), start);
-    py.set(scratchY.subarray(start, end), start);
+    const shift = 2 * (KEY_BITS - 1 - depth);
     const w = this.width[node]! / 2;
-    const h = w / 2;
-    const counts = [c0, c1, c2, c3];
-    let offset = start;
     let first = -1;
     let made = 0;
+    let from = start;
     for (let q = 0; q < 4; q++) {
-      const cq = counts[q]!;
-      if (cq > 0) {
-        const id = this.add(cx + (q & 1 ? h : -h), cy + (q & 2 ? h : -h), w, offset, cq);
+      // The end of quadrant q's run: the first key whose digit at this level exceeds q.
+      let lo = from;
+      let hi = end;
+      if (q < 3) {
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (((keys[mid]! >>> shift) & 3) <= q) lo = mid + 1;
+          else hi = mid;
+        }
+      } else lo = end;
+      if (lo > from) {
+        const id = this.add(w, from, lo - from, depth + 1);
         if (first < 0) first = id;
         made++;
       }
-      offset += cq;
+      from = lo;
     }
     this.firstChild[node] = first;
     this.children[node] = made;

@@ -80,7 +80,51 @@ export function repulsion(tree: QuadTree, theta2: number, rep: Float64Array, lis
     const lx = list.x;
     const ly = list.y;
     const lw = list.w;
-    for (let t = gs; t < ge; t++) {
+    // Two points per pass over the list: each entry is loaded once for both, and the two
+    // independent chains of divisions and sums keep the FPU busy (same sums, same order per point).
+    let t = gs;
+    for (; t + 1 < ge; t += 2) {
+      const x0 = px[t]!;
+      const y0 = py[t]!;
+      const x1 = px[t + 1]!;
+      const y1 = py[t + 1]!;
+      let z0 = 0;
+      let fx0 = 0;
+      let fy0 = 0;
+      let z1 = 0;
+      let fx1 = 0;
+      let fy1 = 0;
+      for (let e = 0; e < len; e++) {
+        const ex = lx[e]!;
+        const ey = ly[e]!;
+        const w = lw[e]!;
+        const dx0 = x0 - ex;
+        const dy0 = y0 - ey;
+        const dx1 = x1 - ex;
+        const dy1 = y1 - ey;
+        const q0 = 1 / (1 + dx0 * dx0 + dy0 * dy0);
+        const q1 = 1 / (1 + dx1 * dx1 + dy1 * dy1);
+        const wq0 = w * q0;
+        const wq1 = w * q1;
+        z0 += wq0;
+        z1 += wq1;
+        const a0 = wq0 * q0;
+        const a1 = wq1 * q1;
+        fx0 += a0 * dx0;
+        fy0 += a0 * dy0;
+        fx1 += a1 * dx1;
+        fy1 += a1 * dy1;
+      }
+      z += z0 - 1;
+      z += z1 - 1;
+      const i0 = order[t]!;
+      const i1 = order[t + 1]!;
+      rep[2 * i0] = fx0;
+      rep[2 * i0 + 1] = fy0;
+      rep[2 * i1] = fx1;
+      rep[2 * i1 + 1] = fy1;
+    }
+    if (t < ge) {
       const x0 = px[t]!;
       const y0 = py[t]!;
       let zi = 0;
