@@ -67,10 +67,31 @@ const TOP_VALUES = 12;
 const CORRELATION_SAMPLE = 20_000;
 const MAX_CORRELATION_FEATURES = 30;
 
+/** grouping() takes at most this many arguments: more columns are profiled in more scans. */
+const COLUMNS_PER_SCAN = 31;
+
+/** Temporary table of one scan's value counts; dropped when the transaction ends. */
+const GROUPS = "strata_profile_groups";
+
+/** A profiled column and where its values are read from. */
+interface Target {
+  column: DatasetColumn;
+  /** An SQL expression over the table's row. */
+  expr: string;
+  /** numeric: float8 values; text: min, max and top values; month: order dates; customer: order lines' customer. */
+  kind: "numeric" | "text" | "month" | "customer";
+}
+
 /**
  * Computes a dataset's column profile and the feature correlations, and stores them on the dataset.
  * Every figure is an SQL aggregate over all the dataset's rows: a sample misses exactly the extreme
  * values (the largest quantity, the oldest customer) that a profile is read for.
+ *
+ * The rows are read once: one GROUPING SETS scan counts each column's distinct values (a set per
+ * column) into a temporary table, and every figure is computed from those counts (one query per
+ * column over a few thousand groups instead of a scan of the lines per figure). Numeric columns'
+ * median, percentiles and histogram are computed here from the sorted (value, count) pairs, exactly
+ * as percentile_cont and the bins computed them in SQL.
  */
 export async function profileDataset(
   tx: Tx,
@@ -87,18 +108,57 @@ export async function profileDataset(
   const table = dataset.kind === "customers" ? "customers" : "order_lines";
   const from = `from ${table} where tenant_id = $1 and dataset_id = $2`;
   const args = [tenantId, datasetId];
-  const total = await client.query<{ n: string | number }>(`select count(*) as n ${from}`, args);
-  const rows = Number(total.rows[0]?.n ?? 0);
-  const columns: ColumnProfile[] = [];
+  const targets: Target[] = [];
   for (const column of dataset.columns) {
     if (dataset.kind === "orders" && column.field === "customerId") {
-      columns.push(await profileOrderCustomers(client, column, args, rows));
+      targets.push({ column, expr: "customer_id", kind: "customer" });
       continue;
     }
     const expr = columnExpression(dataset.kind, column);
     if (!expr) continue;
-    columns.push(await profileColumn(client, column, expr, from, args, rows));
+    const kind =
+      column.type === "numeric"
+        ? "numeric"
+        : column.type === "date" && column.field === "orderedAt"
+          ? "month"
+          : "text";
+    targets.push({ column, expr: kind === "numeric" ? `(${expr})::float8` : expr, kind });
   }
+  // The groups of a few columns at a time are hashed in memory rather than spilled to disk.
+  await client.query("set local work_mem = '64MB'");
+  let rows: number | undefined;
+  const profiled = new Map<Target, ColumnProfile>();
+  for (let at = 0; at < targets.length; at += COLUMNS_PER_SCAN) {
+    const scan = targets.slice(at, at + COLUMNS_PER_SCAN);
+    const names = scan.map((_, i) => `c${i}`);
+    await client.query(`drop table if exists ${GROUPS}`);
+    await client.query(
+      `create temp table ${GROUPS} on commit drop as
+       select grouping(${names.join(", ")}) as g, ${names.join(", ")}, count(*) as n
+       from (select ${scan.map((t, i) => `${t.expr} as c${i}`).join(", ")} ${from}) s
+       group by grouping sets (${names.map((c) => `(${c})`).join(", ")})`,
+      args,
+    );
+    // grouping() sets the bit of every column the group is not grouped by, the first column highest.
+    const full = (1 << scan.length) - 1;
+    const setOf = (i: number) => full ^ (1 << (scan.length - 1 - i));
+    if (rows === undefined) {
+      const total = await client.query<{ n: string | number | null }>(
+        `select sum(n) as n from ${GROUPS} where g = $1`,
+        [setOf(0)],
+      );
+      rows = Number(total.rows[0]?.n ?? 0);
+    }
+    for (let i = 0; i < scan.length; i++) {
+      const t = scan[i]!;
+      profiled.set(t, await profileGroups(client, t, `c${i}`, setOf(i), tenantId, rows));
+    }
+  }
+  if (rows === undefined) {
+    const total = await client.query<{ n: string | number }>(`select count(*) as n ${from}`, args);
+    rows = Number(total.rows[0]?.n ?? 0);
+  }
+  const columns = targets.map((t) => profiled.get(t)!);
   const correlation = await featureCorrelation(client, tenantId);
   const profile: DatasetProfile = { version: PROFILE_VERSION, rows, sampleSize: rows, columns, correlation };
   await client.query(
@@ -137,111 +197,69 @@ function counts(rows: number, present: number) {
   };
 }
 
-/**
- * The customer id of order lines: stored as a reference to the customer (a line without one is never
- * imported), so it is never missing; its range and most frequent values are the customers' own ids.
- */
-async function profileOrderCustomers(
+/** One column's profile from its set of the grouped counts (`c`: its column there, `g`: its set). */
+async function profileGroups(
   client: RawClient,
-  column: DatasetColumn,
-  args: unknown[],
+  target: Target,
+  c: string,
+  g: number,
+  tenantId: string,
   rows: number,
 ): Promise<ColumnProfile> {
-  const stats = await client.query<{ distinct: string | number; min: string | null; max: string | null }>(
-    `select count(*) as distinct, min(c.external_id) as min, max(c.external_id) as max
-     from customers c
-     where c.tenant_id = $1
-       and c.id in (select customer_id from order_lines where tenant_id = $1 and dataset_id = $2)`,
-    args,
-  );
-  const top = await client.query<{ v: string; n: string | number }>(
-    `select c.external_id as v, t.n
-     from (select customer_id, count(*) as n from order_lines where tenant_id = $1 and dataset_id = $2
-           group by 1 order by 2 desc, 1 limit ${TOP_VALUES}) t
-     join customers c on c.id = t.customer_id and c.tenant_id = $1
-     order by t.n desc, c.external_id`,
-    args,
-  );
-  const s = stats.rows[0];
-  return {
-    ...baseOf(column),
-    ...counts(rows, rows),
-    distinct: Number(s?.distinct ?? 0),
-    min: s?.min ?? null,
-    median: null,
-    max: s?.max ?? null,
-    mean: null,
-    topValues: top.rows.map((r) => ({ value: r.v, count: Number(r.n) })),
-  };
-}
-
-async function profileColumn(
-  client: RawClient,
-  column: DatasetColumn,
-  expr: string,
-  from: string,
-  params: unknown[],
-  rows: number,
-): Promise<ColumnProfile> {
+  const { column } = target;
   const base = baseOf(column);
-  if (column.type === "numeric") {
-    const stats = await client.query<Record<string, number | string | boolean | null>>(
-      `select count(v) as present, count(distinct v) as distinct, min(v) as min, max(v) as max, avg(v) as mean,
-              coalesce(bool_and(v = trunc(v)), false) as integer,
-              percentile_cont(array[0.01, 0.5, 0.99]) within group (order by v) as q
-       from (select (${expr})::float8 as v ${from}) s`,
-      params,
+  if (target.kind === "customer") {
+    // The customer id of order lines: stored as a reference to the customer (a line without one is
+    // never imported), so it is never missing; its range and most frequent values are the customers'
+    // own ids.
+    const stats = await client.query<{ distinct: string | number; min: string | null; max: string | null }>(
+      `select count(*) as distinct, min(c.external_id) as min, max(c.external_id) as max
+       from ${GROUPS} s join customers c on c.tenant_id = $1 and c.id = s.${c} where s.g = $2`,
+      [tenantId, g],
     );
-    const s = stats.rows[0]!;
-    const present = Number(s.present);
-    const q = parseArray(s.q);
-    const [lo, median, hi] = [q[0] ?? null, q[1] ?? null, q[2] ?? null];
-    let histogram: HistogramBin[] = [];
-    if (present > 0 && lo !== null && hi !== null) {
-      const low = lo;
-      const high = hi > lo ? hi : lo + 1;
-      const width = (high - low) / BINS;
-      const bins = await client.query<{ b: number; n: string | number }>(
-        `select least(greatest(floor((v - $3) / $4)::int, 0), ${BINS - 1}) as b, count(*) as n
-         from (select (${expr})::float8 as v ${from}) s where v is not null group by 1 order by 1`,
-        [...params, low, width],
-      );
-      histogram = Array.from({ length: BINS }, (_, i) => ({
-        from: low + i * width,
-        to: low + (i + 1) * width,
-        count: 0,
-      }));
-      for (const b of bins.rows) histogram[Number(b.b)]!.count = Number(b.n);
-    }
+    const top = await client.query<{ v: string; n: string | number }>(
+      `select c.external_id as v, t.n
+       from (select ${c} as customer_id, n from ${GROUPS} where g = $2 order by n desc, ${c} limit ${TOP_VALUES}) t
+       join customers c on c.id = t.customer_id and c.tenant_id = $1
+       order by t.n desc, c.external_id`,
+      [tenantId, g],
+    );
+    const s = stats.rows[0];
     return {
       ...base,
-      ...counts(rows, present),
-      distinct: Number(s.distinct),
-      min: toNumber(s.min),
-      median,
-      max: toNumber(s.max),
-      mean: toNumber(s.mean),
-      integer: present > 0 && (s.integer === true || s.integer === "t" || s.integer === "true"),
-      histogram,
+      ...counts(rows, rows),
+      distinct: Number(s?.distinct ?? 0),
+      min: s?.min ?? null,
+      median: null,
+      max: s?.max ?? null,
+      mean: null,
+      topValues: top.rows.map((r) => ({ value: r.v, count: Number(r.n) })),
     };
   }
-  const isDate = column.type === "date";
+  if (target.kind === "numeric") {
+    const pairs = await client.query<{ v: number | string; n: string | number }>(
+      `select ${c} as v, n from ${GROUPS} where g = $1 and ${c} is not null order by ${c}`,
+      [g],
+    );
+    return { ...base, ...numericFigures(rows, pairs.rows) };
+  }
   const stats = await client.query<Record<string, string | number | null>>(
-    `select count(v) as present, count(distinct v) as distinct, min(v)::text as min, max(v)::text as max
-     from (select ${expr} as v ${from}) s`,
-    params,
+    `select coalesce(sum(n) filter (where ${c} is not null), 0) as present, count(${c}) as distinct,
+            min(${c})::text as min, max(${c})::text as max
+     from ${GROUPS} where g = $1`,
+    [g],
   );
   const s = stats.rows[0]!;
   const present = Number(s.present);
   const distinct = Number(s.distinct);
   let topValues: Array<{ value: string; count: number }> | undefined;
   let histogram: HistogramBin[] | undefined;
-  if (isDate && column.field === "orderedAt") {
+  if (target.kind === "month") {
     // Order dates: lines per month, as epoch-ms bins.
     const months = await client.query<{ m: number | string; n: string | number }>(
-      `select (extract(epoch from date_trunc('month', v)) * 1000)::float8 as m, count(*) as n
-       from (select ${expr} as v ${from}) s where v is not null group by 1 order by 1`,
-      params,
+      `select (extract(epoch from date_trunc('month', ${c})) * 1000)::float8 as m, sum(n) as n
+       from ${GROUPS} where g = $1 and ${c} is not null group by 1 order by 1`,
+      [g],
     );
     histogram = months.rows.map((r) => {
       const start = Number(r.m);
@@ -252,9 +270,9 @@ async function profileColumn(
   } else if (distinct < present) {
     // A column of unique values (a customers file's id) has no most frequent value to show.
     const top = await client.query<{ v: string; n: string | number }>(
-      `select v::text as v, count(*) as n from (select ${expr} as v ${from}) s where v is not null
-       group by 1 order by 2 desc, 1 limit ${TOP_VALUES}`,
-      params,
+      `select ${c}::text as v, n from ${GROUPS} where g = $1 and ${c} is not null
+       order by 2 desc, 1 limit ${TOP_VALUES}`,
+      [g],
     );
     topValues = top.rows.map((r) => ({ value: r.v, count: Number(r.n) }));
   }
@@ -268,6 +286,74 @@ async function profileColumn(
     mean: null,
     ...(histogram ? { histogram } : {}),
     ...(topValues ? { topValues } : {}),
+  };
+}
+
+/**
+ * A numeric column's figures from its distinct values in ascending order and how often each occurs:
+ * what count, count(distinct), min, max, avg, percentile_cont and the 20 bins gave over the rows.
+ */
+export function numericFigures(
+  rows: number,
+  pairs: ReadonlyArray<{ v: number | string; n: string | number }>,
+): Omit<ColumnProfile, "name" | "field" | "type"> {
+  const values = pairs.map((p) => Number(p.v));
+  const weights = pairs.map((p) => Number(p.n));
+  let present = 0;
+  let sum = 0;
+  let isInteger = true;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    present += weights[i]!;
+    sum += v * weights[i]!;
+    if (v !== Math.trunc(v)) isInteger = false;
+  }
+  /** The value at 0-based rank `r` of the sorted rows. */
+  const at = (r: number): number => {
+    let seen = 0;
+    for (let i = 0; i < values.length; i++) {
+      seen += weights[i]!;
+      if (r < seen) return values[i]!;
+    }
+    return values[values.length - 1]!;
+  };
+  // percentile_cont: linear interpolation between the rows around p * (rows - 1).
+  const percentile = (p: number): number => {
+    const position = p * (present - 1);
+    const first = Math.floor(position);
+    const second = Math.ceil(position);
+    const lo = at(first);
+    if (first === second) return lo;
+    return lo + (position - first) * (at(second) - lo);
+  };
+  let histogram: HistogramBin[] = [];
+  let median: number | null = null;
+  if (present > 0) {
+    const lo = percentile(0.01);
+    const hi = percentile(0.99);
+    median = percentile(0.5);
+    const low = lo;
+    const high = hi > lo ? hi : lo + 1;
+    const width = (high - low) / BINS;
+    histogram = Array.from({ length: BINS }, (_, i) => ({
+      from: low + i * width,
+      to: low + (i + 1) * width,
+      count: 0,
+    }));
+    for (let i = 0; i < values.length; i++) {
+      const b = Math.min(Math.max(Math.floor((values[i]! - low) / width), 0), BINS - 1);
+      histogram[b]!.count += weights[i]!;
+    }
+  }
+  return {
+    ...counts(rows, present),
+    distinct: values.length,
+    min: present > 0 ? values[0]! : null,
+    median,
+    max: present > 0 ? values[values.length - 1]! : null,
+    mean: present > 0 ? sum / present : null,
+    integer: present > 0 && isInteger,
+    histogram,
   };
 }
 
@@ -305,17 +391,4 @@ export function pearson(a: readonly unknown[], b: readonly unknown[]): number {
     Float64Array.from(values, (v) => (typeof v === "number" ? v : Number.NaN));
   const r = pearsonPairwise(numbers(a), numbers(b), { minPairs: 3 });
   return Number.isNaN(r) ? 0 : Math.round(r * 1000) / 1000;
-}
-
-function toNumber(v: unknown): number | null {
-  if (v === null || v === undefined) return null;
-  const n = Number(v);
-  return Number.isFinite(n) ? n : null;
-}
-
-/** node-postgres returns float8[] as an array; PGlite too — but be lenient with '{1,2,3}' text. */
-function parseArray(v: unknown): Array<number | null> {
-  if (Array.isArray(v)) return v.map(toNumber);
-  if (typeof v === "string") return v.replace(/[{}]/g, "").split(",").map(toNumber);
-  return [];
 }
