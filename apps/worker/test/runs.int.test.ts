@@ -247,6 +247,30 @@ describe.each(testDrivers())("segmentation runs on %s", (driver) => {
     const done = await finalRun(next.id);
     expect(done.status).toBe("succeeded");
   });
+  it("keeps none of the memberships it was writing when describing the segments fails", async () => {
+    const editor = callerFor(database, ws.editorId);
+    const kept = await finalRun(
+      (await editor.run.create({ workspace: ws.slug, config: { k: 3, seed: 5 } })).id,
+    );
+    expect(kept.status).toBe("succeeded");
+    const doomed = await editor.run.create({ workspace: ws.slug, config: { k: 3, seed: 667 } });
+    const failed = await finalRun(doomed.id);
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toMatch(/stopped unexpectedly/);
+    const count = async (runId: string) =>
+      Number(
+        (
+          await database.query<{ n: number }>(
+            "select count(*)::int as n from run_assignments where run_id = $1",
+            [runId],
+          )
+        ).rows[0]?.n,
+      );
+    expect(await count(doomed.id)).toBe(0);
+    // The run before it keeps every membership.
+    expect(await count(kept.id)).toBe(3000);
+  });
+
   it("hands a running run back to the queue when its consumer shuts down, and another finishes it", async () => {
     const editor = callerFor(database, ws.editorId);
     const created = await editor.run.create({

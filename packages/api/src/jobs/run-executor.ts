@@ -3,14 +3,16 @@ import { setMaxListeners } from "node:events";
 import { MessageChannel } from "node:worker_threads";
 import { parseRunConfig, RUN_RESULT_VERSION, type RunConfig, type RunResultDoc } from "@strata/contract";
 import {
+  assignmentsOf,
   CancelledError,
   CoreInputError,
   type Executor,
+  type RowAssignments,
   TaskFailedError,
   type TsneSample,
 } from "@strata/core";
 import { type Database, type RunProgress, type RunTimings, runs, withTenant } from "@strata/db";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql, TransactionRollbackError } from "drizzle-orm";
 import type { Piscina } from "piscina";
 import { listPersonalKeys } from "../services/privacy/personal-columns.js";
 import { readQuotaEnv } from "../services/quota/env.js";
@@ -180,6 +182,8 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
     controller.abort(reason);
   };
   let deferredMap: { sample: TsneSample; seed: number; customerIds: string[] } | undefined;
+  let write: ResultWrite | undefined;
+  let earlyAssignments: RowAssignments | undefined;
   const onShutdown = () => stop({ kind: "shutdown" });
   if (shutdown.aborted) onShutdown();
   shutdown.addEventListener("abort", onShutdown, { once: true });
@@ -255,6 +259,13 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
       config,
       deferMap: true,
     };
+    // 3. Result and memberships in one transaction. k-means knows the memberships before its
+    // segments are measured and explained (on a pool thread): the transaction starts writing them
+    // then and commits once the rest of the result is there, so the two overlap.
+    const startWrite = (assigned: RowAssignments) => {
+      earlyAssignments = assigned;
+      write = startResultWrite(database, job, jobId, matrix.customerIds, assigned, timings);
+    };
     const result =
       config.algorithm === "kmeans"
         ? await clusterOnExecutor(
@@ -265,21 +276,25 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
             controller.signal,
             () => stopReason !== undefined,
             timings,
+            startWrite,
           )
         : await clusterOnPool(pool, input, report, controller.signal, () => stopReason !== undefined);
     timings.clusterMs = Date.now() - t;
     if (!result.ok) {
+      await write?.finish(null);
       await finishRun(database, job, jobId, { status: "failed", error: result.message });
       return;
     }
     controller.signal.throwIfAborted();
 
-    // 3. Result and memberships in one transaction (90-100 %).
     // The heartbeat goes on while saving (a long write must not look like a dead worker); the
     // result transaction touches the run row only in its last statement.
     progress = { stage: "Saving the segments", percent: 92 };
-    t = Date.now();
     const { output } = result;
+    if (earlyAssignments && !sameAssignments(earlyAssignments, output)) {
+      throw new Error("the memberships written differ from the described result");
+    }
+    if (!write) startWrite(output);
     const customerIds = Array.from(output.rows, (r) => matrix.customerIds[r]!);
     const resultDoc = {
       version: RUN_RESULT_VERSION,
@@ -333,31 +348,7 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
       rows: output.preparation.rowsUsed,
       features: output.features.length,
     };
-    const written = await withTenant(database.db, tenantId, async (tx) => {
-      await tx.execute(sql`delete from run_assignments where run_id = ${runId}`);
-      await insertAssignments(tx, runId, tenantId, customerIds, output.labels, output.distances);
-      timings.writeMs = Date.now() - t;
-      timings.totalMs = Date.now() - startedAt;
-      const rows = await tx
-        .update(runs)
-        .set({
-          status: "succeeded",
-          result: resultDoc,
-          metrics,
-          timings,
-          progress: { stage: "Done", percent: 100 },
-          finishedAt: new Date(),
-          heartbeatAt: null,
-        })
-        .where(and(eq(runs.id, runId), eq(runs.jobId, jobId), eq(runs.status, "running")))
-        .returning({ id: runs.id });
-      // Cancelled (or taken over) while the result was being computed: keep nothing of it.
-      if (rows.length === 0) tx.rollback();
-      return rows.length > 0;
-    }).catch((error: unknown) => {
-      if ((error as Error)?.name === "TransactionRollbackError") return false;
-      throw error;
-    });
+    const written = await write!.finish({ result: resultDoc, metrics, startedAt });
     if (!written) return;
     if (resultDoc.tsnePending) deferredMap = { sample: output.tsneSample!, seed: config.seed, customerIds };
   } catch (error) {
@@ -377,6 +368,8 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
     }
     throw error;
   } finally {
+    // Stopped or failed after the memberships started: roll them back (a no-op once committed).
+    await write?.finish(null).catch(() => false);
     clearInterval(heartbeat);
     clearTimeout(timeout);
     shutdown.removeEventListener("abort", onShutdown);
@@ -456,6 +449,7 @@ async function clusterOnExecutor(
   signal: AbortSignal,
   isStopping: () => boolean,
   timings: RunTimings,
+  onAssigned: (assigned: RowAssignments) => void,
 ): Promise<Outcome> {
   let clustering: Clustering;
   const t = Date.now();
@@ -463,6 +457,7 @@ async function clusterOnExecutor(
     report("Preparing features", 2);
     const prepared = prepareMatrix(input);
     clustering = await kmeansOnExecutor(executor, input, prepared.fitX, report, signal);
+    onAssigned(assignmentsOf(prepared, clustering));
   } catch (error) {
     if (isStopping()) throw error;
     return { ok: false, message: runFailure(error) };
@@ -495,6 +490,91 @@ async function clusterOnPool(
   } finally {
     channel.port2.close();
   }
+}
+
+/** The rest of a run's result, given to a result write already under way. */
+interface ResultParts {
+  result: RunResultDoc;
+  metrics: Record<string, unknown>;
+  startedAt: number;
+}
+
+interface ResultWrite {
+  /**
+   * Ends the write: with the result, commits it with the memberships (true), unless the run is no
+   * longer this job's (cancelled or taken over: rolled back, false); with null, rolls it back.
+   */
+  finish(parts: ResultParts | null): Promise<boolean>;
+}
+
+/**
+ * Opens the run's result transaction and writes its memberships at once; the run row is updated,
+ * and everything committed, when `finish` gives the rest of the result. Until then nothing of the
+ * run's new memberships is visible, and a failure or a stop rolls all of it back.
+ */
+function startResultWrite(
+  database: Database,
+  job: RunJobData,
+  jobId: string,
+  rowCustomerIds: string[],
+  assigned: RowAssignments,
+  timings: RunTimings,
+): ResultWrite {
+  const { runId, tenantId } = job;
+  let give!: (parts: ResultParts | null) => void;
+  const parts = new Promise<ResultParts | null>((resolve) => {
+    give = resolve;
+  });
+  const customerIds = Array.from(assigned.rows, (r) => rowCustomerIds[r]!);
+  const t = Date.now();
+  const written = withTenant(database.db, tenantId, async (tx) => {
+    await tx.execute(sql`delete from run_assignments where run_id = ${runId}`);
+    await insertAssignments(tx, runId, tenantId, customerIds, assigned.labels, assigned.distances);
+    timings.writeMs = Date.now() - t;
+    const rest = await parts;
+    if (!rest) tx.rollback();
+    timings.totalMs = Date.now() - rest!.startedAt;
+    const rows = await tx
+      .update(runs)
+      .set({
+        status: "succeeded",
+        result: rest!.result,
+        metrics: rest!.metrics,
+        timings,
+        progress: { stage: "Done", percent: 100 },
+        finishedAt: new Date(),
+        heartbeatAt: null,
+      })
+      .where(and(eq(runs.id, runId), eq(runs.jobId, jobId), eq(runs.status, "running")))
+      .returning({ id: runs.id });
+    // Cancelled (or taken over) while the result was being computed: keep nothing of it.
+    if (rows.length === 0) tx.rollback();
+    return rows.length > 0;
+  }).catch((error: unknown) => {
+    // (Its name is DrizzleError: only the class tells a rollback apart.)
+    if (error instanceof TransactionRollbackError) return false;
+    throw error;
+  });
+  // A failed write is reported by `finish`, not as an unhandled rejection while the result is computed.
+  written.catch(() => {});
+  return {
+    finish(rest) {
+      give(rest);
+      return written;
+    },
+  };
+}
+
+/** The memberships written early are the described result's (same rows, segments and distances). */
+function sameAssignments(a: RowAssignments, b: RowAssignments): boolean {
+  if (a.rows.length !== b.rows.length || a.labels.length !== b.labels.length) return false;
+  for (let i = 0; i < a.labels.length; i++) {
+    if (a.rows[i] !== b.rows[i] || a.labels[i] !== b.labels[i]) return false;
+    const da = a.distances[i]!;
+    const db = b.distances[i]!;
+    if (da !== db && !(Number.isNaN(da) && Number.isNaN(db))) return false;
+  }
+  return true;
 }
 
 function formatSeconds(seconds: number): string {
