@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createRandom } from "../random/index.js";
 import { QuadTree } from "./quadtree.js";
 import { InteractionList, repulsion } from "./repulsion.js";
+import { repulsionKernel } from "./repulsion-wasm.js";
 
 /** A clustered 2-D layout like a t-SNE map's: a few groups, different spreads, some twins. */
 function layout(n: number, seed: number): Float64Array {
@@ -74,5 +75,18 @@ describe("Barnes-Hut repulsion", () => {
         covered[tree.order[t]!]!++;
     }
     expect(Array.from(covered).every((c) => c === 1)).toBe(true);
+  });
+
+  it("gives the same bits in the WebAssembly kernel as in the JS loop", () => {
+    const tree = new QuadTree(n);
+    tree.build(y);
+    const js = new Float64Array(2 * n);
+    const zJs = repulsion(tree, 0.25, js, new InteractionList(16));
+    const kernel = repulsionKernel(n);
+    expect(kernel).not.toBeNull();
+    const wasm = new Float64Array(2 * n);
+    const zWasm = repulsion(tree, 0.25, wasm, new InteractionList(16), kernel);
+    expect(zWasm).toBe(zJs);
+    expect(Array.from(wasm)).toEqual(Array.from(js));
   });
 });

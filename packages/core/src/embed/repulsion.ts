@@ -1,4 +1,5 @@
 import type { QuadTree } from "./quadtree.js";
+import type { RepulsionKernel } from "./repulsion-wasm.js";
 
 /**
  * The repulsive half of the gradient by Barnes-Hut (van der Maaten 2014) with Barnes' (1990)
@@ -12,10 +13,24 @@ import type { QuadTree } from "./quadtree.js";
  * relative) and Z within 0.5%, where the per-point walk (groups and leaves of one point, as in
  * scikit-learn) gives 2.1% and 1.0%, at a third of the CPU time: the group's box is a stricter test
  * than one point, and the walk is shared by up to 32 points.
+ *
+ * With a `kernel` (repulsion-wasm.ts) the list is written into the kernel's memory and the sums run
+ * as WebAssembly SIMD, four points at a time; the same bits as the JS loop below.
  */
-export function repulsion(tree: QuadTree, theta2: number, rep: Float64Array, list: InteractionList): number {
+export function repulsion(
+  tree: QuadTree,
+  theta2: number,
+  rep: Float64Array,
+  list: InteractionList,
+  kernel: RepulsionKernel | null = null,
+): number {
   const { mx, my, width, start, count, firstChild, children, order, px, py, groups } = tree;
+  if (kernel !== null) {
+    kernel.px.set(px);
+    kernel.py.set(py);
+  }
   let stack = list.stack;
+  let entries = kernel === null ? list.entries : kernel.entries;
   let z = 0;
   for (let g = 0; g < tree.groupCount; g++) {
     const group = groups[g]!;
@@ -44,15 +59,13 @@ export function repulsion(tree: QuadTree, theta2: number, rep: Float64Array, lis
       // The group itself, or a leaf: its points one by one (the group's own include each point
       // itself, at distance 0: q = 1, no force, taken off Z below).
       if (node === group || (first < 0 && !(ns <= gs && gs < ns + nc))) {
-        const need = len + nc;
-        if (need > list.x.length) list.grow(need);
-        const lx = list.x;
-        const ly = list.y;
-        const lw = list.w;
+        const need = 3 * (len + nc);
+        if (need > entries.length) entries = list.grow(need);
         for (let t = ns; t < ns + nc; t++) {
-          lx[len] = px[t]!;
-          ly[len] = py[t]!;
-          lw[len++] = 1;
+          const at = 3 * len++;
+          entries[at] = px[t]!;
+          entries[at + 1] = py[t]!;
+          entries[at + 2] = 1;
         }
         continue;
       }
@@ -64,10 +77,11 @@ export function repulsion(tree: QuadTree, theta2: number, rep: Float64Array, lis
         const dy = cmy < minY ? minY - cmy : cmy > maxY ? cmy - maxY : 0;
         const w = width[node]!;
         if (w * w < theta2 * (dx * dx + dy * dy)) {
-          if (len + 1 > list.x.length) list.grow(len + 1);
-          list.x[len] = cmx;
-          list.y[len] = cmy;
-          list.w[len++] = nc;
+          if (3 * (len + 1) > entries.length) entries = list.grow(3 * (len + 1));
+          const at = 3 * len++;
+          entries[at] = cmx;
+          entries[at + 1] = cmy;
+          entries[at + 2] = nc;
           continue;
         }
       }
@@ -77,9 +91,17 @@ export function repulsion(tree: QuadTree, theta2: number, rep: Float64Array, lis
       }
       for (let c = 0; c < children[node]!; c++) stack[top++] = first + c;
     }
-    const lx = list.x;
-    const ly = list.y;
-    const lw = list.w;
+    if (kernel !== null) {
+      kernel.sums(gs, ge - gs, len);
+      const { fx, fy, z: zs } = kernel;
+      for (let t = gs; t < ge; t++) {
+        z += zs[t]! - 1;
+        const i = order[t]!;
+        rep[2 * i] = fx[t]!;
+        rep[2 * i + 1] = fy[t]!;
+      }
+      continue;
+    }
     // Two points per pass over the list: each entry is loaded once for both, and the two
     // independent chains of divisions and sums keep the FPU busy (same sums, same order per point).
     let t = gs;
@@ -94,10 +116,10 @@ export function repulsion(tree: QuadTree, theta2: number, rep: Float64Array, lis
       let z1 = 0;
       let fx1 = 0;
       let fy1 = 0;
-      for (let e = 0; e < len; e++) {
-        const ex = lx[e]!;
-        const ey = ly[e]!;
-        const w = lw[e]!;
+      for (let e = 0; e < 3 * len; e += 3) {
+        const ex = entries[e]!;
+        const ey = entries[e + 1]!;
+        const w = entries[e + 2]!;
         const dx0 = x0 - ex;
         const dy0 = y0 - ey;
         const dx1 = x1 - ex;
@@ -130,11 +152,11 @@ export function repulsion(tree: QuadTree, theta2: number, rep: Float64Array, lis
       let zi = 0;
       let fx = 0;
       let fy = 0;
-      for (let e = 0; e < len; e++) {
-        const dx = x0 - lx[e]!;
-        const dy = y0 - ly[e]!;
+      for (let e = 0; e < 3 * len; e += 3) {
+        const dx = x0 - entries[e]!;
+        const dy = y0 - entries[e + 1]!;
         const q = 1 / (1 + dx * dx + dy * dy);
-        const wq = lw[e]! * q;
+        const wq = entries[e + 2]! * q;
         zi += wq;
         const wq2 = wq * q;
         fx += wq2 * dx;
@@ -149,28 +171,20 @@ export function repulsion(tree: QuadTree, theta2: number, rep: Float64Array, lis
   return z;
 }
 
-/** Scratch space of the interaction lists, kept across steps. */
+/** Scratch space of the interaction lists (x, y, weight per entry), kept across steps. */
 export class InteractionList {
-  x: Float64Array;
-  y: Float64Array;
-  w: Float64Array;
+  entries: Float64Array;
   stack: Int32Array;
   constructor(capacity: number) {
-    this.x = new Float64Array(capacity);
-    this.y = new Float64Array(capacity);
-    this.w = new Float64Array(capacity);
+    this.entries = new Float64Array(3 * capacity);
     this.stack = new Int32Array(1024);
   }
-  grow(need: number): void {
-    const capacity = Math.max(need, 2 * this.x.length);
-    const copy = (a: Float64Array) => {
-      const b = new Float64Array(capacity);
-      b.set(a);
-      return b;
-    };
-    this.x = copy(this.x);
-    this.y = copy(this.y);
-    this.w = copy(this.w);
+  /** Room for `need` values (three per entry); returns the new array. */
+  grow(need: number): Float64Array {
+    const b = new Float64Array(Math.max(need, 2 * this.entries.length));
+    b.set(this.entries);
+    this.entries = b;
+    return b;
   }
   growStack(): void {
     const b = new Int32Array(2 * this.stack.length);

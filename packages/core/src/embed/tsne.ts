@@ -5,6 +5,7 @@ import { sparseAffinities } from "./affinities.js";
 import { pca } from "./pca.js";
 import { QuadTree } from "./quadtree.js";
 import { InteractionList, repulsion } from "./repulsion.js";
+import { repulsionKernel } from "./repulsion-wasm.js";
 
 export interface TsneOptions {
   /** Effective number of neighbours. Default 30 (capped at (n - 1) / 3). */
@@ -114,6 +115,7 @@ export function tsne(x: Matrix, options: TsneOptions = {}): TsneResult {
   const grad = new Float64Array(n * 2);
   const tree = new QuadTree(n);
   const list = new InteractionList(Math.max(256, Math.min(n, 4096)));
+  const kernel = repulsionKernel(n);
   const theta2 = theta * theta;
   const { rowStart, cols, vals } = P;
   // The upper triangle of P (P is symmetric): half the pairs to visit every step.
@@ -138,7 +140,7 @@ export function tsne(x: Matrix, options: TsneOptions = {}): TsneResult {
     const exaggeration = step < exaggerationSteps ? EARLY_EXAGGERATION : 1;
     const momentum = step < exaggerationSteps ? 0.5 : 0.8;
     tree.build(y);
-    z = repulsion(tree, theta2, grad, list);
+    z = repulsion(tree, theta2, grad, list, kernel);
     const invZ = 1 / z;
     // Attraction along the sparse P, each symmetric pair once (i < j) and given to both ends.
     attraction.fill(0);
