@@ -5,7 +5,7 @@ import type { Executor } from "../parallel/executor.js";
 import { describeClustering } from "../pipeline/describe.js";
 import { type Clustering, clusterInline, kmeansOnExecutor } from "../pipeline/fit.js";
 import { type SegmentationOptions, segmentationOptions } from "../pipeline/options.js";
-import { prepareMatrix } from "../pipeline/prepare-matrix.js";
+import { type PreparedMatrix, prepareMatrix } from "../pipeline/prepare-matrix.js";
 import {
   type ModelSelectionPoint,
   type SegmentationInput,
@@ -329,6 +329,39 @@ function transformOption(
   return { log1p: names };
 }
 
+/**
+ * Prepares the features and clusters the fitted rows: on a pool for k-means with threads > 1 (its
+ * restarts or the k sweep, as the worker runs them), inline otherwise. Returns the prepared
+ * matrices without `fitX`, the copy of the rows without the outliers: describing does not need
+ * it, and with this function's frame gone nothing keeps it, so the GC can free it (64 MB on
+ * 1M x 8) before the describe step's own arrays come.
+ */
+async function prepareAndCluster(
+  input: SegmentationInput,
+  algorithm: Algorithm,
+  threads: number,
+  onPool: (executor: Executor) => void,
+): Promise<{
+  prepared: Omit<PreparedMatrix, "fitX">;
+  clustering: Clustering;
+  prepareMs: number;
+  clusterMs: number;
+}> {
+  const started = performance.now();
+  const { fitX, ...prepared } = prepareMatrix(input);
+  const prepareMs = performance.now() - started;
+  let clustering: Clustering;
+  if (threads > 1 && algorithm === "kmeans") {
+    const { createPiscinaExecutor } = await import("../parallel/piscina.js");
+    const executor = createPiscinaExecutor({ threads });
+    onPool(executor);
+    clustering = await kmeansOnExecutor(executor, input, fitX, () => {}, new AbortController().signal);
+  } else {
+    clustering = clusterInline(input, fitX, () => {});
+  }
+  return { prepared, clustering, prepareMs, clusterMs: performance.now() - started - prepareMs };
+}
+
 /** `strata segment`: clusters the rows of a CSV with the workspace runs' pipeline and prints one JSON summary. */
 export async function runSegment(argv: ReadonlyArray<string>): Promise<SegmentOutput> {
   const started = performance.now();
@@ -403,27 +436,13 @@ export async function runSegment(argv: ReadonlyArray<string>): Promise<SegmentOu
   let describeMs = 0;
   try {
     // The steps of segmentationRun, timed apart: preparing the features, clustering, describing.
-    const prepared = prepareMatrix(input);
-    prepareMs = performance.now() - fitStarted;
-    const clusterStarted = performance.now();
-    let clustering: Clustering;
-    if (threads > 1 && algorithm === "kmeans") {
-      // k-means restarts or the k sweep on a pool, as the worker runs them; the rest inline.
-      const { createPiscinaExecutor } = await import("../parallel/piscina.js");
-      executor = createPiscinaExecutor({ threads });
-      clustering = await kmeansOnExecutor(
-        executor,
-        input,
-        prepared.fitX,
-        () => {},
-        new AbortController().signal,
-      );
-    } else {
-      clustering = clusterInline(input, prepared.fitX, () => {});
-    }
-    clusterMs = performance.now() - clusterStarted;
+    const fitted = await prepareAndCluster(input, algorithm, threads, (pool) => {
+      executor = pool;
+    });
+    prepareMs = fitted.prepareMs;
+    clusterMs = fitted.clusterMs;
     const describeStarted = performance.now();
-    result = describeClustering(input, prepared, clustering, () => {});
+    result = describeClustering(input, fitted.prepared, fitted.clustering, () => {});
     describeMs = performance.now() - describeStarted;
   } catch (error) {
     if (error instanceof SegmentationInputError) throw new CliError(`${file}: ${error.message}`, 1);

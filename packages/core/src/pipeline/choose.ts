@@ -51,11 +51,15 @@ export const STABILITY_RESAMPLES = 6;
  * k-means stability of k on bootstrap resamples of a seeded sample of the rows (core's
  * bootstrapStability: mean adjusted Rand index between the resamples' assignments).
  */
-export function stabilityOf(x: Matrix, k: number, seed: number): number | null {
-  const m = Math.min(x.n, STABILITY_SAMPLE);
+export function stabilityOf(x: Matrix, k: number, seed: number, fitRows?: Int32Array): number | null {
+  // With fitRows, the matrix measured is those rows of x (the same sample as from a copy of them).
+  const n = fitRows === undefined ? x.n : fitRows.length;
+  const m = Math.min(n, STABILITY_SAMPLE);
   if (m < 2 * k) return null;
-  const step = x.n / m;
-  const rows = Int32Array.from({ length: m }, (_, i) => Math.floor(i * step));
+  const step = n / m;
+  const rows = Int32Array.from({ length: m }, (_, i) =>
+    fitRows === undefined ? Math.floor(i * step) : fitRows[Math.floor(i * step)]!,
+  );
   const sample = pickRows(x, rows);
   try {
     return round(bootstrapStability(sample, k, { seed, resamples: STABILITY_RESAMPLES, nInit: 2 }).mean, 4);

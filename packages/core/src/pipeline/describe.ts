@@ -9,6 +9,10 @@ import { stabilityOf } from "./choose.js";
 import { explainResult, tsneSampleOf } from "./explain-result.js";
 import type { Clustering } from "./fit.js";
 import type { PreparedMatrix } from "./prepare-matrix.js";
+
+/** What describing reads of the prepared matrices: all but the fitted rows' copy. */
+type Described = Omit<PreparedMatrix, "fitX">;
+
 import { centroidsOf, distancesTo, metricOrNull, pickRows, round, segmentSizes, toRows } from "./shared.js";
 import type { OutlierReport, Progress, SegmentationInput, SegmentationResult } from "./types.js";
 
@@ -16,7 +20,7 @@ import type { OutlierReport, Progress, SegmentationInput, SegmentationResult } f
  * Labels for every prepared row: the fitted rows keep theirs, the outliers set aside take the
  * nearest segment centre (DBSCAN never sets any aside).
  */
-function labelAllRows(prepared: PreparedMatrix, clustering: Clustering): Int32Array {
+function labelAllRows(prepared: Described, clustering: Clustering): Int32Array {
   const { x, fitRows, outliers } = prepared;
   if (outliers.count === 0) return clustering.labels;
   const labels = new Int32Array(x.n);
@@ -43,7 +47,7 @@ export interface RowAssignments {
  * The memberships of a clustering, known before it is measured and explained: a run starts writing
  * them while its segments are still being described.
  */
-export function assignmentsOf(prepared: PreparedMatrix, clustering: Clustering): RowAssignments {
+export function assignmentsOf(prepared: Described, clustering: Clustering): RowAssignments {
   const labels = labelAllRows(prepared, clustering);
   return { rows: prepared.rows, labels, distances: distancesTo(prepared.x, labels, clustering.centroids) };
 }
@@ -54,7 +58,7 @@ function originalCentres(original: Matrix, labels: Int32Array, k: number): numbe
   return toRows(means, k, original.d);
 }
 
-function outlierReport(prepared: PreparedMatrix): OutlierReport {
+function outlierReport(prepared: Described): OutlierReport {
   const { outliers, features, x } = prepared;
   const rows: number[] = [];
   const counts = new Map<number, number>();
@@ -79,7 +83,8 @@ function outlierReport(prepared: PreparedMatrix): OutlierReport {
 /** Distances, sizes, metrics and the map: the same for every algorithm. */
 export function describeClustering(
   input: SegmentationInput,
-  prepared: PreparedMatrix,
+  // Not the fitted rows' copy: a caller may let it go once the clustering is done.
+  prepared: Described,
   clustering: Clustering,
   progress: Progress,
 ): SegmentationResult {
@@ -103,7 +108,9 @@ export function describeClustering(
   const { algorithm } = input.options;
   const stability =
     swept?.stability ??
-    (algorithm === "kmeans" || algorithm === "minibatch" ? stabilityOf(prepared.fitX, k, seed) : null);
+    (algorithm === "kmeans" || algorithm === "minibatch"
+      ? stabilityOf(prepared.x, k, seed, prepared.fitRows)
+      : null);
   if (modelSelection.length === 0 && algorithm !== "dbscan") {
     // A k set by hand is kept, but the user hears when it makes a segment too small to act on.
     const clustered = sizes.reduce((a, b) => a + b, 0) || 1;
@@ -220,7 +227,7 @@ function mapSample(x: Matrix, labels: Int32Array, size: number): SegmentationRes
 /** The run as a model `assign` can apply to rows in original units. */
 function fittedModel(
   input: SegmentationInput,
-  prepared: PreparedMatrix,
+  prepared: Described,
   clustering: Clustering,
   names: string[] | undefined,
 ): SegmentModel {

@@ -57,4 +57,30 @@ describe("prepareMatrix", () => {
       { feature: "c", reason: "no customer has a value" },
     ]);
   });
+
+  it("gives the same matrices without copying the input when nothing is missing and scale is none", () => {
+    const random = createRandom(5);
+    const n = 2000;
+    const d = 3;
+    const data = Float64Array.from({ length: n * d }, () => random.normal());
+    data[7] = 40; // an outlier, set aside while fitting
+    const before = Float64Array.from(data);
+    const options = (scaler: "none" | "zscore") =>
+      segmentationOptions({ k: 3, scaler, transform: "none", outliers: "set-aside" });
+    const unscaled = prepareMatrix({ data, n, d, features: ["a", "b", "c"], options: options("none") });
+    // The same values a copy would hold, (v - 0) / 1 included.
+    expect(unscaled.original.data).toBe(data);
+    expect(unscaled.x.data).toBe(data);
+    expect(Array.from(unscaled.scaler.center)).toEqual([0, 0, 0]);
+    expect(unscaled.outliers.count).toBeGreaterThan(0);
+    expect(unscaled.fitX.n).toBe(n - unscaled.outliers.count);
+    for (let r = 0; r < unscaled.fitX.n; r++) {
+      for (let t = 0; t < d; t++)
+        expect(unscaled.fitX.data[r * d + t]).toBe(data[unscaled.fitRows[r]! * d + t]);
+    }
+    // A scaled run still copies, and nothing writes to the input.
+    const scaled = prepareMatrix({ data, n, d, features: ["a", "b", "c"], options: options("zscore") });
+    expect(scaled.x.data).not.toBe(data);
+    expect(Array.from(data)).toEqual(Array.from(before));
+  });
 });

@@ -40,6 +40,11 @@ function median(values: Float64Array, length: number): number {
   return (below + above) / 2;
 }
 
+function allFinite(data: Float64Array): boolean {
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return false;
+  return true;
+}
+
 /** Missing values, constant features, scaling; every refusal is a sentence for the user. */
 export function prepareMatrix(input: SegmentationInput): PreparedMatrix {
   const { data, n, d, features, options: config } = input;
@@ -90,11 +95,19 @@ export function prepareMatrix(input: SegmentationInput): PreparedMatrix {
   let m = 0;
   for (let i = 0; i < n; i++) m += keepRow[i]!;
   const rows = new Int32Array(m);
-  const raw = new Float64Array(m * dk);
+  // Every row and column kept and no value missing: the input already is the matrix in the
+  // features' units, and nothing downstream writes to it, so it is used as it is rather than
+  // copied (on 1M x 8, 64 MB less at the command's peak).
+  const isInputAsIs = m === n && dk === d && allFinite(data);
+  const raw = isInputAsIs ? data : new Float64Array(m * dk);
   let r = 0;
   for (let i = 0; i < n; i++) {
     if (!keepRow[i]) continue;
     rows[r] = i;
+    if (isInputAsIs) {
+      r++;
+      continue;
+    }
     for (let c = 0; c < dk; c++) {
       const j = keptColumns[c]!;
       let v = data[i * d + j]!;
@@ -129,8 +142,10 @@ export function prepareMatrix(input: SegmentationInput): PreparedMatrix {
   const fitRows = new Int32Array(m - outliers.count);
   for (let i = 0, f = 0; i < m; i++) if (!outliers.mask[i]) fitRows[f++] = i;
   // The scale is learnt on the customers the segments are fitted on, so outliers do not stretch it.
-  const scaler = fitScaler(pickRows(shaped, fitRows), config.scaler);
-  const x = transformScaler(shaped, scaler);
+  // Scaler "none" learns nothing and (v - 0) / 1 is v: no copy for it to learn from or to return.
+  const isUnscaled = config.scaler === "none";
+  const scaler = fitScaler(isUnscaled ? shaped : pickRows(shaped, fitRows), config.scaler);
+  const x = isUnscaled ? shaped : transformScaler(shaped, scaler);
   return {
     x,
     fitX: outliers.count > 0 ? pickRows(x, fitRows) : x,
