@@ -30,6 +30,11 @@ export class QuadTree {
   /** Centre of mass, cell width (geometric, square), point range, first child and child count. */
   mx = new Float64Array(0);
   my = new Float64Array(0);
+  /** Bounding box of the node's points (tighter than the cell). */
+  x0 = new Float64Array(0);
+  x1 = new Float64Array(0);
+  y0 = new Float64Array(0);
+  y1 = new Float64Array(0);
   width = new Float64Array(0);
   start = new Int32Array(0);
   count = new Int32Array(0);
@@ -79,6 +84,10 @@ export class QuadTree {
     };
     this.mx = f(this.mx);
     this.my = f(this.my);
+    this.x0 = f(this.x0);
+    this.x1 = f(this.x1);
+    this.y0 = f(this.y0);
+    this.y1 = f(this.y1);
     this.width = f(this.width);
     this.start = i(this.start);
     this.count = i(this.count);
@@ -162,27 +171,45 @@ export class QuadTree {
         stack[at++] = childInGroup;
       }
     }
-    // Centres of mass bottom-up: children have larger ids than their parent.
-    const { mx, my, count, firstChild, children } = this;
+    // Centres of mass and bounding boxes bottom-up: children have larger ids than their parent.
+    const { mx, my, x0, x1, y0, y1, count, firstChild, children } = this;
     for (let node = this.size - 1; node >= 0; node--) {
       const first = firstChild[node]!;
       let sx = 0;
       let sy = 0;
+      let lx = Number.POSITIVE_INFINITY;
+      let hx = Number.NEGATIVE_INFINITY;
+      let ly = Number.POSITIVE_INFINITY;
+      let hy = Number.NEGATIVE_INFINITY;
       if (first < 0) {
         const s = this.start[node]!;
         const e = s + count[node]!;
         for (let t = s; t < e; t++) {
-          sx += px[t]!;
-          sy += py[t]!;
+          const x = px[t]!;
+          const v = py[t]!;
+          sx += x;
+          sy += v;
+          if (x < lx) lx = x;
+          if (x > hx) hx = x;
+          if (v < ly) ly = v;
+          if (v > hy) hy = v;
         }
       } else {
         for (let c = first; c < first + children[node]!; c++) {
           sx += mx[c]! * count[c]!;
           sy += my[c]! * count[c]!;
+          if (x0[c]! < lx) lx = x0[c]!;
+          if (x1[c]! > hx) hx = x1[c]!;
+          if (y0[c]! < ly) ly = y0[c]!;
+          if (y1[c]! > hy) hy = y1[c]!;
         }
       }
       mx[node] = sx / count[node]!;
       my[node] = sy / count[node]!;
+      x0[node] = lx;
+      x1[node] = hx;
+      y0[node] = ly;
+      y1[node] = hy;
     }
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createRandom } from "../random/index.js";
 import { QuadTree } from "./quadtree.js";
 import { InteractionList, repulsion } from "./repulsion.js";
-import { repulsionKernel } from "./repulsion-wasm.js";
+import { repulsionKernel } from "./tsne-wasm.js";
 
 /** A clustered 2-D layout like a t-SNE map's: a few groups, different spreads, some twins. */
 function layout(n: number, seed: number): Float64Array {

@@ -3,6 +3,7 @@ import { matrix } from "../matrix/matrix.js";
 import { createRandom } from "../random/index.js";
 import { mapQuality } from "./map-quality.js";
 import { tsne } from "./tsne.js";
+import { setTsneWasmDisabled } from "./tsne-wasm.js";
 
 function blobs(perBlob: number, seed: number) {
   const random = createRandom(seed);
@@ -54,6 +55,18 @@ describe("tsne", () => {
     const a = tsne(x, { perplexity: 10, iterations: 100, seed: 5 });
     const b = tsne(x, { perplexity: 10, iterations: 100, seed: 5 });
     expect(Array.from(a.embedding.data)).toEqual(Array.from(b.embedding.data));
+  });
+
+  it("gives the same map with the WebAssembly kernels as with their JS twins", () => {
+    const wasm = tsne(x, { perplexity: 10, iterations: 120, seed: 4 });
+    setTsneWasmDisabled(true);
+    try {
+      const js = tsne(x, { perplexity: 10, iterations: 120, seed: 4 });
+      expect(Array.from(wasm.embedding.data)).toEqual(Array.from(js.embedding.data));
+      expect(wasm.klDivergence).toBe(js.klDivergence);
+    } finally {
+      setTsneWasmDisabled(false);
+    }
   });
 
   it("embeds a seeded sample of large inputs, in input order", () => {
