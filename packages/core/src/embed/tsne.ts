@@ -6,6 +6,7 @@ import { pca } from "./pca.js";
 import { QuadTree } from "./quadtree.js";
 import { InteractionList, repulsion } from "./repulsion.js";
 import { tsneKernels } from "./tsne-wasm.js";
+import { buildVpTree } from "./vp-tree.js";
 
 export interface TsneOptions {
   /** Effective number of neighbours. Default 30 (capped at (n - 1) / 3). */
@@ -82,9 +83,18 @@ export function tsne(x: Matrix, options: TsneOptions = {}): TsneResult {
   }
   const n = indices.length;
   const d = x.d;
-  const sample = new Float64Array(n * d);
+  // The map's points are numbered in a vantage-point tree's order of the input (position t holds
+  // sample point `local[t]`): neighbours in the input, hence pairs of P and neighbours on the map,
+  // get nearby numbers, so the steps' scattered reads and writes stay in cache. The map is put back
+  // in sample order at the end.
+  const inSampleOrder = new Float64Array(n * d);
   indices.forEach((row, i) => {
-    sample.set(x.data.subarray(row * d, row * d + d), i * d);
+    inSampleOrder.set(x.data.subarray(row * d, row * d + d), i * d);
+  });
+  const local = buildVpTree({ data: inSampleOrder, n, d }, seed).order;
+  const sample = new Float64Array(n * d);
+  local.forEach((i, t) => {
+    sample.set(inSampleOrder.subarray(i * d, i * d + d), t * d);
   });
   const xs: Matrix = { data: sample, n, d };
   const perplexity = Math.max(1, Math.min(options.perplexity ?? 30, (n - 1) / 3));
@@ -186,7 +196,12 @@ export function tsne(x: Matrix, options: TsneOptions = {}): TsneResult {
       if (pij > 0) kl += pij * Math.log(pij / Math.max(q, 1e-300));
     }
   }
-  return { embedding: { data: y.slice(), n, d: 2 }, indices, klDivergence: kl, iterations };
+  const embedding = new Float64Array(n * 2);
+  for (let t = 0; t < n; t++) {
+    embedding[2 * local[t]!] = y[2 * t]!;
+    embedding[2 * local[t]! + 1] = y[2 * t + 1]!;
+  }
+  return { embedding: { data: embedding, n, d: 2 }, indices, klDivergence: kl, iterations };
 }
 
 /**
