@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { closeJobQueue, getJobQueue, type JobQueue } from "@strata/api/jobs";
+import { closeJobQueue, getJobQueue, type JobQueue, RUN_QUEUE } from "@strata/api/jobs";
 import { createTestDb, type TestDatabase, testDrivers } from "@strata/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitFor } from "./helpers.js";
+import { sleep, waitFor } from "./helpers.js";
 
 // pg-boss on both drivers: on PGlite through the executeSql adapter (exec for its multi-statement
 // schema scripts), on PostgreSQL with a pool of its own.
@@ -53,6 +53,30 @@ describe.each(testDrivers())("the job queue on %s", (driver) => {
     const failed = await queue.boss.getJobById(name, id!);
     expect(failed).toMatchObject({ state: "failed", retryCount: 2, output: { message: "always fails" } });
     await queue.boss.offWork(name);
+  });
+
+  it("wakes a run worker when a run is queued instead of leaving it to the worker's next poll", async () => {
+    const taken: string[] = [];
+    const workerId = await queue.boss.work<{ jobId: string }>(
+      RUN_QUEUE,
+      { pollingIntervalSeconds: 60 },
+      async ([job]) => {
+        taken.push(job!.id);
+      },
+    );
+    const stopListening = await queue.onRunQueued([workerId]);
+    try {
+      // The worker's first poll has found nothing: it now waits a minute unless woken.
+      await sleep(1_000);
+      const jobId = randomUUID();
+      await queue.sendRun({ runId: randomUUID(), tenantId: randomUUID() }, jobId);
+      await waitFor("the run's job to be taken", async () => (taken.includes(jobId) ? true : undefined), {
+        timeoutMs: 15_000,
+      });
+    } finally {
+      await stopListening();
+      await queue.boss.offWork({ id: workerId });
+    }
   });
 
   it("cancels a job before a worker takes it", async () => {

@@ -51,7 +51,7 @@ async function acquirePglite(folder: string): Promise<OpenPglite> {
 /** Wraps a PGlite client (on disk or in memory) as a Database. */
 export function pgliteDatabase(client: PGlite, onClose: () => Promise<void>): Database {
   const db = drizzlePglite({ client, schema, casing: "snake_case" }) as unknown as DrizzleDb;
-  return {
+  const database: Database = {
     db,
     driver: "pglite",
     async query<T>(text: string, params?: unknown[]) {
@@ -60,6 +60,15 @@ export function pgliteDatabase(client: PGlite, onClose: () => Promise<void>): Da
     },
     close: onClose,
   };
+  pgliteClients.set(database, client);
+  return database;
+}
+
+const pgliteClients = new WeakMap<Database, PGlite>();
+
+/** The PGlite instance behind an embedded Database (for its own API, e.g. LISTEN). */
+export function pgliteOf(database: Database): PGlite | undefined {
+  return pgliteClients.get(database);
 }
 
 /**

@@ -1,6 +1,7 @@
 export { type CreateDatabaseOptions, createDatabase, getDatabase } from "./client.js";
 export { isConnectionLost } from "./connection-lost.js";
 export { type DbEnv, findRepoRoot, readDbEnv } from "./env.js";
+export { listen } from "./listen.js";
 export { MIGRATIONS_FOLDER, migrate } from "./migrate.js";
 export * from "./schema/index.js";
 export { rawRows, withInvitationToken, withRecovery, withTenant, withUser } from "./tenant.js";

@@ -1,4 +1,4 @@
-import type { Database } from "@strata/db";
+import { type Database, listen } from "@strata/db";
 import PgBoss from "pg-boss";
 
 /** pg-boss keeps its tables in their own schema of the application database. */
@@ -6,6 +6,9 @@ export const QUEUE_SCHEMA = "pgboss";
 /** One job per attempt of a segmentation run; its data is {@link RunJobData}. */
 export const RUN_QUEUE = "segmentation-run";
 /** Where run jobs land after their retries are spent (the run is then marked failed). */
+/** NOTIFY channel that wakes run consumers when a run is queued (they poll too, as a backstop). */
+export const RUN_QUEUED_CHANNEL = "strata_run_queued";
+
 export const RUN_DEAD_LETTER_QUEUE = "segmentation-run-dead";
 
 /** One job per attempt of an import; its data is {@link ImportJobData}. */
@@ -223,6 +226,18 @@ export class JobQueue {
   ): Promise<void> {
     await this.start();
     await this.boss.send(RUN_QUEUE, { ...data, jobId }, { id: jobId, ...options });
+    // A consumer waiting out its poll takes the run now (a deferred run waits anyway).
+    if (!options.startAfter) await this.#database.query("select pg_notify($1, '')", [RUN_QUEUED_CHANNEL]);
+  }
+
+  /**
+   * Wakes this process's run workers (ids from `boss.work`) whenever a run is queued, by any
+   * process; resolves to the function that stops it. Without it they find runs at their next poll.
+   */
+  onRunQueued(workerIds: string[]): Promise<() => Promise<void>> {
+    return listen(this.#database, RUN_QUEUED_CHANNEL, () => {
+      for (const id of workerIds) this.boss.notifyWorker(id);
+    });
   }
 
   async cancelRunJob(jobId: string): Promise<void> {

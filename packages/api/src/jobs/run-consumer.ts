@@ -155,6 +155,13 @@ export async function startRunConsumer(
     ),
   );
 
+  // A queued run is taken at once, not at the next poll (half a second of every run's wait).
+  const runWorkerIds = workerIds.slice(0, concurrency);
+  const stopListening = await queue.onRunQueued(runWorkerIds).catch((error: Error) => {
+    log(`runs are found by polling only: ${error.message}`);
+    return async () => {};
+  });
+
   let sweeping: Promise<unknown> | undefined;
   const sweep = () => {
     if (sweeping || stopping) return;
@@ -183,6 +190,7 @@ export async function startRunConsumer(
       if (stopping) return;
       stopping = true;
       clearInterval(sweeper);
+      await stopListening();
       for (const id of workerIds) await queue.boss.offWork({ id });
       if (inFlight.size + maps.size > 0) {
         log(

@@ -290,6 +290,7 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
     // The heartbeat goes on while saving (a long write must not look like a dead worker); the
     // result transaction touches the run row only in its last statement.
     progress = { stage: "Saving the segments", percent: 92 };
+    const computedAt = Date.now();
     const { output } = result;
     if (earlyAssignments && !sameAssignments(earlyAssignments, output)) {
       throw new Error("the memberships written differ from the described result");
@@ -348,7 +349,7 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
       rows: output.preparation.rowsUsed,
       features: output.features.length,
     };
-    const written = await write!.finish({ result: resultDoc, metrics, startedAt });
+    const written = await write!.finish({ result: resultDoc, metrics, startedAt, computedAt });
     if (!written) return;
     if (resultDoc.tsnePending) deferredMap = { sample: output.tsneSample!, seed: config.seed, customerIds };
   } catch (error) {
@@ -497,6 +498,8 @@ interface ResultParts {
   result: RunResultDoc;
   metrics: Record<string, unknown>;
   startedAt: number;
+  /** When the result was complete: the time from here to the commit is the run's saveMs. */
+  computedAt: number;
 }
 
 interface ResultWrite {
@@ -533,6 +536,7 @@ function startResultWrite(
     timings.writeMs = Date.now() - t;
     const rest = await parts;
     if (!rest) tx.rollback();
+    timings.saveMs = Date.now() - rest!.computedAt;
     timings.totalMs = Date.now() - rest!.startedAt;
     const rows = await tx
       .update(runs)

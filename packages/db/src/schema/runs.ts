@@ -43,7 +43,10 @@ export interface RunTimings {
   /** Of clusterMs (k-means runs): fitting the model (the k sweep) vs measuring, mapping, explaining. */
   fitMs?: number;
   describeMs?: number;
+  /** Writing the memberships; k-means runs write them while describing (inside clusterMs). */
   writeMs?: number;
+  /** From the computed result to its commit: what the write adds to the wait. */
+  saveMs?: number;
   totalMs?: number;
   /** After the result is stored: drawing the t-SNE map of the map sample. */
   mapMs?: number;
