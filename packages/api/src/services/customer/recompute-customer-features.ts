@@ -53,6 +53,19 @@ export interface RecomputeParams {
   customerIds?: readonly string[];
   /** Only customer attributes changed (a customers import): no order line is read. */
   attributesOnly?: boolean;
+  /**
+   * Every order line of the tenant, when the caller holds them (the first lines a workspace gets,
+   * kept as its import read them): everyone is recomputed from them, and no line is read back.
+   */
+  knownLines?: KnownOrderLines;
+}
+
+/** A tenant's order lines held by the caller (see RecomputeParams.knownLines). */
+export interface KnownOrderLines {
+  /** Which optional columns any line has. */
+  has: Has;
+  /** Hands every line to `push` in the order readOrderLines reads them (customer, time, line key). */
+  replay(push: (line: OrderLineFields) => void): void;
 }
 
 /** Names the order lines give behavioural features; attributes of the same name never replace them. */
@@ -98,7 +111,7 @@ export async function recomputeCustomerFeatures(tx: Tx, params: RecomputeParams)
     return { customers, withOrders: 0, features: numericKeys, orderLines: null, scope: "attributes" };
   }
   let fallback: string | undefined;
-  if (params.importId) {
+  if (params.importId && !params.knownLines) {
     const incremental = await recomputeChanged(
       client,
       driver,
@@ -110,9 +123,11 @@ export async function recomputeCustomerFeatures(tx: Tx, params: RecomputeParams)
     if (typeof incremental !== "string") return incremental;
     fallback = incremental;
   }
-  const has = (await columnsPresent(client, tenantId)).now;
+  const known = params.knownLines;
+  const has = known ? known.has : (await columnsPresent(client, tenantId)).now;
   const builder = new OrderLinesBuilder(has);
-  await readOrderLines(client, driver, tenantId, null, (r) => builder.push(r));
+  if (known) known.replay((r) => builder.push(r));
+  else await readOrderLines(client, driver, tenantId, null, (r) => builder.push(r));
   const computed = behaviouralRows(builder.length > 0 ? builder.finish() : null);
   scoreRfm([...computed.rows.values()]);
   const names = new Set([...computed.names, ...numericKeys]);

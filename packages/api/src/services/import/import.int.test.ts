@@ -8,6 +8,7 @@ import { strToU8, zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { profileStaleDatasets } from "../../jobs/profile-job.js";
 import { getCustomer } from "../customer/get-customer.js";
+import { recomputeCustomerFeatures } from "../customer/recompute-customer-features.js";
 import { getDataset } from "../dataset/get-dataset.js";
 import { getImport } from "./get-import.js";
 import type { ImportMapping, OnInvalid } from "./mapping.js";
@@ -180,6 +181,23 @@ describe.each(testDrivers())("imports on %s", (driver) => {
     expect(await count("order_lines")).toBe(7);
     // No line changed: the version the caches read is where the first import left it.
     expect((await version()).rows[0]?.v).toBe("1");
+  });
+
+  it("the features of a workspace's first lines, computed from the file as read, are those its stored lines give", async () => {
+    const dump = async () =>
+      (
+        await database.query<{ c: string; f: string }>(
+          "select customer_id::text as c, features::text as f from customer_features where tenant_id = $1 order by 1",
+          [tenantId],
+        )
+      ).rows;
+    const fromFile = await dump();
+    expect(fromFile.length).toBe(3);
+    const summary = await withTenant(database.db, tenantId, (tx) =>
+      recomputeCustomerFeatures(tx, { tenantId, driver }),
+    );
+    expect(summary.scope).toBe("all");
+    expect(await dump()).toEqual(fromFile);
   });
 
   it("a line whose customer is gone is refused, and the foreign key is checked after an import", async () => {

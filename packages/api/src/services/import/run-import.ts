@@ -15,9 +15,10 @@ import type { DatasetColumn } from "@strata/db/schema";
 import { and, eq, type SQL } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import { sendProfileJobInTransaction } from "../../jobs/profile-job.js";
-import { recomputeCustomerFeatures } from "../customer/recompute-customer-features.js";
+import { type KnownOrderLines, recomputeCustomerFeatures } from "../customer/recompute-customer-features.js";
 import { type DatasetProfile, PROFILE_VERSION } from "../profile/profile-dataset.js";
 import { refreshApprovedMemberships } from "../segment/segment-review.js";
+import { CollectedLines } from "./collected-lines.js";
 import { type DatasetKind, defaultDatasetName, fieldsFor, tableOfKind } from "./fields.js";
 import { orderLineContentKey, RepeatedLineKeys } from "./line-key.js";
 import { createStageTable, loadStage, StageCopy } from "./load-stage.js";
@@ -219,6 +220,8 @@ export async function runImport(database: Database, params: RunImportParams): Pr
   let header: string[] = [];
   let rowsRead = 0;
   let stagedRows = 0;
+  // The first lines of a workspace get their features from here rather than from the database.
+  const collected = kind === "orders" ? new CollectedLines() : undefined;
   type Unloaded = Omit<ImportOutcome, "ms" | "rejectedReportPath">;
   /** Reads, validates and stages the file; an outcome when nothing is to be loaded. */
   const readFile = async (stage: StageFile | StageCopy): Promise<Unloaded | null> => {
@@ -266,6 +269,7 @@ export async function runImport(database: Database, params: RunImportParams): Pr
           stage.add([row.line, row.externalId, JSON.stringify(row.typed)]);
         } else if (result.order) {
           const row = result.order;
+          const key = lineKeys.keyOf(orderLineContentKey(row));
           // Lines of one order share their instant: its text is made once.
           if (row.orderedAt !== lastOrderedAt) {
             lastOrderedAt = row.orderedAt;
@@ -288,8 +292,9 @@ export async function runImport(database: Database, params: RunImportParams): Pr
             row.discount,
             row.deliveryId,
             row.distance,
-            lineKeys.keyOf(orderLineContentKey(row)),
+            key,
           ]);
+          collected?.add(row, key);
         } else if (result.activity) {
           const row = result.activity;
           stage.add([
@@ -361,7 +366,7 @@ export async function runImport(database: Database, params: RunImportParams): Pr
     const datasetId = dataset!.id;
     if (!isStaged) await loadStage(client, database.driver, kind, stagePath);
     // rowCount: the dataset's rows after the merge, when the merge knows it without counting them.
-    let counts: { imported: number; updated: number; rowCount?: number };
+    let counts: { imported: number; updated: number; rowCount?: number; linesVersion?: string };
     if (kind === "customers") {
       counts = await mergeCustomers(client, tenantId, datasetId);
     } else if (kind === "activities") {
@@ -437,7 +442,11 @@ export async function runImport(database: Database, params: RunImportParams): Pr
     }
     lap("write");
 
-    const message = await deriveAfterLoad(database, params, kind, merged.datasetId, lap, progress);
+    const known =
+      collected?.isComplete && merged.linesVersion !== undefined
+        ? { lines: collected, version: merged.linesVersion }
+        : undefined;
+    const message = await deriveAfterLoad(database, params, kind, merged.datasetId, lap, progress, known);
     await forgetUpload(database, params, record.uploadPath!, folder, owned);
     return await finish({
       status: "succeeded",
@@ -502,6 +511,7 @@ async function deriveAfterLoad(
   datasetId: string,
   lap: (stage: string) => void,
   progress: (fields: Partial<typeof imports.$inferInsert>, force?: boolean) => Promise<void>,
+  collected?: { lines: CollectedLines; version: string },
 ): Promise<string | null> {
   const { tenantId, importId } = params;
   // Features and the column profile read customers and order lines; events change neither (the
@@ -512,11 +522,12 @@ async function deriveAfterLoad(
   }
   try {
     await withTenant(database.db, tenantId, async (tx) => {
+      const knownLines = collected ? await workspaceLines(tx, tenantId, collected) : undefined;
       await recomputeCustomerFeatures(
         tx,
         kind === "customers"
           ? { tenantId, driver: database.driver, attributesOnly: true }
-          : { tenantId, driver: database.driver, importId },
+          : { tenantId, driver: database.driver, importId, ...(knownLines ? { knownLines } : {}) },
       );
       await sendProfileJobInTransaction(tx, database, { tenantId, datasetId });
     });
@@ -529,6 +540,29 @@ async function deriveAfterLoad(
   const problems = await refreshApprovedMemberships(database, tenantId);
   lap("segments");
   return problems.length > 0 ? `Imported, but ${problems.join("; ")}` : null;
+}
+
+/**
+ * The workspace's order lines are the ones this import read, when the version of its lines is still
+ * the one its load left (no line added, changed or removed since, by anyone): then they are replayed
+ * with their customers' ids instead of being read back.
+ */
+async function workspaceLines(
+  tx: Tx,
+  tenantId: string,
+  collected: { lines: CollectedLines; version: string },
+): Promise<KnownOrderLines | undefined> {
+  const client = rawClientOf(tx);
+  const version = await client.query<{ v: string }>(
+    "select version::text as v from order_line_versions where tenant_id = $1",
+    [tenantId],
+  );
+  if (version.rows[0]?.v !== collected.version) return undefined;
+  const ids = await client.query<{ id: string; external_id: string }>(
+    "select id, external_id from customers where tenant_id = $1",
+    [tenantId],
+  );
+  return collected.lines.known(new Map(ids.rows.map((r) => [r.external_id, r.id])));
 }
 
 /** Uploads are kept until they are imported; a CLI import reads the user's own file, left alone. */
@@ -649,7 +683,7 @@ async function mergeOrderLines(
   datasetId: string,
   importId: string,
   stagedRows: number,
-): Promise<{ imported: number; updated: number; rowCount?: number }> {
+): Promise<{ imported: number; updated: number; rowCount?: number; linesVersion?: string }> {
   // Sorts and hashes over every staged line: in memory rather than in temporary files. And hash
   // joins only: the staging table has no statistics, nor have customers and order lines right after
   // a first import (nor ever on PGlite, which has no autovacuum), and a planner taking one of them for
@@ -668,6 +702,10 @@ async function mergeOrderLines(
     "select 1 from order_lines where tenant_id = $1 and dataset_id = $2 limit 1",
     [tenantId, datasetId],
   );
+  const isFirstLines =
+    hasLines.rows.length === 0 &&
+    (await client.query("select 1 from order_lines where tenant_id = $1 limit 1", [tenantId])).rows.length ===
+      0;
   // The lines' customers are locked as the foreign key check would lock them (no one can delete them
   // until this commits), once each instead of once per line: then the check itself can be skipped.
   await client.query(
@@ -711,12 +749,21 @@ async function mergeOrderLines(
   }
   await client.query("set local work_mem = '64MB'");
   const updated = stagedRows - imported;
+  // The workspace's first lines, every staged one: its features may come from the file as read.
+  let linesVersion: string | undefined;
+  if (isFirstLines && imported === stagedRows && imported > 0) {
+    const version = await client.query<{ v: string }>(
+      "select version::text as v from order_line_versions where tenant_id = $1",
+      [tenantId],
+    );
+    linesVersion = version.rows[0]?.v;
+  }
   if (hasLines.rows.length > 0) await fillCostFields(client, tenantId, datasetId);
   await client.query("set local enable_nestloop to default");
   await client.query("set local work_mem to default");
   if (hasLines.rows.length > 0) return { imported, updated };
   // A first import into the dataset: its rows are exactly the lines just inserted.
-  return { imported, updated, rowCount: imported };
+  return { imported, updated, rowCount: imported, ...(linesVersion ? { linesVersion } : {}) };
 }
 
 /**
