@@ -155,70 +155,83 @@ export function repulsion(
       }
       return share;
     }
-    // Two points per pass over the list: each entry is loaded once for both, and the two
-    // independent chains of divisions and sums keep the FPU busy (same sums, same order per point).
-    let t = gs;
-    for (; t + 1 < ge; t += 2) {
-      const x0 = px[t]!;
-      const y0 = py[t]!;
-      const x1 = px[t + 1]!;
-      const y1 = py[t + 1]!;
-      let z0 = 0;
-      let fx0 = 0;
-      let fy0 = 0;
-      let z1 = 0;
-      let fx1 = 0;
-      let fy1 = 0;
+    // Four points per pass over the list, as the kernel's lanes: an entry is loaded once for all
+    // four, and points t and t + 2 share one division (see tsne-wasm.ts). Past the group's end (and
+    // past n, as zeros) points are computed and not stored, since their values round the partners'.
+    const n = px.length;
+    for (let t = gs; t < ge; t += 4) {
+      const xa0 = px[t]!;
+      const ya0 = py[t]!;
+      const xa1 = t + 1 < n ? px[t + 1]! : 0;
+      const ya1 = t + 1 < n ? py[t + 1]! : 0;
+      const xb0 = t + 2 < n ? px[t + 2]! : 0;
+      const yb0 = t + 2 < n ? py[t + 2]! : 0;
+      const xb1 = t + 3 < n ? px[t + 3]! : 0;
+      const yb1 = t + 3 < n ? py[t + 3]! : 0;
+      let za0 = 0;
+      let za1 = 0;
+      let zb0 = 0;
+      let zb1 = 0;
+      let fxa0 = 0;
+      let fxa1 = 0;
+      let fxb0 = 0;
+      let fxb1 = 0;
+      let fya0 = 0;
+      let fya1 = 0;
+      let fyb0 = 0;
+      let fyb1 = 0;
       for (let e = 0; e < 3 * len; e += 3) {
         const ex = entries[e]!;
         const ey = entries[e + 1]!;
         const w = entries[e + 2]!;
-        const dx0 = x0 - ex;
-        const dy0 = y0 - ey;
-        const dx1 = x1 - ex;
-        const dy1 = y1 - ey;
-        const q0 = 1 / (1 + dx0 * dx0 + dy0 * dy0);
-        const q1 = 1 / (1 + dx1 * dx1 + dy1 * dy1);
-        const wq0 = w * q0;
-        const wq1 = w * q1;
-        z0 += wq0;
-        z1 += wq1;
-        const a0 = wq0 * q0;
-        const a1 = wq1 * q1;
-        fx0 += a0 * dx0;
-        fy0 += a0 * dy0;
-        fx1 += a1 * dx1;
-        fy1 += a1 * dy1;
+        const dxa0 = xa0 - ex;
+        const dya0 = ya0 - ey;
+        const dxa1 = xa1 - ex;
+        const dya1 = ya1 - ey;
+        const dxb0 = xb0 - ex;
+        const dyb0 = yb0 - ey;
+        const dxb1 = xb1 - ex;
+        const dyb1 = yb1 - ey;
+        const sa0 = 1 + dxa0 * dxa0 + dya0 * dya0;
+        const sa1 = 1 + dxa1 * dxa1 + dya1 * dya1;
+        const sb0 = 1 + dxb0 * dxb0 + dyb0 * dyb0;
+        const sb1 = 1 + dxb1 * dxb1 + dyb1 * dyb1;
+        const r0 = 1 / (sa0 * sb0);
+        const r1 = 1 / (sa1 * sb1);
+        const qa0 = sb0 * r0;
+        const qa1 = sb1 * r1;
+        const qb0 = sa0 * r0;
+        const qb1 = sa1 * r1;
+        const ta0 = w * qa0;
+        const ta1 = w * qa1;
+        const tb0 = w * qb0;
+        const tb1 = w * qb1;
+        za0 += ta0;
+        za1 += ta1;
+        zb0 += tb0;
+        zb1 += tb1;
+        const ua0 = ta0 * qa0;
+        const ua1 = ta1 * qa1;
+        const ub0 = tb0 * qb0;
+        const ub1 = tb1 * qb1;
+        fxa0 += ua0 * dxa0;
+        fya0 += ua0 * dya0;
+        fxa1 += ua1 * dxa1;
+        fya1 += ua1 * dya1;
+        fxb0 += ub0 * dxb0;
+        fyb0 += ub0 * dyb0;
+        fxb1 += ub1 * dxb1;
+        fyb1 += ub1 * dyb1;
       }
-      share += z0 - 1;
-      share += z1 - 1;
-      const i0 = order[t]!;
-      const i1 = order[t + 1]!;
-      rep[2 * i0] = fx0;
-      rep[2 * i0 + 1] = fy0;
-      rep[2 * i1] = fx1;
-      rep[2 * i1 + 1] = fy1;
-    }
-    if (t < ge) {
-      const x0 = px[t]!;
-      const y0 = py[t]!;
-      let zi = 0;
-      let fx = 0;
-      let fy = 0;
-      for (let e = 0; e < 3 * len; e += 3) {
-        const dx = x0 - entries[e]!;
-        const dy = y0 - entries[e + 1]!;
-        const q = 1 / (1 + dx * dx + dy * dy);
-        const wq = entries[e + 2]! * q;
-        zi += wq;
-        const wq2 = wq * q;
-        fx += wq2 * dx;
-        fy += wq2 * dy;
+      const zs = [za0, za1, zb0, zb1];
+      const fxs = [fxa0, fxa1, fxb0, fxb1];
+      const fys = [fya0, fya1, fyb0, fyb1];
+      for (let k = 0; k < 4 && t + k < ge; k++) {
+        share += zs[k]! - 1;
+        const i = order[t + k]!;
+        rep[2 * i] = fxs[k]!;
+        rep[2 * i + 1] = fys[k]!;
       }
-      share += zi - 1;
-      const i = order[t]!;
-      rep[2 * i] = fx;
-      rep[2 * i + 1] = fy;
     }
     return share;
   };

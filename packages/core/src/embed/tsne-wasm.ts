@@ -11,7 +11,10 @@
  *   f64x2, scattered to both ends of each pair.
  *
  * Every lane does the operations of the JS loop in the same order (((1 + dx dx) + dy dy), then w q,
- * then (w q) q), and wasm has no fused multiply-add, so both paths agree to the bit.
+ * then (w q) q), and wasm has no fused multiply-add, so both paths agree to the bit. In `sums` the
+ * points t and t + 2 of each group of four share one division (q_t = s_{t+2} / (s_t s_{t+2}) and the
+ * other way round, s = 1 + |y_i - y_e|^2): the division is the slow unit, and the JS twin pairs the
+ * same points, reading past the group's end as the kernel does.
  */
 
 const I32 = 0x7f;
@@ -59,6 +62,7 @@ function sumsBody(): number[] {
     fya: 27,
     fyb: 28,
     t: 29,
+    r: 30,
   };
   const b: number[] = [];
   const get = (l: number) => b.push(0x20, ...uleb(l));
@@ -112,9 +116,9 @@ function sumsBody(): number[] {
   get(e);
   splat(16);
   set(V.w);
-  for (const [px, py, dx, dy, q, z, fx, fy] of [
-    [V.xa, V.ya, V.dxa, V.dya, V.qa, V.za, V.fxa, V.fya],
-    [V.xb, V.yb, V.dxb, V.dyb, V.qb, V.zb, V.fxb, V.fyb],
+  for (const [px, py, dx, dy, q] of [
+    [V.xa, V.ya, V.dxa, V.dya, V.qa],
+    [V.xb, V.yb, V.dxb, V.dyb, V.qb],
   ] as const) {
     get(px);
     get(V.ex);
@@ -124,8 +128,7 @@ function sumsBody(): number[] {
     get(V.ey);
     sub();
     set(dy);
-    // q = 1 / ((1 + dx dx) + dy dy)
-    f64x2(1);
+    // s = (1 + dx dx) + dy dy, kept in q for now
     f64x2(1);
     get(dx);
     get(dx);
@@ -135,8 +138,29 @@ function sumsBody(): number[] {
     get(dy);
     mul();
     add();
-    div();
     set(q);
+  }
+  // One division for both vectors: r = 1 / (sa sb), qa = sb r, qb = sa r.
+  f64x2(1);
+  get(V.qa);
+  get(V.qb);
+  mul();
+  div();
+  set(V.r);
+  get(V.qb);
+  get(V.r);
+  mul();
+  set(V.t);
+  get(V.qa);
+  get(V.r);
+  mul();
+  set(V.qb);
+  get(V.t);
+  set(V.qa);
+  for (const [dx, dy, q, z, fx, fy] of [
+    [V.dxa, V.dya, V.qa, V.za, V.fxa, V.fya],
+    [V.dxb, V.dyb, V.qb, V.zb, V.fxb, V.fyb],
+  ] as const) {
     // t = w q; z += t; t = t q; fx += t dx; fy += t dy
     get(V.w);
     get(q);
@@ -188,7 +212,7 @@ function sumsBody(): number[] {
   return [
     ...vec([
       [...uleb(2), I32],
-      [...uleb(20), V128],
+      [...uleb(21), V128],
     ]),
     ...b,
   ];
