@@ -77,6 +77,35 @@ describe("Barnes-Hut repulsion", () => {
     expect(Array.from(covered).every((c) => c === 1)).toBe(true);
   });
 
+  it("builds a tree whose children split their parent's points, each inside its node's box", () => {
+    const tree = new QuadTree(n, 64, 8);
+    tree.build(y);
+    expect(Array.from(tree.order).sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+    for (let node = 0; node < tree.size; node++) {
+      const s = tree.start[node]!;
+      const e = s + tree.count[node]!;
+      for (let t = s; t < e; t++) {
+        expect(tree.px[t]).toBe(y[2 * tree.order[t]!]);
+        expect(tree.px[t]!).toBeGreaterThanOrEqual(tree.x0[node]!);
+        expect(tree.px[t]!).toBeLessThanOrEqual(tree.x1[node]!);
+        expect(tree.py[t]!).toBeGreaterThanOrEqual(tree.y0[node]!);
+        expect(tree.py[t]!).toBeLessThanOrEqual(tree.y1[node]!);
+      }
+      const first = tree.firstChild[node]!;
+      if (first < 0) {
+        expect(tree.count[node]! <= 8 || tree.width[node]! < tree.width[0]! / 2 ** 15).toBe(true);
+        continue;
+      }
+      let at = s;
+      for (let c = first; c < first + tree.children[node]!; c++) {
+        expect(tree.start[c]).toBe(at);
+        expect(tree.width[c]).toBe(tree.width[node]! / 2);
+        at += tree.count[c]!;
+      }
+      expect(at).toBe(e);
+    }
+  });
+
   it("gives the same bits in the WebAssembly kernel as in the JS loop", () => {
     const tree = new QuadTree(n);
     tree.build(y);
