@@ -9,7 +9,7 @@ import {
 } from "@strata/core";
 import type { Driver, Tx } from "@strata/db";
 import type { DatasetColumn } from "@strata/db/schema";
-import copyStreams from "pg-copy-streams";
+import { copyRowsOut } from "../copy-rows-out.js";
 import { mergeProfitabilityFeatures } from "../cost-to-serve/profitability-features.js";
 import { type RawClient, rawClientOf } from "../import/raw-client.js";
 
@@ -513,7 +513,7 @@ async function readOrderLines(
          and customer_id = any('{${only.customerIds.join(",")}}'::uuid[]) order by customer_id, ordered_at, line_key`
     : `select ${LINE_COLUMNS}, 0 as fresh from order_lines where tenant_id = '${tenantId}'
        order by customer_id, ordered_at, line_key`;
-  const reader = new CopyTextReader((f) =>
+  await copyRowsOut(client, driver, select, (f) =>
     push(
       {
         customerId: f[0]!,
@@ -529,76 +529,4 @@ async function readOrderLines(
       f[9] === "1",
     ),
   );
-  if (driver === "pglite") {
-    // COPY TO a blob counts as writing a server file, which the app role may not do; the query names
-    // the tenant explicitly, so reading as the connecting role sees only its rows.
-    await client.query("reset role");
-    let blob: Blob | undefined;
-    try {
-      blob = ((await client.query(`copy (${select}) to '/dev/blob'`)) as { blob?: Blob }).blob;
-    } finally {
-      await client.query("set local role strata_app");
-    }
-    if (!blob) return;
-    reader.push(await blob.text());
-    reader.end();
-    return;
-  }
-  // PostgreSQL: COPY TO STDOUT streams the rows (row-level security applies to it), far cheaper
-  // than turning every row into an object.
-  const stream = (client as unknown as { query(s: unknown): AsyncIterable<Buffer> }).query(
-    copyStreams.to(`copy (${select}) to stdout`),
-  );
-  const decoder = new TextDecoder();
-  for await (const chunk of stream) reader.push(decoder.decode(chunk, { stream: true }));
-  reader.push(decoder.decode());
-  reader.end();
-}
-
-/**
- * Rows of PostgreSQL's COPY text format: fields split on tabs, `\N` is null (here: null), and a
- * field holding a backslash is unescaped. A row never spans a line (line breaks are escaped).
- */
-class CopyTextReader {
-  private carry = "";
-  private readonly fields: Array<string | null> = [];
-
-  constructor(private readonly emit: (fields: ReadonlyArray<string | null>) => void) {}
-
-  push(text: string): void {
-    const data = this.carry.length > 0 ? this.carry + text : text;
-    let start = 0;
-    for (let end = data.indexOf("\n", start); end >= 0; end = data.indexOf("\n", start)) {
-      this.row(data, start, end);
-      start = end + 1;
-    }
-    this.carry = data.slice(start);
-  }
-
-  end(): void {
-    if (this.carry.length > 0) this.row(this.carry, 0, this.carry.length);
-    this.carry = "";
-  }
-
-  private row(data: string, start: number, end: number): void {
-    const fields = this.fields;
-    fields.length = 0;
-    let at = start;
-    for (;;) {
-      const tab = data.indexOf("\t", at);
-      const stop = tab < 0 || tab > end ? end : tab;
-      const raw = data.slice(at, stop);
-      fields.push(raw === "\\N" ? null : raw.includes("\\") ? unescapeCopyText(raw) : raw);
-      if (stop === end) break;
-      at = stop + 1;
-    }
-    this.emit(fields);
-  }
-}
-
-const COPY_ESCAPES: Record<string, string> = { b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v" };
-
-/** A COPY text field with its backslash escapes resolved (PostgreSQL writes only these on output). */
-function unescapeCopyText(raw: string): string {
-  return raw.replace(/\\(.)/g, (_, c: string) => COPY_ESCAPES[c] ?? c);
 }
