@@ -16,8 +16,13 @@ export const runTimingsSchema = z.object({
   clusterMs: z.number().optional(),
   fitMs: z.number().optional(),
   describeMs: z.number().optional(),
+  /** Writing the memberships; k-means runs write them while describing (inside clusterMs). */
   writeMs: z.number().optional(),
+  /** From the computed result to its commit: what the write adds to the wait. */
+  saveMs: z.number().optional(),
   totalMs: z.number().optional(),
+  /** After the result is stored: drawing the t-SNE map. */
+  mapMs: z.number().optional(),
 });
 
 /** A run in the runs list: everything but the (large) result document. */
