@@ -12,7 +12,13 @@ import {
 import { explainSegments } from "./explain-segments.js";
 import { suggestSegmentName, suggestSegmentNames } from "./naming.js";
 import { profileSegments, type SegmentProfile } from "./profile.js";
-import { fitDecisionTree, formatThreshold, predictTree, surrogateRules } from "./tree.js";
+import {
+  fitDecisionTree,
+  formatThreshold,
+  orderByValueThenPosition,
+  predictTree,
+  surrogateRules,
+} from "./tree.js";
 
 describe("profileSegments", () => {
   const x = fromRows([
@@ -582,5 +588,26 @@ describe("explainSegments", () => {
     expect(out.pearson[1]).toBeLessThan(-0.9);
     expect(out.spearman.length).toBe(9);
     expect(out.spearmanRows).toBe(rows.length);
+  });
+});
+
+describe("orderByValueThenPosition", () => {
+  it("orders positions as a comparator sort by value then position does, ties and signed zeros included", () => {
+    const random = createRandom(11);
+    for (const [m, distinct] of [
+      [1, 1],
+      [7, 2],
+      [1000, 5],
+      [5000, 4000],
+    ] as const) {
+      const column = Float64Array.from({ length: m }, () => {
+        const v = (random.int(distinct) - distinct / 2) / 3;
+        return v === 0 && random.int(2) === 0 ? -0 : v;
+      });
+      const expected = Array.from({ length: m }, (_, p) => p).sort(
+        (a, b) => column[a]! - column[b]! || a - b,
+      );
+      expect(Array.from(orderByValueThenPosition(column))).toEqual(expected);
+    }
   });
 });

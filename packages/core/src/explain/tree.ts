@@ -121,33 +121,29 @@ export function fitDecisionTree(
   const countsR = new Float64Array(k);
 
   // The fitted rows are numbered 0..m-1 in row order ("positions"). Each feature's positions are
-  // sorted once, by value then row, and a node reads its own rows in that order by filtering the
-  // feature's order by node: the order sorting the node's rows would give (scikit-learn presorts
-  // the same way), without a comparator sort per node and feature.
+  // sorted once, by value then row (scikit-learn presorts the same way); a split hands each child
+  // its part of every feature's order, partitioned stably, so every node reads its rows in sorted
+  // order without sorting or scanning the rows of other nodes.
   const m = rows.length;
   const rowLabel = new Int32Array(m);
   for (let p = 0; p < m; p++) rowLabel[p] = labels[rows[p]!]!;
   // Made when the root is split, not before: a one-vs-rest tree over a pure segment is one leaf.
   let values: Float64Array[] = [];
-  let sortedBy: Int32Array[] = [];
-  const presort = () => {
+  const presort = (): Int32Array[] => {
     values = Array.from({ length: d }, () => new Float64Array(m));
     for (let p = 0; p < m; p++) {
       const o = rows[p]! * d;
       for (let j = 0; j < d; j++) values[j]![p] = data[o + j]!;
     }
-    sortedBy = values.map((column) => {
-      const order = Array.from({ length: m }, (_, p) => p);
-      order.sort((a, b) => column[a]! - column[b]! || a - b);
-      return Int32Array.from(order);
-    });
+    return values.map((column) => orderByValueThenPosition(column));
   };
-  const nodeOf = new Int32Array(m);
-  const order = new Int32Array(m);
-  let nextNode = 0;
+  const goesLeft = new Uint8Array(m);
 
-  /** Grows the node holding the positions `members` (ascending), all marked `mark` in nodeOf. */
-  const grow = (members: Int32Array, mark: number, depth: number): number => {
+  /**
+   * Grows the node holding the positions `members` (ascending); `orders[j]` holds the same
+   * positions ordered by feature j (null until the root is split).
+   */
+  const grow = (members: Int32Array, given: Int32Array[] | null, depth: number): number => {
     const counts = new Float64Array(k);
     for (const p of members) counts[rowLabel[p]!]!++;
     let prediction = 0;
@@ -157,19 +153,14 @@ export function fitDecisionTree(
     const id = nodes.length;
     nodes.push({ feature: -1, threshold: 0, left: -1, right: -1, prediction, size, gini });
     if (depth >= maxDepth || gini === 0 || size < 2 * minLeaf) return id;
-    if (sortedBy.length === 0) presort();
+    const orders = given ?? presort();
 
     let bestScore = size * gini - 1e-12;
     let bestFeature = -1;
     let bestThreshold = 0;
     for (let j = 0; j < d; j++) {
       const column = values[j]!;
-      const sorted = sortedBy[j]!;
-      let filled = 0;
-      if (size === m) order.set(sorted);
-      else
-        for (let q = 0; q < m && filled < size; q++)
-          if (nodeOf[sorted[q]!] === mark) order[filled++] = sorted[q]!;
+      const order = orders[j]!;
       countsL.fill(0);
       countsR.set(counts);
       let sqL = 0;
@@ -199,32 +190,100 @@ export function fitDecisionTree(
     if (bestFeature < 0) return id;
     const split = values[bestFeature]!;
     let nLeft = 0;
-    for (const p of members) if (split[p]! <= bestThreshold) nLeft++;
-    const leftMembers = new Int32Array(nLeft);
-    const rightMembers = new Int32Array(size - nLeft);
-    const leftMark = ++nextNode;
-    const rightMark = ++nextNode;
-    for (let q = 0, a = 0, b = 0; q < size; q++) {
-      const p = members[q]!;
-      if (split[p]! <= bestThreshold) {
-        leftMembers[a++] = p;
-        nodeOf[p] = leftMark;
-      } else {
-        rightMembers[b++] = p;
-        nodeOf[p] = rightMark;
-      }
+    for (const p of members) {
+      const left = split[p]! <= bestThreshold;
+      goesLeft[p] = left ? 1 : 0;
+      if (left) nLeft++;
     }
-    const left = grow(leftMembers, leftMark, depth + 1);
-    const right = grow(rightMembers, rightMark, depth + 1);
+    const part = (positions: Int32Array): [Int32Array, Int32Array] => {
+      const l = new Int32Array(nLeft);
+      const r = new Int32Array(size - nLeft);
+      for (let q = 0, a = 0, b = 0; q < size; q++) {
+        const p = positions[q]!;
+        if (goesLeft[p]) l[a++] = p;
+        else r[b++] = p;
+      }
+      return [l, r];
+    };
+    const [leftMembers, rightMembers] = part(members);
+    const childOrders = orders.map(part);
+    const left = grow(
+      leftMembers,
+      childOrders.map((o) => o[0]),
+      depth + 1,
+    );
+    const right = grow(
+      rightMembers,
+      childOrders.map((o) => o[1]),
+      depth + 1,
+    );
     nodes[id] = { ...nodes[id]!, feature: bestFeature, threshold: bestThreshold, left, right };
     return id;
   };
   if (m > 0) {
     const all = new Int32Array(m);
     for (let p = 0; p < m; p++) all[p] = p;
-    grow(all, 0, 0);
+    grow(all, null, 0);
   }
   return { nodes, features: [...features], k };
+}
+
+/**
+ * Positions 0..m-1 ordered by `column`'s value, ties by position: what a comparator sort gives,
+ * from a stable least-significant-digit radix sort on the values' bits instead (a comparator call
+ * per comparison was most of a surrogate tree's time). Each double is mapped to an unsigned 64-bit
+ * key in the same order (sign bit flipped for positives, every bit for negatives; -0 counts as 0,
+ * NaN last), sorted 16 bits a pass.
+ */
+export function orderByValueThenPosition(column: Float64Array): Int32Array {
+  const m = column.length;
+  const high = new Uint32Array(m);
+  const low = new Uint32Array(m);
+  const bits = new Float64Array(1);
+  const words = new Uint32Array(bits.buffer);
+  const hiWord = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+  for (let p = 0; p < m; p++) {
+    const v = column[p]!;
+    if (Number.isNaN(v)) {
+      high[p] = 0xffffffff;
+      low[p] = 0xffffffff;
+      continue;
+    }
+    bits[0] = v === 0 ? 0 : v;
+    const h = words[hiWord]!;
+    const l = words[1 - hiWord]!;
+    if (h & 0x80000000) {
+      high[p] = ~h >>> 0;
+      low[p] = ~l >>> 0;
+    } else {
+      high[p] = (h | 0x80000000) >>> 0;
+      low[p] = l;
+    }
+  }
+  let from = new Int32Array(m);
+  for (let p = 0; p < m; p++) from[p] = p;
+  let to = new Int32Array(m);
+  const counts = new Uint32Array(65536);
+  for (let pass = 0; pass < 4; pass++) {
+    const word = pass < 2 ? low : high;
+    const shift = pass % 2 === 0 ? 0 : 16;
+    counts.fill(0);
+    for (let p = 0; p < m; p++) counts[(word[p]! >>> shift) & 0xffff]!++;
+    let sum = 0;
+    for (let b = 0; b < 65536; b++) {
+      const c = counts[b]!;
+      counts[b] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < m; i++) {
+      const p = from[i]!;
+      to[counts[(word[p]! >>> shift) & 0xffff]!++] = p;
+    }
+    const swap = from;
+    from = to;
+    to = swap;
+  }
+  return from;
 }
 
 /** Leaf reached by row i. */
