@@ -6,6 +6,9 @@ const MAX_LINES = 1_000_000;
 
 type Text = string | null;
 
+/** Texts at least this long are shared; V8 makes shorter slices of a string as copies. */
+const SHARED_LENGTH = 13;
+
 /**
  * The valid order lines of the file being imported, kept as they are read (the fields the customer
  * features use, repeated texts shared), so that the first import into a workspace computes the
@@ -119,9 +122,12 @@ export class CollectedLines {
     };
   }
 
-  /** One string per distinct text: a cell cut from the file would otherwise keep its whole chunk alive. */
+  /**
+   * One string per distinct long text: a cell cut from the file would otherwise keep its whole chunk
+   * alive (V8 copies the shorter cuts, which need no sharing).
+   */
   private share(text: Text): Text {
-    if (text === null) return null;
+    if (text === null || text.length < SHARED_LENGTH) return text;
     const known = this.texts.get(text);
     if (known !== undefined) return known;
     this.texts.set(text, text);
