@@ -12,7 +12,7 @@ import {
   withTenant,
 } from "@strata/db";
 import type { DatasetColumn } from "@strata/db/schema";
-import { and, eq, type SQL } from "drizzle-orm";
+import { and, eq, type SQL, TransactionRollbackError } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import { sendProfileJobInTransaction } from "../../jobs/profile-job.js";
 import { type KnownOrderLines, recomputeCustomerFeatures } from "../customer/recompute-customer-features.js";
@@ -408,7 +408,8 @@ export async function runImport(database: Database, params: RunImportParams): Pr
     return { datasetId, ...counts };
   };
   const rolledBack = (error: unknown): never => {
-    if ((error as Error)?.name === "TransactionRollbackError")
+    // (Its name is DrizzleError: only the class tells a rollback apart.)
+    if (error instanceof TransactionRollbackError)
       throw new ImportStoppedError("the import was cancelled or taken over while loading");
     throw error;
   };
