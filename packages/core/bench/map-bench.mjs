@@ -83,7 +83,7 @@ function strataTsne(x) {
 }
 
 /**
- * Where a step's time goes, on the finished map `y` of `x` (the costliest steps: the map at its
+ * Where a step's time goes, on the finished map `y` of `x` (the map at its
  * widest): tree build, repulsion (interaction lists and SIMD sums), attraction, each the best of
  * `reps` CPU-timed runs of the building blocks tsne() uses, in tsne()'s own point order; and the
  * neighbours + P alone. Groups of 64 and leaves of 8 as in tsne.ts.
@@ -305,7 +305,7 @@ function measureSections() {
       `Strata at ${breakdown.n.toLocaleString("en")} rows, ${fmt(breakdown.cpu)} CPU s in all: neighbours + P ${fmt(breakdown.affinities)} CPU s`,
       `measured alone, the ${ITERATIONS} steps the rest (${fmt(breakdown.cpu - breakdown.affinities)} s, ${fmt((1000 * (breakdown.cpu - breakdown.affinities)) / ITERATIONS, 1)} ms a step on average).`,
       breakdown.wasm
-        ? `One step on the finished map (the widest, so the costliest), best of 15, CPU ms: quadtree build ${fmt(1000 * breakdown.build, 1)}, repulsion (lists + SIMD sums) ${fmt(1000 * breakdown.repulsion, 1)}, attraction ${fmt(1000 * breakdown.attraction, 1)}; ${fmt(1000 * perStep, 1)} in all, the rest of a step (gradient, gains, momentum) under 1 ms.`
+        ? `One step on the finished map, best of 15, CPU ms: quadtree build ${fmt(1000 * breakdown.build, 1)}, repulsion (lists + SIMD sums) ${fmt(1000 * breakdown.repulsion, 1)}, attraction ${fmt(1000 * breakdown.attraction, 1)}; ${fmt(1000 * perStep, 1)} in all (the gradient, gains and momentum updates, not timed apart, are the rest of a step).`
         : "WebAssembly SIMD was unavailable here: the steps ran the JS twins.",
     );
   }
