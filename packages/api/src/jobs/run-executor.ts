@@ -260,8 +260,10 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
       deferMap: true,
     };
     // 3. Result and memberships in one transaction. k-means knows the memberships before its
-    // segments are measured and explained (on a pool thread): the transaction starts writing them
-    // then and commits once the rest of the result is there, so the two overlap.
+    // segments are measured and explained (on a pool thread): on PostgreSQL the transaction starts
+    // writing them then and commits once the rest of the result is there, so the two overlap. Not
+    // on PGlite: its one connection is the web server's too (embedded mode), and a transaction held
+    // open while the segments are described would stall every page meanwhile.
     const startWrite = (assigned: RowAssignments) => {
       earlyAssignments = assigned;
       write = startResultWrite(database, job, jobId, matrix.customerIds, assigned, timings);
@@ -276,7 +278,7 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
             controller.signal,
             () => stopReason !== undefined,
             timings,
-            startWrite,
+            database.driver === "postgres" ? startWrite : undefined,
           )
         : await clusterOnPool(pool, input, report, controller.signal, () => stopReason !== undefined);
     timings.clusterMs = Date.now() - t;
@@ -450,7 +452,7 @@ async function clusterOnExecutor(
   signal: AbortSignal,
   isStopping: () => boolean,
   timings: RunTimings,
-  onAssigned: (assigned: RowAssignments) => void,
+  onAssigned?: (assigned: RowAssignments) => void,
 ): Promise<Outcome> {
   let clustering: Clustering;
   const t = Date.now();
@@ -458,7 +460,7 @@ async function clusterOnExecutor(
     report("Preparing features", 2);
     const prepared = prepareMatrix(input);
     clustering = await kmeansOnExecutor(executor, input, prepared.fitX, report, signal);
-    onAssigned(assignmentsOf(prepared, clustering));
+    onAssigned?.(assignmentsOf(prepared, clustering));
   } catch (error) {
     if (isStopping()) throw error;
     return { ok: false, message: runFailure(error) };
