@@ -261,7 +261,7 @@ Not a test: numbers depend on the machine and on what else it runs.
 - Machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? "unknown CPU"}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version};
   load average at the start ${load} (the machine is shared: compare runs made at a similar load).
 
-| database | queue to result (s) | read features (s) | k sweep (s) | metrics, PCA map, explanations (s) | memberships written, meanwhile (s) | save after the computation (s) | database time in the wait | clustering time | queue, claim, progress (s) | k chosen | t-SNE map, after the result (s) | load average (1 min) |
+| database | queue to result (s) | read features (s) | k sweep (s) | metrics, PCA map, explanations (s) | memberships written (s; on PostgreSQL during the explanations) | save after the computation (s) | database time in the wait | clustering time | queue, claim, progress (s) | k chosen | t-SNE map, after the result (s) | load average (1 min) |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join("\n")}
 
@@ -291,20 +291,22 @@ ${results
         t.saveMs,
       ],
     ].sort((a, b) => b[1] - a[1]);
-    return `Where ${driver}'s ${s(wallMs)} s go, largest first: ${parts.map(([what, ms]) => `${what} ${s(ms)} s`).join("; ")}. The membership write (${s(t.writeMs)} s) runs beside the explanations on the second core.`;
+    return `Where ${driver}'s ${s(wallMs)} s go, largest first: ${parts.map(([what, ms]) => `${what} ${s(ms)} s`).join("; ")}. ${driver === "postgres" ? `The membership write (${s(t.writeMs)} s) runs beside the explanations, on PostgreSQL's own core.` : `The membership write (${s(t.writeMs)} s) comes after the explanations, in the save.`}`;
   })
   .join("\n")}
 The t-SNE map of the map sample is drawn after the segments and memberships are stored (the run is
 succeeded and its page shows the segments; the map appears when drawn), on a pool thread.
 
 Database time in the wait is reading the feature matrix in 10,000-row chunks plus saving after the
-computation. The result transaction opens as soon as the k sweep has given every customer a segment:
-it writes the memberships while the segments are measured and explained on a pool thread, then adds
-the result row and commits once those are done (a failure or a cancellation rolls it all back), so
-only what is left of the write when the explanations finish adds to the wait. Clustering time is
+computation. On PostgreSQL the result transaction opens as soon as the k sweep has given every
+customer a segment: it writes the memberships while the segments are measured and explained on a
+pool thread, then adds the result row and commits once those are done (a failure or a cancellation
+rolls it all back), so only what is left of the write when the explanations finish adds to the wait.
+On PGlite the write comes after the explanations: its one connection is the embedded web server's
+too, and a transaction held open while describing would stall every page. Clustering time is
 preparation, the k sweep, metrics, the PCA map and the segment explanations (profiles, rules, names)
-on the worker's threads; the rest is the queue (polled every half second), claiming the run and
-progress writes.
+on the worker's threads; the rest is the queue (a queued run wakes the consumer through NOTIFY; it
+polls every half second as well), claiming the run and progress writes.
 
 Where the database time goes. Reading: one COPY of the customers in the order of their own ids,
 each chosen feature picked out of the jsonb document in SQL (on PGlite in chunks of 10,000 rows, so
