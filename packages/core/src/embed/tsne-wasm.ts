@@ -17,23 +17,7 @@
  * same points, reading past the group's end as the kernel does.
  */
 
-const I32 = 0x7f;
-const V128 = 0x7b;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-const name = (s: string): number[] => vec([...s].map((c) => [c.charCodeAt(0)]));
+import { I32, uleb, V128, vec, wasmModule } from "../wasm/assemble.js";
 
 /** sums(x, y, fx, fy, z, quads, list, len): byte addresses, `quads` groups of four points. */
 function sumsBody(): number[] {
@@ -332,42 +316,9 @@ function attractBody(): number[] {
 }
 
 function buildModule(): Uint8Array {
-  const sums = sumsBody();
-  const attract = attractBody();
-  const params = (k: number) => vec(Array.from({ length: k }, () => [I32]));
-  return new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...section(
-      1,
-      vec([
-        [0x60, ...params(8), ...vec([])],
-        [0x60, ...params(6), ...vec([])],
-      ]),
-    ),
-    ...section(3, vec([[0], [1]])),
-    ...section(5, vec([[0x00, ...uleb(1)]])),
-    ...section(
-      7,
-      vec([
-        [...name("sums"), 0x00, 0],
-        [...name("attract"), 0x00, 1],
-        [...name("mem"), 0x02, 0],
-      ]),
-    ),
-    ...section(
-      10,
-      vec([
-        [...uleb(sums.length), ...sums],
-        [...uleb(attract.length), ...attract],
-      ]),
-    ),
+  return wasmModule([
+    { name: "sums", params: 8, body: sumsBody() },
+    { name: "attract", params: 6, body: attractBody() },
   ]);
 }
 

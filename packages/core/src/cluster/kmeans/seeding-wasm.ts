@@ -15,7 +15,8 @@
  * and odd rows apart, batch by batch), so a near-tie between two candidates can go the other way
  * than in the scalar loop: equally valid centroids, not the same ones.
  */
-import { Code, I32, name, section, uleb, V128, vec, type WasmApi, type WasmMemory } from "./wasm.js";
+import { I32, uleb, V128, vec, wasmModule } from "../../wasm/assemble.js";
+import { Code, type WasmApi, type WasmMemory } from "./wasm.js";
 
 /** Feature counts the kernel is built for (the rows' values of a pair stay in registers). */
 export const SEEDING_WASM_MAX_D = 16;
@@ -183,37 +184,10 @@ function updateBody(d: number): number[] {
 }
 
 export function buildSeedingModule(d: number): Uint8Array {
-  const i32params = (n: number) => vec(new Array(n).fill([I32]));
-  const bodies = [potentialsBody(d, false), potentialsBody(d, true), updateBody(d)];
-  return new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...section(
-      1,
-      vec([
-        [0x60, ...i32params(6), ...vec([])],
-        [0x60, ...i32params(7), ...vec([])],
-        [0x60, ...i32params(4), ...vec([])],
-      ]),
-    ),
-    ...section(3, vec([[0], [1], [2]])),
-    ...section(5, vec([[0x00, ...uleb(1)]])),
-    ...section(
-      7,
-      vec([
-        [...name("potentials"), 0x00, 0],
-        [...name("potentialsWeighted"), 0x00, 1],
-        [...name("update"), 0x00, 2],
-        [...name("mem"), 0x02, 0],
-      ]),
-    ),
-    ...section(10, vec(bodies.map((body) => [...uleb(body.length), ...body]))),
+  return wasmModule([
+    { name: "potentials", params: 6, body: potentialsBody(d, false) },
+    { name: "potentialsWeighted", params: 7, body: potentialsBody(d, true) },
+    { name: "update", params: 4, body: updateBody(d) },
   ]);
 }
 

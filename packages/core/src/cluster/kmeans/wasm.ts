@@ -18,6 +18,8 @@
  * left to right, feature 0 first, in both kernels: the wasm and JS paths agree to the bit.
  */
 
+import { I32, uleb, V128, vec, wasmModule } from "../../wasm/assemble.js";
+
 /** Feature counts the unrolled kernel is built for (keeps each module a few KB). */
 export const WASM_MAX_D = 64;
 /** Bytes of rows per batch: the batch, its transposed copy and the outputs stay in L2. */
@@ -89,21 +91,7 @@ export interface RowScanner {
   filterCandidates(m: number): number;
 }
 
-// ---- a small WebAssembly assembler (also used by seeding-wasm.ts) ----------------------------
-
-export const I32 = 0x7f;
-export const V128 = 0x7b;
-
-export function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
+// ---- the function bodies' assembler (also used by seeding-wasm.ts) ----------------------------
 
 function sleb(n: number): number[] {
   const out: number[] = [];
@@ -116,18 +104,6 @@ function sleb(n: number): number[] {
     }
     out.push(b | 0x80);
   }
-}
-
-export function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-export function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-export function name(s: string): number[] {
-  return vec([...s].map((c) => [c.charCodeAt(0)]));
 }
 
 /** Emits a function body; each method pushes one instruction (stack machine order). */
@@ -486,43 +462,10 @@ export function buildScanModule(d: number): Uint8Array {
   const body = [...locals, ...c.bytes];
   const filterBody = buildFilter(d);
   const boundsBody = buildBounds();
-  const i32params = (n: number) => vec(new Array(n).fill([I32]));
-  return new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
-    ...section(
-      1,
-      vec([
-        [0x60, ...i32params(NPARAMS), ...vec([])],
-        [0x60, ...i32params(9), ...vec([[I32]])],
-        [0x60, ...i32params(10), ...vec([[I32]])],
-      ]),
-    ),
-    ...section(3, vec([[0], [1], [2]])),
-    ...section(5, vec([[0x00, ...uleb(1)]])),
-    ...section(
-      7,
-      vec([
-        [...name("scan"), 0x00, 0],
-        [...name("filter"), 0x00, 1],
-        [...name("bounds"), 0x00, 2],
-        [...name("mem"), 0x02, 0],
-      ]),
-    ),
-    ...section(
-      10,
-      vec([
-        [...uleb(body.length), ...body],
-        [...uleb(filterBody.length), ...filterBody],
-        [...uleb(boundsBody.length), ...boundsBody],
-      ]),
-    ),
+  return wasmModule([
+    { name: "scan", params: NPARAMS, body },
+    { name: "filter", params: 9, returnsI32: true, body: filterBody },
+    { name: "bounds", params: 10, returnsI32: true, body: boundsBody },
   ]);
 }
 
