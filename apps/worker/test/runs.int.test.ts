@@ -272,24 +272,34 @@ describe.each(testDrivers())("segmentation runs on %s", (driver) => {
   });
 
   it("hands a running run back to the queue when its consumer shuts down, and another finishes it", async () => {
-    const editor = callerFor(database, ws.editorId);
+    // Many customers and a long sweep (39 values of k), so the run is still clustering when its
+    // consumer stops (3,000 customers were done before the first heartbeat could show it running).
+    const big = await createWorkspace(database);
+    await seedCustomers(database, big.tenantId, 30_000, { spread: 0.6 });
+    const editor = callerFor(database, big.editorId);
     const created = await editor.run.create({
-      workspace: ws.slug,
-      // A long sweep (39 values of k), so the run is still clustering when its consumer stops.
+      workspace: big.slug,
       config: { k: "auto", kMin: 2, kMax: 40, seed: 5 },
     });
     await waitFor("the run to be clustering", async () => {
-      const run = await editor.run.get({ workspace: ws.slug, id: created.id });
+      const run = await editor.run.get({ workspace: big.slug, id: created.id });
       if (FINAL.has(run.status)) throw new Error(`run ended before the shutdown: ${run.status}`);
       return run.status === "running" && run.progress.percent >= 20 ? run : undefined;
     });
     await consumer.stop({ drainTimeoutMs: 0 });
-    const handedBack = await editor.run.get({ workspace: ws.slug, id: created.id });
+    const handedBack = await editor.run.get({ workspace: big.slug, id: created.id });
     expect(handedBack.status).toBe("queued");
     expect(handedBack.progress.stage).toMatch(/previous one shut down/);
 
     consumer = await startConsumer();
-    const done = await finalRun(created.id);
+    const done = await waitFor(
+      `run ${created.id} to finish`,
+      async () => {
+        const run = await editor.run.get({ workspace: big.slug, id: created.id });
+        return FINAL.has(run.status) ? run : undefined;
+      },
+      { timeoutMs: 120_000 },
+    );
     expect(done.status).toBe("succeeded");
     // The interrupted attempt stays counted (a run shut down on every attempt must end, see
     // packages/api/test/faults.int.test.ts): the second consumer's is attempt 2.
