@@ -296,8 +296,8 @@ per-line check of the lines' foreign key to their customer is skipped (session_r
 replica for that statement, the customers locked once instead), otherwise every line is checked.
 The PostgreSQL figures above are for the superuser login DATABASE_URL gives here; production logs the
 app in as a non-superuser member of strata_app (docker/initdb), which takes the checked path: about
-4 s more "write" on this file, measured by hand once at a load of 5 to 7 (not by this script), so
-about 15 s file to customers there.
+4 s more "write" on this file, measured by hand once at a load of 5 to 7 (not by this script): the
+PostgreSQL target is met for a superuser's load, not yet for a production login's.
 "features": a workspace's first lines get their features from the lines as read, replayed in the
 database's order (a later import reads the lines back, and recomputes only its customers where it
 can); the features are written and approved segments refreshed. "profile" is the dataset profile
