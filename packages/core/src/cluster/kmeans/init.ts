@@ -11,6 +11,34 @@ function rowSqDist(x: Float64Array, o: number, c: Float64Array, co: number, d: n
   return s;
 }
 
+/**
+ * Draws k-means++'s candidate rows for the next centroid, each with probability proportional to its
+ * (weighted) squared distance to the nearest chosen one, into `candidates`; `take(t, row)` copies
+ * candidate t's values where the scoring pass reads them. The JS and WebAssembly seedings share it,
+ * so both draw the same rows from the same random stream.
+ */
+function drawCandidates(
+  n: number,
+  closest: Float64Array,
+  weights: Float64Array | undefined,
+  cumulative: Float64Array,
+  candidates: Int32Array,
+  random: Random,
+  take: (t: number, row: number) => void,
+): void {
+  let acc = 0;
+  for (let i = 0; i < n; i++) {
+    acc += weights === undefined ? closest[i]! : weights[i]! * closest[i]!;
+    cumulative[i] = acc;
+  }
+  for (let t = 0; t < candidates.length; t++) {
+    // All points coincide with chosen centroids: any row will do (k > distinct rows is rejected earlier).
+    const row = acc > 0 ? searchCumulative(cumulative, random.next() * acc) : random.int(n);
+    candidates[t] = row;
+    take(t, row);
+  }
+}
+
 /** Smallest index i with cumulative[i] > target (cumulative is non-decreasing). */
 function searchCumulative(cumulative: Float64Array, target: number): number {
   let lo = 0;
@@ -224,17 +252,9 @@ export function kmeansPlusPlus(
   const pairSums = new Float64Array(2);
 
   for (let c = 1; c < k; c++) {
-    let acc = 0;
-    for (let i = 0; i < n; i++) {
-      acc += weights === undefined ? closest[i]! : weights[i]! * closest[i]!;
-      cumulative[i] = acc;
-    }
-    for (let t = 0; t < trials; t++) {
-      // All points coincide with chosen centroids: any row will do (k > distinct rows is rejected earlier).
-      const idx = acc > 0 ? searchCumulative(cumulative, random.next() * acc) : random.int(n);
-      candidates[t] = idx;
-      candidateRows.set(data.subarray(idx * d, idx * d + d), t * d);
-    }
+    drawCandidates(n, closest, weights, cumulative, candidates, random, (t, idx) =>
+      candidateRows.set(data.subarray(idx * d, idx * d + d), t * d),
+    );
     for (let t = 0; t < trials; t++) {
       for (let j = 0; j < c; j++) gap[t * k + j] = rowSqDist(candidateRows, t * d, centroids, j * d, d);
     }
@@ -379,17 +399,9 @@ function seedInWasm(
   const cumulative = new Float64Array(n);
   const candidates = new Int32Array(trials);
   for (let c = 1; c < k; c++) {
-    let acc = 0;
-    for (let i = 0; i < n; i++) {
-      acc += weights === undefined ? closest[i]! : weights[i]! * closest[i]!;
-      cumulative[i] = acc;
-    }
-    for (let t = 0; t < trials; t++) {
-      // All points coincide with chosen centroids: any row will do (k > distinct rows is rejected earlier).
-      const idx = acc > 0 ? searchCumulative(cumulative, random.next() * acc) : random.int(n);
-      candidates[t] = idx;
-      splat(candidateSplats, t * d, idx);
-    }
+    drawCandidates(n, closest, weights, cumulative, candidates, random, (t, idx) =>
+      splat(candidateSplats, t * d, idx),
+    );
     out.fill(0);
     overRows(potentials);
     let bestT = 0;
