@@ -1,6 +1,6 @@
 import { type Database, type Tx, withTenant } from "@strata/db";
 import { type SQL, sql } from "drizzle-orm";
-import { copyRowsOut, sqlLiteral } from "../services/copy-rows-out.js";
+import { assertUuids, copyRowsOut, sqlLiteral } from "../services/copy-rows-out.js";
 import { rawClientOf } from "../services/import/raw-client.js";
 
 /** Rows per read on PGlite: big enough to amortise a statement, small enough to keep it responsive. */
@@ -52,7 +52,7 @@ export async function readFeatureMatrix(
   features: string[],
   options: { signal?: AbortSignal; onChunk?: (read: number, total: number) => void } = {},
 ): Promise<FeatureMatrix> {
-  if (!UUID.test(tenantId)) throw new Error("readFeatureMatrix: the tenant id must be a uuid");
+  assertUuids([tenantId], "readFeatureMatrix: tenant ids");
   const d = features.length;
   const [total, customersInWorkspace] = await withTenant(database.db, tenantId, async (tx) => {
     const r = await queryRows<{ n: number | string; customers: number | string }>(
@@ -115,8 +115,6 @@ export async function readFeatureMatrix(
     customersInWorkspace: Math.max(customersInWorkspace, n),
   };
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Inserts one run's assignments (inside the caller's result transaction), in the order of the

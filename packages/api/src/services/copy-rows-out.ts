@@ -42,6 +42,13 @@ export async function copyRowsOut(
   reader.end();
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Throws unless every id is a uuid: ids are written into COPY queries, which take no parameters. */
+export function assertUuids(ids: Iterable<string>, what: string): void {
+  for (const id of ids) if (!UUID.test(id)) throw new Error(`${what} must be uuids`);
+}
+
 /** A string as an SQL literal, for the COPY queries that cannot take parameters. */
 export function sqlLiteral(value: string): string {
   if (value.includes("\0")) throw new Error("a value with a NUL character cannot be queried");

@@ -9,7 +9,7 @@ import {
 } from "@strata/core";
 import type { Driver, Tx } from "@strata/db";
 import type { DatasetColumn } from "@strata/db/schema";
-import { copyRowsOut } from "../copy-rows-out.js";
+import { assertUuids, copyRowsOut } from "../copy-rows-out.js";
 import { mergeProfitabilityFeatures } from "../cost-to-serve/profitability-features.js";
 import { type RawClient, rawClientOf } from "../import/raw-client.js";
 
@@ -500,10 +500,10 @@ async function readOrderLines(
   only: { customerIds: readonly string[]; importId?: string } | null,
   push: (line: OrderLineFields, isNew: boolean) => void,
 ): Promise<void> {
-  // Validated uuids: COPY takes no parameters.
-  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  for (const id of [tenantId, ...(only?.customerIds ?? []), ...(only?.importId ? [only.importId] : [])])
-    if (!uuid.test(id)) throw new Error("tenant, customer and import ids must be uuids");
+  assertUuids(
+    [tenantId, ...(only?.customerIds ?? []), ...(only?.importId ? [only.importId] : [])],
+    "tenant, customer and import ids",
+  );
   // Lines come in one order, customer by customer and in time (the order of the tenant-customer-time
   // index), whether all are read or a few customers': the core's tie-breaks (which of two identical
   // purchases a cancellation takes, a customer's country when two are as frequent) then agree.
