@@ -138,6 +138,20 @@ export function sparseAffinities(
   const { indices, distances } = allKNearest(tree, k, (done) => {
     if (options.onProgress?.(done / n) === false) throw new CancelledError("tsne");
   });
+  return affinitiesOfNeighbours(indices, distances, n, k, perplexity);
+}
+
+/**
+ * P from each row's k nearest neighbours (`indices`, Euclidean `distances`, n x k, nearest first):
+ * the perplexity search per row, then symmetrised. `distances` is squared in place.
+ */
+export function affinitiesOfNeighbours(
+  indices: Int32Array,
+  distances: Float64Array,
+  n: number,
+  k: number,
+  perplexity: number,
+): SparseAffinities {
   for (let t = 0; t < distances.length; t++) distances[t] = distances[t]! * distances[t]!;
   const p = conditionalAffinities(distances, n, k, perplexity);
   return symmetrise(indices, p, n, k);

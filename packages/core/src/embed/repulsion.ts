@@ -23,6 +23,13 @@ import type { RepulsionKernel } from "./tsne-wasm.js";
  *
  * With a `kernel` (tsne-wasm.ts) the list is written into the kernel's memory and the sums run
  * as WebAssembly SIMD, four points at a time; the same bits as the JS loop here.
+ *
+ * With a `part`, only the groups whose first point (in tree order) lies in [part.from, part.to) are
+ * summed, and subtrees holding none of them are not descended: two threads with the same tree
+ * take one part each. A group's list does not depend on which other groups are summed, so its
+ * numbers are the same bits either way; each group's share of Z goes to `part.zAt` at its first
+ * point, for the caller to add up in tree order, and its list length to `part.cost` at each of
+ * its points (what the group cost, to balance the next step's parts).
  */
 export function repulsion(
   tree: QuadTree,
@@ -30,6 +37,7 @@ export function repulsion(
   rep: Float64Array,
   list: InteractionList,
   kernel: RepulsionKernel | null = null,
+  part: RepulsionPart | null = null,
 ): number {
   const {
     mx,
@@ -66,12 +74,15 @@ export function repulsion(
   // The node's open cells are open[from, to), each tested against the node's box: accepted, a cell
   // entry (centre of mass, weight = its points); a leaf not accepted, its points; otherwise opened
   // (children written from `to` on). The first `len` entries are the node's ancestors' list.
+  const partFrom = part === null ? 0 : part.from;
+  const partTo = part === null ? px.length : part.to;
   const descend = (node: number, from: number, to: number, len: number): void => {
+    const isGroup = count[node]! <= groupSize || firstChild[node]! < 0;
+    if (isGroup && (start[node]! < partFrom || start[node]! >= partTo)) return;
     const bx0 = boxX0[node]!;
     const bx1 = boxX1[node]!;
     const by0 = boxY0[node]!;
     const by1 = boxY1[node]!;
-    const isGroup = count[node]! <= groupSize || firstChild[node]! < 0;
     let at = to;
     // In a group, what is opened is tested again at once (a stack over the same buffer): the
     // group's list is complete when the loop ends.
@@ -125,7 +136,12 @@ export function repulsion(
         entries[e + 1] = py[t]!;
         entries[e + 2] = 1;
       }
-      z += sumGroup(gs, ge, len);
+      const share = sumGroup(gs, ge, len);
+      z += share;
+      if (part !== null) {
+        part.zAt[gs] = share;
+        part.cost.fill(len, gs, ge);
+      }
       return;
     }
     // Each child: what this node opened, and the child's siblings.
@@ -133,6 +149,9 @@ export function repulsion(
     const kids = children[node]!;
     const opened = at - to;
     for (let c = 0; c < kids; c++) {
+      const childStart = start[first + c]!;
+      // No group of the part starts in this child's points.
+      if (childStart >= partTo || childStart + count[first + c]! <= partFrom) continue;
       openRoom(at + opened + 4);
       open.copyWithin(at, to, at);
       let end = at + opened;
@@ -238,6 +257,17 @@ export function repulsion(
 
   descend(0, 0, 0, 0);
   return z;
+}
+
+/** The groups one thread sums (see `repulsion`), and where it leaves their shares of Z and costs. */
+export interface RepulsionPart {
+  /** Groups whose first point (tree order) is in [from, to). */
+  readonly from: number;
+  readonly to: number;
+  /** Share of Z of each group, at its first point's tree position. */
+  readonly zAt: Float64Array;
+  /** The group's list length at each of its points' tree positions. */
+  readonly cost: Float64Array;
 }
 
 /** Scratch space of the interaction lists (x, y, weight per entry) and the open cells, kept across steps. */

@@ -7,7 +7,7 @@
  *   q = 1 / (1 + |y_i - y_e|^2). Each f64x2 lane is one point, two vectors (four points) per pass
  *   over the list, so an entry is loaded (splatted) once for four points and two independent
  *   chains of divisions keep the unit busy.
- * - `attract` (twin in tsne.ts): the attraction along P's upper triangle, one point's (x, y) per
+ * - `attract` (twin in tsne-steps.ts): the attraction along P's upper triangle, one point's (x, y) per
  *   f64x2, scattered to both ends of each pair.
  *
  * Every lane does the operations of the JS loop in the same order (((1 + dx dx) + dy dy), then w q,
@@ -203,14 +203,15 @@ function sumsBody(): number[] {
 }
 
 /**
- * attract(n, y, out, rowStart, cols, vals): for each row i and each stored pair (i, j) (the upper
- * triangle of P), f = p_ij q_ij (y_i - y_j) added to row i's sum and taken from out[j]; then
- * out[i] += the row's sum. Byte addresses; y and out hold (x, y) per point, one f64x2 each.
+ * attract(from, to, y, out, rowStart, cols, vals): for each row i in [from, to) and each stored pair
+ * (i, j) (the upper triangle of P), f = p_ij q_ij (y_i - y_j) added to row i's sum and taken from
+ * out[j]; then out[i] += the row's sum. Byte addresses; y and out hold (x, y) per point, one f64x2
+ * each.
  */
 function attractBody(): number[] {
-  const P = { n: 0, y: 1, out: 2, start: 3, cols: 4, vals: 5 };
-  const L = { i: 6, t: 7, end: 8, a: 9 };
-  const V = { yi: 10, acc: 11, d: 12, sq: 13, f: 14 };
+  const P = { from: 0, to: 1, y: 2, out: 3, start: 4, cols: 5, vals: 6 };
+  const L = { i: 7, t: 8, end: 9, a: 10 };
+  const V = { yi: 11, acc: 12, d: 13, sq: 14, f: 15 };
   const b: number[] = [];
   const get = (l: number) => b.push(0x20, ...uleb(l));
   const set = (l: number) => b.push(0x21, ...uleb(l));
@@ -223,9 +224,12 @@ function attractBody(): number[] {
     i32(shift);
     b.push(0x74, 0x6a); // i32.shl; i32.add
   };
+  get(P.from);
+  set(L.i);
   b.push(0x02, 0x40); // block
-  get(P.n);
-  b.push(0x45, 0x0d, 0); // i32.eqz; br_if 0
+  get(L.i);
+  get(P.to);
+  b.push(0x4f, 0x0d, 0); // i32.ge_u; br_if 0
   b.push(0x03, 0x40); // loop over rows
   address(P.y, L.i, 4);
   simd(0x00, 3, 0); // v128.load
@@ -303,7 +307,7 @@ function attractBody(): number[] {
   get(L.i);
   i32(1);
   b.push(0x6a, 0x22, ...uleb(L.i));
-  get(P.n);
+  get(P.to);
   b.push(0x49, 0x0d, 0, 0x0b, 0x0b); // i32.lt_u; br_if 0; end loop; end block
   b.push(0x0b); // end function
   return [
@@ -318,7 +322,7 @@ function attractBody(): number[] {
 function buildModule(): Uint8Array {
   return wasmModule([
     { name: "sums", params: 8, body: sumsBody() },
-    { name: "attract", params: 6, body: attractBody() },
+    { name: "attract", params: 7, body: attractBody() },
   ]);
 }
 
@@ -343,7 +347,15 @@ type Sums = (
   len: number,
 ) => void;
 
-type Attract = (n: number, y: number, out: number, start: number, cols: number, vals: number) => void;
+type Attract = (
+  from: number,
+  to: number,
+  y: number,
+  out: number,
+  start: number,
+  cols: number,
+  vals: number,
+) => void;
 interface Compiled {
   readonly sums: Sums;
   readonly attract: Attract;
@@ -393,8 +405,9 @@ export interface RepulsionKernel {
 /**
  * The attraction of t-SNE's gradient in the module's memory: the map `y` (x, y per point; the
  * optimiser works on this view directly), P's upper triangle in compressed rows (`rowStart`,
- * `cols`, `vals`, filled once) and `out`, which `attract()` overwrites with
- * sum_j p_ij q_ij (y_i - y_j) per point, the same bits as the JS loop in tsne.ts.
+ * `cols`, `vals`, filled once) and `out`, which `attract(from, to)` overwrites with the pairs of
+ * the rows [from, to): sum_j p_ij q_ij (y_i - y_j) per point over those pairs (both ends), the
+ * same bits as the JS loop in tsne-steps.ts.
  */
 export interface AttractionKernel {
   readonly y: Float64Array;
@@ -402,7 +415,7 @@ export interface AttractionKernel {
   readonly rowStart: Int32Array;
   readonly cols: Int32Array;
   readonly vals: Float64Array;
-  attract(): void;
+  attract(from?: number, to?: number): void;
 }
 
 /**
@@ -438,9 +451,9 @@ export function tsneKernels(
     rowStart,
     cols,
     vals,
-    attract() {
+    attract(from = 0, to = n) {
       out.fill(0);
-      attract(n, y.byteOffset, out.byteOffset, rowStart.byteOffset, cols.byteOffset, vals.byteOffset);
+      attract(from, to, y.byteOffset, out.byteOffset, rowStart.byteOffset, cols.byteOffset, vals.byteOffset);
     },
   };
   return { repulsion, attraction };

@@ -1,12 +1,20 @@
 import { CancelledError, CoreInputError } from "../errors.js";
 import type { Matrix } from "../matrix/matrix.js";
 import { createRandom } from "../random/index.js";
-import { sparseAffinities } from "./affinities.js";
+import { affinitiesOfNeighbours } from "./affinities.js";
 import { pca } from "./pca.js";
-import { QuadTree } from "./quadtree.js";
-import { InteractionList, repulsion } from "./repulsion.js";
+import { pairSplitRow, runSteps, type StepRole, stepBuffers } from "./tsne-steps.js";
+import {
+  createTeam,
+  finishTeam,
+  startHelper,
+  type TsneTeam,
+  teamNeighbours,
+  teamSteps,
+  tsneHelperFor,
+} from "./tsne-team.js";
 import { tsneKernels } from "./tsne-wasm.js";
-import { buildVpTree } from "./vp-tree.js";
+import { allKNearest, buildVpTree } from "./vp-tree.js";
 
 export interface TsneOptions {
   /** Effective number of neighbours. Default 30 (capped at (n - 1) / 3). */
@@ -83,6 +91,47 @@ export function tsne(x: Matrix, options: TsneOptions = {}): TsneResult {
   }
   const n = indices.length;
   const d = x.d;
+  const perplexity = Math.max(1, Math.min(options.perplexity ?? 30, (n - 1) / 3));
+  const k = Math.min(n - 1, Math.floor(3 * perplexity + 1));
+  const learningRate = Math.max(n / EARLY_EXAGGERATION / 4, 50);
+  // A second thread when the host registered one and the map is large (tsne-team.ts); the team's
+  // shared memory is made first so the helper starts while this thread orders the points.
+  const spawn = tsneHelperFor(n);
+  const team =
+    spawn === null ? null : createTeam({ n, d, k, iterations, exaggerationSteps, theta, learningRate });
+  const helper = team === null || spawn === null ? null : startHelper(spawn, team);
+  try {
+    return embed(
+      x,
+      indices,
+      { seed, theta, iterations, exaggerationSteps, learningRate, perplexity, k },
+      team,
+      onProgress,
+    );
+  } finally {
+    if (team !== null) finishTeam(team);
+    helper?.stop();
+  }
+}
+
+function embed(
+  x: Matrix,
+  indices: Int32Array,
+  settings: {
+    seed: number;
+    theta: number;
+    iterations: number;
+    exaggerationSteps: number;
+    learningRate: number;
+    perplexity: number;
+    k: number;
+  },
+  team: TsneTeam | null,
+  onProgress: TsneOptions["onProgress"],
+): TsneResult {
+  const { seed, iterations, k } = settings;
+  const n = indices.length;
+  const d = x.d;
   // The map's points are numbered in a vantage-point tree's order of the input (position t holds
   // sample point `local[t]`): neighbours in the input, hence pairs of P and neighbours on the map,
   // get nearby numbers, so the steps' scattered reads and writes stay in cache. The map is put back
@@ -97,12 +146,16 @@ export function tsne(x: Matrix, options: TsneOptions = {}): TsneResult {
     sample.set(inSampleOrder.subarray(i * d, i * d + d), t * d);
   });
   const xs: Matrix = { data: sample, n, d };
-  const perplexity = Math.max(1, Math.min(options.perplexity ?? 30, (n - 1) / 3));
   // The neighbour search is the first tenth of the progress; the steps are the rest.
-  const P = sparseAffinities(xs, perplexity, {
-    seed,
-    onProgress: onProgress && ((f) => onProgress("tsne", 0.1 * f)),
-  });
+  const searched = (fraction: number) => {
+    if (onProgress?.("tsne", 0.1 * fraction) === false) throw new CancelledError("tsne");
+  };
+  const vpTree = buildVpTree(xs, seed);
+  const { indices: nbr, distances } =
+    team === null
+      ? allKNearest(vpTree, k, (done) => searched(done / n))
+      : teamNeighbours(team, vpTree, searched);
+  const P = affinitiesOfNeighbours(nbr, distances, n, k, settings.perplexity);
 
   const { rowStart, cols, vals } = P;
   let pairs = 0;
@@ -111,7 +164,6 @@ export function tsne(x: Matrix, options: TsneOptions = {}): TsneResult {
   // WebAssembly SIMD is there (the optimiser updates the map in place), in plain arrays otherwise.
   const kernels = tsneKernels(n, pairs);
   const y = kernels?.attraction.y ?? new Float64Array(n * 2);
-  const attraction = kernels?.attraction.out ?? new Float64Array(n * 2);
   // The upper triangle of P (P is symmetric): half the pairs to visit every step.
   const upperStart = kernels?.attraction.rowStart ?? new Int32Array(n + 1);
   const upperCols = kernels?.attraction.cols ?? new Int32Array(pairs);
@@ -140,39 +192,32 @@ export function tsne(x: Matrix, options: TsneOptions = {}): TsneResult {
         : random.normal() * 1e-4;
   }
 
-  const learningRate = Math.max(n / EARLY_EXAGGERATION / 4, 50);
-  const update = new Float64Array(n * 2);
-  const gains = new Float64Array(n * 2).fill(1);
-  const grad = new Float64Array(n * 2);
-  // Groups of up to 64 points and leaves of up to 8: measured fastest on converged 20,000-point maps
-  // with the list descent and the SIMD sums, where a longer list costs less than another walk.
-  const tree = new QuadTree(n, 64, 8);
-  const list = new InteractionList(Math.max(256, Math.min(n, 4096)));
-  const theta2 = theta * theta;
-  let z = 1;
-  for (let step = 0; step < iterations; step++) {
-    const exaggeration = step < exaggerationSteps ? EARLY_EXAGGERATION : 1;
-    const momentum = step < exaggerationSteps ? 0.5 : 0.8;
-    tree.build(y);
-    z = repulsion(tree, theta2, grad, list, kernels?.repulsion ?? null);
-    const invZ = 1 / z;
-    if (kernels) kernels.attraction.attract();
-    else attract(y, upperStart, upperCols, upperVals, attraction);
-    for (let c = 0; c < 2 * n; c++) grad[c] = 4 * (exaggeration * attraction[c]! - grad[c]! * invZ);
-    // The update with gains and momentum.
-    for (let c = 0; c < 2 * n; c++) {
-      const g = grad[c]!;
-      const u = update[c]!;
-      const gain = g > 0 === u > 0 ? Math.max(0.01, gains[c]! * 0.8) : gains[c]! + 0.2;
-      gains[c] = gain;
-      const next = momentum * u - learningRate * gain * g;
-      update[c] = next;
-      y[c]! += next;
-    }
+  const splitRow = pairSplitRow(upperStart);
+  const onStep = (step: number) => {
     if (onProgress && step % 25 === 0 && onProgress("tsne", 0.1 + (0.9 * step) / iterations) === false) {
       throw new CancelledError("tsne");
     }
-  }
+  };
+  const role: StepRole =
+    team === null
+      ? aloneRole(n, onStep)
+      : teamSteps(team, { start: upperStart, cols: upperCols, vals: upperVals }, splitRow, y, onStep);
+  const z = runSteps(
+    {
+      n,
+      iterations,
+      exaggerationSteps: settings.exaggerationSteps,
+      theta: settings.theta,
+      learningRate: settings.learningRate,
+      y,
+      upperStart,
+      upperCols,
+      upperVals,
+      splitRow,
+      kernels,
+    },
+    role,
+  );
 
   // Centre the map and estimate KL(P || Q) with the last normaliser.
   let mx = 0;
@@ -204,38 +249,8 @@ export function tsne(x: Matrix, options: TsneOptions = {}): TsneResult {
   return { embedding: { data: embedding, n, d: 2 }, indices, klDivergence: kl, iterations };
 }
 
-/**
- * Attraction along the sparse P, each symmetric pair once (i < j, the upper triangle in compressed
- * rows) and given to both ends: out_i = sum_j p_ij q_ij (y_i - y_j). The JS twin of the kernel's
- * `attract` (tsne-wasm.ts), same bits.
- */
-function attract(
-  y: Float64Array,
-  upperStart: Int32Array,
-  upperCols: Int32Array,
-  upperVals: Float64Array,
-  out: Float64Array,
-): void {
-  out.fill(0);
-  const n = upperStart.length - 1;
-  for (let i = 0; i < n; i++) {
-    let ax = 0;
-    let ay = 0;
-    const yi0 = y[2 * i]!;
-    const yi1 = y[2 * i + 1]!;
-    for (let t = upperStart[i]!; t < upperStart[i + 1]!; t++) {
-      const j = upperCols[t]!;
-      const dx = yi0 - y[2 * j]!;
-      const dy = yi1 - y[2 * j + 1]!;
-      const pq = upperVals[t]! / (1 + dx * dx + dy * dy);
-      const fx = pq * dx;
-      const fy = pq * dy;
-      ax += fx;
-      ay += fy;
-      out[2 * j]! -= fx;
-      out[2 * j + 1]! -= fy;
-    }
-    out[2 * i]! += ax;
-    out[2 * i + 1]! += ay;
-  }
+/** One thread doing every part of every step in its own buffers. */
+function aloneRole(n: number, onStep: (step: number) => void): StepRole {
+  const buffers = stepBuffers(n, (length) => new Float64Array(length));
+  return { part: 0, buffers: () => buffers, isShared: () => false, meet: () => true, onStep };
 }

@@ -89,24 +89,46 @@ export function allKNearest(
   k: number,
   onRow?: (done: number) => void,
 ): { indices: Int32Array; distances: Float64Array } {
-  const { x, order, radius } = tree;
-  const { n, d, data } = x;
+  const { n } = tree.x;
   const indices = new Int32Array(n * k);
   const distances = new Float64Array(n * k);
+  const query = kNearestSearch(tree, k, indices, distances);
+  for (let i = 0; i < n; i++) {
+    query(i);
+    if (onRow && (i & 1023) === 1023) onRow(i + 1);
+  }
+  return { indices, distances };
+}
+
+/**
+ * The search `allKNearest` runs, one row at a time: `query(i)` writes row i's k nearest other rows
+ * into `indices` and `distances` (n x k, nearest first). A row's answer depends on the tree alone,
+ * not on which rows were asked before, so threads sharing the tree and the outputs can each take
+ * some of the rows (embed/tsne-team.ts) and get the bits one thread gets.
+ */
+export function kNearestSearch(
+  tree: VpTree,
+  k: number,
+  indices: Int32Array,
+  distances: Float64Array,
+): (i: number) => void {
+  const { x, order, radius } = tree;
+  const { n, d, data } = x;
   // A max-heap of the best k so far; tau is its worst distance once it is full.
   const heapD = new Float64Array(k);
   const heapI = new Int32Array(k);
   let size = 0;
   let tau = Number.POSITIVE_INFINITY;
   let query = 0;
-  // Rows already offered for the current query (stamped with query + 1), so none enters twice.
+  // Rows already offered for the current query (stamped with the query's count), so none enters twice.
   const seen = new Int32Array(n);
+  let stamp = 0;
   const position = new Int32Array(n);
   for (let t = 0; t < n; t++) position[order[t]!] = t;
 
   const offer = (j: number, dj: number) => {
-    if (seen[j] === query + 1) return;
-    seen[j] = query + 1;
+    if (seen[j] === stamp) return;
+    seen[j] = stamp;
     if (size < k) {
       let at = size++;
       while (at > 0) {
@@ -162,8 +184,9 @@ export function allKNearest(
     }
   };
 
-  for (let i = 0; i < n; i++) {
+  return (i: number): void => {
     query = i;
+    stamp++;
     size = 0;
     tau = Number.POSITIVE_INFINITY;
     // Rows beside the query in the tree's order share its small subtrees, so they are near: offered
@@ -195,7 +218,5 @@ export function allKNearest(
       heapD[at] = lastD;
       heapI[at] = lastI;
     }
-    if (onRow && (i & 1023) === 1023) onRow(i + 1);
-  }
-  return { indices, distances };
+  };
 }
