@@ -1,7 +1,13 @@
 import type { MessagePort } from "node:worker_threads";
 import type { RunConfig } from "@strata/contract";
 import { CoreInputError, type TsneSample, tsneMapOf } from "@strata/core";
+import { useTsneHelperThread } from "@strata/core/parallel/piscina";
 import { type Clustering, type ClusterOutput, clusterRun, RunInputError } from "./cluster-run.js";
+
+// The t-SNE map works on a second thread beside this one (neighbour search and steps split, the
+// same map to the bit): it is drawn after the run stored its segments, when the pool's other
+// thread is normally idle. See core's embed/tsne-team.ts.
+useTsneHelperThread();
 
 /**
  * Piscina task file (built to dist/jobs/cluster-task.js): one run's clustering inside a worker

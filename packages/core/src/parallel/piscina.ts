@@ -7,7 +7,7 @@ import type { TaskMessage, TaskReply } from "./task.js";
 import { reviveError } from "./tasks.js";
 
 // t-SNE's second thread (a plain worker thread beside the pool): Node-only, hence exported here.
-export { spawnTsneHelperThread } from "./tsne-thread.js";
+export { spawnTsneHelperThread, useTsneHelperThread } from "./tsne-thread.js";
 
 export interface PiscinaExecutorOptions {
   /** Worker threads. Default: the machine's available parallelism. */

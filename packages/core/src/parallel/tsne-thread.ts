@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import type { TsneHelperSpawner } from "../embed/tsne-team.js";
+import { setTsneHelper, type TsneHelperSpawner } from "../embed/tsne-team.js";
 
 /**
  * The helper's file. Loaded from dist, `./tsne-helper.js` sits beside this module; loaded from
@@ -32,3 +32,11 @@ export const spawnTsneHelperThread: TsneHelperSpawner = (team) => {
     },
   };
 };
+
+/**
+ * Lets maps drawn on this thread use a helper thread (see `setTsneHelper`): call once where maps
+ * are drawn, e.g. at the top of a pool's task file.
+ */
+export function useTsneHelperThread(options: { minRows?: number } = {}): void {
+  setTsneHelper(spawnTsneHelperThread, options);
+}
