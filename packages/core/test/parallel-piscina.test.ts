@@ -15,7 +15,7 @@ import {
 import { createPiscinaExecutor } from "../src/parallel/piscina.js";
 import { createRandom } from "../src/random/index.js";
 
-// Workers run the BUILT dist/parallel/task.js: the package's test script builds before vitest.
+// Workers run the BUILT dist/parallel/task.js: turbo builds the package before its tests (turbo.json).
 
 function normals(n: number, d: number, seed: number): Matrix {
   const r = createRandom(seed);
