@@ -2,19 +2,80 @@
 // README's test command: install, lint, build, typecheck, then every suite. Integration
 // suites run on PGlite always and on PostgreSQL too when DATABASE_URL is set. Every step
 // runs even after one fails, so one CI run reports everything that is wrong.
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { pnpm } from "./pnpm.mjs";
+//
+// With STRATA_TEST_REPORTS set to a folder (scripts/bench-test.mjs does), each step's wall time
+// and the machine's busy CPU time go to <folder>/stages.json and the suites write their per-file
+// timings to <folder>/<step>/.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { PNPM_SPEC, pnpm, ROOT } from "./pnpm.mjs";
 
 const started = Date.now();
 const seconds = () => Math.round((Date.now() - started) / 1000);
 const failed = [];
+const reports = process.env.STRATA_TEST_REPORTS;
+const stages = [];
+
+/** Seconds both cores have spent busy since boot (all processes: the figure is for a quiet machine). */
+function busyCpuSeconds() {
+  try {
+    const [, ...fields] = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/);
+    const [user, nice, system, , , irq, softirq, steal] = fields.map(Number);
+    return (user + nice + system + irq + softirq + steal) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+function record(name, since, cpuSince, ok) {
+  if (!reports) return;
+  stages.push({ name, wallS: (Date.now() - since) / 1000, cpuS: busyCpuSeconds() - cpuSince, ok });
+  mkdirSync(reports, { recursive: true });
+  writeFileSync(join(reports, "stages.json"), JSON.stringify(stages, null, 2));
+}
+
+/** Per-step folder for the suites' timing reports (tooling/vitest/timings.ts). */
+function reportEnv(folder) {
+  return reports ? { STRATA_TEST_REPORTS: join(reports, folder) } : {};
+}
 
 function step(name, args, env = {}) {
   console.log(`\n=== ${name} (${seconds()}s) ===`);
+  const since = Date.now();
+  const cpu = busyCpuSeconds();
   const status = pnpm(args, { allowFailure: true, env });
   if (status !== 0) failed.push(name);
+  record(name, since, cpu, status === 0);
   return status === 0;
+}
+
+/**
+ * A step run beside the one in the foreground: its output is held back and printed when it ends,
+ * so the two steps' logs do not interleave.
+ */
+function backgroundStep(name, args, env = {}) {
+  console.log(`\n=== ${name}, alongside the next step (${seconds()}s) ===`);
+  const since = Date.now();
+  const cpu = busyCpuSeconds();
+  const child = spawn("npx", ["--yes", PNPM_SPEC, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output = [];
+  child.stdout.on("data", (chunk) => output.push(chunk));
+  child.stderr.on("data", (chunk) => output.push(chunk));
+  return new Promise((resolve) => {
+    child.on("close", (code) => {
+      console.log(`\n=== ${name}: done (${seconds()}s) ===`);
+      process.stdout.write(Buffer.concat(output));
+      if (code !== 0) failed.push(name);
+      record(name, since, cpu, code === 0);
+      resolve(code === 0);
+    });
+  });
 }
 
 if (!step("install", ["install", "--frozen-lockfile"])) process.exit(1);
@@ -23,35 +84,73 @@ if (!step("build", ["exec", "turbo", "run", "build", "--output-logs=errors-only"
   console.error(`\nBuild failed; nothing else can run. Failed: ${failed.join(", ")}`);
   process.exit(1);
 }
-step("typecheck", ["exec", "turbo", "run", "typecheck", "--output-logs=errors-only"]);
-step(`unit and integration tests (PGlite${process.env.DATABASE_URL ? " + PostgreSQL" : ""})`, [
+
+// The typecheck only computes and the suites mostly run one file at a time (or wait on PostgreSQL
+// and child processes), so on a small machine the typecheck costs little wall time beside them.
+// Both run `--only`: the build just ran, and turbo restoring its outputs again from the cache would
+// rewrite dist/ under the other step's feet.
+const typecheck = backgroundStep("typecheck", [
   "exec",
   "turbo",
   "run",
-  "test",
-  "--concurrency=1",
-  "--continue",
+  "typecheck",
+  "--only",
+  "--output-logs=errors-only",
 ]);
 
+// The first run of the unit suites notes which test files read the current time
+// (tooling/vitest/fake-now.ts); only those can depend on the date the dated runs below fake.
+const clockProbe = join(tmpdir(), `strata-clock-probe-${process.pid}.txt`);
+rmSync(clockProbe, { force: true });
+step(
+  `unit and integration tests (PGlite${process.env.DATABASE_URL ? " + PostgreSQL" : ""})`,
+  ["exec", "turbo", "run", "test", "--only", "--concurrency=1", "--continue"],
+  { ...reportEnv("tests"), STRATA_TEST_CLOCK_PROBE: clockProbe },
+);
+await typecheck;
+
 // The unit suites again on two other dates (a leap day's eve and a year end far ahead): results that
-// depend on today's date fail here instead of on some future day.
+// depend on today's date fail here instead of on some future day. Faking Date can only change a suite
+// that reads "now", so the runs take the unit suites the first run saw reading it; when that run did
+// not finish, every unit suite.
+const DATED_PACKAGES = ["packages/core", "packages/auth", "packages/api", "apps/web", "packages/contract"];
+const clockReaders = existsSync(clockProbe)
+  ? [...new Set(readFileSync(clockProbe, "utf8").split("\n").filter(Boolean))].filter(
+      (file) => !file.endsWith(".int.test.ts"),
+    )
+  : undefined;
+rmSync(clockProbe, { force: true });
+const probeComplete = clockReaders !== undefined && !failed.some((name) => name.startsWith("unit and"));
 for (const now of ["2028-02-28T23:30:00Z", "2031-12-31T23:59:30Z"]) {
-  step(
-    `unit tests dated ${now.slice(0, 10)}`,
-    [
-      "--filter=@strata/core",
-      "--filter=@strata/auth",
-      "--filter=@strata/api",
-      "--filter=@strata/web",
-      "--recursive",
-      "exec",
-      "vitest",
-      "run",
-      "--exclude=**/*.int.test.ts",
-      "--exclude=**/node_modules/**",
-    ],
-    { STRATA_TEST_NOW: now },
-  );
+  const name = `unit tests dated ${now.slice(0, 10)}`;
+  const env = { ...reportEnv(`dated-${now.slice(0, 4)}`), STRATA_TEST_NOW: now };
+  if (!probeComplete) {
+    step(
+      name,
+      [
+        ...DATED_PACKAGES.map((dir) => `--filter=./${dir}`),
+        "--recursive",
+        "exec",
+        "vitest",
+        "run",
+        "--exclude=**/*.int.test.ts",
+        "--exclude=**/node_modules/**",
+      ],
+      env,
+    );
+    continue;
+  }
+  for (const dir of DATED_PACKAGES) {
+    const files = clockReaders
+      .filter((file) => file.startsWith(`${join(ROOT, dir)}/`))
+      .map((file) => relative(join(ROOT, dir), file));
+    if (files.length === 0) continue;
+    step(
+      `${name}: ${dir} (${files.length} suites read the clock)`,
+      [`--dir=${dir}`, "exec", "vitest", "run", ...files],
+      env,
+    );
+  }
 }
 
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -64,7 +163,11 @@ if (!existsSync(chromium)) {
   }
 }
 if (existsSync(chromium))
-  step("browser tests", ["exec", "turbo", "run", "test:e2e", "--concurrency=1", "--continue"]);
+  step(
+    "browser tests",
+    ["exec", "turbo", "run", "test:e2e", "--concurrency=1", "--continue"],
+    reportEnv("browser-tests"),
+  );
 
 if (failed.length > 0) {
   console.error(`\n${failed.length} step(s) failed after ${seconds()}s: ${failed.join(", ")}`);
