@@ -131,7 +131,7 @@ export async function buildWorld(h: Harness, importDir: string) {
     const features = ["recency_days", "frequency", "monetary"];
     const matrix = await readFeatureMatrix(h.database, tenantId, features);
     const output = clusterRun({ data: matrix.data, n: matrix.n, d: matrix.d, features, config });
-    const ids = Array.from(output.rows, (r) => matrix.customerIds[r]!);
+    const ids = Array.from(output.rows, (r) => matrix.customerIds.at(r));
     const toPoints = (points: Array<[number, number, number, number, number?]>) =>
       points.map(([row, x, y, segment]) => ({ customerId: ids[row]!, x, y, segment }));
     const result = {
@@ -159,7 +159,7 @@ export async function buildWorld(h: Harness, importDir: string) {
       [runId, tenantId, JSON.stringify(config), JSON.stringify(result), creator.id],
     );
     await withTenant(h.database.db, tenantId, (tx) =>
-      insertAssignments(tx, runId, tenantId, ids, output.labels, output.distances),
+      insertAssignments(tx, runId, tenantId, matrix.customerIds, output),
     );
     return runId;
   }

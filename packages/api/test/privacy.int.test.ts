@@ -132,7 +132,7 @@ describe.each(testDrivers())("personal data on %s", (driver) => {
       features: config.features,
       config,
     });
-    const ids = Array.from(output.rows, (r) => matrix.customerIds[r]!);
+    const ids = Array.from(output.rows, (r) => matrix.customerIds.at(r));
     const toPoints = (points: Array<[number, number, number, number, number?]>) =>
       points.map(([row, x, y, segment]) => ({ customerId: ids[row]!, x, y, segment }));
     const result = {
@@ -161,7 +161,7 @@ describe.each(testDrivers())("personal data on %s", (driver) => {
       [runId, tenantId, JSON.stringify(config), JSON.stringify(result), home.owner.id],
     );
     await withTenant(h.database.db, tenantId, (tx) =>
-      insertAssignments(tx, runId, tenantId, ids, output.labels, output.distances),
+      insertAssignments(tx, runId, tenantId, matrix.customerIds, output),
     );
     const set = await home.owner.caller.segment.publish({ workspace, runId, name: "Privacy set" });
     setId = set.id;

@@ -57,7 +57,7 @@ export async function finishedRun(h: Harness, tenantId: string, userId: string, 
   const features = ["recency_days", "frequency", "monetary"];
   const matrix = await readFeatureMatrix(h.database, tenantId, features);
   const output = clusterRun({ data: matrix.data, n: matrix.n, d: matrix.d, features, config: parsed });
-  const customerIds = Array.from(output.rows, (r) => matrix.customerIds[r]!);
+  const customerIds = Array.from(output.rows, (r) => matrix.customerIds.at(r));
   const toPoints = (points: Array<[number, number, number, number, number?]>) =>
     points.map(([row, x, y, segment]) => ({ customerId: customerIds[row]!, x, y, segment }));
   const result = {
@@ -85,7 +85,7 @@ export async function finishedRun(h: Harness, tenantId: string, userId: string, 
        values ('${runId}', '${tenantId}', '${JSON.stringify(parsed)}'::jsonb, 'succeeded',
                '${JSON.stringify(result).replace(/'/g, "''")}'::jsonb, '{}'::jsonb, '${userId}', now())` as never,
     );
-    await insertAssignments(tx, runId, tenantId, customerIds, output.labels, output.distances);
+    await insertAssignments(tx, runId, tenantId, matrix.customerIds, output);
   });
   return { runId, output };
 }

@@ -85,7 +85,15 @@ export function kmeansOnExecutor(
   return coreKmeansOnExecutor(executor, toSegmentationInput(input), x, progress, signal);
 }
 
-/** Runs one segmentation end to end on this thread. `progress` is called often; it may throw to stop. */
-export function clusterRun(input: ClusterInput, progress?: Progress, given?: Clustering): ClusterOutput {
-  return segmentationRun(toSegmentationInput(input), progress, given);
+/**
+ * Runs one segmentation end to end on this thread. `progress` is called often; it may throw to stop.
+ * `given` and `prepared`: the clustering and the prepared matrix of this input, when already made.
+ */
+export function clusterRun(
+  input: ClusterInput,
+  progress?: Progress,
+  given?: Clustering,
+  prepared?: PreparedMatrix,
+): ClusterOutput {
+  return segmentationRun(toSegmentationInput(input), progress, given, prepared);
 }

@@ -1,6 +1,6 @@
 import type { MessagePort } from "node:worker_threads";
 import type { RunConfig } from "@strata/contract";
-import { CoreInputError, type TsneSample, tsneMapOf } from "@strata/core";
+import { CoreInputError, type PreparedMatrix, type TsneSample, tsneMapOf } from "@strata/core";
 import { useTsneHelperThread } from "@strata/core/parallel/piscina";
 import { type Clustering, type ClusterOutput, clusterRun, RunInputError } from "./cluster-run.js";
 
@@ -23,6 +23,8 @@ export interface ClusterTaskInput {
   port: MessagePort;
   /** Already clustered (k-means on core's executor): only measure, map and explain. */
   clustering?: Clustering;
+  /** The matrix that clustering was fitted on, its buffers moved to this thread rather than copied. */
+  prepared?: PreparedMatrix;
 }
 
 export type ClusterTaskResult =
@@ -48,7 +50,7 @@ export default function clusterTask(input: ClusterTaskInput): ClusterTaskResult 
     port.postMessage({ stage, percent } satisfies ProgressMessage);
   };
   try {
-    const output = clusterRun(input, progress, input.clustering);
+    const output = clusterRun(input, progress, input.clustering, input.prepared);
     return { ok: true, output };
   } catch (error) {
     if (error instanceof RunInputError) return { ok: false, message: error.message };

@@ -60,7 +60,7 @@ describe.each(testDrivers())("the run's feature matrix on %s", (driver) => {
       "select id::text, substr(external_id, 2)::int as n from customers where tenant_id = $1 order by external_id",
       [tenant],
     );
-    expect(matrix.customerIds).toEqual(ids.rows.map((r) => r.id));
+    expect(matrix.customerIds.toArray()).toEqual(ids.rows.map((r) => r.id));
     ids.rows.forEach(({ n }, row) => {
       const values = Array.from(matrix.data.subarray(row * 4, row * 4 + 4));
       expect(values).toEqual([
