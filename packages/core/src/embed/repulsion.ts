@@ -56,10 +56,6 @@ export function repulsion(
     py,
   } = tree;
   const groupSize = tree.groupSize;
-  if (kernel !== null) {
-    kernel.px.set(px);
-    kernel.py.set(py);
-  }
   let entries = kernel === null ? list.entries : kernel.entries;
   let open = list.open;
   let z = 0;
@@ -164,6 +160,11 @@ export function repulsion(
   const sumGroup = (gs: number, ge: number, len: number): number => {
     let share = 0;
     if (kernel !== null) {
+      // The kernel reads the group's points in fours, so up to three past its end: copied per
+      // group (a part's groups only), past n the kernel's zeros.
+      const copyEnd = Math.min(px.length, ge + 3);
+      kernel.px.set(px.subarray(gs, copyEnd), gs);
+      kernel.py.set(py.subarray(gs, copyEnd), gs);
       kernel.sums(gs, ge - gs, len);
       const { fx, fy, z: zs } = kernel;
       for (let t = gs; t < ge; t++) {

@@ -3,47 +3,51 @@ import { InteractionList, repulsion } from "./repulsion.js";
 import type { AttractionKernel, RepulsionKernel } from "./tsne-wasm.js";
 
 const EARLY_EXAGGERATION = 12;
+/** Sets of step buffers used in turn: a thread may run this many steps behind the other's. */
+export const STEP_SLOTS = 4;
+/** Ranges of the quadtree's points a step's repulsion is cut into (tasks threads claim). */
+const REPULSION_TASKS = 16;
+/** Tasks of a step: the attraction's two halves, then the repulsion's ranges. */
+export const STEP_TASKS = 2 + REPULSION_TASKS;
 
-/** What one step leaves for the optimiser, two sets used in turn (a step's parity picks one). */
+/** What the steps leave for the optimiser, STEP_SLOTS sets used in turn (step % STEP_SLOTS). */
 export interface StepBuffers {
   /** Repulsion per point, sum_j q_ij^2 (y_i - y_j), (x, y) per point. */
-  readonly rep: readonly [Float64Array, Float64Array];
+  readonly rep: readonly Float64Array[];
   /** Each group's share of Z at its first point's tree position. */
-  readonly zAt: readonly [Float64Array, Float64Array];
-  /** List length per tree position: balances the next step's repulsion parts. */
-  readonly cost: readonly [Float64Array, Float64Array];
+  readonly zAt: readonly Float64Array[];
+  /** List length per tree position: balances the next step's repulsion ranges. */
+  readonly cost: readonly Float64Array[];
   /** The attraction of the rows below `splitRow` ([0]) and from it on ([1]), (x, y) per point. */
-  readonly attraction: readonly [
-    readonly [Float64Array, Float64Array],
-    readonly [Float64Array, Float64Array],
-  ];
+  readonly attraction: ReadonlyArray<readonly [Float64Array, Float64Array]>;
 }
 
 export function stepBuffers(n: number, alloc: (length: number) => Float64Array): StepBuffers {
-  const pair = (length: number) => [alloc(length), alloc(length)] as const;
+  const slots = <T>(make: () => T) => Array.from({ length: STEP_SLOTS }, make);
   const buffers = {
-    rep: pair(2 * n),
-    zAt: pair(n),
-    cost: pair(n),
-    attraction: [pair(2 * n), pair(2 * n)] as const,
+    rep: slots(() => alloc(2 * n)),
+    zAt: slots(() => alloc(n)),
+    cost: slots(() => alloc(n)),
+    attraction: slots(() => [alloc(2 * n), alloc(2 * n)] as const),
   };
-  // Step 0 has no previous costs: equal ones split the points in half.
-  buffers.cost[1].fill(1);
+  // Step 0 has no previous costs: equal ones cut the points into equal ranges.
+  buffers.cost[STEP_SLOTS - 1]!.fill(1);
   return buffers;
 }
 
 /**
  * The gradient descent of one thread. `y` (n x 2), P's upper triangle and the kernels are the
- * thread's own; the buffers are shared when two threads run the steps together. Each step:
- * rebuild the quadtree from this thread's y, sum this thread's part of the repulsion and of the
- * attraction into the step's buffers, meet the other thread (`meet`), then every thread updates
- * its own y from all of the buffers: the same numbers in the same order, so the copies of y stay
- * equal to the bit and the threads need to meet once a step. One thread alone does both parts.
- *
- * The parts: repulsion by groups of the quadtree, split where last step's list lengths are half
- * spent (a group's numbers do not depend on who sums it); attraction by rows of P's upper
- * triangle, always split at `splitRow` and always added as part 0 + part 1, so one thread and
- * two give the same bits.
+ * thread's own; the buffers are shared when two threads run the steps together. A step is
+ * STEP_TASKS tasks: the attraction by rows of P's upper triangle, in two halves cut at
+ * `splitRow`, and the repulsion by ranges of the quadtree's points (cut where the last step's list
+ * lengths give equal shares; a group belongs to the range of its first point). Each thread
+ * rebuilds the quadtree from its own y, claims tasks until none are left (`schedule.claim`),
+ * waits until all are done (`schedule.awaitStep`), then updates its own y from all of the
+ * buffers: the same numbers in the same order, so the copies of y stay equal to the bit. Tasks
+ * are claimed, not dealt, so a thread the machine keeps waiting holds up at most the task it is
+ * in. No task's numbers depend on who runs it or on the ranges (a group's list does not), Z is
+ * added up group by group in tree order and the attraction always as half 0 + half 1, so one
+ * thread and two give the same bits.
  */
 export interface StepPlan {
   readonly n: number;
@@ -59,26 +63,42 @@ export interface StepPlan {
   readonly kernels: { repulsion: RepulsionKernel; attraction: AttractionKernel } | null;
 }
 
-/** How a thread takes part: which parts it sums and how it meets the other thread. */
-export interface StepRole {
-  /** 0: the first parts (or all of them, alone); 1: the second parts. */
-  readonly part: 0 | 1;
-  /** The buffers of this step (they change when a thread is left alone). */
-  buffers(step: number): StepBuffers;
-  /** Whether two threads share the work of this step. */
-  isShared(step: number): boolean;
+/** How a thread shares the steps (one thread alone: `aloneSchedule`). */
+export interface StepSchedule {
+  /** Before the step's work: returns the buffers the step writes (a set the other thread is done with). */
+  begin(step: number): StepBuffers;
+  /** The next task of the step for this thread, or -1 when every task is taken. */
+  claim(step: number): number;
+  /** Marks a task of the step done. */
+  finished(step: number, task: number): void;
   /**
-   * After this thread's parts of `step`: returns when the other's are in the buffers too. False
-   * when this thread is to carry on alone (the other did not come); then the step's buffers are
-   * asked for again and both parts computed. A helper's meet throws to stop.
+   * Returns when every task of the step is done: a task the other thread took and does not finish
+   * in time `run` does here (and from then on this thread works alone), returning the buffers
+   * the step's results are in.
    */
-  meet(step: number): boolean;
-  /** After each step; throws to stop (progress and cancellation). */
-  onStep?(step: number): void;
+  awaitStep(step: number, buffers: StepBuffers, run: (task: number, into: StepBuffers) => void): StepBuffers;
+  /** After the step's update; throws to stop (progress, cancellation, a helper no longer needed). */
+  end(step: number): void;
+}
+
+/** One thread doing every task of every step in its own buffers. */
+export function aloneSchedule(n: number, onStep: (step: number) => void): StepSchedule {
+  const buffers = stepBuffers(n, (length) => new Float64Array(length));
+  let next = 0;
+  return {
+    begin: () => {
+      next = 0;
+      return buffers;
+    },
+    claim: () => (next < STEP_TASKS ? next++ : -1),
+    finished: () => {},
+    awaitStep: (_step, b) => b,
+    end: onStep,
+  };
 }
 
 /** Runs the steps; returns the last step's Z (the normaliser of q). */
-export function runSteps(plan: StepPlan, role: StepRole): number {
+export function runSteps(plan: StepPlan, schedule: StepSchedule): number {
   const { n, iterations, y, kernels, splitRow, learningRate } = plan;
   const exaggerationSteps = Math.min(iterations, plan.exaggerationSteps);
   const update = new Float64Array(n * 2);
@@ -88,50 +108,50 @@ export function runSteps(plan: StepPlan, role: StepRole): number {
   const tree = new QuadTree(n, 64, 8);
   const list = new InteractionList(Math.max(256, Math.min(n, 4096)));
   const theta2 = plan.theta * plan.theta;
+  const bounds = new Int32Array(REPULSION_TASKS + 1);
 
-  const sumParts = (buffers: StepBuffers, par: 0 | 1, part: 0 | 1 | "both", split: number) => {
-    const from = part === 1 ? split : 0;
-    const to = part === 0 ? split : n;
-    repulsion(tree, theta2, buffers.rep[par], list, kernels?.repulsion ?? null, {
-      from,
-      to,
-      zAt: buffers.zAt[par],
-      cost: buffers.cost[par],
-    });
-    for (const h of [0, 1] as const) {
-      if (part !== "both" && part !== h) continue;
-      const out = buffers.attraction[par][h];
-      const rows = h === 0 ? [0, splitRow] : [splitRow, n];
+  let slot = 0;
+  const run = (task: number, into: StepBuffers) => {
+    if (task < 2) {
+      const out = into.attraction[slot]![task]!;
+      const from = task === 0 ? 0 : splitRow;
+      const to = task === 0 ? splitRow : n;
       if (kernels) {
-        kernels.attraction.attract(rows[0], rows[1]);
+        kernels.attraction.attract(from, to);
         out.set(kernels.attraction.out);
-      } else attractRows(y, plan.upperStart, plan.upperCols, plan.upperVals, rows[0]!, rows[1]!, out);
+      } else attractRows(y, plan.upperStart, plan.upperCols, plan.upperVals, from, to, out);
+      return;
     }
+    const r = task - 2;
+    repulsion(tree, theta2, into.rep[slot]!, list, kernels?.repulsion ?? null, {
+      from: bounds[r]!,
+      to: bounds[r + 1]!,
+      zAt: into.zAt[slot]!,
+      cost: into.cost[slot]!,
+    });
   };
 
   let z = 1;
   for (let step = 0; step < iterations; step++) {
-    const par = (step & 1) as 0 | 1;
+    slot = step % STEP_SLOTS;
     const exaggeration = step < exaggerationSteps ? EARLY_EXAGGERATION : 1;
     const momentum = step < exaggerationSteps ? 0.5 : 0.8;
+    let buffers = schedule.begin(step);
     tree.build(y);
-    let buffers = role.buffers(step);
-    if (role.isShared(step)) {
-      const split = balancedSplit(buffers.cost[par === 0 ? 1 : 0]);
-      sumParts(buffers, par, role.part, split);
-      if (!role.meet(step)) {
-        buffers = role.buffers(step);
-        sumParts(buffers, par, "both", n);
-      }
-    } else sumParts(buffers, par, "both", n);
+    equalCostRanges(buffers.cost[(step + STEP_SLOTS - 1) % STEP_SLOTS]!, bounds);
+    for (let task = schedule.claim(step); task >= 0; task = schedule.claim(step)) {
+      run(task, buffers);
+      schedule.finished(step, task);
+    }
+    buffers = schedule.awaitStep(step, buffers, run);
 
     // Z added up group by group in tree order, as one thread summing every group would.
-    const zAt = buffers.zAt[par];
+    const zAt = buffers.zAt[slot]!;
     z = 0;
     for (let g = 0; g < tree.groupCount; g++) z += zAt[tree.start[tree.groups[g]!]!]!;
     const invZ = 1 / z;
-    const rep = buffers.rep[par];
-    const [a0, a1] = buffers.attraction[par];
+    const rep = buffers.rep[slot]!;
+    const [a0, a1] = buffers.attraction[slot]!;
     for (let c = 0; c < 2 * n; c++) {
       const g = 4 * (exaggeration * (a0[c]! + a1[c]!) - rep[c]! * invZ);
       const u = update[c]!;
@@ -141,21 +161,24 @@ export function runSteps(plan: StepPlan, role: StepRole): number {
       update[c] = next;
       y[c]! += next;
     }
-    role.onStep?.(step);
+    schedule.end(step);
   }
   return z;
 }
 
-/** The tree position where the list lengths in `cost` reach half their sum. */
-function balancedSplit(cost: Float64Array): number {
+/** Cuts the tree positions into REPULSION_TASKS ranges of about equal cost (bounds[0] = 0, last = n). */
+function equalCostRanges(cost: Float64Array, bounds: Int32Array): void {
+  const ranges = bounds.length - 1;
   let total = 0;
   for (let t = 0; t < cost.length; t++) total += cost[t]!;
   let sum = 0;
-  for (let t = 0; t < cost.length; t++) {
+  let r = 1;
+  bounds[0] = 0;
+  for (let t = 0; t < cost.length && r < ranges; t++) {
     sum += cost[t]!;
-    if (2 * sum >= total) return t + 1;
+    while (r < ranges && sum * ranges >= total * r) bounds[r++] = t + 1;
   }
-  return cost.length;
+  while (r <= ranges) bounds[r++] = cost.length;
 }
 
 /**

@@ -1,4 +1,12 @@
-import { runSteps, type StepBuffers, type StepRole, stepBuffers } from "./tsne-steps.js";
+import {
+  aloneSchedule,
+  runSteps,
+  STEP_SLOTS,
+  STEP_TASKS,
+  type StepBuffers,
+  type StepSchedule,
+  stepBuffers,
+} from "./tsne-steps.js";
 import { tsneKernels } from "./tsne-wasm.js";
 import { kNearestSearch, type VpTree } from "./vp-tree.js";
 
@@ -16,10 +24,13 @@ import { kNearestSearch, type VpTree } from "./vp-tree.js";
  *   query rows from one counter until none are left, and mark each chunk done;
  * - the caller computes P and the starting map, publishes them (phase "steps") and decides the
  *   mode: two threads if the helper has said it is ready, one otherwise;
- * - each step both threads sum their parts and meet (a counter each, Atomics.wait/notify).
- * The caller never depends on the helper arriving: a chunk not marked done after `patienceMs`
- * (see `setTsneHelper`), or a step the helper has not finished by then, it computes itself, and it carries on alone (in
- * its own buffers, so a helper that wakes up late cannot write over anything still read).
+ * - each step's tasks (tsne-steps.ts) are claimed from one ticket counter and stamped done; a
+ *   thread waits for every stamp of the step before its update, and neither thread writes a set
+ *   of step buffers before the other has read it (a finished-steps counter each): a thread runs
+ *   at most STEP_SLOTS - 2 steps ahead of the other.
+ * The caller never depends on the helper arriving: a chunk or a task not done after `patienceMs`
+ * (see `setTsneHelper`), it computes itself, and it carries on alone (in its own buffers, so a
+ * helper that wakes up late cannot write over anything still read).
  */
 export interface TsneTeam {
   readonly n: number;
@@ -40,6 +51,8 @@ export interface TsneTeam {
   readonly indices: Int32Array;
   readonly distances: Float64Array;
   readonly chunkDone: Int32Array;
+  /** Per step slot and task, the step (+ 1) that last finished it. */
+  readonly taskDone: Int32Array;
   /** P's upper triangle (room for n x k pairs, the most there can be) and the starting map. */
   readonly upperStart: Int32Array;
   readonly upperCols: Int32Array;
@@ -57,9 +70,12 @@ const HELPER_READY = 2;
 const MODE = 3;
 const PAIRS = 4;
 const SPLIT_ROW = 5;
-const STEP_CALLER = 6;
-const STEP_HELPER = 7;
-const CONTROL_SLOTS = 8;
+/** The next step task's ticket: step x STEP_TASKS + task. */
+const TICKET = 6;
+/** Steps the helper, and the caller, have finished, their updates included. */
+const HELPER_STEP = 7;
+const CALLER_STEP = 8;
+const CONTROL_SLOTS = 9;
 
 const PHASE_NEIGHBOURS = 1;
 const PHASE_STEPS = 2;
@@ -118,6 +134,7 @@ export function createTeam(settings: {
     indices: i32(n * k),
     distances: f64(n * k),
     chunkDone: i32(Math.ceil(n / NEIGHBOUR_CHUNK)),
+    taskDone: i32(STEP_SLOTS * STEP_TASKS),
     upperStart: i32(n + 1),
     upperCols: i32(n * k),
     upperVals: f64(n * k),
@@ -181,7 +198,7 @@ function searchChunks(team: TsneTeam, search: (chunk: number) => void, onChunk?:
 
 /**
  * Publishes P's upper triangle, its split row and the starting map, and decides whether the steps
- * run on two threads. Returns the caller's role in them.
+ * run on two threads. Returns the caller's schedule for them.
  */
 export function teamSteps(
   team: TsneTeam,
@@ -189,8 +206,8 @@ export function teamSteps(
   splitRow: number,
   y: Float64Array,
   onStep: (step: number) => void,
-): StepRole {
-  const { control, n } = team;
+): StepSchedule {
+  const { control, n, taskDone, patienceMs } = team;
   const pairs = upper.start[n]!;
   team.upperStart.set(upper.start);
   team.upperCols.set(upper.cols.subarray(0, pairs));
@@ -201,45 +218,85 @@ export function teamSteps(
   // A helper slower to start than the neighbour search (small maps, a busy machine) is given a
   // moment: a second thread for the steps is most of the gain.
   if (Atomics.load(control, HELPER_READY) === 0) {
-    Atomics.wait(control, HELPER_READY, 0, Math.min(team.patienceMs, 1_000));
+    Atomics.wait(control, HELPER_READY, 0, Math.min(patienceMs, 1_000));
   }
-  let isTwo = Atomics.load(control, HELPER_READY) === 1;
+  const isTwo = Atomics.load(control, HELPER_READY) === 1;
   Atomics.store(control, MODE, isTwo ? MODE_TWO : MODE_ALONE);
   Atomics.store(control, PHASE, PHASE_STEPS);
   Atomics.notify(control, PHASE);
-  let own: StepBuffers | null = null;
-  return {
-    part: 0,
-    buffers: () => {
-      if (isTwo) return team.buffers;
-      own ??= stepBuffers(n, (length) => new Float64Array(length));
-      return own;
-    },
-    isShared: () => isTwo,
-    meet(step) {
-      Atomics.store(control, STEP_CALLER, step + 1);
-      Atomics.notify(control, STEP_CALLER);
-      for (;;) {
-        const seen = Atomics.load(control, STEP_HELPER);
-        if (seen > step) return true;
-        if (Atomics.wait(control, STEP_HELPER, seen, team.patienceMs) === "timed-out") {
-          if (Atomics.load(control, STEP_HELPER) > step) return true;
-          isTwo = false;
-          Atomics.store(control, MODE, MODE_ALONE);
-          Atomics.notify(control, STEP_CALLER);
-          return false;
-        }
-      }
-    },
-    onStep,
+  let alone: StepSchedule | null = isTwo ? null : aloneSchedule(n, onStep);
+  const goAlone = () => {
+    alone = aloneSchedule(n, onStep);
+    Atomics.store(control, MODE, MODE_ALONE);
+    Atomics.notify(control, CALLER_STEP);
   };
+  /** Waits until `array[slot]` passes `isReached`; false after patienceMs without it. */
+  const waitFor = (array: Int32Array, slot: number, isReached: (v: number) => boolean): boolean => {
+    for (;;) {
+      const seen = Atomics.load(array, slot);
+      if (isReached(seen)) return true;
+      if (Atomics.wait(array, slot, seen, patienceMs) === "timed-out")
+        return isReached(Atomics.load(array, slot));
+    }
+  };
+  return {
+    begin(step) {
+      // The set this step writes was last read by the helper at the start of step - STEP_SLOTS + 1
+      // (its costs cut that step's repulsion ranges): that step must be behind the helper.
+      if (alone === null && step >= STEP_SLOTS - 1) {
+        if (!waitFor(control, HELPER_STEP, (v) => v > step - STEP_SLOTS + 1)) goAlone();
+      }
+      return alone === null ? team.buffers : alone.begin(step);
+    },
+    claim: (step) => (alone === null ? claimTask(control, step) : alone.claim(step)),
+    finished(step, task) {
+      if (alone !== null) return;
+      const at = (step % STEP_SLOTS) * STEP_TASKS + task;
+      Atomics.store(taskDone, at, step + 1);
+      Atomics.notify(taskDone, at);
+    },
+    awaitStep(step, buffers, run) {
+      if (buffers !== team.buffers) return buffers;
+      for (let task = 0; task < STEP_TASKS; task++) {
+        const at = (step % STEP_SLOTS) * STEP_TASKS + task;
+        if (
+          alone === null
+            ? waitFor(taskDone, at, (v) => v === step + 1)
+            : Atomics.load(taskDone, at) === step + 1
+        ) {
+          continue;
+        }
+        // The helper holds this task and does not finish it: done here (the same numbers, should
+        // it still write them), and the steps after this one without the helper.
+        if (alone === null) goAlone();
+        run(task, buffers);
+      }
+      return buffers;
+    },
+    end(step) {
+      Atomics.store(control, CALLER_STEP, step + 1);
+      Atomics.notify(control, CALLER_STEP);
+      onStep(step);
+    },
+  };
+}
+
+/** The next task of `step` from the shared ticket counter, or -1 when all are taken. */
+function claimTask(control: Int32Array, step: number): number {
+  const first = step * STEP_TASKS;
+  for (;;) {
+    const ticket = Atomics.load(control, TICKET);
+    if (ticket < first || ticket >= first + STEP_TASKS) return -1;
+    if (Atomics.compareExchange(control, TICKET, ticket, ticket + 1) === ticket) return ticket - first;
+  }
 }
 
 /** Ends the team: a helper waiting anywhere returns. */
 export function finishTeam(team: TsneTeam): void {
   const { control } = team;
   Atomics.store(control, PHASE, PHASE_DONE);
-  for (const slot of [PHASE, STEP_CALLER]) Atomics.notify(control, slot);
+  Atomics.notify(control, PHASE);
+  Atomics.notify(control, CALLER_STEP);
 }
 
 class HelperStop extends Error {}
@@ -293,20 +350,36 @@ export function runTsneHelper(team: TsneTeam): void {
         kernels,
       },
       {
-        part: 1,
-        buffers: () => team.buffers,
-        isShared: () => true,
-        meet(step) {
-          Atomics.store(control, STEP_HELPER, step + 1);
-          Atomics.notify(control, STEP_HELPER);
+        begin(step) {
+          // As the caller's begin: the set this step writes must be behind the caller too.
           for (;;) {
-            const seen = Atomics.load(control, STEP_CALLER);
-            if (seen > step) return true;
             if (isStopped()) throw new HelperStop();
-            Atomics.wait(control, STEP_CALLER, seen, 1_000);
+            const seen = Atomics.load(control, CALLER_STEP);
+            if (seen > step - STEP_SLOTS + 1) return team.buffers;
+            Atomics.wait(control, CALLER_STEP, seen, 1_000);
           }
         },
-        onStep() {
+        claim: (step) => claimTask(control, step),
+        finished(step, task) {
+          const at = (step % STEP_SLOTS) * STEP_TASKS + task;
+          Atomics.store(team.taskDone, at, step + 1);
+          Atomics.notify(team.taskDone, at);
+        },
+        awaitStep(step, buffers) {
+          for (let task = 0; task < STEP_TASKS; task++) {
+            const at = (step % STEP_SLOTS) * STEP_TASKS + task;
+            for (;;) {
+              const seen = Atomics.load(team.taskDone, at);
+              if (seen === step + 1) break;
+              if (isStopped()) throw new HelperStop();
+              Atomics.wait(team.taskDone, at, seen, 1_000);
+            }
+          }
+          return buffers;
+        },
+        end(step) {
+          Atomics.store(control, HELPER_STEP, step + 1);
+          Atomics.notify(control, HELPER_STEP);
           if (isStopped()) throw new HelperStop();
         },
       },

@@ -387,7 +387,7 @@ function compile(): Compiled | null {
 
 /**
  * Views into the module's memory for one map of n points: the group's points in tree order
- * (`px`, `py`, copied after each tree build), the interaction list (x, y, weight per entry; room
+ * (`px`, `py`, copied group by group as `repulsion` sums them), the interaction list (x, y, weight per entry; room
  * for n entries, the most a list can hold since its entries partition the points) and the sums per
  * point in tree order. One module per thread: a kernel is valid until the next `repulsionKernel`.
  */

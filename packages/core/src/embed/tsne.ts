@@ -3,7 +3,7 @@ import type { Matrix } from "../matrix/matrix.js";
 import { createRandom } from "../random/index.js";
 import { affinitiesOfNeighbours } from "./affinities.js";
 import { pca } from "./pca.js";
-import { pairSplitRow, runSteps, type StepRole, stepBuffers } from "./tsne-steps.js";
+import { aloneSchedule, pairSplitRow, runSteps, type StepSchedule } from "./tsne-steps.js";
 import {
   createTeam,
   finishTeam,
@@ -198,9 +198,9 @@ function embed(
       throw new CancelledError("tsne");
     }
   };
-  const role: StepRole =
+  const schedule: StepSchedule =
     team === null
-      ? aloneRole(n, onStep)
+      ? aloneSchedule(n, onStep)
       : teamSteps(team, { start: upperStart, cols: upperCols, vals: upperVals }, splitRow, y, onStep);
   const z = runSteps(
     {
@@ -216,7 +216,7 @@ function embed(
       splitRow,
       kernels,
     },
-    role,
+    schedule,
   );
 
   // Centre the map and estimate KL(P || Q) with the last normaliser.
@@ -247,10 +247,4 @@ function embed(
     embedding[2 * local[t]! + 1] = y[2 * t + 1]!;
   }
   return { embedding: { data: embedding, n, d: 2 }, indices, klDivergence: kl, iterations };
-}
-
-/** One thread doing every part of every step in its own buffers. */
-function aloneRole(n: number, onStep: (step: number) => void): StepRole {
-  const buffers = stepBuffers(n, (length) => new Float64Array(length));
-  return { part: 0, buffers: () => buffers, isShared: () => false, meet: () => true, onStep };
 }

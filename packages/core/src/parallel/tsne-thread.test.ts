@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { tsne } from "../embed/tsne.js";
+import { STEP_SLOTS } from "../embed/tsne-steps.js";
 import { setTsneHelper, type TsneTeam } from "../embed/tsne-team.js";
 import type { Matrix } from "../matrix/matrix.js";
 import { createRandom } from "../random/index.js";
@@ -19,8 +20,8 @@ function customers(n: number, seed: number): Matrix {
   return { data, n, d };
 }
 
-/** Slot of the helper's step counter in `team.control` (tsne-team.ts). */
-const STEP_HELPER = 7;
+/** Slot of the helper's count of finished steps in `team.control` (tsne-team.ts). */
+const HELPER_STEP = 7;
 /** Slot the helper sets when it is ready (tsne-team.ts). */
 const HELPER_READY = 2;
 
@@ -31,7 +32,7 @@ describe("t-SNE on two threads", () => {
 
   afterEach(() => setTsneHelper(null));
 
-  it("draws the same map to the bit as one thread, with the helper doing its share of every step", () => {
+  it("draws the same map to the bit as one thread, with the helper taking part in every step", () => {
     let team: TsneTeam | undefined;
     setTsneHelper(
       (t) => {
@@ -42,7 +43,10 @@ describe("t-SNE on two threads", () => {
     );
     const two = tsne(x, options);
     expect(team).toBeDefined();
-    expect(Atomics.load(team!.control, STEP_HELPER)).toBe(options.iterations);
+    // The caller runs at most STEP_SLOTS - 1 steps ahead of the helper.
+    expect(Atomics.load(team!.control, HELPER_STEP)).toBeGreaterThanOrEqual(
+      options.iterations - STEP_SLOTS + 1,
+    );
     expect(Array.from(two.embedding.data)).toEqual(Array.from(alone.embedding.data));
     expect(two.klDivergence).toBe(alone.klDivergence);
   }, 30_000);
