@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createRandom } from "../random/index.js";
 import { conditionalAffinities, sparseAffinities } from "./affinities.js";
-import { allKNearest, buildVpTree } from "./vp-tree.js";
+import { allKNearest, buildVpTree, KNN_CHUNK, kNearestSearch } from "./vp-tree.js";
 
 function randomMatrix(n: number, d: number, seed: number) {
   const random = createRandom(seed);
@@ -37,6 +37,26 @@ describe("vantage-point tree", () => {
       for (let t = 0; t < k; t++) expect(row[t]).toBeCloseTo(expected[i]![t]!, 10);
       expect(Array.from(indices.subarray(i * k, i * k + k))).not.toContain(i);
     }
+  });
+
+  it("gives every row the same answer, ties included, whichever order its chunks are searched in", () => {
+    // Repeated rows make ties, whose order a search could settle differently.
+    const base = randomMatrix(400, 4, 5);
+    const data = new Float64Array(800 * 4);
+    data.set(base.data);
+    data.set(base.data, 1600);
+    const x = { data, n: 800, d: 4 };
+    const k = 15;
+    const tree = buildVpTree(x, 1);
+    const expected = allKNearest(tree, k);
+    const indices = new Int32Array(x.n * k);
+    const distances = new Float64Array(x.n * k);
+    const query = kNearestSearch(tree, k, indices, distances);
+    for (let chunk = Math.ceil(x.n / KNN_CHUNK) - 1; chunk >= 0; chunk--) {
+      for (let i = chunk * KNN_CHUNK; i < Math.min(x.n, (chunk + 1) * KNN_CHUNK); i++) query(i);
+    }
+    expect(Array.from(indices)).toEqual(Array.from(expected.indices));
+    expect(Array.from(distances)).toEqual(Array.from(expected.distances));
   });
 
   it("copes with repeated rows (distance 0 to a twin)", () => {

@@ -8,7 +8,7 @@ import {
   stepBuffers,
 } from "./tsne-steps.js";
 import { tsneKernels } from "./tsne-wasm.js";
-import { kNearestSearch, type VpTree } from "./vp-tree.js";
+import { KNN_CHUNK, kNearestSearch, type VpTree } from "./vp-tree.js";
 
 /**
  * t-SNE on two threads: the thread that called `tsne` and a helper it starts (a worker thread on
@@ -83,8 +83,8 @@ const PHASE_DONE = 3;
 const MODE_TWO = 1;
 const MODE_ALONE = 2;
 
-/** Query rows per claimed chunk: small enough that the threads finish together. */
-const NEIGHBOUR_CHUNK = 256;
+/** Query rows per claimed chunk: the search's own chunks (vp-tree.ts), so a row's answer is the same bits. */
+const NEIGHBOUR_CHUNK = KNN_CHUNK;
 
 let registered: { spawn: TsneHelperSpawner; minRows: number; patienceMs: number } | null = null;
 
