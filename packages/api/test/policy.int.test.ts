@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { DEFAULT_POLICY_TERMS } from "@strata/contract";
 import { type CostLineFields, costLinesFromRecords, productClasses } from "@strata/core";
-import { testDrivers } from "@strata/db";
+import { testDrivers, withTenant } from "@strata/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { refreshProductClasses } from "../src/services/policy/product-classes.js";
 import { resolvePolicy } from "../src/services/policy/resolve-policy.js";
 import { expectTRPCError, openHarness } from "./harness.js";
 import { finishedRun, seedCustomers } from "./segment-fixtures.js";
@@ -131,6 +132,84 @@ describe.each(testDrivers())("policies on %s", (driver) => {
     const after = await ws.owner.caller.policy.productClasses({ workspace: ws.workspace });
     expect(after.productCount).toBe(got.productCount + 1);
     expect(after.products.find((p) => p.product === "P99")?.class).toMatch(/^A/);
+  });
+
+  it("serves the classes stored for the current lines, the earlier ones marked updating while an import works", async () => {
+    const ws = await h.newWorkspace("stored-classes");
+    const customerId = randomUUID();
+    await h.database.query("insert into customers (id, tenant_id, external_id) values ($1, $2, 'K')", [
+      customerId,
+      ws.tenant.id,
+    ]);
+    const datasetId = randomUUID();
+    const addLine = (product: string, week: number, quantity: number) =>
+      h.database.query(
+        `insert into order_lines (tenant_id, dataset_id, customer_id, line_key, order_id, ordered_at, quantity, unit_price, product)
+         values ($1, $2, $3, $4, $5, $6, $7, 10, $8)`,
+        [
+          ws.tenant.id,
+          datasetId,
+          customerId,
+          randomUUID(),
+          `O${week}`,
+          new Date(Date.UTC(2025, 0, 6 + 7 * week)),
+          quantity,
+          product,
+        ],
+      );
+    const stored = async () =>
+      (
+        await h.database.query<{ lines_version: string; count: number }>(
+          `select lines_version::text, (answer ->> 'productCount')::int as count from product_class_answers where tenant_id = $1`,
+          [ws.tenant.id],
+        )
+      ).rows[0];
+    const linesVersion = async () =>
+      (
+        await h.database.query<{ v: string }>(
+          "select version::text as v from order_line_versions where tenant_id = $1",
+          [ws.tenant.id],
+        )
+      ).rows[0]!.v;
+    const classes = (input: { abcCutoffs?: [number, number]; xyzCutoffs?: [number, number] } = {}) =>
+      ws.owner.caller.policy.productClasses({ workspace: ws.workspace, ...input });
+    for (let week = 0; week < 6; week++) await addLine("P1", week, 5 + week);
+    await addLine("P2", 1, 3);
+
+    // The worker's refresh after an import stores the answer under the lines' version; a page reads it.
+    await withTenant(h.database.db, ws.tenant.id, (tx) => refreshProductClasses(tx, ws.tenant.id));
+    expect(await stored()).toEqual({ lines_version: await linesVersion(), count: 2 });
+    // The page's answer is the stored row (marked here so that only the row can give it).
+    await h.database.query(
+      `update product_class_answers set answer = jsonb_set(answer, '{weeks}', '99') where tenant_id = $1`,
+      [ws.tenant.id],
+    );
+    expect((await classes()).weeks).toBe(99);
+    // Other cut-offs are computed, never stored.
+    expect((await classes({ abcCutoffs: [50, 90] })).weeks).toBe(6);
+    expect((await stored())?.count).toBe(2);
+
+    // New lines while an import of the workspace works: the earlier classes, marked updating.
+    await addLine("P3", 2, 40);
+    const [creator] = (
+      await h.database.query<{ id: string }>("select user_id as id from memberships where tenant_id = $1", [
+        ws.tenant.id,
+      ])
+    ).rows;
+    const importId = randomUUID();
+    await h.database.query(
+      `insert into imports (id, tenant_id, kind, file_name, file_size, format, status, created_by)
+       values ($1, $2, 'orders', 'lines.csv', 10, 'csv', 'running', $3)`,
+      [importId, ws.tenant.id, creator!.id],
+    );
+    const during = await classes();
+    expect(during).toMatchObject({ weeks: 99, productCount: 2, updating: true });
+    // Once it is done, the classes of the lines as they are, stored for the next reader.
+    await h.database.query("update imports set status = 'succeeded' where id = $1", [importId]);
+    const after = await classes();
+    expect(after.updating).toBeUndefined();
+    expect(after).toMatchObject({ weeks: 6, productCount: 3 });
+    expect(await stored()).toEqual({ lines_version: await linesVersion(), count: 3 });
   });
 
   it("versions and reviews a policy, refuses overlaps and bad terms naming the field, and explains which applies", async () => {

@@ -1,6 +1,7 @@
 import type { PolicyTerms } from "@strata/contract";
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   foreignKey,
   index,
   integer,
@@ -135,3 +136,22 @@ export const scenarios = pgTable(
 );
 
 export type Scenario = typeof scenarios.$inferSelect;
+
+/**
+ * The workspace's ABC-XYZ product classes at the default cut-offs, as `policy.productClasses`
+ * answers them, computed by the worker once an import's lines are in (and by a request that finds
+ * none for the current lines). `linesVersion` is the workspace's order_line_versions.version they
+ * were computed from: the answer stands while that version does.
+ */
+export const productClassAnswers = pgTable(
+  "product_class_answers",
+  {
+    tenantId: uuid()
+      .primaryKey()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    linesVersion: bigint({ mode: "number" }).notNull(),
+    answer: jsonb().$type<Record<string, unknown>>().notNull(),
+    computedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [tenantIsolationPolicy("product_class_answers", t.tenantId)],
+);

@@ -44,6 +44,8 @@ export function ProductClassMatrix({ workspace, currency }: { workspace: string;
       ...(isDefault ? {} : { abcCutoffs: abc, xyzCutoffs: xyz }),
     }),
     placeholderData: keepPreviousData,
+    // Classes from before an import still working: asked again until the new lines' are there.
+    refetchInterval: (query) => (query.state.data?.updating ? 3_000 : false),
   });
 
   return (
@@ -80,6 +82,12 @@ export function ProductClassMatrix({ workspace, currency }: { workspace: string;
               {classes.data.productCount.toLocaleString("en-GB")} products,{" "}
               {formatMoney(classes.data.totalNetSales, currency)} net sales over {classes.data.weeks} weeks.
             </p>
+            {classes.data.updating ? (
+              <p role="status" className="flex items-center gap-2 text-sm text-slate-600">
+                <Spinner /> An import is adding order lines: these classes are from the lines before it and
+                update when it finishes.
+              </p>
+            ) : null}
             <div className="overflow-x-auto">
               <table className="w-full min-w-[36rem] table-fixed border-separate border-spacing-1.5 text-sm">
                 <caption className="sr-only">

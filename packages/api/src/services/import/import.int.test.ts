@@ -166,6 +166,13 @@ describe.each(testDrivers())("imports on %s", (driver) => {
     expect(customer.orderSummary.revenue).toBeCloseTo(6 * 2.55 + 6 * 3.39 + 6 * 1.85, 6);
     expect(customer.features?.frequency).toBe(2);
     expect(customer.orderLines.map((l) => l.product)).toContain("71053");
+    // The Policies page's product classes were computed by the import, for the lines it left.
+    const classes = await database.query<{ current: boolean; products: number }>(
+      `select a.lines_version = v.version as current, (a.answer ->> 'productCount')::int as products
+       from product_class_answers a join order_line_versions v using (tenant_id) where a.tenant_id = $1`,
+      [tenantId],
+    );
+    expect(classes.rows).toEqual([{ current: true, products: 6 }]);
   });
 
   it("re-importing the same order file adds nothing (idempotent by content)", async () => {

@@ -16,6 +16,7 @@ import { and, eq, type SQL, TransactionRollbackError } from "drizzle-orm";
 import { AppError } from "../../errors.js";
 import { sendProfileJobInTransaction } from "../../jobs/profile-job.js";
 import { type KnownOrderLines, recomputeCustomerFeatures } from "../customer/recompute-customer-features.js";
+import { refreshProductClasses } from "../policy/product-classes.js";
 import { type DatasetProfile, PROFILE_VERSION } from "../profile/profile-dataset.js";
 import { refreshApprovedMemberships } from "../segment/segment-review.js";
 import { CollectedLines } from "./collected-lines.js";
@@ -539,6 +540,14 @@ async function deriveAfterLoad(
     await progress({ progress: 0.95 }, true);
   } catch (error) {
     return `Imported, but the customer features could not be computed: ${(error as Error).message}`;
+  }
+  if (kind === "orders") {
+    // Here, on the worker, rather than in the first request for the Policies page after the import.
+    // Not the import's failure if it cannot be done: a request computes what it finds missing.
+    await withTenant(database.db, tenantId, (tx) => refreshProductClasses(tx, tenantId)).catch(
+      (error: Error) => console.error(`[import] ${importId}: product classes not computed: ${error.message}`),
+    );
+    lap("product classes");
   }
   // Approved rule segments and model-assigned ML segments follow the new data.
   const problems = await refreshApprovedMemberships(database, tenantId);

@@ -13,6 +13,12 @@ const PRODUCTS_PER_CELL = 50;
  * product and ISO week in the database: each week becomes one sales line (its units at their average
  * net price) and one return line (the returns' value), which core reads exactly as it would read
  * the week's lines, so 2,000,000 lines come to Node as at most products x weeks rows.
+ *
+ * At the default cut-offs the answer is stored (product_class_answers) under the version of the
+ * lines it was computed from: the worker computes it once an import's lines are in, so a page read
+ * is one row, not an aggregate of every line and a classification on the web server's event loop
+ * (which stalled every request in flight). While an import of the workspace is still working, the
+ * answer stored before it is given, marked `updating`.
  */
 export async function workspaceProductClasses(
   tx: Tx,
@@ -21,19 +27,65 @@ export async function workspaceProductClasses(
     abcCutoffs?: [number, number] | undefined;
     xyzCutoffs?: [number, number] | undefined;
   },
-) {
+): Promise<ProductClassesAnswer> {
   const version = await orderLinesVersion(tx, params.tenantId);
-  // The answer itself is kept too (the classes of 5,000 products take a while to compute), per
-  // version of the lines and cutoffs.
+  const isDefault = !params.abcCutoffs && !params.xyzCutoffs;
+  // The answer itself is kept in memory too, per version of the lines and cutoffs.
   const key = `${version}|${params.abcCutoffs ?? ""}|${params.xyzCutoffs ?? ""}`;
   const hit = answers.get(params.tenantId);
   if (hit?.key === key) return hit.answer;
+  if (isDefault) {
+    const [stored] = await rawRows<{
+      lines_version: string;
+      answer: ProductClassesAnswer;
+      importing: boolean;
+    }>(
+      tx,
+      sql`select lines_version::text as lines_version, answer,
+            exists (select 1 from imports where tenant_id = ${params.tenantId} and status = 'running') as importing
+          from product_class_answers where tenant_id = ${params.tenantId}`,
+    );
+    if (stored?.lines_version === version) {
+      remember(params.tenantId, key, stored.answer);
+      return stored.answer;
+    }
+    if (stored?.importing) return { ...stored.answer, updating: true };
+  }
   const answer = classesOf(await weeklyRows(tx, params.tenantId, version), params);
-  answers.delete(params.tenantId);
-  answers.set(params.tenantId, { key, answer });
-  while (answers.size > MAX_WORKSPACES) answers.delete(answers.keys().next().value!);
+  remember(params.tenantId, key, answer);
+  if (isDefault) await storeAnswer(tx, params.tenantId, version, answer);
   return answer;
 }
+
+/**
+ * Computes the workspace's product classes at the default cut-offs and stores them under the
+ * current version of its lines (the worker, after an import's lines are in).
+ */
+export async function refreshProductClasses(tx: Tx, tenantId: string): Promise<void> {
+  const version = await orderLinesVersion(tx, tenantId);
+  await storeAnswer(tx, tenantId, version, classesOf(await weeklyRows(tx, tenantId, version), {}));
+}
+
+/** Stored unless a newer version's answer already is (two computations can cross). */
+async function storeAnswer(tx: Tx, tenantId: string, version: string, answer: ProductClassesAnswer) {
+  await tx.execute(sql`
+    insert into product_class_answers (tenant_id, lines_version, answer, computed_at)
+    values (${tenantId}, ${version}::bigint, ${JSON.stringify(answer)}::jsonb, now())
+    on conflict (tenant_id) do update
+      set lines_version = excluded.lines_version, answer = excluded.answer, computed_at = excluded.computed_at
+      where product_class_answers.lines_version <= excluded.lines_version`);
+}
+
+function remember(tenantId: string, key: string, answer: ProductClassesAnswer) {
+  answers.delete(tenantId);
+  answers.set(tenantId, { key, answer });
+  while (answers.size > MAX_WORKSPACES) answers.delete(answers.keys().next().value!);
+}
+
+export type ProductClassesAnswer = ReturnType<typeof classesOf> & {
+  /** The answer from before an import that is still working: the lines have moved on since. */
+  updating?: boolean;
+};
 
 function classesOf(
   rows: WeekRow[],
@@ -99,7 +151,7 @@ interface WeekRow {
 /** Weekly rows kept per workspace while its lines do not change (the Policies page reads them often). */
 const MAX_WORKSPACES = 16;
 const kept = new Map<string, { version: string; rows: Promise<WeekRow[]> }>();
-const answers = new Map<string, { key: string; answer: ReturnType<typeof classesOf> }>();
+const answers = new Map<string, { key: string; answer: ProductClassesAnswer }>();
 
 /** The lines summed per product and ISO week, from memory while the lines are unchanged. */
 async function weeklyRows(tx: Tx, tenantId: string, version: string): Promise<WeekRow[]> {
