@@ -42,6 +42,8 @@ export interface TsneTeam {
   readonly learningRate: number;
   /** How long the caller waits for the helper's share before doing it itself. */
   readonly patienceMs: number;
+  /** The share of a window of steps the caller may spend waiting before it carries on alone. */
+  readonly maxWaitShare: number;
   readonly control: Int32Array;
   /** The map's points (n x d) and the vantage-point tree over them. */
   readonly x: Float64Array;
@@ -86,23 +88,37 @@ const MODE_ALONE = 2;
 /** Query rows per claimed chunk: the search's own chunks (vp-tree.ts), so a row's answer is the same bits. */
 const NEIGHBOUR_CHUNK = KNN_CHUNK;
 
-let registered: { spawn: TsneHelperSpawner; minRows: number; patienceMs: number } | null = null;
+/** Steps over which the caller weighs its waiting for the helper (see `maxWaitShare`). */
+const WAIT_WINDOW = 50;
+
+let registered: {
+  spawn: TsneHelperSpawner;
+  minRows: number;
+  patienceMs: number;
+  maxWaitShare: number;
+} | null = null;
 
 /**
  * Lets `tsne` run maps of at least `minRows` points (default 5,000: below that a second thread's
  * start costs more than it saves) on two threads, starting the second with `spawn`; null turns
  * it off. The Node host passes `spawnTsneHelperThread` from "@strata/core/parallel/piscina".
  * `patienceMs` (default 5,000): how long the caller waits for a helper's share before doing it
- * itself and carrying on alone.
+ * itself and carrying on alone. `maxWaitShare` (default 0.4): the share of a window of 50 steps
+ * the caller may spend waiting for the helper before it carries on alone (1: never).
  */
 export function setTsneHelper(
   spawn: TsneHelperSpawner | null,
-  options: { minRows?: number; patienceMs?: number } = {},
+  options: { minRows?: number; patienceMs?: number; maxWaitShare?: number } = {},
 ): void {
   registered =
     spawn === null
       ? null
-      : { spawn, minRows: options.minRows ?? 5_000, patienceMs: options.patienceMs ?? 5_000 };
+      : {
+          spawn,
+          minRows: options.minRows ?? 5_000,
+          patienceMs: options.patienceMs ?? 5_000,
+          maxWaitShare: options.maxWaitShare ?? 0.4,
+        };
 }
 
 /** The registered spawner if a map of n points should use it. */
@@ -121,12 +137,14 @@ export function createTeam(settings: {
   learningRate: number;
 }): TsneTeam {
   const patienceMs = registered?.patienceMs ?? 5_000;
+  const maxWaitShare = registered?.maxWaitShare ?? 0.4;
   const { n, d, k } = settings;
   const f64 = (length: number) => new Float64Array(new SharedArrayBuffer(8 * length));
   const i32 = (length: number) => new Int32Array(new SharedArrayBuffer(4 * length));
   return {
     ...settings,
     patienceMs,
+    maxWaitShare,
     control: i32(CONTROL_SLOTS),
     x: f64(n * d),
     order: i32(n),
@@ -230,13 +248,23 @@ export function teamSteps(
     Atomics.store(control, MODE, MODE_ALONE);
     Atomics.notify(control, CALLER_STEP);
   };
+  // Time this thread spent waiting for the helper since `windowStart`: see `end`.
+  let waited = 0;
+  let windowStart = performance.now();
   /** Waits until `array[slot]` passes `isReached`; false after patienceMs without it. */
   const waitFor = (array: Int32Array, slot: number, isReached: (v: number) => boolean): boolean => {
-    for (;;) {
-      const seen = Atomics.load(array, slot);
-      if (isReached(seen)) return true;
-      if (Atomics.wait(array, slot, seen, patienceMs) === "timed-out")
-        return isReached(Atomics.load(array, slot));
+    if (isReached(Atomics.load(array, slot))) return true;
+    const from = performance.now();
+    try {
+      for (;;) {
+        const seen = Atomics.load(array, slot);
+        if (isReached(seen)) return true;
+        if (Atomics.wait(array, slot, seen, patienceMs) === "timed-out") {
+          return isReached(Atomics.load(array, slot));
+        }
+      }
+    } finally {
+      waited += performance.now() - from;
     }
   };
   return {
@@ -276,6 +304,17 @@ export function teamSteps(
     end(step) {
       Atomics.store(control, CALLER_STEP, step + 1);
       Atomics.notify(control, CALLER_STEP);
+      // Two threads pay only when the machine runs both: with one core to spare (a shared,
+      // busy machine), each waits for the other's tasks while the scheduler runs someone else, and
+      // the map took 1.7 times as long as on one thread; small maps' steps are too short to share.
+      // Waiting for more than maxWaitShare of a window of steps says so: the steps after it run
+      // alone (the same numbers either way).
+      if (alone === null && (step + 1) % WAIT_WINDOW === 0) {
+        const now = performance.now();
+        if (waited > team.maxWaitShare * (now - windowStart)) goAlone();
+        waited = 0;
+        windowStart = now;
+      }
       onStep(step);
     },
   };
