@@ -10,7 +10,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { PNPM_SPEC, pnpm, ROOT } from "./pnpm.mjs";
+import { PNPM_SPEC, ROOT } from "./pnpm.mjs";
 
 const started = Date.now();
 const seconds = () => Math.round((Date.now() - started) / 1000);
@@ -41,46 +41,50 @@ function reportEnv(folder) {
   return reports ? { STRATA_TEST_REPORTS: join(reports, folder) } : {};
 }
 
-function step(name, args, env = {}) {
-  console.log(`\n=== ${name} (${seconds()}s) ===`);
-  const since = Date.now();
-  const cpu = busyCpuSeconds();
-  const status = pnpm(args, { allowFailure: true, env });
-  if (status !== 0) failed.push(name);
-  record(name, since, cpu, status === 0);
-  return status === 0;
-}
-
-/**
- * A step run beside the one in the foreground: its output is held back and printed when it ends,
- * so the two steps' logs do not interleave.
- */
-function backgroundStep(name, args, env = {}) {
-  console.log(`\n=== ${name}, alongside the next step (${seconds()}s) ===`);
-  const since = Date.now();
-  const cpu = busyCpuSeconds();
+/** Runs pnpm with `args` in the repository root; its output goes to this terminal unless `held`. */
+function runPnpm(args, env, held) {
   const child = spawn("npx", ["--yes", PNPM_SPEC, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: held ? ["ignore", "pipe", "pipe"] : "inherit",
   });
-  const output = [];
-  child.stdout.on("data", (chunk) => output.push(chunk));
-  child.stderr.on("data", (chunk) => output.push(chunk));
-  return new Promise((resolve) => {
-    child.on("close", (code) => {
-      console.log(`\n=== ${name}: done (${seconds()}s) ===`);
-      process.stdout.write(Buffer.concat(output));
-      if (code !== 0) failed.push(name);
-      record(name, since, cpu, code === 0);
-      resolve(code === 0);
-    });
-  });
+  if (held) {
+    child.stdout.on("data", (chunk) => held.push(chunk));
+    child.stderr.on("data", (chunk) => held.push(chunk));
+  }
+  return new Promise((resolve) => child.on("close", (code) => resolve(code ?? 1)));
 }
 
-if (!step("install", ["install", "--frozen-lockfile"])) process.exit(1);
-step("lint", ["exec", "biome", "ci", "."]);
-if (!step("build", ["exec", "turbo", "run", "build", "--output-logs=errors-only"])) {
+async function step(name, args, env = {}) {
+  console.log(`\n=== ${name} (${seconds()}s) ===`);
+  const since = Date.now();
+  const cpu = busyCpuSeconds();
+  const ok = (await runPnpm(args, env)) === 0;
+  if (!ok) failed.push(name);
+  record(name, since, cpu, ok);
+  return ok;
+}
+
+/**
+ * A step run beside the ones in the foreground: its output is held back and printed when it ends,
+ * so the steps' logs do not interleave.
+ */
+async function backgroundStep(name, args, env = {}) {
+  console.log(`\n=== ${name}, alongside the next step (${seconds()}s) ===`);
+  const since = Date.now();
+  const cpu = busyCpuSeconds();
+  const output = [];
+  const ok = (await runPnpm(args, env, output)) === 0;
+  console.log(`\n=== ${name}: done (${seconds()}s) ===`);
+  process.stdout.write(Buffer.concat(output));
+  if (!ok) failed.push(name);
+  record(name, since, cpu, ok);
+  return ok;
+}
+
+if (!(await step("install", ["install", "--frozen-lockfile"]))) process.exit(1);
+await step("lint", ["exec", "biome", "ci", "."]);
+if (!(await step("build", ["exec", "turbo", "run", "build", "--output-logs=errors-only"]))) {
   console.error(`\nBuild failed; nothing else can run. Failed: ${failed.join(", ")}`);
   process.exit(1);
 }
@@ -95,6 +99,8 @@ const typecheck = backgroundStep("typecheck", [
   "run",
   "typecheck",
   "--only",
+  // One package at a time, so it takes at most one core from the suites.
+  "--concurrency=1",
   "--output-logs=errors-only",
 ]);
 
@@ -102,7 +108,7 @@ const typecheck = backgroundStep("typecheck", [
 // (tooling/vitest/fake-now.ts); only those can depend on the date the dated runs below fake.
 const clockProbe = join(tmpdir(), `strata-clock-probe-${process.pid}.txt`);
 rmSync(clockProbe, { force: true });
-step(
+await step(
   `unit and integration tests (PGlite${process.env.DATABASE_URL ? " + PostgreSQL" : ""})`,
   ["exec", "turbo", "run", "test", "--only", "--concurrency=1", "--continue"],
   { ...reportEnv("tests"), STRATA_TEST_CLOCK_PROBE: clockProbe },
@@ -113,7 +119,13 @@ await typecheck;
 // depend on today's date fail here instead of on some future day. Faking Date can only change a suite
 // that reads "now", so the runs take the unit suites the first run saw reading it; when that run did
 // not finish, every unit suite.
-const DATED_PACKAGES = ["packages/core", "packages/auth", "packages/api", "apps/web", "packages/contract"];
+const DATED_PACKAGES = {
+  "packages/core": "@strata/core",
+  "packages/auth": "@strata/auth",
+  "packages/api": "@strata/api",
+  "apps/web": "@strata/web",
+  "packages/contract": "@strata/contract",
+};
 const clockReaders = existsSync(clockProbe)
   ? [...new Set(readFileSync(clockProbe, "utf8").split("\n").filter(Boolean))].filter(
       (file) => !file.endsWith(".int.test.ts"),
@@ -125,10 +137,10 @@ for (const now of ["2028-02-28T23:30:00Z", "2031-12-31T23:59:30Z"]) {
   const name = `unit tests dated ${now.slice(0, 10)}`;
   const env = { ...reportEnv(`dated-${now.slice(0, 4)}`), STRATA_TEST_NOW: now };
   if (!probeComplete) {
-    step(
+    await step(
       name,
       [
-        ...DATED_PACKAGES.map((dir) => `--filter=./${dir}`),
+        ...Object.values(DATED_PACKAGES).map((name) => `--filter=${name}`),
         "--recursive",
         "exec",
         "vitest",
@@ -140,12 +152,12 @@ for (const now of ["2028-02-28T23:30:00Z", "2031-12-31T23:59:30Z"]) {
     );
     continue;
   }
-  for (const dir of DATED_PACKAGES) {
+  for (const dir of Object.keys(DATED_PACKAGES)) {
     const files = clockReaders
       .filter((file) => file.startsWith(`${join(ROOT, dir)}/`))
       .map((file) => relative(join(ROOT, dir), file));
     if (files.length === 0) continue;
-    step(
+    await step(
       `${name}: ${dir} (${files.length} suites read the clock)`,
       [`--dir=${dir}`, "exec", "vitest", "run", ...files],
       env,
@@ -163,9 +175,10 @@ if (!existsSync(chromium)) {
   }
 }
 if (existsSync(chromium))
-  step(
+  await step(
     "browser tests",
-    ["exec", "turbo", "run", "test:e2e", "--concurrency=1", "--continue"],
+    // --only: the build is there; turbo would otherwise restore .next from its cache again.
+    ["exec", "turbo", "run", "test:e2e", "--only", "--concurrency=1", "--continue"],
     reportEnv("browser-tests"),
   );
 
