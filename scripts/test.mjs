@@ -29,9 +29,10 @@ function busyCpuSeconds() {
   }
 }
 
-function record(name, since, cpuSince, ok) {
+function record(name, since, cpuSince, ok, beside = false) {
   if (!reports) return;
-  stages.push({ name, wallS: (Date.now() - since) / 1000, cpuS: busyCpuSeconds() - cpuSince, ok });
+  const wallS = (Date.now() - since) / 1000;
+  stages.push({ name, wallS, cpuS: busyCpuSeconds() - cpuSince, ok, beside });
   mkdirSync(reports, { recursive: true });
   writeFileSync(join(reports, "stages.json"), JSON.stringify(stages, null, 2));
 }
@@ -78,7 +79,7 @@ async function backgroundStep(name, args, env = {}) {
   console.log(`\n=== ${name}: done (${seconds()}s) ===`);
   process.stdout.write(Buffer.concat(output));
   if (!ok) failed.push(name);
-  record(name, since, cpu, ok);
+  record(name, since, cpu, ok, true);
   return ok;
 }
 
