@@ -53,7 +53,9 @@ const EXAGGERATION_STEPS = 250;
  * momentum 0.5 then 0.8, per-coordinate gains, learning rate max(n / 48, 50) on the gradient with
  * its factor 4 (scikit-learn's "auto"; n / 12 in bhtsne's and openTSNE's terms). Repulsion through a
  * quadtree walked once per group of nearby points (see `repulsion`). Inputs larger than
- * `sampleSize` are sampled first, since the map is for looking at.
+ * `sampleSize` are sampled first, since the map is for looking at. Where the host registered a
+ * helper thread (`setTsneHelper`; Node: useTsneHelperThread), maps of 5,000 points or more share
+ * the neighbour search and the steps with it (tsne-team.ts) and come out the same to the bit.
  *
  * Why our own and not umap-js 1.4: measured on this machine (8-D blobs, 2 busy cores), umap-js took
  * 6.8 s for 1,000 points and 23 s for 5,000, and pulls in a curve-fitting dependency. Figures for
