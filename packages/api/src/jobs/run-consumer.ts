@@ -42,11 +42,14 @@ export interface RunConsumer {
   stop(options?: { drainTimeoutMs?: number }): Promise<void>;
 }
 
-/** The built task file; from src/ (vitest) fall back to the package's dist/. */
+/**
+ * The built task file, CommonJS that imports cluster-task.js (see cluster-task-entry.cts for why);
+ * from src/ (vitest) fall back to the package's dist/.
+ */
 function clusterTaskFile(): string {
-  const here = fileURLToPath(new URL("./cluster-task.js", import.meta.url));
+  const here = fileURLToPath(new URL("./cluster-task-entry.cjs", import.meta.url));
   if (existsSync(here)) return here;
-  const built = fileURLToPath(new URL("../../dist/jobs/cluster-task.js", import.meta.url));
+  const built = fileURLToPath(new URL("../../dist/jobs/cluster-task-entry.cjs", import.meta.url));
   if (existsSync(built)) return built;
   throw new Error(`cluster task not found at ${here} or ${built}: build @strata/api first`);
 }

@@ -19,20 +19,21 @@ export interface PiscinaExecutorOptions {
     codeRangeSizeMb?: number;
     stackSizeMb?: number;
   };
-  /** The worker file (a URL or path). Default: the built dist/parallel/task.js of this package. */
+  /** The worker file (a URL or path). Default: the built dist/parallel/task-entry.cjs of this package. */
   filename?: string;
   /** Milliseconds an idle worker is kept. Default: kept for the life of the pool (a warm pool). */
   idleTimeout?: number;
 }
 
 /**
- * The worker file. Loaded from dist, `./task.js` sits beside this module; loaded from source
- * (vitest runs src/), workers still need JavaScript, so the built dist file is used.
+ * The worker file: task-entry.cjs, CommonJS that imports task.js (see task-entry.cts for why).
+ * Loaded from dist, it sits beside this module; loaded from source (vitest runs src/), workers
+ * still need JavaScript, so the built dist file is used.
  */
 function defaultTaskFile(): string {
-  const here = new URL("./task.js", import.meta.url);
-  if (here.pathname.endsWith("/src/parallel/task.js")) {
-    return new URL("../../dist/parallel/task.js", import.meta.url).href;
+  const here = new URL("./task-entry.cjs", import.meta.url);
+  if (here.pathname.endsWith("/src/parallel/task-entry.cjs")) {
+    return new URL("../../dist/parallel/task-entry.cjs", import.meta.url).href;
   }
   return here.href;
 }
