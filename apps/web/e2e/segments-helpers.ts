@@ -33,7 +33,9 @@ export async function openNewRunForm(page: Page): Promise<void> {
 /** Waits until the run page shows a finished run (progress at 100 %) and returns. */
 export async function waitForRunToFinish(page: Page): Promise<void> {
   const progress = page.getByRole("progressbar", { name: "Run progress" });
-  await expect(progress).toBeVisible();
+  // The first run after the server starts also starts its threads, and the embedded database's one
+  // connection serves the run and the page: on a loaded machine the page has waited over 10 s.
+  await expect(progress).toBeVisible({ timeout: 60_000 });
   await expect(progress).toHaveAttribute("aria-valuenow", "100", { timeout: 150_000 });
   await expect(page.getByText(/^Why \d+ segments?:/)).toBeVisible();
 }
