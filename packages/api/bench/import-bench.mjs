@@ -139,6 +139,7 @@ async function importOnce(database, slug, input, mappingPath) {
         read: t.read ?? 0,
         write: t.write ?? 0,
         features: (t.features ?? 0) + (t.segments ?? 0),
+        "product classes": t["product classes"] ?? 0,
         profile: done - imported,
       },
       peakRss: Math.max(peak, process.memoryUsage().rss),
@@ -300,7 +301,9 @@ app in as a non-superuser member of strata_app (docker/initdb), which takes the 
 PostgreSQL target is met for a superuser's load, not yet for a production login's.
 "features": a workspace's first lines get their features from the lines as read, replayed in the
 database's order (a later import reads the lines back, and recomputes only its customers where it
-can); the features are written and approved segments refreshed. "profile" is the dataset profile
+can); the features are written and approved segments refreshed. "product classes": the Policies page's ABC-XYZ classes of the workspace's products, computed from all its
+lines summed per product and week and stored for the page (computed here, once, rather than by the first
+request after the import). "profile" is the dataset profile
 job: one GROUPING SETS scan counts every column's values into a temporary table, and every figure
 (percentiles and bins included) is computed from those counts.
 
