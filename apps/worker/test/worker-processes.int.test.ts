@@ -161,12 +161,21 @@ describe.skipIf(!hasPostgres)("worker processes on PostgreSQL", () => {
     expect(finished.map((r) => r.attempt)).toEqual(Array(20).fill(1));
     expect(new Set(finished.map((r) => r.worker_id)).size).toBe(2);
 
-    const jobs = await database.query<{ state: string; retry_count: number; n: number }>(
-      `select state::text as state, retry_count, count(*)::int as n from pgboss.job
-       where name = 'segmentation-run' and data->>'tenantId' = $1 group by 1, 2`,
-      [ws.tenantId],
+    // A job is marked completed just after its handler returns, so a moment after its run's result
+    // commits: wait for the last ones, then every job must have completed once, none retried.
+    const jobs = await waitFor(
+      "every run's job completed",
+      async () => {
+        const { rows } = await database.query<{ state: string; retry_count: number; n: number }>(
+          `select state::text as state, retry_count, count(*)::int as n from pgboss.job
+           where name = 'segmentation-run' and data->>'tenantId' = $1 group by 1, 2`,
+          [ws.tenantId],
+        );
+        return rows.some((r) => r.state === "active") ? undefined : rows;
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
     );
-    expect(jobs.rows).toEqual([{ state: "completed", retry_count: 0, n: 20 }]);
+    expect(jobs).toEqual([{ state: "completed", retry_count: 0, n: 20 }]);
     const assignments = await database.query<{ run_id: string; n: number }>(
       "select run_id, count(*)::int as n from run_assignments where tenant_id = $1 group by run_id",
       [ws.tenantId],
