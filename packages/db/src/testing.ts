@@ -42,16 +42,7 @@ export async function createTestDb(driver: Driver = "pglite"): Promise<TestDatab
   await withAdmin(serverUrl, (admin) =>
     admin.query(`create database "${name}"${template ? ` template "${template}"` : ""}`),
   );
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = postgresDatabase(url.toString());
-  try {
-    await migrate(database);
-  } catch (error) {
-    await database.close();
-    await dropDatabase(serverUrl, name);
-    throw error;
-  }
+  const database = await openMigrated(serverUrl, name);
   let done = false;
   return Object.assign(database, {
     async cleanup() {
@@ -104,6 +95,21 @@ const TEMPLATE_PREFIX = "strata_template_";
 // biome-ignore lint/style/noProcessEnv: see TEMPLATE_ENV.
 const testEnv = process.env;
 
+/** The database `name` on the server, migrated; dropped again if the migration fails. */
+async function openMigrated(serverUrl: string, name: string) {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const database = postgresDatabase(url.toString());
+  try {
+    await migrate(database);
+  } catch (error) {
+    await database.close();
+    await dropDatabase(serverUrl, name);
+    throw error;
+  }
+  return database;
+}
+
 /**
  * For a test run's global setup (testing-global-setup.ts): on DATABASE_URL's server, a database
  * migrated once that createTestDb("postgres") then copies (CREATE DATABASE ... TEMPLATE) instead of
@@ -116,16 +122,7 @@ export async function createTemplateDb(): Promise<() => Promise<void>> {
   const run = randomBytes(6).toString("hex");
   const name = `${TEMPLATE_PREFIX}${run}`;
   await withAdmin(serverUrl, (admin) => admin.query(`create database "${name}"`));
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = postgresDatabase(url.toString());
-  try {
-    await migrate(database);
-  } catch (error) {
-    await database.close();
-    await dropDatabase(serverUrl, name);
-    throw error;
-  }
+  const database = await openMigrated(serverUrl, name);
   // A template must have no open connections while it is copied.
   await database.close();
   testEnv[TEMPLATE_ENV] = name;
