@@ -140,6 +140,7 @@ async function importOnce(database, slug, input, mappingPath) {
         write: t.write ?? 0,
         features: (t.features ?? 0) + (t.segments ?? 0),
         "product classes": t["product classes"] ?? 0,
+        statistics: t.statistics ?? 0,
         profile: done - imported,
       },
       peakRss: Math.max(peak, process.memoryUsage().rss),
@@ -303,7 +304,9 @@ PostgreSQL target is met for a superuser's load, not yet for a production login'
 database's order (a later import reads the lines back, and recomputes only its customers where it
 can); the features are written and approved segments refreshed. "product classes": the Policies page's ABC-XYZ classes of the workspace's products, computed from all its
 lines summed per product and week and stored for the page (computed here, once, rather than by the first
-request after the import). "profile" is the dataset profile
+request after the import). "statistics" refreshes the planner's statistics of the order lines,
+customers and features (ANALYZE, a fixed-size sample), so the pages plan for the rows that are there.
+"profile" is the dataset profile
 job: one GROUPING SETS scan counts every column's values into a temporary table, and every figure
 (percentiles and bins included) is computed from those counts.
 

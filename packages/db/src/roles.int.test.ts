@@ -138,4 +138,22 @@ describe.skipIf(!serverUrl)("a non-superuser owner and app login on postgres", (
     );
     expect(rows).toEqual([{ rolsuper: false, rolbypassrls: false }]);
   });
+
+  it("the app login refreshes the tables' statistics after an import through the owner's function only", async () => {
+    const reltuples = async () => {
+      const { rows } = await appDatabase.query<{ relname: string; reltuples: number }>(
+        `select relname, reltuples from pg_class
+         where relname in ('customers', 'customer_features', 'order_lines') order by relname`,
+      );
+      return Object.fromEntries(rows.map((r) => [r.relname, Number(r.reltuples)]));
+    };
+    // Never analysed: -1. Its own ANALYZE is skipped (not the owner), with a warning, not an error.
+    await appDatabase.query("analyze customers");
+    expect((await reltuples()).customers).toBe(-1);
+    await appDatabase.query("select strata_refresh_import_statistics()");
+    expect(await reltuples()).toEqual({ customer_features: 0, customers: 2, order_lines: 0 });
+    // The app's connections plan without JIT compilation (client.ts withJitOff).
+    const { rows } = await appDatabase.query<{ jit: string }>("show jit");
+    expect(rows).toEqual([{ jit: "off" }]);
+  });
 });

@@ -173,6 +173,13 @@ describe.each(testDrivers())("imports on %s", (driver) => {
       [tenantId],
     );
     expect(classes.rows).toEqual([{ current: true, products: 6 }]);
+    // The planner's statistics count the lines and customers the import left (migration 0023).
+    const stats = await database.query<{ relname: string; reltuples: number }>(
+      `select relname, reltuples from pg_class
+       where relname in ('customers', 'customer_features', 'order_lines') and relkind = 'r' order by relname`,
+    );
+    for (const row of stats.rows) expect(Number(row.reltuples), row.relname).toBeGreaterThanOrEqual(3);
+    expect(stats.rows).toHaveLength(3);
   });
 
   it("re-importing the same order file adds nothing (idempotent by content)", async () => {

@@ -541,6 +541,13 @@ async function deriveAfterLoad(
   } catch (error) {
     return `Imported, but the customer features could not be computed: ${(error as Error).message}`;
   }
+  // The pages' queries plan with these from the first request after the import (see migration 0023).
+  await database
+    .query("select strata_refresh_import_statistics()")
+    .catch((error: Error) =>
+      console.error(`[import] ${importId}: statistics not refreshed: ${error.message}`),
+    );
+  lap("statistics");
   if (kind === "orders") {
     // Here, on the worker, rather than in the first request for the Policies page after the import.
     // Not the import's failure if it cannot be done: a request computes what it finds missing.
