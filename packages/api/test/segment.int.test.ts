@@ -98,6 +98,30 @@ describe.each(testDrivers())("segments on %s", (driver) => {
       search: one,
     });
     expect(found.items.map((c) => c.externalId)).toEqual([one]);
+    // By id (the default): pages in order, each customer with its features, the reverse the same set.
+    const byId = async (page: number, direction: "asc" | "desc") =>
+      (
+        await caller.segment.customers({
+          workspace: ws.workspace,
+          segmentId: champions.id,
+          pageSize: 5,
+          page,
+          direction,
+        })
+      ).items;
+    const [pageOne, pageTwo] = [await byId(1, "asc"), await byId(2, "asc")];
+    const ids = [...pageOne, ...pageTwo].map((c) => c.externalId);
+    expect(ids).toEqual([...ids].sort());
+    expect(new Set(ids).size).toBe(Math.min(10, champions.size));
+    expect(pageOne.every((c) => c.monetary !== null && c.frequency !== null)).toBe(true);
+    const last = await byId(1, "desc");
+    expect(last[0]!.externalId >= ids.at(-1)!).toBe(true);
+    expect(last.map((c) => c.externalId)).toEqual(
+      last
+        .map((c) => c.externalId)
+        .sort()
+        .reverse(),
+    );
 
     const exported: string[] = [];
     let after: string | undefined;

@@ -50,14 +50,28 @@ export async function listSegmentCustomers(tx: Tx, params: ListSegmentCustomersP
     confidence: number | null;
   }>(
     tx,
-    sql`select c.id, c.external_id, sm.assigned_at, sm.source, sm.confidence, ${feature("monetary")} as monetary,
-          ${feature("frequency")} as frequency, ${feature("recency_days")} as recency_days
-        from segment_memberships sm
-        join customers c on c.id = sm.customer_id
-        left join customer_features cf on cf.customer_id = sm.customer_id
-        where ${where}
-        order by ${SORT_SQL[params.sort]} ${direction}, c.external_id asc
-        limit ${params.pageSize} offset ${(params.page - 1) * params.pageSize}`,
+    params.sort === "externalId"
+      ? // The page is found from ids alone; only its own customers' features documents are read.
+        sql`with page as (
+              select c.id, c.external_id, sm.assigned_at, sm.source, sm.confidence
+              from segment_memberships sm
+              join customers c on c.id = sm.customer_id
+              where ${where}
+              order by c.external_id ${direction}
+              limit ${params.pageSize} offset ${(params.page - 1) * params.pageSize}
+            )
+            select page.*, ${feature("monetary")} as monetary,
+              ${feature("frequency")} as frequency, ${feature("recency_days")} as recency_days
+            from page left join customer_features cf on cf.customer_id = page.id
+            order by page.external_id ${direction}`
+      : sql`select c.id, c.external_id, sm.assigned_at, sm.source, sm.confidence, ${feature("monetary")} as monetary,
+              ${feature("frequency")} as frequency, ${feature("recency_days")} as recency_days
+            from segment_memberships sm
+            join customers c on c.id = sm.customer_id
+            left join customer_features cf on cf.customer_id = sm.customer_id
+            where ${where}
+            order by ${SORT_SQL[params.sort]} ${direction}, c.external_id asc
+            limit ${params.pageSize} offset ${(params.page - 1) * params.pageSize}`,
   );
   const [count] = await queryRows<{ n: number | string }>(
     tx,
