@@ -14,6 +14,18 @@ describe("CustomerIds", () => {
     expect(upper.at(0)).toBe("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
   });
 
+  it("writes each id as the 36 ASCII bytes of its text form", () => {
+    const ids = [...Array.from({ length: 200 }, () => randomUUID()), "00000000-0000-0000-0000-000000000000"];
+    const list = new CustomerIds();
+    for (const id of ids) list.push(id.toUpperCase());
+    const out = Buffer.alloc(38, "#");
+    ids.forEach((id, i) => {
+      list.writeAscii(i, out, 1);
+      expect(out.toString("latin1")).toBe(`#${id}#`);
+    });
+    expect(() => list.writeAscii(ids.length, out, 0)).toThrow(RangeError);
+  });
+
   it("refuses what is not a uuid and rows it does not hold", () => {
     const list = new CustomerIds();
     for (const bad of [

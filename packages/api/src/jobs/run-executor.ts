@@ -268,7 +268,15 @@ export async function executeRun(context: RunExecutorContext, jobId: string, job
     // open while the segments are described would stall every page meanwhile.
     const startWrite = (assigned: RowAssignments) => {
       earlyAssignments = assigned;
-      write = startResultWrite(database, job, jobId, matrix.customerIds, assigned, timings);
+      write = startResultWrite(
+        database,
+        job,
+        jobId,
+        matrix.customerIds,
+        assigned,
+        timings,
+        controller.signal,
+      );
     };
     const result =
       config.algorithm === "kmeans"
@@ -557,6 +565,7 @@ function startResultWrite(
   customerIds: CustomerIds,
   assigned: RowAssignments,
   timings: RunTimings,
+  signal: AbortSignal,
 ): ResultWrite {
   const { runId, tenantId } = job;
   let give!: (parts: ResultParts | null) => void;
@@ -566,7 +575,8 @@ function startResultWrite(
   const t = Date.now();
   const written = withTenant(database.db, tenantId, async (tx) => {
     await tx.execute(sql`delete from run_assignments where run_id = ${runId}`);
-    await insertAssignments(tx, runId, tenantId, customerIds, assigned);
+    // A stop cancels the write under way (on PostgreSQL the COPY) rather than waiting for its end.
+    await insertAssignments(tx, runId, tenantId, customerIds, assigned, { driver: database.driver, signal });
     timings.writeMs = Date.now() - t;
     const rest = await parts;
     if (!rest) tx.rollback();
