@@ -144,6 +144,20 @@ describe.each(testDrivers())("a run's memberships written on %s", (driver: Drive
     });
   });
 
+  it("lets timers run while it writes (PGlite's queries alone never yield to them)", async () => {
+    const runId = await createRun();
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      await withTenant(database.db, tenant, (tx) =>
+        insertAssignments(tx, runId, tenant, customerIds, assignmentsOf(CUSTOMERS), { driver }),
+      );
+    } finally {
+      clearInterval(timer);
+    }
+    expect(ticks).toBeGreaterThan(0);
+  });
+
   it("leaves nothing and a working connection when the write fails or is stopped", async () => {
     const runId = await createRun();
     // A customer that is not the workspace's: its foreign key fails the write.

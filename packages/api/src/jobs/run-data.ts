@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { RowAssignments } from "@strata/core";
 import { type Database, type Driver, type Tx, withTenant } from "@strata/db";
 import { type SQL, sql } from "drizzle-orm";
@@ -11,7 +12,8 @@ export const READ_CHUNK_ROWS = 10_000;
 /**
  * Rows per INSERT of assignments on PGlite (unnest of arrays: one statement, three parameters). Its
  * queries run on this thread: 5,000 rows took about 0.4 s at a load of 4 (20,000 took 1.5 s, in
- * the same total time; a COPY from a blob was no faster), so pages wait at most that long.
+ * about the same total time; a COPY from a blob was no faster), and the write lets the event loop
+ * run between chunks, so timers and sockets wait at most that long.
  */
 export const WRITE_CHUNK_ROWS = 5_000;
 
@@ -186,6 +188,9 @@ export async function insertAssignments(
   }
   const { order } = text;
   for (let start = 0; start < order.length; start += WRITE_CHUNK_ROWS) {
+    // PGlite's queries settle as microtasks: without this, timers and sockets wait for the whole
+    // write, not a chunk (queries of other requests still wait for the transaction's end).
+    if (start > 0) await yieldToEventLoop();
     signal?.throwIfAborted();
     const end = Math.min(start + WRITE_CHUNK_ROWS, order.length);
     const ids: string[] = [];
