@@ -108,9 +108,13 @@ try {
   // The highest RSS seen and the run's stage at that moment; VmHWM catches peaks between samples.
   let stage = "queued";
   let highest = { rss: 0, stage };
+  // The highest sample of each stage (its counts in parentheses left out), in the order they came.
+  const byStage = new Map();
   const sampler = setInterval(() => {
     const { rss } = memoryOf(worker.child.pid);
     if (rss > highest.rss) highest = { rss, stage };
+    const key = stage.replace(/\s*\(.*\)$/, "");
+    byStage.set(key, Math.max(byStage.get(key) ?? 0, rss));
   }, 20);
   let run;
   for (;;) {
@@ -142,6 +146,8 @@ which also counts peaks between the bench's 20 ms samples.
 |---|---:|---:|---:|---:|---:|---|---:|---|
 | ${CUSTOMERS.toLocaleString("en")} × ${FEATURES.length} | ${mb(RAW_BYTES)} | ${mb(TARGET_BYTES)} | ${mb(idle.rss)} | **${mb(peak)}** | ${mb(peak - idle.rss)} | ${highest.stage} | ${(wallMs / 1000).toFixed(1)} s | ${met ? "yes" : "no"} |
 
+Highest sample by stage: ${[...byStage].map(([what, rss]) => `${what} ${mb(rss)}`).join("; ")}.
+
 Run timings (ms): ${JSON.stringify(run.timings)}; k chosen ${run.result.k}. ${seeded ? "Customers seeded by an earlier run (BENCH_KEEP)." : `Seeding took ${(seedMs / 1000).toFixed(0)} s (not part of the run).`}
 Machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? "unknown CPU"}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; load average ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)}.
 
@@ -155,22 +161,49 @@ only in the process's resident set):
   cut out of COPY's text as strings, kept all of that text alive (main heap 174 MB after the read);
   the describing thread prepared the matrix again (another ~250 MB); writing the memberships built a
   1,000,000-entry Map of ids to rows.
-- **Now, 670 to 851 MB** in four runs (the peak moves with when the threads' collectors run): ids are 16 bytes each (\`CustomerIds\`, 16 MB)
+- **Then, 670 to 851 MB** in four runs (the peak moves with when the threads' collectors run): ids are 16 bytes each (\`CustomerIds\`, 16 MB)
   and the memberships are written in id order by a radix sort of the rows; the describing thread is
   given the prepared matrix, its buffers transferred, not copied (describe went from 17.6 s to 8.0 s
-  as well).
-- Where they are, step by step (resident set of the process): idle 117 MB (Node, the two
+  as well). The highest sample was taken while the memberships were written: 835 MB at a load of 6.5
+  (writeMs 51.0 s), 815 MB at a load of 1.6 (writeMs 40.4 s, 36.2 s of saving after the computation);
+  they went in as \`unnest\` of three arrays, 20,000 rows a statement, each statement's text garbage
+  until collected.
+- **Now, 643 to 721 MB** in five runs, the highest sample no longer taken while saving (it was while
+  the segments were explained, the k sweep ran or each k was scored; in the three runs that recorded
+  it, saving came within 16 to 115 MB of the peak: what is resident then is what the sweep and the
+  explanations left, not the write's own text, a few 256 KB batches at a time): the memberships go through one
+  \`COPY ... FROM STDIN\` fed by a stream that formats 256 KB of text at a time straight from the
+  typed arrays (no string per id; backpressure holds the formatting back while the server is behind;
+  the run's stop cancels it), into a temporary table, and from there into run_assignments 512 pages
+  (about 70,000 rows) an INSERT: COPY FROM refuses a table under row-level security, which
+  run_assignments is, forced, for the app role the write runs as. At a load of 2.4 -> 2.2: 689 MB,
+  writeMs 25.7 s, 21.5 s of saving after the computation, 41.5 s in all; at 1.6 -> 1.3 (the table
+  above): 721 MB, 29.2 s, 25.1 s, 45.2 s (815 MB, 40.4 s, 36.2 s and 61.5 s before, at 1.6 -> 2.9);
+  the other runs, beside other builds and browser tests (loads up to 7.4), wrote in 32.7 to 73.2 s.
+  The write alone, 1,000,000 memberships into this database, back to back at a load of about 4.5: the previous INSERTs 40.6 and 39.4 s, 49 and 88 MB above the
+  process's resident set before it; the COPY 28.9 and 27.4 s, 33 and 22 MB above it.
+- What the write still costs is PostgreSQL's INSERT into run_assignments (the COPY itself, text
+  formatted and sent, takes about 4 s): every row is checked against its customer (a foreign key
+  check that also share-locks the customer's row) and its run, and against the row-level security
+  policy. Measured by hand in one transaction: 1,000,000 rows from a temporary table took 23.0 s as
+  the app role in one statement, 6.9 s as a superuser with the triggers off; in slices of 1,000 pages
+  the same rows went in at about 17 s per million. Cutting that further means a schema change (the
+  per-row key to customers), not a faster client. The radix sort of the rows into id order (before
+  the first byte is sent) is about 2 s of it at a load of 5.
+- Where they are, step by step (resident set of the process, from the runs before this change): idle 117 MB (Node, the two
   pools' threads, the database pools); after reading 221 MB (the features, 64 MB of shared memory,
   and the ids); after the k sweep 522 MB (the prepared matrix on the main thread: the reshaped copy,
   the scaled rows, the rows fitted without outliers, the outlier scores, about 200 MB, plus the k-means
   threads' buffers); while describing 704 MB (the surrogate trees' presorted orders and partitions,
-  metrics and the PCA map on the pool thread, the output sent back); peak while the memberships are
-  written (1,000,000 rows, 20,000 a statement, each statement's text garbage until collected).
+  metrics and the PCA map on the pool thread, the output sent back). The highest sample of each stage
+  of this run is listed above the run timings; a stage is the one the run's row showed when the
+  sample was taken (progress is stored once a second), so a stage's figure can include the start of
+  the next (reading includes part of the preparation).
 - **What reaching 296 MB would take**: the idle process, the features and the ids are already
   197 MB, which leaves about 100 MB for the rest. The matrix would have to be reshaped and scaled in
   place (no second and third copy; outliers as a row mask rather than a copy without them), the
-  explanations computed on that same shared matrix, the k-means threads kept to per-chunk buffers, and
-  the memberships streamed by COPY straight from the typed arrays. Not done yet.
+  explanations computed on that same shared matrix, and the k-means threads kept to per-chunk
+  buffers. The memberships are now streamed by COPY; the rest is not done yet.
 `;
   writeFileSync(new URL("../BENCHMARKS-memory.md", import.meta.url), md);
   console.log(md);

@@ -140,7 +140,13 @@ The previous version, by this bench on 2026-12-02 at a load of about 2.3 (not th
 7.98 s (read 1.33 s, the whole membership write 3.23 s after the computation, queue 0.5 s) and PGlite
 9.77 s. Since then: the memberships are written while the segments are described, sorted by customer
 id and without the redundant per-row key to tenants; the features are read through COPY; a queued
-run wakes the consumer at once; the surrogate trees presort by radix and partition per node.
+run wakes the consumer at once; the surrogate trees presort by radix and partition per node. The
+last figures before the memberships went through COPY on PostgreSQL (and 5,000 rows per INSERT on
+PGlite), by this bench on 2026-12-03 at a load of about 3 to 4: PostgreSQL 3.63 s (memberships
+written in 2.11 s beside the explanations, 1.14 s of saving after them), PGlite 6.96 s (write 3.52 s);
+run again with the previous membership write swapped into this build, minutes before this run at a
+load of 1.6 to 2.0: PostgreSQL 5.90 s (write 3.44 s, saving 2.17 s), PGlite 9.35 s (write 4.66 s).
+The write alone at 100,000 rows on PostgreSQL, back to back: 3.2 to 3.9 s before, 2.6 to 2.9 s by COPY.
 ${results
   .filter((r) => r.wallMs > TARGET_MS)
   .map(({ driver, wallMs, run: { timings: t } }) => {
@@ -176,10 +182,14 @@ polls every half second as well), claiming the run and progress writes.
 Where the database time goes. Reading: one COPY of the customers in the order of their own ids,
 each chosen feature picked out of the jsonb document in SQL (on PGlite in chunks of 10,000 rows, so
 web requests get the one connection in between); it replaced pages of whole documents parsed in
-JavaScript. Writing: the memberships go in
-as \`unnest\` of three arrays, 20,000 rows per statement, in the order of the customers' ids (the
-primary key grows at its right edge and the foreign key checks read the customers' index in order:
-about a third faster on PostgreSQL than in the customers' own order). Each row is checked against
+JavaScript. Writing: on PostgreSQL the memberships go
+through one COPY fed from the typed arrays, 256 KB of text at a time, into a temporary table, then
+into run_assignments about 70,000 rows an INSERT (COPY FROM refuses a table under row-level
+security); on PGlite as \`unnest\` of three arrays, 5,000 rows per statement (each statement holds
+the thread the embedded web server shares for about 0.4 s, and the event loop runs between them;
+other requests' queries still wait for the result's transaction); both in the order of the customers' ids
+(the primary key grows at its right edge and the foreign key checks read the customers' index in
+order: about a third faster on PostgreSQL than in the customers' own order). Each row is checked against
 its customer and its run (composite keys that hold the tenant; the single-column key to tenants was
 dropped as redundant, another third); row-level security holds for the worker too. On PGlite
 (PostgreSQL compiled to WebAssembly, one connection, the same thread as the consumer) the write is
