@@ -298,8 +298,8 @@ per-line check of the lines' foreign key to their customer is skipped (session_r
 replica for that statement, the customers locked once instead), otherwise every line is checked.
 The PostgreSQL figures above are for the superuser login DATABASE_URL gives here; production logs the
 app in as a non-superuser member of strata_app (docker/initdb), which takes the checked path: about
-4 s more "write" on this file, measured by hand once at a load of 5 to 7 (not by this script): the
-PostgreSQL target is met for a superuser's load, not yet for a production login's.
+4 s more "write" on this file, measured by hand once at a load of 5 to 7 (not by this script), so a
+production login's import is that much longer than the figure above.
 "features": a workspace's first lines get their features from the lines as read, replayed in the
 database's order (a later import reads the lines back, and recomputes only its customers where it
 can); the features are written and approved segments refreshed. "product classes": the Policies page's ABC-XYZ classes of the workspace's products, computed from all its
@@ -318,7 +318,10 @@ foreign key check was 4.0 s of 9.1 s before it was skipped); on PGlite, which ru
 the one thread this process has (nothing overlaps), the COPY of the stage file is 3 to 7 s and the
 insert 9 to 15 s, the same work as on PostgreSQL at two to three times the cost. "read" alone (no
 database) is 3.4 s at a load of 5, of which the core's parser and validator are about a third. Older
-history: before the work of 2026-12-02, PostgreSQL 27 s at a load of 2 and PGlite 65 s at a load of 9.
+history: before the work of 2026-12-02, PostgreSQL 27 s at a load of 2 and PGlite 65 s at a load of 9;
+on the morning of 2026-12-03, before the "product classes" and "statistics" stages were added, PostgreSQL
+8.0 s on a floor of 0.9 s (8.5×) and PGlite 14.0 s on a floor of 3.1 s (4.6×). Machines and days differ by
+up to two times here (the same floor has taken 0.9 and 1.9 s on PostgreSQL): compare ratios to the floor.
 ${
   demo
     ? `\nThe generated demo retailer file (${demo.gen.customers.toLocaleString("en")} customers, ${mb(demo.size)}) on ${label(demo.driver)}: ${demo.run.outcome.imported.toLocaleString("en")} lines in ${s(demo.run.ms)} (${stagesText(demo.run.stages)}); issue 5's target was under 30 s.\n`
