@@ -72,4 +72,15 @@ describe.each(testDrivers())("the run's feature matrix on %s", (driver) => {
     });
     expect(reported.at(-1)).toBe(CUSTOMERS);
   });
+
+  it("lets timers run while it reads (PGlite's queries alone never yield to them)", async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      await readFeatureMatrix(database, tenant, ["orders", "revenue"]);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(ticks).toBeGreaterThan(0);
+  });
 });

@@ -54,7 +54,8 @@ export interface FeatureMatrix {
  * format, each selected feature picked out of the jsonb document in SQL (a value that is not a JSON
  * number counts as missing): no document is sent whole and parsed in JavaScript, and no object is
  * made per row. PostgreSQL streams every row in one statement; PGlite (the only connection, which web
- * requests share) reads chunks of READ_CHUNK_ROWS, one short transaction each.
+ * requests share) reads chunks of READ_CHUNK_ROWS, one short transaction each, letting the event
+ * loop run between them.
  */
 export async function readFeatureMatrix(
   database: Database,
@@ -84,6 +85,9 @@ export async function readFeatureMatrix(
   const chunked = database.driver === "pglite";
   let after: string | null = null;
   for (;;) {
+    // PGlite's queries settle as microtasks: without this, timers and sockets (the web requests
+    // sharing the connection) would wait for the whole read, not just for one chunk.
+    if (chunked && after !== null) await yieldToEventLoop();
     options.signal?.throwIfAborted();
     const before = customerIds.length;
     const select = `
